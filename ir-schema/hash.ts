@@ -1,0 +1,38 @@
+import { createHash } from "node:crypto";
+import type { Artifact } from "./types.ts";
+
+/**
+ * Canonical JSON: object keys sorted, no whitespace. Two artifacts with the same
+ * content therefore hash (and serialize) byte-identically, whatever order the
+ * compiler happened to build their objects in.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = sortKeys(v);
+  }
+  return out;
+}
+
+/** `sha256:<hex>` over the canonical JSON of everything but the `hash` field. */
+export function hashArtifact(artifact: Omit<Artifact, "hash"> & { hash?: string }): string {
+  const { hash: _ignored, ...content } = artifact;
+  return "sha256:" + createHash("sha256").update(canonicalJson(content)).digest("hex");
+}
+
+/** Fills in `hash`; the result is what gets written to disk. */
+export function sealArtifact(artifact: Omit<Artifact, "hash">): Artifact {
+  return { ...artifact, hash: hashArtifact(artifact) } as Artifact;
+}
+
+/** The on-disk form: canonical key order, two-space indent, trailing newline. */
+export function serializeArtifact(artifact: Artifact): string {
+  return JSON.stringify(sortKeys(artifact), null, 2) + "\n";
+}

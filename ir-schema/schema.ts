@@ -1,0 +1,154 @@
+/**
+ * The Cairn IR, defined once. TypeBox gives us, from this single definition, the
+ * TypeScript types (`Static`), the JSON Schema checked in as `cairn-ir.schema.json`
+ * and the validator, with no code generation step and no `eval` (we use the
+ * interpretive `Value` checker, never the JIT `TypeCompiler`).
+ *
+ * Glossary
+ * - Artifact: one compiled workflow: header (name, params, actions, hash) + program.
+ * - Program: a flat control-flow graph. `blocks[i]` is block `i`; `entry` is where
+ *   execution starts. There is no nesting: loops and branches are jumps.
+ * - Block: straight-line `instrs` followed by exactly one terminator `term`.
+ *   `handler` is the innermost enclosing `catch` (static, like a handler table):
+ *   an error raised anywhere in the block jumps there with the error bound to a var.
+ * - Instr: a statement that may suspend (`await`, `sleep`) or not (`assign`, `push`,
+ *   `call`, which only *dispatches* an action and binds a handle).
+ * - Expr: a pure expression tree. It never dispatches or awaits; the compiler has
+ *   already pulled every `await` out into instructions and temporaries.
+ * - Handle: the value an un-awaited action call evaluates to; `await` turns it into
+ *   the action's result. Handles never escape into user-visible values.
+ * - Call id: `site` + the current values of the `iter` counter vars, e.g. `c3@2.0`:
+ *   stable across replays because it names the call site and loop iteration.
+ * - loc: `"path/relative/to/root.ts:LINE:COL"` (1-based) of the source construct.
+ * - Temporaries introduced by the compiler start with `%`, so they can never
+ *   collide with a JavaScript identifier.
+ */
+import { Type, type TLiteral, type TSchema, type TUnion } from "@sinclair/typebox";
+
+export const IR_VERSION = 1;
+
+const Loc = Type.String({ pattern: "^.+:[0-9]+:[0-9]+$", description: "path:line:col, 1-based" });
+const Name = Type.String({ minLength: 1 });
+const BlockId = Type.Integer({ minimum: 0 });
+const Json = Type.Unknown({ description: "any JSON value" });
+
+function node<K extends string, P extends Record<string, TSchema>>(kind: K, props: P) {
+  return Type.Object({ kind: Type.Literal(kind), ...props, loc: Loc }, { additionalProperties: false });
+}
+
+const E = Type.Ref("Expr");
+
+export const UnaryOps = ["!", "-", "+", "~", "typeof", "void"] as const;
+export const BinaryOps = [
+  "+", "-", "*", "/", "%", "**", "==", "!=", "===", "!==", "<", "<=", ">", ">=",
+  "in", "&", "|", "^", "<<", ">>", ">>>",
+] as const;
+export const LogicalOps = ["&&", "||", "??"] as const;
+export const ArrayFns = ["map", "filter", "some", "every", "find", "findIndex", "flatMap"] as const;
+export const Globals = ["undefined", "NaN", "Infinity"] as const;
+export const AwaitModes = ["one", "all", "allSettled"] as const;
+
+type LiteralTuple<T extends readonly string[]> = { -readonly [I in keyof T]: TLiteral<T[I]> };
+const lits = <const T extends readonly string[]>(xs: T) =>
+  Type.Union(xs.map((x) => Type.Literal(x))) as unknown as TUnion<LiteralTuple<T>>;
+
+export const IrModule = Type.Module({
+  // ---- expressions (pure) -------------------------------------------------
+  Lit: node("lit", { value: Json }),
+  Global: node("global", { name: lits(Globals) }),
+  Var: node("var", { name: Name }),
+  Member: node("member", { object: E, property: E, optional: Type.Boolean() }),
+  /** A documented pure builtin function, by dotted name: `Math.max`, `String`, `JSON.stringify`. */
+  Builtin: node("builtin", { name: Name, args: Type.Array(Type.Ref("Item")) }),
+  /** A pure method on a runtime value (string/array/number), dispatched on its type. */
+  Method: node("method", { object: E, name: Name, args: Type.Array(Type.Ref("Item")), optional: Type.Boolean() }),
+  Unary: node("unary", { op: lits(UnaryOps), arg: E }),
+  Binary: node("binary", { op: lits(BinaryOps), left: E, right: E }),
+  Logical: node("logical", { op: lits(LogicalOps), left: E, right: E }),
+  Cond: node("cond", { test: E, then: E, else: E }),
+  ArrayLit: node("array", { items: Type.Array(Type.Ref("Item")) }),
+  ObjectLit: node("object", { props: Type.Array(Type.Union([Type.Ref("Prop"), Type.Ref("Spread")])) }),
+  Template: node("template", { quasis: Type.Array(Type.String()), exprs: Type.Array(E) }),
+  /** `value instanceof ClassName`, matched by class name against the error's ancestry. */
+  IsError: node("isError", { value: E, className: Name }),
+  /** `source.fn((param, index) => body)` with a pure arrow body. */
+  ArrayFn: node("arrayFn", {
+    fn: lits(ArrayFns), source: E, param: Name, index: Type.Union([Name, Type.Null()]), body: E,
+  }),
+  /** `new RetryPolicy(options)`: an object whose omitted `attempts` is 100. */
+  RetryPolicy: node("retryPolicy", { options: E }),
+  Spread: node("spread", { value: E }),
+  Prop: node("prop", { key: E, value: E }),
+  Item: Type.Union([E, Type.Ref("Spread")]),
+  Expr: Type.Union([
+    Type.Ref("Lit"), Type.Ref("Global"), Type.Ref("Var"), Type.Ref("Member"), Type.Ref("Builtin"),
+    Type.Ref("Method"), Type.Ref("Unary"), Type.Ref("Binary"), Type.Ref("Logical"), Type.Ref("Cond"),
+    Type.Ref("ArrayLit"), Type.Ref("ObjectLit"), Type.Ref("Template"), Type.Ref("IsError"),
+    Type.Ref("ArrayFn"), Type.Ref("RetryPolicy"),
+  ]),
+
+  // ---- instructions -------------------------------------------------------
+  /** `target[path...] = value`; an empty path assigns the variable itself. */
+  Assign: node("assign", { target: Name, path: Type.Array(E), value: E }),
+  /** `target[path...].push(...items)`; `items` evaluates to the array of values appended. */
+  Push: node("push", { target: Name, path: Type.Array(E), items: E }),
+  /**
+   * Dispatch one action call without waiting; binds a handle to `target`.
+   * `args` evaluates to the positional argument array; `options` to
+   * `{ retry?, timeout? }` or is null for the defaults.
+   */
+  Call: node("call", {
+    site: Name, iter: Type.Array(Name), action: Name, args: E, options: Type.Union([E, Type.Null()]), target: Name,
+  }),
+  /**
+   * Suspension point. `one`: `value` is a handle (or any value, which passes through).
+   * `all` / `allSettled`: `value` is an array of handles/values; `all` fails fast
+   * with the first failure, `allSettled` yields `{status, value|reason}` records.
+   */
+  Await: node("await", { mode: lits(AwaitModes), value: E, target: Type.Union([Name, Type.Null()]) }),
+  /** Durable sleep; `duration` evaluates to milliseconds or a duration string. */
+  Sleep: node("sleep", { duration: E }),
+  Instr: Type.Union([Type.Ref("Assign"), Type.Ref("Push"), Type.Ref("Call"), Type.Ref("Await"), Type.Ref("Sleep")]),
+
+  // ---- terminators --------------------------------------------------------
+  Jump: node("jump", { to: BlockId }),
+  Branch: node("branch", { cond: E, then: BlockId, else: BlockId }),
+  Return: node("return", { value: E }),
+  /** Only ever rethrows a caught error (the compiler rejects any other `throw`). */
+  Throw: node("throw", { value: E }),
+  Term: Type.Union([Type.Ref("Jump"), Type.Ref("Branch"), Type.Ref("Return"), Type.Ref("Throw")]),
+
+  // ---- structure ----------------------------------------------------------
+  Handler: Type.Object({ block: BlockId, bind: Name }, { additionalProperties: false }),
+  Block: Type.Object(
+    {
+      id: BlockId,
+      handler: Type.Union([Type.Ref("Handler"), Type.Null()]),
+      instrs: Type.Array(Type.Ref("Instr")),
+      term: Type.Ref("Term"),
+    },
+    { additionalProperties: false },
+  ),
+  Program: Type.Object(
+    { entry: BlockId, blocks: Type.Array(Type.Ref("Block"), { minItems: 1 }) },
+    { additionalProperties: false },
+  ),
+  Artifact: Type.Object(
+    {
+      irVersion: Type.Literal(IR_VERSION),
+      name: Name,
+      /** `sha256:<hex>` of the canonical JSON of the artifact without this field. */
+      hash: Type.String({ pattern: "^sha256:[0-9a-f]{64}$" }),
+      source: Type.String({ description: "path of the defining file, relative to the project root" }),
+      params: Type.Array(Name),
+      actions: Type.Array(Name),
+      /** Error class names the workflow matches with `instanceof`. */
+      errors: Type.Array(Name),
+      program: Type.Ref("Program"),
+    },
+    { additionalProperties: false },
+  ),
+});
+
+export const ArtifactSchema = IrModule.Import("Artifact");
+export const ExprSchema = IrModule.Import("Expr");

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    // Fixture files are imported by the tests; keep them out of watch noise.
+    watchExclude: ["fixtures/**/ir.json"],
+  },
+});
