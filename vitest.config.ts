@@ -5,7 +5,5 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    // Fixture files are imported by the tests; keep them out of watch noise.
-    watchExclude: ["fixtures/**/ir.json"],
   },
 });

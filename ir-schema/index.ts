@@ -3,3 +3,4 @@ export { IR_VERSION, IrModule, ArtifactSchema, ExprSchema, UnaryOps, BinaryOps, 
 export { validateArtifact, assertArtifact, InvalidArtifactError, type IrError, type ValidationResult } from "./validate.ts";
 export { canonicalJson, hashArtifact, sealArtifact, serializeArtifact } from "./hash.ts";
 export { renderJsonSchema } from "./json-schema.ts";
+export { BuiltinFunctions, BuiltinConstants, StringMethods, ArrayMethods, NumberMethods, MethodNames, type BuiltinFunction, type StringMethod, type ArrayMethod, type NumberMethod } from "./builtins.ts";
