@@ -1,0 +1,69 @@
+/**
+ * Numbered SQL migrations (migrations/NNNN_name.sql), applied in order inside one
+ * transaction that holds a schema-specific advisory lock, so any number of workers
+ * and clients may call `migrate()` at start-up at the same time.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Db } from "./db.ts";
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+const dir = fileURLToPath(new URL("./migrations/", import.meta.url));
+
+export function loadMigrations(): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_.+\.sql$/.test(f))
+    .sort()
+    .map((f) => ({ id: Number(f.slice(0, 4)), name: f.slice(5, -4), sql: readFileSync(dir + f, "utf8") }));
+}
+
+export function quoteIdent(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
+    throw new Error(`invalid schema name ${JSON.stringify(name)}: use letters, digits and underscores`);
+  }
+  return `"${name}"`;
+}
+
+/** Applies pending migrations; returns the names of those it applied. */
+export async function migrate(db: Db, schema = "cairn"): Promise<string[]> {
+  const s = quoteIdent(schema);
+  await bootstrap(db, s);
+  return db.transaction(async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`cairn-migrate:${schema}`]);
+    const done = new Set((await tx.query<{ id: number }>(`SELECT id FROM ${s}.migrations`)).map((r) => r.id));
+    const applied: string[] = [];
+    for (const m of loadMigrations()) {
+      if (done.has(m.id)) continue;
+      await tx.query(m.sql.replaceAll(":SCHEMA", s));
+      await tx.query(`INSERT INTO ${s}.migrations (id, name) VALUES ($1, $2)`, [m.id, m.name]);
+      applied.push(`${String(m.id).padStart(4, "0")}_${m.name}`);
+    }
+    return applied;
+  });
+}
+
+/**
+ * Creates the schema and the migrations table. Done outside the locked transaction
+ * because `IF NOT EXISTS` checks use a catalog snapshot that an advisory lock does
+ * not refresh: two racing creators can both pass the check, and the loser gets a
+ * duplicate-key error, which here just means "someone else did it".
+ */
+async function bootstrap(db: Db, s: string): Promise<void> {
+  const statements = [
+    `CREATE SCHEMA IF NOT EXISTS ${s}`,
+    `CREATE TABLE IF NOT EXISTS ${s}.migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+  ];
+  for (const sql of statements) {
+    try {
+      await db.query(sql);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code !== "23505" && code !== "42P06" && code !== "42P07") throw err;
+    }
+  }
+}
