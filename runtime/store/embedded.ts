@@ -6,10 +6,10 @@
  * processes in the same directory find it through `postmaster.pid` and share it.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, chownSync, openSync, closeSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, chownSync, statSync, openSync, closeSync, unlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { userInfo } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 
 export interface EmbeddedServer {
@@ -33,7 +33,7 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions = {}): Pro
   const base = join(options.dir ?? process.cwd(), ".cairn");
   const dataDir = join(base, "pg");
   const log = options.log ?? (() => {});
-  mkdirSync(base, { recursive: true });
+  mkdirSync(base, { recursive: true, mode: 0o755 });
   const running = await runningServer(dataDir);
   if (running) return { ...running, started: false };
   return withLock(join(base, "pg.lock"), async () => {
@@ -102,9 +102,26 @@ async function serverOwner(): Promise<Owner> {
 async function initialise(dataDir: string, owner: Owner, log: (l: string) => void): Promise<void> {
   const { initdb } = await binaries();
   mkdirSync(dataDir, { recursive: true });
-  if (owner.uid !== undefined) chownSync(dataDir, owner.uid, owner.gid ?? owner.uid);
+  if (owner.uid !== undefined) {
+    chownSync(dataDir, owner.uid, owner.gid ?? owner.uid);
+    assertReachable(dataDir, owner.uid);
+  }
   log(`initialising embedded Postgres in ${dataDir}`);
   await run(initdb, ["-D", dataDir, "-U", DB_USER, "--auth=trust", "-E", "UTF8", "--no-instructions"], owner);
+}
+
+/** As root the server runs as `postgres`, which must be able to enter every ancestor directory. */
+function assertReachable(dir: string, uid: number): void {
+  for (let d = dirname(dir); d !== dirname(d); d = dirname(d)) {
+    const st = statSync(d);
+    const canEnter = st.uid === uid ? st.mode & 0o100 : st.mode & 0o001;
+    if (!canEnter) {
+      throw new Error(
+        `the embedded Postgres runs as the 'postgres' user, which cannot enter ${d}; ` +
+          `run from a directory it can reach (chmod o+x ${d}) or set DATABASE_URL`,
+      );
+    }
+  }
 }
 
 async function binaries(): Promise<{ pg_ctl: string; initdb: string }> {

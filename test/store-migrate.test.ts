@@ -1,0 +1,46 @@
+import { afterAll, describe, expect, test } from "vitest";
+import { migrate, loadMigrations } from "../runtime/store/migrate.ts";
+import { drivers, dropSchema, freshSchemaName, openTestDb } from "./helpers/db.ts";
+import type { Db } from "../runtime/store/db.ts";
+
+describe.each(drivers)("migrations (%s driver)", (driver) => {
+  const schema = freshSchemaName("mig");
+  let db: Db;
+  afterAll(async () => {
+    await dropSchema(db, schema);
+    await db.close();
+  });
+
+  test("racing migrators apply each migration exactly once", async () => {
+    db = await openTestDb(driver);
+    const results = await Promise.all([1, 2, 3, 4].map(() => migrate(db, schema)));
+    const all = loadMigrations().map((m) => `${String(m.id).padStart(4, "0")}_${m.name}`);
+    expect(results.flat().sort()).toEqual(all);
+    expect(results.filter((r) => r.length > 0)).toHaveLength(1);
+    const rows = await db.query<{ id: number }>(`SELECT id FROM "${schema}".migrations ORDER BY id`);
+    expect(rows.map((r) => r.id)).toEqual(loadMigrations().map((m) => m.id));
+    expect(await migrate(db, schema)).toEqual([]);
+  });
+
+  test("creates the runtime tables keyed by instance", async () => {
+    const pks = await db.query<{ table_name: string; cols: string }>(
+      `SELECT tc.table_name, string_agg(kcu.column_name, ',' ORDER BY kcu.ordinal_position) AS cols
+         FROM information_schema.table_constraints tc
+         JOIN information_schema.key_column_usage kcu USING (constraint_schema, constraint_name)
+        WHERE tc.constraint_schema = $1 AND tc.constraint_type = 'PRIMARY KEY'
+        GROUP BY tc.table_name ORDER BY tc.table_name`,
+      [schema],
+    );
+    expect(pks).toEqual([
+      { table_name: "definitions", cols: "hash" },
+      { table_name: "history", cols: "instance_id,seq" },
+      { table_name: "instances", cols: "id" },
+      { table_name: "migrations", cols: "id" },
+      { table_name: "tasks", cols: "instance_id,call_id" },
+    ]);
+  });
+
+  test("rejects a schema name that is not an identifier", async () => {
+    await expect(migrate(db, 'x"; DROP TABLE y; --')).rejects.toThrow(/invalid schema name/);
+  });
+});
