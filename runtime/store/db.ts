@@ -3,7 +3,8 @@
  * implement it: node-postgres (`pg`, the default) and porsager's `postgres`. Nothing
  * else in the runtime knows which one is in use.
  */
-export type Row = Record<string, unknown>;
+// `object` rather than an index signature, so interfaces of row types qualify.
+export type Row = object;
 
 export interface Queryable {
   /** Runs one parameterized statement ($1, $2 ...) and returns its rows. */

@@ -1,0 +1,130 @@
+/**
+ * The client: start instances, wait for results, inspect and cancel them. It needs
+ * no actions and runs no workflow code; it only talks to the database.
+ */
+import type { Artifact, Json } from "../../ir-schema/index.ts";
+import { connectDb, type Db, type DriverName } from "../store/db.ts";
+import { migrate } from "../store/migrate.ts";
+import { ensureEmbeddedPostgres } from "../store/embedded.ts";
+import { Engine, UnknownWorkflowError } from "./engine.ts";
+import { describeInstance, type InstanceStatusReport } from "./status.ts";
+import type { ErrorValue } from "../interpreter/errors.ts";
+
+export interface ConnectOptions {
+  /** Postgres URL; default `DATABASE_URL`, else the embedded server of the current directory. */
+  url?: string;
+  /** An existing connection to use instead (not closed by `close()`). */
+  db?: Db;
+  driver?: DriverName;
+  schema?: string;
+  /** Apply migrations on connect (default true). */
+  migrate?: boolean;
+  maxPayloadBytes?: number;
+}
+
+/** A failed (or cancelled) instance's error, thrown by `result()`. */
+export class WorkflowFailedError extends Error {
+  constructor(readonly error: ErrorValue, readonly instanceId: string) {
+    super(error.message);
+    this.name = error.name;
+  }
+}
+
+export type WorkflowRef = Artifact | { artifact: Artifact } | string;
+
+export class Client {
+  readonly engine: Engine;
+  constructor(readonly db: Db, options: { schema?: string; maxPayloadBytes?: number }, private readonly owned: boolean) {
+    this.engine = new Engine(db, options);
+  }
+
+  /** Starts `workflow` (an artifact, a compiled handle, or the name of a registered one). */
+  async start(workflow: WorkflowRef, input: Record<string, unknown> = {}, options: { idempotencyKey?: string } = {}) {
+    const artifact = await this.resolveWorkflow(workflow);
+    const { id, created } = await this.engine.start(artifact, input, options.idempotencyKey);
+    return Object.assign(this.handle(id), { created });
+  }
+
+  handle(id: string) {
+    return {
+      id,
+      result: (opts?: { timeoutMs?: number }) => this.result(id, opts),
+      status: () => this.status(id),
+      cancel: (reason?: string) => this.engine.cancel(id, reason),
+    };
+  }
+
+  /** Waits (NOTIFY, with a polling fallback) for the instance to finish; returns its result or throws its error. */
+  async result(id: string, options: { timeoutMs?: number } = {}): Promise<Json> {
+    const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
+    let wake: () => void = () => {};
+    const unlisten = await this.db.listen(this.engine.q.channels.done, (payload) => {
+      if (payload === id) wake();
+    });
+    try {
+      for (;;) {
+        const done = await this.peek(id);
+        if (done) return done.value;
+        if (Date.now() >= deadline) throw new Error(`timed out waiting for workflow instance ${id}`);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, Math.min(1000, deadline - Date.now()));
+          wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+      }
+    } finally {
+      await unlisten();
+    }
+  }
+
+  /** The result if the instance has finished, null while it runs; throws its error if it failed. */
+  async peek(id: string): Promise<{ value: Json } | null> {
+    const row = await this.engine.q.instance(this.db, id);
+    if (!row) throw new UnknownWorkflowError(`no workflow instance ${id}`);
+    if (row.status === "completed") return { value: row.result ?? null };
+    if (row.status === "failed" || row.status === "cancelled") {
+      throw new WorkflowFailedError(row.error as unknown as ErrorValue, id);
+    }
+    return null;
+  }
+
+  async status(id: string): Promise<InstanceStatusReport> {
+    const row = await this.engine.q.instance(this.db, id);
+    if (!row) throw new UnknownWorkflowError(`no workflow instance ${id}`);
+    return describeInstance(this.engine, row);
+  }
+
+  async list(limit = 20) {
+    return this.engine.q.listInstances(this.db, limit);
+  }
+
+  async close(): Promise<void> {
+    if (this.owned) await this.db.close();
+  }
+
+  private async resolveWorkflow(workflow: WorkflowRef): Promise<Artifact> {
+    if (typeof workflow === "string") {
+      const def = await this.engine.q.latestDefinition(this.db, workflow);
+      if (!def) throw new UnknownWorkflowError(`no workflow named '${workflow}' is registered`);
+      return this.engine.artifact(this.db, def.hash);
+    }
+    const artifact = "artifact" in workflow ? workflow.artifact : workflow;
+    return this.engine.register(artifact);
+  }
+}
+
+/** The database URL to use: explicit, `DATABASE_URL`, or the embedded server of `dir`. */
+export async function resolveDatabaseUrl(url?: string, dir?: string, log?: (line: string) => void): Promise<string> {
+  if (url) return url;
+  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  return (await ensureEmbeddedPostgres({ dir, log })).url;
+}
+
+export async function connect(options: ConnectOptions = {}): Promise<Client> {
+  const db = options.db ?? (await connectDb(await resolveDatabaseUrl(options.url), { driver: options.driver }));
+  const schema = options.schema ?? "cairn";
+  if (options.migrate !== false) await migrate(db, schema);
+  return new Client(db, { schema, maxPayloadBytes: options.maxPayloadBytes }, !options.db);
+}

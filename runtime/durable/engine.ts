@@ -1,0 +1,205 @@
+/**
+ * The durable engine: every state transition of a workflow instance is one
+ * transaction that (1) takes the instance row lock, (2) feeds the event to the pure
+ * interpreter, (3) saves the new state with a version check and (4) enqueues what
+ * the step dispatched and appends its history. Transitions therefore happen exactly
+ * once; actions run at least once, idempotency keys making repeats harmless.
+ */
+import { randomUUID } from "node:crypto";
+import { assertArtifact, type Artifact, type Json } from "../../ir-schema/index.ts";
+import { advance, resolve, start } from "../interpreter/index.ts";
+import type { Outcome, State } from "../interpreter/state.ts";
+import type { ErrorValue } from "../interpreter/errors.ts";
+import type { Db, Queryable } from "../store/db.ts";
+import { queries, type InstanceRow, type Queries, type TaskRow } from "./queries.ts";
+import { stepOutput, type StepOutput } from "./step.ts";
+import { checkPayload, PayloadError } from "./payload.ts";
+
+export interface EngineOptions {
+  schema?: string;
+  /** Largest JSON payload (input, argument list, result) accepted, in bytes. Default 1 MiB. */
+  maxPayloadBytes?: number;
+}
+
+export class UnknownWorkflowError extends Error {
+  override name = "UnknownWorkflowError";
+}
+export class InvalidInputError extends Error {
+  override name = "InvalidInputError";
+}
+
+export class Engine {
+  readonly q: Queries;
+  readonly schema: string;
+  readonly maxPayloadBytes: number;
+  /** Validated artifacts by hash; an artifact never changes once stored. */
+  private readonly artifacts = new Map<string, Artifact>();
+
+  constructor(readonly db: Db, options: EngineOptions = {}) {
+    this.schema = options.schema ?? "cairn";
+    this.q = queries(this.schema);
+    this.maxPayloadBytes = options.maxPayloadBytes ?? 1024 * 1024;
+  }
+
+  /** Stores a workflow definition under its content hash (idempotent). */
+  async register(artifact: unknown): Promise<Artifact> {
+    const valid = assertArtifact(artifact, "workflow artifact");
+    await this.q.putDefinition(this.db, valid.hash, valid.name, valid as unknown as Json);
+    this.artifacts.set(valid.hash, valid);
+    return valid;
+  }
+
+  async artifact(q: Queryable, hash: string): Promise<Artifact> {
+    const cached = this.artifacts.get(hash);
+    if (cached) return cached;
+    const ir = await this.q.getDefinition(q, hash);
+    if (ir === null) throw new UnknownWorkflowError(`no workflow definition with hash ${hash}`);
+    // Re-validated on load: the database is not trusted to hold what we wrote.
+    const valid = assertArtifact(ir, `stored definition ${hash}`);
+    this.artifacts.set(hash, valid);
+    return valid;
+  }
+
+  /**
+   * Starts an instance: validates the input, runs the program to its first
+   * suspension and enqueues what it dispatched, all in one transaction. A repeated
+   * idempotency key returns the existing instance instead.
+   */
+  async start(artifact: Artifact, input: unknown, idempotencyKey?: string): Promise<{ id: string; created: boolean }> {
+    if (idempotencyKey !== undefined) {
+      const existing = await this.q.instanceByKey(this.db, idempotencyKey);
+      if (existing) return { id: existing.id, created: false };
+    }
+    const clean = this.checkInput(artifact, input);
+    let initial: State;
+    try {
+      initial = start(artifact, clean);
+    } catch (err) {
+      throw new InvalidInputError((err as Error).message);
+    }
+    const id = randomUUID();
+    const created = await this.db.transaction(async (tx) => {
+      const now = await this.q.dbNow(tx);
+      const out = stepOutput(artifact, advance(artifact, initial, now));
+      const inserted = await this.q.insertInstance(tx, {
+        id, workflow: artifact.name, hash: artifact.hash, status: out.status, input: clean, state: out.state as unknown as Json,
+        result: out.result, error: out.error as unknown as Json, key: idempotencyKey ?? null, wakeAt: out.wakeAt,
+      });
+      if (!inserted) return false;
+      await this.persistEffects(tx, id, out, [{ kind: "started", data: { workflow: artifact.name, hash: artifact.hash, input: clean } }]);
+      return true;
+    });
+    if (!created && idempotencyKey !== undefined) {
+      const existing = await this.q.instanceByKey(this.db, idempotencyKey);
+      if (existing) return { id: existing.id, created: false };
+    }
+    return { id, created };
+  }
+
+  /**
+   * Applies an action's final outcome to its instance. Returns false when the task
+   * is no longer this worker's (its lease expired and another attempt owns it, or
+   * the instance was cancelled): then nothing is applied.
+   */
+  async complete(task: TaskRow, workerId: string, outcome: Outcome): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const row = await this.q.instance(tx, task.instance_id, true);
+      if (!row) return false;
+      const owned = await this.q.finishTask(tx, {
+        instanceId: task.instance_id, callId: task.call_id, workerId, attempt: task.attempt, ok: outcome.ok,
+      });
+      if (!owned) return false;
+      const data: Record<string, Json> = { attempt: task.attempt, ok: outcome.ok };
+      if (!outcome.ok) data.error = outcome.error as unknown as Json;
+      if (row.status !== "running" && row.status !== "sleeping") {
+        // A finished or cancelled instance ignores late results.
+        await this.q.appendHistory(tx, row.id, [{ kind: "resolved", callId: task.call_id, data: { ...data, ignored: row.status } }]);
+        return true;
+      }
+      const resolvedEvent = { kind: "resolved", callId: task.call_id, data };
+      const artifact = await this.artifact(tx, row.hash);
+      const state = resolve(row.state as unknown as State, task.call_id, outcome);
+      // A deferred call may finish while its workflow sleeps: record it, but the
+      // sleep still ends when the timer says, not now.
+      const out: StepOutput =
+        row.status === "sleeping"
+          ? { status: "sleeping", state, wakeAt: row.wake_at, tasks: [], events: [] }
+          : stepOutput(artifact, advance(artifact, state, row.now));
+      await this.save(tx, row, out, [resolvedEvent]);
+      return true;
+    });
+  }
+
+  /** Wakes up to `limit` instances whose sleep is over; returns how many it advanced. */
+  async wakeSleepers(limit: number): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const rows = await this.q.dueSleepers(tx, limit);
+      for (const row of rows) {
+        const artifact = await this.artifact(tx, row.hash);
+        const out = stepOutput(artifact, advance(artifact, row.state as unknown as State, row.now));
+        await this.save(tx, row, out, [{ kind: "woke", data: { lateMs: row.wake_at === null ? 0 : row.now - row.wake_at } }]);
+      }
+      return rows.length;
+    });
+  }
+
+  /** Stops an instance: no further steps run, queued tasks are dropped, workers abort running attempts. */
+  async cancel(id: string, reason = "cancelled"): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const row = await this.q.instance(tx, id, true);
+      if (!row) throw new UnknownWorkflowError(`no workflow instance ${id}`);
+      if (row.status === "completed" || row.status === "failed" || row.status === "cancelled") return false;
+      const error: ErrorValue = { name: "CancelledError", message: reason, ancestry: ["CancelledError", "Error"] };
+      await this.q.saveInstance(tx, { id, version: row.version, status: "cancelled", state: row.state, error: error as unknown as Json, wakeAt: null });
+      await this.q.cancelTasks(tx, id);
+      await this.q.appendHistory(tx, id, [{ kind: "cancelled", data: { reason } }]);
+      await this.q.notify(tx, "cancel", id);
+      await this.q.notify(tx, "done", id);
+      return true;
+    });
+  }
+
+  /** Checks an action's result before it enters workflow state. */
+  checkResult(action: string, value: unknown): Json {
+    return checkPayload(value, this.maxPayloadBytes, `result of action '${action}'`);
+  }
+
+  private checkInput(artifact: Artifact, input: unknown): Record<string, Json> {
+    if (typeof input !== "object" || input === null || Array.isArray(input)) {
+      throw new InvalidInputError(
+        `input of workflow ${artifact.name} must be an object keyed by its parameters (${artifact.params.join(", ")})`,
+      );
+    }
+    let clean: Json;
+    try {
+      clean = checkPayload(input, this.maxPayloadBytes, `input of workflow ${artifact.name}`);
+    } catch (err) {
+      throw new InvalidInputError((err as PayloadError).message);
+    }
+    const unknown = Object.keys(clean as object).filter((k) => !artifact.params.includes(k));
+    if (unknown.length) {
+      throw new InvalidInputError(
+        `unknown input ${unknown.map((k) => `'${k}'`).join(", ")} for workflow ${artifact.name}; it takes (${artifact.params.join(", ")})`,
+      );
+    }
+    return clean as Record<string, Json>;
+  }
+
+  private async save(tx: Queryable, row: InstanceRow, out: StepOutput, before: StepOutput["events"]): Promise<void> {
+    const saved = await this.q.saveInstance(tx, {
+      id: row.id, version: row.version, status: out.status, state: out.state as unknown as Json,
+      result: out.result, error: out.error as unknown as Json, wakeAt: out.wakeAt,
+    });
+    // Unreachable while we hold the row lock; if it ever happens, roll back rather than fork the state.
+    if (!saved) throw new Error(`instance ${row.id} changed under a step (version ${row.version}); rolled back`);
+    await this.persistEffects(tx, row.id, out, before);
+  }
+
+  private async persistEffects(tx: Queryable, id: string, out: StepOutput, before: StepOutput["events"]): Promise<void> {
+    await this.q.insertTasks(tx, id, out.tasks);
+    await this.q.appendHistory(tx, id, [...before, ...out.events]);
+    if (out.tasks.length) await this.q.notify(tx, "tasks", [...new Set(out.tasks.map((t) => t.action))].join(","));
+    if (out.status === "sleeping" && out.wakeAt !== null) await this.q.notify(tx, "timers", String(out.wakeAt));
+    if (out.status === "completed" || out.status === "failed") await this.q.notify(tx, "done", id);
+  }
+}

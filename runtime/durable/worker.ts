@@ -1,0 +1,292 @@
+/**
+ * A worker claims ready tasks for the actions it has (FOR UPDATE SKIP LOCKED, in
+ * batches), runs them under a lease it renews by heartbeat, and hands each final
+ * outcome to the engine, which advances the instance in the same transaction that
+ * marks the task done. It also wakes due sleepers and frees tasks whose worker died.
+ * Every loop survives database outages: errors are reported and retried with backoff.
+ */
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { Artifact, Json } from "../../ir-schema/index.ts";
+import { DEFAULT_RETRY, resolveRetry, type ResolvedRetry } from "../api/retry.ts";
+import { errorFromThrown, type ErrorValue } from "../interpreter/errors.ts";
+import type { Db } from "../store/db.ts";
+import { migrate } from "../store/migrate.ts";
+import { collectActions, type ActionSource } from "../local/actions.ts";
+import { runAttempt } from "../local/attempt.ts";
+import { Engine } from "./engine.ts";
+import type { TaskRow } from "./queries.ts";
+import { PayloadError } from "./payload.ts";
+
+export interface WorkerOptions {
+  actions: ActionSource;
+  /** Workflow artifacts to register at start (instances of others still run: definitions live in the database). */
+  workflows?: Artifact[];
+  schema?: string;
+  /** Tasks run at once (default 10). */
+  concurrency?: number;
+  /** Fallback poll interval when no notification arrives (default 1000 ms). */
+  pollMs?: number;
+  /** Lease on a claimed task; renewed every leaseMs / 3 (default 30 s). */
+  leaseMs?: number;
+  defaultRetry?: Partial<ResolvedRetry>;
+  maxPayloadBytes?: number;
+  /** Run migrations at start (default true). */
+  migrate?: boolean;
+  id?: string;
+  onEvent?: (event: WorkerEvent) => void;
+}
+
+export type WorkerEvent =
+  | { type: "claimed"; instanceId: string; callId: string; action: string; attempt: number }
+  | { type: "completed"; instanceId: string; callId: string; action: string; attempt: number; ok: boolean }
+  | { type: "retry"; instanceId: string; callId: string; action: string; attempt: number; delayMs: number; error: ErrorValue }
+  | { type: "lease-lost"; instanceId: string; callId: string }
+  | { type: "woke"; count: number }
+  | { type: "error"; where: string; error: Error };
+
+interface InFlight {
+  task: TaskRow;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+export class Worker {
+  readonly id: string;
+  readonly engine: Engine;
+  private readonly actions: Map<string, (...args: unknown[]) => unknown>;
+  private readonly opts: Required<Pick<WorkerOptions, "concurrency" | "pollMs" | "leaseMs">> & WorkerOptions;
+  private readonly retryDefault: ResolvedRetry;
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private unlisten: Array<() => Promise<void>> = [];
+  private running = false;
+  private wake: (() => void) | null = null;
+  private loops: Promise<void>[] = [];
+
+  constructor(readonly db: Db, options: WorkerOptions) {
+    this.opts = { concurrency: 10, pollMs: 1000, leaseMs: 30_000, ...options };
+    this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.engine = new Engine(db, { schema: options.schema, maxPayloadBytes: options.maxPayloadBytes });
+    this.actions = collectActions(options.actions);
+    this.retryDefault = resolveRetry(options.defaultRetry, DEFAULT_RETRY);
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    if (this.opts.migrate !== false) await migrate(this.db, this.engine.schema);
+    for (const wf of this.opts.workflows ?? []) await this.engine.register(wf);
+    const q = this.engine.q;
+    await q.registerWorker(this.db, this.id, [...this.actions.keys()], (this.opts.workflows ?? []).map((w) => w.name));
+    this.running = true;
+    const kick = () => this.wake?.();
+    this.unlisten = [
+      await this.db.listen(q.channels.tasks, (payload) => {
+        if (payload.split(",").some((a) => this.actions.has(a))) kick();
+      }),
+      await this.db.listen(q.channels.timers, kick),
+      await this.db.listen(q.channels.cancel, (id) => this.abortInstance(id)),
+    ];
+    this.loops = [this.claimLoop(), this.maintenanceLoop()];
+  }
+
+  /**
+   * Graceful stop: claim nothing more, give running attempts `graceMs` to finish,
+   * then abort the rest and release their tasks so another worker takes them at once.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    const all = [...this.inFlight.values()];
+    const settled = Promise.all(all.map((f) => f.done));
+    const timedOut = await Promise.race([settled.then(() => false), delay(graceMs, this.timers).then(() => true)]);
+    if (timedOut) {
+      const left = [...this.inFlight.values()];
+      for (const f of left) f.abort.abort(new Error("worker shutting down"));
+      await this.engine.q
+        .releaseWorker(this.db, this.id, left.map((f) => [f.task.instance_id, f.task.call_id]))
+        .catch((e: Error) => this.report("release", e));
+    }
+    await Promise.all(this.loops);
+    for (const un of this.unlisten) await un().catch(() => {});
+    for (const t of this.timers) clearTimeout(t);
+    await this.engine.q.removeWorker(this.db, this.id).catch(() => {});
+  }
+
+  /** Resolves once the worker has nothing in flight (for tests and `cairn run`). */
+  get busy(): number {
+    return this.inFlight.size;
+  }
+
+  private async claimLoop(): Promise<void> {
+    let backoff = 100;
+    while (this.running) {
+      try {
+        const free = this.opts.concurrency - this.inFlight.size;
+        let claimed = 0;
+        if (free > 0 && this.actions.size > 0) {
+          const tasks = await this.engine.q.claimTasks(this.db, this.id, [...this.actions.keys()], free, this.opts.leaseMs);
+          for (const task of tasks) this.launch(task);
+          claimed = tasks.length;
+        }
+        const woke = await this.engine.wakeSleepers(50);
+        if (woke) this.emit({ type: "woke", count: woke });
+        backoff = 100;
+        if ((claimed > 0 && claimed === free) || woke === 50) continue;
+        await this.idle(await this.untilNextTimer());
+      } catch (err) {
+        this.report("claim", err as Error);
+        await this.idle(backoff);
+        backoff = Math.min(backoff * 2, 5000);
+      }
+    }
+  }
+
+  /** How long to sleep: until the next known wake-up, at most one poll interval. */
+  private async untilNextTimer(): Promise<number> {
+    const next = await this.engine.q.nextWake(this.db);
+    if (next === null) return this.opts.pollMs;
+    const now = await this.engine.q.dbNow(this.db);
+    return Math.max(0, Math.min(this.opts.pollMs, next - now + 1));
+  }
+
+  private async maintenanceLoop(): Promise<void> {
+    const every = Math.max(50, Math.floor(this.opts.leaseMs / 3));
+    while (this.running) {
+      await delay(every, this.timers);
+      if (!this.running) break;
+      try {
+        const keys = [...this.inFlight.values()].map((f): [string, string] => [f.task.instance_id, f.task.call_id]);
+        await this.engine.q.renewLeases(this.db, this.id, keys, this.opts.leaseMs);
+        await this.engine.q.heartbeatWorker(this.db, this.id);
+        const freed = await this.engine.q.releaseExpired(this.db);
+        if (freed.length) {
+          for (const f of freed) {
+            await this.engine.q.appendHistory(this.db, f.instance_id, [
+              { kind: "lease-expired", callId: f.call_id, data: { worker: f.worker_id, attempt: f.attempt } },
+            ]);
+          }
+          this.wake?.();
+        }
+      } catch (err) {
+        this.report("maintenance", err as Error);
+      }
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      this.timers.add(t);
+      function done() {
+        resolve();
+      }
+      this.wake = () => {
+        clearTimeout(t);
+        this.timers.delete(t);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  private launch(task: TaskRow): void {
+    const key = `${task.instance_id}:${task.call_id}`;
+    const abort = new AbortController();
+    const entry: InFlight = { task, abort, done: Promise.resolve() };
+    entry.done = this.execute(task, abort).finally(() => {
+      this.inFlight.delete(key);
+      this.wake?.();
+    });
+    this.inFlight.set(key, entry);
+  }
+
+  private async execute(task: TaskRow, abort: AbortController): Promise<void> {
+    const { instance_id: instanceId, call_id: callId, action, attempt } = task;
+    this.emit({ type: "claimed", instanceId, callId, action, attempt });
+    const idempotencyKey = `${instanceId}:${callId}`;
+    await this.engine.q
+      .appendHistory(this.db, instanceId, [{ kind: "attempt", callId, data: { attempt, worker: this.id, idempotencyKey } }])
+      .catch((e: Error) => this.report("history", e));
+    const fn = this.actions.get(action);
+    const options = (task.options ?? {}) as { retry?: Partial<ResolvedRetry>; timeout?: number };
+    let outcome: { ok: true; value: Json } | { ok: false; error: ErrorValue; final: boolean };
+    try {
+      if (!fn) throw new Error(`this worker has no action '${action}'`);
+      const value = await runAttempt(fn, task.args, {
+        context: { workflowId: instanceId, actionId: callId, attempt, idempotencyKey },
+        timeoutMs: options.timeout,
+        parent: abort.signal,
+        action,
+      });
+      outcome = { ok: true, value: this.engine.checkResult(action, value) };
+    } catch (err) {
+      // A result that cannot be stored would fail identically on every retry.
+      outcome = { ok: false, error: errorFromThrown(err), final: err instanceof PayloadError };
+    }
+    if (abort.signal.aborted && !this.running) return; // released at shutdown; another worker re-runs it
+    await this.settle(task, outcome, options);
+  }
+
+  private async settle(
+    task: TaskRow,
+    outcome: { ok: true; value: Json } | { ok: false; error: ErrorValue; final: boolean },
+    options: { retry?: Partial<ResolvedRetry> },
+  ): Promise<void> {
+    const { instance_id: instanceId, call_id: callId, action, attempt } = task;
+    for (let backoff = 100; ; backoff = Math.min(backoff * 2, 5000)) {
+      try {
+        if (!outcome.ok && !outcome.final) {
+          const policy = resolveRetry(options.retry, this.retryDefault);
+          if (attempt < policy.attempts) {
+            const delayMs = Math.min(policy.delay * policy.factor ** (attempt - 1), policy.maxDelay);
+            const at = await this.engine.q.retryTask(this.db, {
+              instanceId, callId, workerId: this.id, attempt, delayMs, error: outcome.error as unknown as Json,
+            });
+            if (at === null) this.emit({ type: "lease-lost", instanceId, callId });
+            else {
+              await this.engine.q.appendHistory(this.db, instanceId, [
+                { kind: "retry", callId, data: { attempt, delayMs, error: outcome.error as unknown as Json } },
+              ]);
+              this.emit({ type: "retry", instanceId, callId, action, attempt, delayMs, error: outcome.error });
+            }
+            return;
+          }
+        }
+        const applied = await this.engine.complete(task, this.id, outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error });
+        if (applied) this.emit({ type: "completed", instanceId, callId, action, attempt, ok: outcome.ok });
+        else this.emit({ type: "lease-lost", instanceId, callId });
+        return;
+      } catch (err) {
+        this.report("complete", err as Error);
+        if (!this.running && backoff >= 5000) return; // give up at shutdown; the lease will expire
+        await delay(backoff, this.timers);
+      }
+    }
+  }
+
+  private abortInstance(instanceId: string): void {
+    for (const f of this.inFlight.values()) {
+      if (f.task.instance_id === instanceId) f.abort.abort(new Error("workflow cancelled"));
+    }
+  }
+
+  private emit(event: WorkerEvent): void {
+    this.opts.onEvent?.(event);
+  }
+
+  private report(where: string, error: Error): void {
+    this.emit({ type: "error", where, error });
+  }
+}
+
+function delay(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      resolve();
+    }, ms);
+    timers.add(t);
+  });
+}
