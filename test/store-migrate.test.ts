@@ -37,6 +37,7 @@ describe.each(drivers)("migrations (%s driver)", (driver) => {
       { table_name: "instances", cols: "id" },
       { table_name: "migrations", cols: "id" },
       { table_name: "tasks", cols: "instance_id,call_id" },
+      { table_name: "workers", cols: "id" },
     ]);
   });
 

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { assertArtifact, type Artifact, type Json } from "../../ir-schema/index.ts";
-import { advance, resolve, start } from "../interpreter/index.ts";
+import { advance, resolve, start, stateFromJson, stateToJson } from "../interpreter/index.ts";
 import type { Outcome, State } from "../interpreter/state.ts";
 import type { ErrorValue } from "../interpreter/errors.ts";
 import type { Db, Queryable } from "../store/db.ts";
@@ -82,7 +82,7 @@ export class Engine {
       const now = await this.q.dbNow(tx);
       const out = stepOutput(artifact, advance(artifact, initial, now));
       const inserted = await this.q.insertInstance(tx, {
-        id, workflow: artifact.name, hash: artifact.hash, status: out.status, input: clean, state: out.state as unknown as Json,
+        id, workflow: artifact.name, hash: artifact.hash, status: out.status, input: clean, state: stateToJson(out.state),
         result: out.result, error: out.error as unknown as Json, key: idempotencyKey ?? null, wakeAt: out.wakeAt,
       });
       if (!inserted) return false;
@@ -118,7 +118,7 @@ export class Engine {
       }
       const resolvedEvent = { kind: "resolved", callId: task.call_id, data };
       const artifact = await this.artifact(tx, row.hash);
-      const state = resolve(row.state as unknown as State, task.call_id, outcome);
+      const state = resolve(stateFromJson(row.state), task.call_id, outcome);
       // A deferred call may finish while its workflow sleeps: record it, but the
       // sleep still ends when the timer says, not now.
       const out: StepOutput =
@@ -136,7 +136,7 @@ export class Engine {
       const rows = await this.q.dueSleepers(tx, limit);
       for (const row of rows) {
         const artifact = await this.artifact(tx, row.hash);
-        const out = stepOutput(artifact, advance(artifact, row.state as unknown as State, row.now));
+        const out = stepOutput(artifact, advance(artifact, stateFromJson(row.state), row.now));
         await this.save(tx, row, out, [{ kind: "woke", data: { lateMs: row.wake_at === null ? 0 : row.now - row.wake_at } }]);
       }
       return rows.length;
@@ -187,7 +187,7 @@ export class Engine {
 
   private async save(tx: Queryable, row: InstanceRow, out: StepOutput, before: StepOutput["events"]): Promise<void> {
     const saved = await this.q.saveInstance(tx, {
-      id: row.id, version: row.version, status: out.status, state: out.state as unknown as Json,
+      id: row.id, version: row.version, status: out.status, state: stateToJson(out.state),
       result: out.result, error: out.error as unknown as Json, wakeAt: out.wakeAt,
     });
     // Unreachable while we hold the row lock; if it ever happens, roll back rather than fork the state.

@@ -1,6 +1,6 @@
 /** What `cairn status <id>` shows: where an instance is, what it waits for and why, and its history. */
 import type { Json } from "../../ir-schema/index.ts";
-import type { State } from "../interpreter/state.ts";
+import { stateFromJson } from "../interpreter/codec.ts";
 import type { Engine } from "./engine.ts";
 import type { InstanceRow, InstanceStatus } from "./queries.ts";
 import { locOf } from "./step.ts";
@@ -36,7 +36,7 @@ export async function describeInstance(engine: Engine, row: InstanceRow): Promis
   const [tasks, history, live] = await Promise.all([q.tasksOf(db, row.id), q.history(db, row.id), q.liveActions(db, LIVE_WITHIN_MS)]);
   let at: string | null = null;
   try {
-    at = locOf(await engine.artifact(db, row.hash), row.state as unknown as State);
+    at = locOf(await engine.artifact(db, row.hash), stateFromJson(row.state));
   } catch {
     at = null;
   }

@@ -1,0 +1,16 @@
+/** The CLI's exit codes, as fixed by the public contract. */
+export const ExitCode = {
+  ok: 0,
+  workflowFailed: 1,
+  compileErrors: 2,
+  usage: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * A mistake in how the CLI was invoked (missing file, bad --input, unknown
+ * workflow...). Commands throw it; main() prints the message and exits 3.
+ */
+export class UsageError extends Error {
+  override name = "UsageError";
+}

@@ -1,0 +1,33 @@
+import type { LocalEvent } from "../runtime/index.ts";
+
+const MAX_ARGS_CHARS = 200;
+
+/**
+ * One stderr line per event of a local run: enough to follow it, short enough to
+ * read. First attempts are implied by the dispatch line, so they print nothing.
+ */
+export function formatEvent(event: LocalEvent): string | null {
+  switch (event.type) {
+    case "dispatch":
+      return `cairn: ${event.callId} ${event.action}(${truncate(JSON.stringify(event.args).slice(1, -1))})`;
+    case "attempt":
+      if (event.attempt === 1) return null;
+      return `cairn: ${event.callId} ${event.action} attempt ${event.attempt}`;
+    case "retry":
+      return `cairn: ${event.callId} ${event.action} failed (${event.error.name}: ${event.error.message}); retrying in ${event.delay}ms`;
+    case "resolve":
+      return event.ok
+        ? `cairn: ${event.callId} ${event.action} done`
+        : `cairn: ${event.callId} ${event.action} failed after ${event.attempts} attempt(s) (${event.error?.name}: ${event.error?.message})`;
+    case "sleep":
+      return `cairn: sleeping until ${new Date(event.until).toISOString()}`;
+    case "complete":
+      return "cairn: workflow completed";
+    case "fail":
+      return `cairn: workflow failed (${event.error.name}: ${event.error.message})`;
+  }
+}
+
+function truncate(text: string): string {
+  return text.length <= MAX_ARGS_CHARS ? text : text.slice(0, MAX_ARGS_CHARS - 1) + "…";
+}

@@ -1,0 +1,66 @@
+import { readdirSync, statSync } from "node:fs";
+import { extname, join, resolve } from "node:path";
+import { UsageError } from "./exit-codes.ts";
+
+const SOURCE_EXTENSIONS = new Set([".ts", ".tsx", ".mts"]);
+const SKIPPED_DIRS = new Set(["node_modules", "dist", ".cairn"]);
+
+export interface SourceFile {
+  /** Absolute path. */
+  path: string;
+  /** Named on the command line rather than found by walking a directory. */
+  explicit: boolean;
+}
+
+export function isSourceFile(path: string): boolean {
+  return SOURCE_EXTENSIONS.has(extname(path)) && !path.endsWith(".d.ts") && !path.endsWith(".d.mts");
+}
+
+/**
+ * Expands the command line's files and directories into the TypeScript files to
+ * compile: directories recursively (skipping dependencies, build output and dot
+ * directories), each file once, in a stable order so output is deterministic.
+ */
+export function collectSourceFiles(args: readonly string[], cwd: string): SourceFile[] {
+  if (args.length === 0) throw new UsageError("no files or directories given");
+  const found = new Map<string, SourceFile>();
+  for (const arg of args) {
+    const path = resolve(cwd, arg);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) throw new UsageError(`no such file or directory: ${arg}`);
+    if (stat.isDirectory()) {
+      for (const file of walk(path)) if (!found.has(file)) found.set(file, { path: file, explicit: false });
+    } else if (isSourceFile(path)) {
+      found.set(path, { path, explicit: true });
+    } else {
+      throw new UsageError(`not a TypeScript file (.ts, .tsx, .mts): ${arg}`);
+    }
+  }
+  return [...found.values()].sort((a, b) => compareStrings(a.path, b.path));
+}
+
+function* walk(dir: string): Generator<string> {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareStrings(a.name, b.name));
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!entry.name.startsWith(".") && !SKIPPED_DIRS.has(entry.name)) yield* walk(path);
+    } else if (entry.isFile() && isSourceFile(path)) {
+      yield path;
+    }
+  }
+}
+
+/** Code-unit order, independent of the locale the CLI happens to run under. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Cheap test that lets a directory walk skip files that cannot define a workflow:
+ * defining one needs the `workflow` decorator/wrapper or the `Workflow` base
+ * class, whose names must appear in the file however they are imported.
+ */
+export function mayDefineWorkflow(source: string): boolean {
+  return /workflow/i.test(source);
+}

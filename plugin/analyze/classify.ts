@@ -1,0 +1,98 @@
+import type * as t from "@babel/types";
+import type { Decl } from "./declarations.ts";
+
+/** Strips TS-only wrappers (`as const`, `satisfies`, `!`) that do not change a value. */
+export function unwrapTs(e: t.Expression): t.Expression {
+  let cur: t.Expression = e;
+  while (
+    cur.type === "TSAsExpression" || cur.type === "TSSatisfiesExpression" ||
+    cur.type === "TSNonNullExpression" || cur.type === "TSTypeAssertion" || cur.type === "ParenthesizedExpression"
+  ) {
+    cur = cur.expression;
+  }
+  return cur;
+}
+
+/** A module-level `const` primitive: string/number/boolean/null, negative numbers, plain templates. */
+export function primitiveValue(e: t.Expression): { value: string | number | boolean | null } | null {
+  const v = unwrapTs(e);
+  switch (v.type) {
+    case "StringLiteral":
+    case "NumericLiteral":
+    case "BooleanLiteral":
+      return { value: v.value };
+    case "NullLiteral":
+      return { value: null };
+    case "TemplateLiteral":
+      return v.expressions.length === 0 && v.quasis[0].value.cooked != null ? { value: v.quasis[0].value.cooked } : null;
+    case "UnaryExpression":
+      if ((v.operator === "-" || v.operator === "+") && unwrapTs(v.argument).type === "NumericLiteral") {
+        const n = (unwrapTs(v.argument) as t.NumericLiteral).value;
+        return { value: v.operator === "-" ? -n : n };
+      }
+      return null;
+    default:
+      return null;
+  }
+}
+
+/** `Promise<void>` or `void`: the action's result may not be used. */
+export function isVoidReturn(fn: t.Function): boolean {
+  const ann = fn.returnType;
+  if (!ann || ann.type !== "TSTypeAnnotation") return false;
+  const ty = ann.typeAnnotation;
+  if (ty.type === "TSVoidKeyword") return true;
+  return (
+    ty.type === "TSTypeReference" &&
+    ty.typeName.type === "Identifier" &&
+    ty.typeName.name === "Promise" &&
+    ty.typeParameters?.params.length === 1 &&
+    ty.typeParameters.params[0].type === "TSVoidKeyword"
+  );
+}
+
+/** The cairn primitive a callee names (`action`, `cairn.action`), or null. */
+export function cairnCallee(callee: t.Node, cairnName: (local: string) => string | null): string | null {
+  if (callee.type === "Identifier") return cairnName(callee.name);
+  if (
+    callee.type === "MemberExpression" && !callee.computed &&
+    callee.object.type === "Identifier" && callee.property.type === "Identifier" &&
+    cairnName(callee.object.name) === "*"
+  ) {
+    return callee.property.name;
+  }
+  return null;
+}
+
+/** The function an `action(...)` / `workflow(...)` call wraps and its explicit name, if any. */
+export function wrappedFunction(call: t.CallExpression): { name: string | null; fn: t.Function | null } {
+  const args = call.arguments;
+  const first = args[0];
+  const named = first?.type === "StringLiteral";
+  const fnNode = named ? args[1] : first;
+  const fn = fnNode && (fnNode.type === "FunctionExpression" || fnNode.type === "ArrowFunctionExpression") ? fnNode : null;
+  const own = fn?.type === "FunctionExpression" && fn.id ? fn.id.name : null;
+  return { name: named ? first.value : own, fn };
+}
+
+/** Classifies the initialiser of a module-level variable. */
+export function classifyVariable(
+  kind: t.VariableDeclaration["kind"],
+  init: t.Expression,
+  cairnName: (local: string) => string | null,
+): Decl | null {
+  const e = unwrapTs(init);
+  if (e.type === "CallExpression" && cairnCallee(e.callee, cairnName) === "action") {
+    const { name, fn } = wrappedFunction(e);
+    return { kind: "action", name, isVoid: fn ? isVoidReturn(fn) : false, node: e };
+  }
+  if (e.type === "CallExpression" && cairnCallee(e.callee, cairnName) === "workflow") {
+    return { kind: "other", what: "a workflow", node: e };
+  }
+  if (kind === "const") {
+    const p = primitiveValue(e);
+    if (p) return { kind: "const", value: p.value, node: e };
+  }
+  const what = kind === "const" ? "a module-level constant that is not a primitive literal" : `a module-level \`${kind}\` variable`;
+  return { kind: "other", what, node: e };
+}

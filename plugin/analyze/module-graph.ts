@@ -1,0 +1,131 @@
+import type * as t from "@babel/types";
+import type { ModuleResolver } from "../types.ts";
+import type { ModuleCache } from "../resolve/module-cache.ts";
+import { CAIRN_SPECIFIER, TIMER_SPECIFIERS, type Decl, type ModuleSummary } from "./declarations.ts";
+
+export const BUILTIN_ERROR_CLASSES: ReadonlySet<string> = new Set([
+  "Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError", "AggregateError",
+]);
+
+/** A module-level name, followed through imports and re-exports to what it is. */
+export type Resolved =
+  | { kind: "cairn"; name: string }
+  | { kind: "timers"; name: string }
+  | { kind: "namespace"; file: string }
+  | { kind: "action"; name: string | null; isVoid: boolean; file: string; exportName: string | null; local: string }
+  | { kind: "errorClass"; className: string }
+  | { kind: "class"; className: string }
+  | { kind: "enum"; members: ReadonlyMap<string, string | number> }
+  | { kind: "const"; value: string | number | boolean | null }
+  | { kind: "other"; what: string }
+  | { kind: "external"; source: string }
+  | { kind: "unresolved"; what: string };
+
+const MAX_DEPTH = 32;
+
+/**
+ * The modules reachable from the file being compiled, read through the resolver
+ * and parsed through the cache. One graph per compile() call; it holds no state
+ * beyond that call.
+ */
+export class ModuleGraph {
+  constructor(
+    private readonly resolver: ModuleResolver,
+    private readonly cache: ModuleCache,
+    private readonly mainFile: string,
+    private readonly mainSource: string,
+  ) {}
+
+  summary(file: string): ModuleSummary | null {
+    const source = file === this.mainFile ? this.mainSource : this.resolver.read(file);
+    return source === null ? null : this.cache.get(file, source).summary;
+  }
+
+  /** What `local` names at the top level of `file`; null when it is not a module-level binding. */
+  resolveLocal(file: string, local: string, depth = 0): Resolved | null {
+    const s = this.summary(file);
+    if (!s || depth > MAX_DEPTH) return null;
+    const decl = s.decls.get(local);
+    if (decl) return this.fromDecl(file, s, local, decl, depth);
+    const imp = s.imports.get(local);
+    if (!imp) return null;
+    if (imp.source === CAIRN_SPECIFIER) return { kind: "cairn", name: imp.imported };
+    if (TIMER_SPECIFIERS.has(imp.source)) return { kind: "timers", name: imp.imported };
+    const target = this.resolver.resolve(imp.source, file);
+    if (!target) return { kind: "external", source: imp.source };
+    if (imp.imported === "*") return { kind: "namespace", file: target };
+    return this.resolveExport(target, imp.imported, depth + 1);
+  }
+
+  /** What `file` exports as `name`, following `export { x } from` and `export *`. */
+  resolveExport(file: string, name: string, depth = 0): Resolved {
+    const unresolved: Resolved = { kind: "unresolved", what: `export \`${name}\` of ${file}` };
+    const s = this.summary(file);
+    if (!s || depth > MAX_DEPTH) return unresolved;
+    const entry = s.exports.get(name);
+    if (entry && "local" in entry) return this.resolveLocal(file, entry.local, depth + 1) ?? unresolved;
+    if (entry) {
+      if (entry.from === CAIRN_SPECIFIER) return { kind: "cairn", name: entry.imported };
+      const target = this.resolver.resolve(entry.from, file);
+      if (!target) return { kind: "external", source: entry.from };
+      return entry.imported === "*" ? { kind: "namespace", file: target } : this.resolveExport(target, entry.imported, depth + 1);
+    }
+    if (name === "default") return unresolved;
+    for (const from of s.starExports) {
+      if (from === CAIRN_SPECIFIER) return { kind: "cairn", name };
+      const target = this.resolver.resolve(from, file);
+      if (!target) continue;
+      const r = this.resolveExport(target, name, depth + 1);
+      if (r.kind !== "unresolved") return r;
+    }
+    return unresolved;
+  }
+
+  /** `ns.member` for a namespace import; null when `r` is not a namespace. */
+  member(r: Resolved, property: string): Resolved | null {
+    if (r.kind === "namespace") return this.resolveExport(r.file, property);
+    if ((r.kind === "cairn" || r.kind === "timers") && r.name === "*") return { kind: r.kind, name: property };
+    return null;
+  }
+
+  private fromDecl(file: string, s: ModuleSummary, local: string, decl: Decl, depth: number): Resolved {
+    switch (decl.kind) {
+      case "action": {
+        let exportName: string | null = null;
+        for (const [exported, entry] of s.exports) {
+          if ("local" in entry && entry.local === local) {
+            exportName = exported;
+            break;
+          }
+        }
+        return { kind: "action", name: decl.name, isVoid: decl.isVoid, file, exportName, local };
+      }
+      case "class":
+        return this.isErrorClass(file, decl.superclass, depth)
+          ? { kind: "errorClass", className: decl.className }
+          : { kind: "class", className: decl.className };
+      case "enum":
+        return { kind: "enum", members: decl.members };
+      case "const":
+        return { kind: "const", value: decl.value };
+      case "other":
+        return { kind: "other", what: decl.what };
+    }
+  }
+
+  private isErrorClass(file: string, superclass: t.Expression | null, depth: number): boolean {
+    if (!superclass || depth > MAX_DEPTH) return false;
+    let r: Resolved | null = null;
+    if (superclass.type === "Identifier") {
+      r = this.resolveLocal(file, superclass.name, depth + 1);
+      if (r === null) return BUILTIN_ERROR_CLASSES.has(superclass.name);
+    } else if (
+      superclass.type === "MemberExpression" && !superclass.computed &&
+      superclass.object.type === "Identifier" && superclass.property.type === "Identifier"
+    ) {
+      const ns = this.resolveLocal(file, superclass.object.name, depth + 1);
+      r = ns && this.member(ns, superclass.property.name);
+    }
+    return r !== null && (r.kind === "errorClass" || (r.kind === "cairn" && r.name === "ActionTimeoutError"));
+  }
+}

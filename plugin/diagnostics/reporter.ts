@@ -1,0 +1,55 @@
+import type { Diagnostic } from "../types.ts";
+import { Rules, fill, type RuleName } from "./rules.ts";
+
+/** A node position as every parser in the pipeline provides it (Babel: 0-based columns). */
+export interface Span {
+  loc?: { start: { line: number; column: number }; end: { line: number; column: number } } | null;
+}
+
+/** Collects diagnostics for one compile() run; dedupes and sorts on the way out. */
+export class Reporter {
+  private readonly items: Diagnostic[] = [];
+
+  report(rule: RuleName, file: string, at: Span | null, args: Readonly<Record<string, string>> = {}): void {
+    const r = Rules[rule];
+    const start = at?.loc?.start ?? { line: 1, column: 0 };
+    const end = at?.loc?.end;
+    const d: Diagnostic = {
+      code: r.code,
+      severity: "error",
+      message: fill(r.message, args),
+      hint: fill(r.hint, args),
+      file,
+      line: start.line,
+      column: start.column + 1,
+    };
+    if (end) {
+      d.endLine = end.line;
+      d.endColumn = end.column + 1;
+    }
+    this.items.push(d);
+  }
+
+  get count(): number {
+    return this.items.length;
+  }
+
+  /** Sorted by file, line, column, code; identical diagnostics reported twice appear once. */
+  diagnostics(): Diagnostic[] {
+    const seen = new Set<string>();
+    const out: Diagnostic[] = [];
+    for (const d of this.items) {
+      const key = `${d.file}\0${d.line}\0${d.column}\0${d.code}\0${d.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(d);
+    }
+    return out.sort(
+      (a, b) =>
+        (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+        a.line - b.line ||
+        a.column - b.column ||
+        (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+    );
+  }
+}

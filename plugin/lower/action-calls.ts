@@ -1,0 +1,78 @@
+import type * as t from "@babel/types";
+import type { Expr } from "../../ir-schema/index.ts";
+import { unwrapTs } from "../analyze/classify.ts";
+import type { Resolved } from "../analyze/module-graph.ts";
+import type { Lowerer } from "./lowerer.ts";
+import { lowerExprs, type Operand } from "./anf.ts";
+import { array } from "./ir.ts";
+import { staticRef } from "./static-refs.ts";
+import { lowerExpr, lowerItems } from "./expressions.ts";
+
+export type ActionRef = Extract<Resolved, { kind: "action" }>;
+
+export interface ActionCall {
+  /** The action call itself: `greet(name)`. */
+  call: t.CallExpression;
+  action: ActionRef;
+  /** Source text of the callee, for messages. */
+  callee: string;
+  /** The options argument of `runAction(call, options)`, if any. */
+  options: t.Node | null;
+}
+
+/** `runAction` in the function form, `this.runAction` in the class form. */
+export function isRunAction(L: Lowerer, callee: t.Node): boolean {
+  const r = staticRef(L, callee);
+  if (r?.kind === "module") return r.resolved.kind === "cairn" && r.resolved.name === "runAction";
+  return r?.kind === "this" && r.dotted === "this.runAction" && L.env.form === "class";
+}
+
+/**
+ * Recognises an action call, optionally wrapped in `runAction(call, options)`.
+ * Returns "invalid" (after reporting) for a malformed `runAction`, null for anything else.
+ */
+export function matchActionCall(L: Lowerer, input: t.Node): ActionCall | "invalid" | null {
+  const node = unwrapTs(input as t.Expression);
+  if (node.type !== "CallExpression") return null;
+  if (isRunAction(L, node.callee)) {
+    const inner = node.arguments[0] ? unwrapTs(node.arguments[0] as t.Expression) : null;
+    const found = inner ? matchActionCall(L, inner) : null;
+    if (!found || found === "invalid" || found.options || node.arguments.length > 2 || node.arguments[1]?.type === "SpreadElement") {
+      L.report("primitiveMisuse", node, {
+        what: `\`${L.text(node)}\`: runAction takes an action call and an optional options object`,
+        hint: "write `runAction(myAction(args), { retry: new RetryPolicy({ attempts: 3 }), timeout: \"30s\" })`",
+      });
+      return "invalid";
+    }
+    return { ...found, options: node.arguments[1] ?? null };
+  }
+  const r = staticRef(L, node.callee);
+  if (r?.kind === "module" && r.resolved.kind === "action") {
+    return { call: node, action: r.resolved, callee: r.text, options: null };
+  }
+  return null;
+}
+
+/**
+ * Emits the `call` instruction: dispatches the action and binds its handle to
+ * `target` (a fresh `%h` temporary when null, named after the arguments are
+ * lowered so nested calls number naturally). Returns the handle's variable.
+ */
+export function dispatch(L: Lowerer, ac: ActionCall, target: string | null): string {
+  const loc = L.loc(ac.call);
+  const { action } = ac;
+  if (action.name === null) {
+    // Actions of this file are reported where they are defined; imported ones here.
+    if (action.file !== L.env.file) L.report("anonymousAction", ac.call, { what: `\`${ac.callee}\`, imported from ${action.file}` });
+    return target ?? L.temp("h");
+  }
+  const operands: Array<Operand<Expr>> = [{ node: ac.call, lower: () => array(lowerItems(L, ac.call.arguments, loc), loc) }];
+  const optionsNode = ac.options;
+  if (optionsNode) operands.push({ node: optionsNode, lower: () => lowerExpr(L, optionsNode) });
+  const [args, options = null] = lowerExprs(L, operands);
+  L.actions.set(action.name, { name: action.name, file: action.file, exportName: action.exportName ?? action.local });
+  const site = L.nextSite();
+  const handle = target ?? L.temp("h");
+  L.emit({ kind: "call", site, iter: [...L.iter], action: action.name, args, options, target: handle, loc });
+  return handle;
+}

@@ -1,0 +1,79 @@
+import type * as t from "@babel/types";
+import { VISITOR_KEYS } from "@babel/types";
+import type { Expr } from "../../ir-schema/index.ts";
+import type { Lowerer } from "./lowerer.ts";
+import { ref } from "./ir.ts";
+
+const FUNCTION_TYPES = new Set(["ArrowFunctionExpression", "FunctionExpression", "FunctionDeclaration", "ClassMethod", "ObjectMethod"]);
+
+/** Whether evaluating `node` may suspend: it contains an `await` outside nested functions. */
+export function containsAwait(L: Lowerer, node: t.Node | null | undefined): boolean {
+  if (!node) return false;
+  if (node.type === "AwaitExpression") return true;
+  if (FUNCTION_TYPES.has(node.type)) return false;
+  return L.memoAwait(node, () => {
+    for (const key of VISITOR_KEYS[node.type] ?? []) {
+      const child = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(child)) {
+        if (child.some((c) => c && typeof c === "object" && containsAwait(L, c as t.Node))) return true;
+      } else if (child && typeof child === "object" && "type" in child && containsAwait(L, child as t.Node)) {
+        return true;
+      }
+    }
+    return false;
+  });
+}
+
+/**
+ * Expressions whose evaluation can neither throw nor observe state that a later
+ * operand could change: they may stay in place while later operands suspend.
+ * (Assignments inside expressions are rejected, so a variable read is stable.)
+ */
+export function isStable(e: Expr): boolean {
+  switch (e.kind) {
+    case "lit":
+    case "global":
+    case "var":
+      return true;
+    case "array":
+      return e.items.every((i) => i.kind !== "spread" && isStable(i));
+    default:
+      return false;
+  }
+}
+
+/** Stores `e` in a fresh temporary unless it is already stable. */
+export function spill(L: Lowerer, e: Expr): Expr {
+  if (isStable(e)) return e;
+  const tmp = L.temp("t");
+  L.assign(tmp, e, e.loc);
+  return ref(tmp, e.loc);
+}
+
+export interface Operand<T> {
+  node: t.Node | null;
+  lower: () => T;
+}
+
+/**
+ * Lowers operands left to right, as JavaScript evaluates them. When a later
+ * operand suspends, every earlier operand with observable evaluation is spilled to
+ * a temporary first, so it is evaluated (and may throw) before the later
+ * operand's actions are dispatched.
+ */
+export function lowerOperands<T>(L: Lowerer, operands: ReadonlyArray<Operand<T>>, exprOf: (v: T) => Expr | null, rewrap: (v: T, e: Expr) => T): T[] {
+  let last = -1;
+  operands.forEach((o, i) => {
+    if (containsAwait(L, o.node)) last = i;
+  });
+  return operands.map((o, i) => {
+    const v = o.lower();
+    const e = exprOf(v);
+    return i < last && e !== null && !isStable(e) ? rewrap(v, spill(L, e)) : v;
+  });
+}
+
+/** lowerOperands for plain expressions. */
+export function lowerExprs(L: Lowerer, operands: ReadonlyArray<Operand<Expr>>): Expr[] {
+  return lowerOperands(L, operands, (e) => e, (_, e) => e);
+}

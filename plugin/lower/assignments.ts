@@ -1,0 +1,194 @@
+import type * as t from "@babel/types";
+import { BinaryOps, type Expr } from "../../ir-schema/index.ts";
+import { unwrapTs } from "../analyze/classify.ts";
+import type { Lowerer } from "./lowerer.ts";
+import { containsAwait, lowerExprs, type Operand } from "./anf.ts";
+import { array, binary, lit, member, ref } from "./ir.ts";
+import { describe, staticRef } from "./static-refs.ts";
+import { lowerExpr, lowerItems } from "./expressions.ts";
+import { lowerAwait } from "./awaits.ts";
+import { dispatch, matchActionCall } from "./action-calls.ts";
+import { isArrayFnCall, lowerArrayFn, lowerValue } from "./array-fns.ts";
+import { assignPattern } from "./patterns.ts";
+
+type BinaryOp = (typeof BinaryOps)[number];
+const LOGICAL_ASSIGN: ReadonlySet<string> = new Set(["&&=", "||=", "??="]);
+
+/**
+ * Lowers `init` into the variable `target`. This is the one position where an
+ * un-awaited action call (binding a handle) and `xs.map(cb)` may stand.
+ */
+export function lowerInto(L: Lowerer, target: string, targetNode: t.Node, init: t.Node): void {
+  const e = unwrapTs(init as t.Expression);
+  const loc = L.loc(e);
+  const ac = matchActionCall(L, e);
+  if (ac === "invalid") return;
+  if (ac) {
+    dispatch(L, ac, target);
+    L.handles.set(target, { action: ac.callee, isVoid: ac.action.isVoid });
+    return;
+  }
+  L.plainAssigns.push({ irName: target, node: targetNode });
+  if (isArrayFnCall(e)) {
+    L.assign(target, lowerArrayFn(L, e), loc);
+    return;
+  }
+  const value = e.type === "AwaitExpression" ? lowerAwait(L, e, "value", target) : lowerExpr(L, e);
+  if (value.kind !== "var" || value.name !== target) L.assign(target, value, loc);
+}
+
+/** The local variable a plain identifier target names, or null after reporting. */
+export function assignableLocal(L: Lowerer, id: t.Identifier): string | null {
+  const local = L.scopes.lookup(id.name);
+  if (local) return local.irName;
+  const r = staticRef(L, id);
+  const why = r?.kind === "module" ? `is ${describe(r.resolved)}; module-level bindings cannot be assigned from a workflow` : "is not a local variable of the workflow";
+  L.report("moduleBinding", id, { name: id.name, why });
+  return null;
+}
+
+interface MemberPath {
+  root: string;
+  /** Property nodes from the root outwards; `null` entries are non-computed names (already literals). */
+  steps: Array<{ node: t.Node | null; lower: () => Expr }>;
+}
+
+/** `a.b[c].d` as root `a` and the path [b, c, d]; null (after reporting) when the root is not a local. */
+function memberPath(L: Lowerer, target: t.MemberExpression): MemberPath | null {
+  const steps: MemberPath["steps"] = [];
+  let cur: t.Node = target;
+  while (cur.type === "MemberExpression") {
+    const m: t.MemberExpression = cur;
+    const p = m.property;
+    if (p.type === "PrivateName") return null;
+    steps.unshift(m.computed ? { node: p, lower: () => lowerExpr(L, p) } : { node: null, lower: () => lit((p as t.Identifier).name, L.loc(p)) });
+    cur = unwrapTs(m.object);
+  }
+  if (cur.type !== "Identifier") {
+    L.report("unsupported", target, {
+      what: `assigning to \`${L.text(target)}\``,
+      hint: cur.type === "ThisExpression" ? "keep workflow state in local variables, not on `this`" : "assign to a property of a local variable",
+    });
+    return null;
+  }
+  const root = assignableLocal(L, cur);
+  if (!root) return null;
+  L.valueUses.push({ irName: root, node: cur });
+  return { root, steps };
+}
+
+/** `a.b[i] = value` with the path evaluated before the value, as JavaScript does. */
+export function assignToMember(L: Lowerer, target: t.MemberExpression, value: Operand<Expr>, combine?: (old: Expr, v: Expr) => Expr): void {
+  const path = memberPath(L, target);
+  if (!path) return;
+  const loc = L.loc(target);
+  const lowered = lowerExprs(L, [...path.steps, value]);
+  const steps = lowered.slice(0, -1);
+  let v = lowered[lowered.length - 1];
+  if (combine) v = combine(steps.reduce<Expr>((obj, key) => member(obj, key, loc), ref(path.root, loc)), v);
+  L.assign(path.root, v, loc, steps);
+}
+
+const operand = (L: Lowerer, node: t.Node): Operand<Expr> => ({ node, lower: () => lowerExpr(L, node) });
+
+/** `x = v`, `x += v`, `x ??= v`, `a.b = v`, `[a, b] = v` as statements. */
+export function lowerAssignment(L: Lowerer, node: t.AssignmentExpression): void {
+  const loc = L.loc(node);
+  const left = node.left;
+  const op = node.operator;
+  if (op === "=") {
+    if (left.type === "Identifier") {
+      const target = assignableLocal(L, left);
+      if (target) lowerInto(L, target, left, node.right);
+    } else if (left.type === "MemberExpression") {
+      assignToMember(L, left, operand(L, node.right));
+    } else {
+      assignPattern(L, left, lowerValue(L, node.right), (id) => assignableLocal(L, id));
+    }
+    return;
+  }
+  if (left.type !== "Identifier" && left.type !== "MemberExpression") {
+    L.report("unsupported", left, { what: `\`${op}\` on \`${L.text(left)}\``, hint: "assign to a variable or a property" });
+    return;
+  }
+  if (LOGICAL_ASSIGN.has(op) && containsAwait(L, node.right)) {
+    lowerLogicalAssign(L, node, left);
+    return;
+  }
+  const combine = (old: Expr, v: Expr): Expr =>
+    LOGICAL_ASSIGN.has(op)
+      ? { kind: "logical", op: op.slice(0, -1) as "&&" | "||" | "??", left: old, right: v, loc }
+      : binary(op.slice(0, -1) as BinaryOp, old, v, loc);
+  if (left.type === "MemberExpression") {
+    assignToMember(L, left, operand(L, node.right), combine);
+    return;
+  }
+  const target = assignableLocal(L, left);
+  if (!target) return;
+  L.valueUses.push({ irName: target, node: left });
+  L.plainAssigns.push({ irName: target, node: left });
+  L.assign(target, combine(ref(target, L.loc(left)), lowerExpr(L, node.right)), loc);
+}
+
+/** `x ||= await f()`: the right side (and its actions) only runs when the assignment happens. */
+function lowerLogicalAssign(L: Lowerer, node: t.AssignmentExpression, left: t.Identifier | t.MemberExpression): void {
+  const loc = L.loc(node);
+  const current = lowerExpr(L, left);
+  const test =
+    node.operator === "&&=" ? current
+    : node.operator === "||=" ? ({ kind: "unary", op: "!", arg: current, loc } as Expr)
+    : binary("==", current, lit(null, loc), loc);
+  const then = L.cfg.newBlock();
+  const join = L.cfg.newBlock();
+  L.cfg.terminate({ kind: "branch", cond: test, then: then.id, else: join.id, loc });
+  L.cfg.switchTo(then);
+  if (left.type === "MemberExpression") assignToMember(L, left, operand(L, node.right));
+  else {
+    const target = assignableLocal(L, left);
+    if (target) lowerInto(L, target, left, node.right);
+  }
+  L.cfg.terminate({ kind: "jump", to: join.id, loc });
+  L.cfg.switchTo(join);
+}
+
+/** `i++` / `--a.b` as a statement. */
+export function lowerUpdate(L: Lowerer, node: t.UpdateExpression): void {
+  const loc = L.loc(node);
+  const op = node.operator === "++" ? "+" : "-";
+  const combine = (old: Expr, one: Expr): Expr => binary(op, old, one, loc);
+  const arg = node.argument;
+  if (arg.type === "MemberExpression") {
+    assignToMember(L, arg, { node: null, lower: () => lit(1, loc) }, combine);
+  } else if (arg.type === "Identifier") {
+    const target = assignableLocal(L, arg);
+    if (!target) return;
+    L.valueUses.push({ irName: target, node: arg });
+    L.plainAssigns.push({ irName: target, node: arg });
+    L.assign(target, combine(ref(target, loc), lit(1, loc)), loc);
+  } else {
+    L.report("unsupported", node, { what: `\`${L.text(node)}\``, hint: "update a variable or a property" });
+  }
+}
+
+/** `xs.push(a, b)` / `o.list.push(x)` on a local array, as a statement: the `push` instruction. */
+export function lowerPush(L: Lowerer, call: t.CallExpression): boolean {
+  const callee = call.callee;
+  if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier" || callee.property.name !== "push") {
+    return false;
+  }
+  const loc = L.loc(call);
+  const object = unwrapTs(callee.object);
+  if (object.type === "Identifier") {
+    const target = assignableLocal(L, object);
+    if (!target) return true;
+    L.valueUses.push({ irName: target, node: object });
+    L.emit({ kind: "push", target, path: [], items: array(lowerItems(L, call.arguments, loc), loc), loc });
+    return true;
+  }
+  if (object.type !== "MemberExpression") return false;
+  const path = memberPath(L, object);
+  if (!path) return true;
+  const lowered = lowerExprs(L, [...path.steps, { node: call, lower: () => array(lowerItems(L, call.arguments, loc), loc) }]);
+  L.emit({ kind: "push", target: path.root, path: lowered.slice(0, -1), items: lowered[lowered.length - 1], loc });
+  return true;
+}

@@ -1,0 +1,84 @@
+import type * as t from "@babel/types";
+import type { Expr } from "../../ir-schema/index.ts";
+import { unwrapTs } from "../analyze/classify.ts";
+import type { Lowerer } from "./lowerer.ts";
+import { lit, ref, undef } from "./ir.ts";
+import { localBinding, staticRef } from "./static-refs.ts";
+import { isExpressionArg, lowerExpr } from "./expressions.ts";
+import { dispatch, matchActionCall } from "./action-calls.ts";
+import { lowerParallel, parallelMode } from "./parallel.ts";
+
+/** "value": the awaited result is used; "discard": `await x;` as a statement. */
+export type Use = "value" | "discard";
+
+function isSleep(L: Lowerer, call: t.CallExpression): boolean {
+  const r = staticRef(L, call.callee);
+  if (r?.kind !== "module") return false;
+  return (r.resolved.kind === "cairn" && r.resolved.name === "sleep") || (r.resolved.kind === "timers" && r.resolved.name === "setTimeout");
+}
+
+/**
+ * `await <action call>` = `call` + `await one`; `await Promise.all(...)` = calls +
+ * `await all`; `await sleep(d)` = `sleep`; `await handleVar` = `await one`.
+ * Awaiting any other value is the value itself. `target` names the variable the
+ * result goes to (saving a temporary); otherwise a fresh `%t` is used.
+ */
+export function lowerAwait(L: Lowerer, node: t.AwaitExpression, use: Use, target: string | null): Expr {
+  const loc = L.loc(node);
+  if (L.pureDepth > 0) {
+    L.report("primitiveMisuse", node, {
+      what: "`await` inside a `.map`/`.filter` callback",
+      hint: "dispatch the calls with `await Promise.all(xs.map((x) => myAction(x)))`, then transform the results",
+    });
+    return lit(null, loc);
+  }
+  const arg = unwrapTs(node.argument);
+  const into = (): string | null => target ?? (use === "value" ? L.temp("t") : null);
+  const result = (name: string | null): Expr => (name ? ref(name, loc) : undef(loc));
+
+  const ac = matchActionCall(L, arg);
+  if (ac === "invalid") return lit(null, loc);
+  if (ac) {
+    if (use === "value" && ac.action.isVoid) L.report("voidResult", node, { name: ac.callee });
+    const handle = dispatch(L, ac, null);
+    const to = into();
+    L.emit({ kind: "await", mode: "one", value: ref(handle, loc), target: to, loc });
+    return result(to);
+  }
+  if (arg.type === "CallExpression") {
+    const mode = parallelMode(L, arg);
+    if (mode) {
+      const to = into();
+      lowerParallel(L, arg, mode, to);
+      return result(to);
+    }
+    if (isSleep(L, arg)) return lowerSleep(L, node, arg);
+  }
+  const local = localBinding(L, arg);
+  if (local) {
+    const handle = L.handles.get(local.irName);
+    if (use === "value" && handle?.isVoid) L.report("voidResult", node, { name: handle.action });
+    const to = into();
+    L.emit({ kind: "await", mode: "one", value: ref(local.irName, L.loc(arg)), target: to, loc });
+    return result(to);
+  }
+  return lowerExpr(L, arg);
+}
+
+function lowerSleep(L: Lowerer, node: t.AwaitExpression, call: t.CallExpression): Expr {
+  const loc = L.loc(node);
+  const [duration, ...rest] = call.arguments;
+  if (!isExpressionArg(duration) || rest.length > 1) {
+    L.report("primitiveMisuse", call, {
+      what: `\`${L.text(call)}\` needs exactly one duration`,
+      hint: "write `await sleep(\"5s\")` or `await sleep(5000)`",
+    });
+    return lit(null, loc);
+  }
+  const durationExpr = lowerExpr(L, duration);
+  // `setTimeout(ms, value)` from timers/promises resolves to `value`.
+  const value = rest[0];
+  const valueExpr = isExpressionArg(value) ? lowerExpr(L, value) : undef(loc);
+  L.emit({ kind: "sleep", duration: durationExpr, loc });
+  return valueExpr;
+}

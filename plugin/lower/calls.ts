@@ -1,0 +1,124 @@
+import type * as t from "@babel/types";
+import { ArrayFns, BuiltinFunctions, MethodNames, type Expr, type Item } from "../../ir-schema/index.ts";
+import type { Lowerer } from "./lowerer.ts";
+import { lit } from "./ir.ts";
+import { isNondeterministic, staticRef, type StaticRef } from "./static-refs.ts";
+import { lowerExpr, lowerItems } from "./expressions.ts";
+import { matchActionCall } from "./action-calls.ts";
+
+const BUILTINS: ReadonlySet<string> = new Set(BuiltinFunctions);
+const ARRAY_FNS: ReadonlySet<string> = new Set(ArrayFns);
+const AWAITED_PRIMITIVES: ReadonlySet<string> = new Set(["sleep", "runAction"]);
+
+/**
+ * A call in an ordinary expression position: a pure builtin or method. Action
+ * calls, `sleep` and `Promise.all` are only valid in the positions the statement
+ * and await lowering handle; reaching them here is a misuse, reported precisely.
+ */
+export function lowerCall(L: Lowerer, node: t.CallExpression | t.OptionalCallExpression): Expr {
+  const loc = L.loc(node);
+  const fail = lit(null, loc);
+  const what = `\`${L.text(node)}\``;
+  if (node.type === "CallExpression") {
+    const ac = matchActionCall(L, node);
+    if (ac === "invalid") return fail;
+    if (ac) {
+      if (L.pureDepth > 0) {
+        L.report("primitiveMisuse", node, {
+          what: `action \`${ac.callee}\` cannot be called inside a \`.map\`/\`.filter\` callback`,
+          hint: `dispatch one call per element with \`await Promise.all(xs.map((x) => ${ac.callee}(x)))\``,
+        });
+      } else {
+        L.report("handleAsValue", node, { what: `the un-awaited action call ${what} is used as a value`, name: L.text(node) });
+      }
+      return fail;
+    }
+  }
+  const callee = node.callee;
+  const r = staticRef(L, callee);
+  if (r) {
+    if (r.kind === "global" && BUILTINS.has(r.dotted)) {
+      return { kind: "builtin", name: r.dotted, args: lowerItems(L, node.arguments, loc), loc };
+    }
+    reportStaticCall(L, node, r, what);
+    return fail;
+  }
+  if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") {
+    const name = !callee.computed && callee.property.type === "Identifier" ? callee.property.name : null;
+    if (name && MethodNames.has(name)) {
+      const [object, args] = receiverAndArgs(L, callee.object, node.arguments, loc);
+      return { kind: "method", object, name, args, optional: node.type === "OptionalCallExpression", loc };
+    }
+    if (name && ARRAY_FNS.has(name)) {
+      L.report("nestedFunction", node, { what: `the callback of \`.${name}(...)\` in this position` });
+      return fail;
+    }
+    if (name === "push") {
+      L.report("assignInExpression", node, { what: `${what} (it mutates its array)` });
+      return fail;
+    }
+    L.report("notCallable", node, { what: name ? `the method \`.${name}(...)\` in ${what}` : what });
+    return fail;
+  }
+  if (callee.type === "ArrowFunctionExpression" || callee.type === "FunctionExpression") {
+    L.report("nestedFunction", callee, { what: "an immediately invoked function" });
+    return fail;
+  }
+  L.report("notCallable", node, { what });
+  return fail;
+}
+
+/** The receiver is the first operand: it is spilled when an argument suspends. */
+function receiverAndArgs(L: Lowerer, object: t.Node, args: t.CallExpression["arguments"], loc: string): [Expr, Item[]] {
+  const [receiver, ...items] = lowerItems(L, [object, ...args], loc);
+  return [receiver as Expr, items];
+}
+
+function reportStaticCall(L: Lowerer, node: t.Node, r: StaticRef, what: string): void {
+  if (r.kind === "global") {
+    if (isNondeterministic(r.dotted)) L.report("nondeterministic", node, { what });
+    else if (r.dotted === "Promise.all" || r.dotted === "Promise.allSettled") {
+      L.report("primitiveMisuse", node, {
+        what: `\`${r.dotted}(...)\` must be awaited directly`,
+        hint: `write \`await ${r.dotted}([...])\` where its result is needed`,
+      });
+    } else L.report("notCallable", node, { what });
+    return;
+  }
+  if (r.kind === "this") {
+    L.report("notCallable", node, { what: `${what}; a workflow class may only call \`this.runAction(...)\`` });
+    return;
+  }
+  const res = r.resolved;
+  if ((res.kind === "cairn" && AWAITED_PRIMITIVES.has(res.name)) || (res.kind === "timers" && res.name === "setTimeout")) {
+    L.report("primitiveMisuse", node, { what: `${what} must be awaited`, hint: `write \`await ${L.text(node)}\`` });
+  } else if (res.kind === "cairn") {
+    L.report("primitiveMisuse", node, {
+      what: `\`${r.text}(...)\` cannot be called inside a workflow body`,
+      hint: res.name === "actionContext" ? "call actionContext() inside an action" : "use it at module level",
+    });
+  } else if (res.kind === "timers") {
+    L.report("nondeterministic", node, { what });
+  } else {
+    L.report("notCallable", node, { what });
+  }
+}
+
+/** `new RetryPolicy(options)` is the only constructor a workflow body may call. */
+export function lowerNew(L: Lowerer, node: t.NewExpression): Expr {
+  const loc = L.loc(node);
+  const r = staticRef(L, node.callee);
+  if (r?.kind === "module" && r.resolved.kind === "cairn" && r.resolved.name === "RetryPolicy") {
+    const arg = node.arguments[0];
+    if (node.arguments.length > 1 || arg?.type === "SpreadElement") {
+      L.report("primitiveMisuse", node, { what: "`new RetryPolicy(...)` takes one options object", hint: "write `new RetryPolicy({ attempts: 3, delay: \"1s\" })`" });
+      return lit(null, loc);
+    }
+    const options = arg ? lowerExpr(L, arg) : { kind: "object" as const, props: [], loc };
+    return { kind: "retryPolicy", options, loc };
+  }
+  const what = `\`${L.text(node)}\``;
+  if (r?.kind === "global" && isNondeterministic(r.dotted)) L.report("nondeterministic", node, { what });
+  else L.report("newExpression", node, { what });
+  return lit(null, loc);
+}

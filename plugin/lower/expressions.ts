@@ -1,0 +1,221 @@
+import type * as t from "@babel/types";
+import { BinaryOps, type Expr, type Item } from "../../ir-schema/index.ts";
+import { unwrapTs } from "../analyze/classify.ts";
+import type { Lowerer } from "./lowerer.ts";
+import { containsAwait, lowerExprs, lowerOperands, type Operand } from "./anf.ts";
+import { array, binary, cond, lit, ref, undef } from "./ir.ts";
+import { localBinding, staticRef } from "./static-refs.ts";
+import { staticValue } from "./values.ts";
+import { lowerCall, lowerNew } from "./calls.ts";
+import { lowerAwait } from "./awaits.ts";
+import { lowerBranchingCond, lowerShortCircuit } from "./short-circuit.ts";
+import { lowerInstanceof } from "./instanceof.ts";
+
+type BinaryOp = (typeof BinaryOps)[number];
+const BINARY: ReadonlySet<string> = new Set(BinaryOps);
+
+/**
+ * Lowers an expression to a pure IR expression, emitting the instructions its
+ * awaits need (ANF). Reported problems yield a `null` literal so lowering goes on
+ * and every problem of the file is found in one run.
+ */
+export function lowerExpr(L: Lowerer, input: t.Node): Expr {
+  const node = unwrapTs(input as t.Expression);
+  const loc = L.loc(node);
+  switch (node.type) {
+    case "NumericLiteral":
+    case "StringLiteral":
+    case "BooleanLiteral":
+      return lit(node.value, loc);
+    case "NullLiteral":
+      return lit(null, loc);
+    case "Identifier":
+      return lowerIdentifier(L, node);
+    case "ThisExpression":
+    case "MemberExpression":
+    case "OptionalMemberExpression":
+      return lowerMember(L, node);
+    case "TemplateLiteral": {
+      const exprs = lowerExprs(L, node.expressions.map((e) => ({ node: e, lower: () => lowerExpr(L, e) })));
+      return { kind: "template", quasis: node.quasis.map((q) => q.value.cooked ?? q.value.raw), exprs, loc };
+    }
+    case "ArrayExpression":
+      return array(lowerItems(L, node.elements, loc), loc);
+    case "ObjectExpression":
+      return lowerObject(L, node);
+    case "UnaryExpression":
+      if (node.operator === "delete") {
+        L.report("deleteOperator", node);
+        return lit(null, loc);
+      }
+      if (node.operator === "throw") return unsupported(L, node, "a `throw` expression", "use a `throw` statement in a catch block");
+      return { kind: "unary", op: node.operator, arg: lowerExpr(L, node.argument), loc };
+    case "BinaryExpression":
+      return lowerBinary(L, node);
+    case "LogicalExpression":
+      if (containsAwait(L, node.right)) return lowerShortCircuit(L, node);
+      return { kind: "logical", op: node.operator, ...pair(L, node.left, node.right), loc };
+    case "ConditionalExpression": {
+      if (containsAwait(L, node.consequent) || containsAwait(L, node.alternate)) return lowerBranchingCond(L, node);
+      const test = lowerExpr(L, node.test);
+      return cond(test, lowerExpr(L, node.consequent), lowerExpr(L, node.alternate), loc);
+    }
+    case "AwaitExpression":
+      return lowerAwait(L, node, "value", null);
+    case "CallExpression":
+    case "OptionalCallExpression":
+      return lowerCall(L, node);
+    case "NewExpression":
+      return lowerNew(L, node);
+    case "AssignmentExpression":
+    case "UpdateExpression":
+      L.report("assignInExpression", node, { what: `\`${L.text(node)}\`` });
+      return lit(null, loc);
+    case "ArrowFunctionExpression":
+      L.report("nestedFunction", node, { what: "an arrow function" });
+      return lit(null, loc);
+    case "FunctionExpression":
+      L.report(node.generator ? "generator" : "nestedFunction", node, { what: node.generator ? "a generator function" : "a function expression" });
+      return lit(null, loc);
+    case "YieldExpression":
+      L.report("generator", node, { what: "`yield`" });
+      return lit(null, loc);
+    case "ClassExpression":
+      return unsupported(L, node, "a class expression", "declare classes at module level and construct instances inside actions");
+    case "SequenceExpression":
+      return unsupported(L, node, "the comma operator", "split it into separate statements");
+    case "TaggedTemplateExpression":
+      L.report("notCallable", node, { what: `the tag \`${L.text(node.tag)}\`` });
+      return lit(null, loc);
+    case "RegExpLiteral":
+      return unsupported(L, node, "a regular expression literal", "use string methods, or do the matching inside an action");
+    case "BigIntLiteral":
+      return unsupported(L, node, "a BigInt literal", "workflow values must be JSON; use a number or a string");
+    case "Import":
+    case "ImportExpression":
+      L.report("notCallable", node, { what: "`import(...)`" });
+      return lit(null, loc);
+    default:
+      return unsupported(L, node, `\`${L.text(node)}\` (${node.type})`, "rewrite it with the constructs listed in docs/ir.md, or move it into an action");
+  }
+}
+
+function unsupported(L: Lowerer, node: t.Node, what: string, hint: string): Expr {
+  L.report("unsupported", node, { what, hint });
+  return lit(null, L.loc(node));
+}
+
+function pair(L: Lowerer, left: t.Node, right: t.Node): { left: Expr; right: Expr } {
+  const [l, r] = lowerExprs(L, [
+    { node: left, lower: () => lowerExpr(L, left) },
+    { node: right, lower: () => lowerExpr(L, right) },
+  ]);
+  return { left: l, right: r };
+}
+
+function lowerIdentifier(L: Lowerer, node: t.Identifier): Expr {
+  const local = localBinding(L, node);
+  if (local) {
+    L.valueUses.push({ irName: local.irName, node });
+    return ref(local.irName, L.loc(node));
+  }
+  return staticValue(L, node, staticRef(L, node) ?? { kind: "global", dotted: node.name });
+}
+
+function lowerMember(L: Lowerer, node: t.MemberExpression | t.OptionalMemberExpression | t.ThisExpression): Expr {
+  const r = staticRef(L, node);
+  if (r) return staticValue(L, node, r);
+  if (node.type === "ThisExpression") return staticValue(L, node, { kind: "this", dotted: "this" });
+  if (node.property.type === "PrivateName") return unsupported(L, node, "a private field", "use a plain property");
+  const loc = L.loc(node);
+  // `a?.b.c` is one optional chain in Babel: every link of it short-circuits.
+  const optional = node.type === "OptionalMemberExpression";
+  const property = node.property;
+  if (!node.computed) {
+    return { kind: "member", object: lowerExpr(L, node.object), property: lit((property as t.Identifier).name, L.loc(property)), optional, loc };
+  }
+  const { left, right } = pair(L, node.object, property);
+  return { kind: "member", object: left, property: right, optional, loc };
+}
+
+function lowerBinary(L: Lowerer, node: t.BinaryExpression): Expr {
+  const loc = L.loc(node);
+  if (node.operator === "instanceof") return lowerInstanceof(L, node);
+  if (node.left.type === "PrivateName") return unsupported(L, node, "`#field in obj`", "use a plain property");
+  if (!BINARY.has(node.operator)) return unsupported(L, node, `the \`${node.operator}\` operator`, "rewrite the expression");
+  const { left, right } = pair(L, node.left, node.right);
+  return binary(node.operator as BinaryOp, left, right, loc);
+}
+
+/** Array elements / call arguments, with spreads and holes, left to right. */
+export function lowerItems(L: Lowerer, elements: ReadonlyArray<t.Node | null>, loc: string): Item[] {
+  const operands: Array<Operand<Item>> = elements.map((el) => ({
+    node: el,
+    lower: (): Item => {
+      if (!el) return undef(loc);
+      if (el.type === "SpreadElement") return { kind: "spread", value: lowerExpr(L, el.argument), loc: L.loc(el) };
+      return lowerExpr(L, el);
+    },
+  }));
+  return lowerOperands(
+    L, operands,
+    (i) => (i.kind === "spread" ? i.value : i),
+    (i, e) => (i.kind === "spread" ? { ...i, value: e } : e),
+  );
+}
+
+function lowerObject(L: Lowerer, node: t.ObjectExpression): Expr {
+  const loc = L.loc(node);
+  // Keys and values are operands in source order: `{ [k]: await f() }` evaluates k first.
+  const operands: Array<Operand<Expr>> = [];
+  const shape: Array<"spread" | "prop"> = [];
+  for (const p of node.properties) {
+    if (p.type === "SpreadElement") {
+      operands.push({ node: p.argument, lower: () => lowerExpr(L, p.argument) });
+      shape.push("spread");
+    } else if (p.type === "ObjectMethod") {
+      L.report("nestedFunction", p, { what: p.kind === "method" ? "an object method" : `a ${p.kind}ter` });
+    } else {
+      const key = p.key;
+      operands.push(
+        p.computed
+          ? { node: key, lower: () => lowerExpr(L, key) }
+          : { node: null, lower: () => lit(keyName(key), L.loc(key)) },
+      );
+      const value = p.value;
+      operands.push({ node: value, lower: () => lowerExpr(L, value) });
+      shape.push("prop");
+    }
+  }
+  const values = lowerExprs(L, operands);
+  const props: Array<Extract<Expr, { kind: "object" }>["props"][number]> = [];
+  let i = 0;
+  for (const s of shape) {
+    if (s === "spread") props.push({ kind: "spread", value: values[i++], loc: values[i - 1].loc });
+    else {
+      props.push({ kind: "prop", key: values[i], value: values[i + 1], loc: values[i].loc });
+      i += 2;
+    }
+  }
+  return { kind: "object", props, loc };
+}
+
+function keyName(key: t.Node): string {
+  switch (key.type) {
+    case "Identifier":
+      return key.name;
+    case "StringLiteral":
+      return key.value;
+    case "NumericLiteral":
+      return String(key.value);
+    default:
+      return "";
+  }
+}
+
+export { unsupported };
+
+/** A call argument that is a plain expression (not a spread or a placeholder). */
+export function isExpressionArg(a: t.Node | undefined): a is t.Expression {
+  return a !== undefined && a.type !== "SpreadElement" && a.type !== "ArgumentPlaceholder";
+}

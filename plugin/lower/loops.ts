@@ -1,0 +1,169 @@
+import type * as t from "@babel/types";
+import type { Expr } from "../../ir-schema/index.ts";
+import type { Lowerer } from "./lowerer.ts";
+import type { DraftBlock } from "./cfg-builder.ts";
+import { binary, builtin, lit, member, plus1, prop, ref } from "./ir.ts";
+import { lowerExpr } from "./expressions.ts";
+import { assignPattern } from "./patterns.ts";
+import { assignableLocal } from "./assignments.ts";
+import { hoistDeclarations, lowerBlock, lowerExpressionStatement, lowerStatement, patternNames } from "./statements.ts";
+
+/**
+ * Every loop has a hidden counter (`%iN`): reset to 0 on entry, incremented once
+ * per iteration at the latch. Calls inside the loop list it in their `iter`, so
+ * each iteration's call has its own stable id.
+ */
+interface LoopBlocks {
+  counter: string;
+  header: DraftBlock;
+  body: DraftBlock;
+  latch: DraftBlock;
+  exit: DraftBlock;
+}
+
+function startLoop(L: Lowerer, loc: string): LoopBlocks {
+  const counter = L.temp("i");
+  L.assign(counter, lit(0, loc), loc);
+  return { counter, header: L.cfg.newBlock(), body: L.cfg.newBlock(), latch: L.cfg.newBlock(), exit: L.cfg.newBlock() };
+}
+
+/** Lowers the loop body with the loop's counter in `iter` and its break/continue targets. */
+function lowerLoopBody(L: Lowerer, loop: LoopBlocks, labels: readonly string[], loc: string, lower: () => void): void {
+  L.cfg.switchTo(loop.body);
+  L.iter.push(loop.counter);
+  L.jumpTargets.push({ kind: "loop", labels, breakTo: loop.exit, continueTo: loop.latch });
+  lower();
+  L.jumpTargets.pop();
+  L.iter.pop();
+  L.cfg.terminate({ kind: "jump", to: loop.latch.id, loc });
+}
+
+/** The loop test runs once per iteration: its calls carry the loop counter like the body's. */
+function lowerTest(L: Lowerer, loop: LoopBlocks, test: t.Expression): Expr {
+  L.iter.push(loop.counter);
+  const cond = lowerExpr(L, test);
+  L.iter.pop();
+  return cond;
+}
+
+function increment(L: Lowerer, loop: LoopBlocks, loc: string): void {
+  L.assign(loop.counter, plus1(loop.counter, loc), loc);
+}
+
+/** `for (const x of xs)`: iterate a copy of xs by index; `for (k in o)` iterates Object.keys(o). */
+function lowerIteration(L: Lowerer, s: t.ForOfStatement | t.ForInStatement, source: Expr, labels: readonly string[]): void {
+  const loc = L.loc(s);
+  if (s.type === "ForOfStatement" && s.await) {
+    L.report("unsupported", s, { what: "`for await`", hint: "use `for...of` over an array and await inside the body" });
+  }
+  const items = L.temp("o");
+  L.assign(items, source, loc);
+  const loop = startLoop(L, loc);
+  L.cfg.terminate({ kind: "jump", to: loop.header.id, loc });
+  L.cfg.switchTo(loop.header);
+  const more = binary("<", ref(loop.counter, loc), prop(ref(items, loc), "length", loc), loc);
+  L.cfg.terminate({ kind: "branch", cond: more, then: loop.body.id, else: loop.exit.id, loc });
+  L.scopes.push();
+  lowerLoopBody(L, loop, labels, loc, () => {
+    const current = member(ref(items, loc), ref(loop.counter, loc), L.loc(s.left));
+    const left = s.left;
+    if (left.type === "VariableDeclaration") {
+      const d = left.declarations[0];
+      if (left.kind === "var") L.report("unsupported", left, { what: "`var`", hint: "declare it with `let` or `const`" });
+      const kind = left.kind === "const" ? "const" : "let";
+      for (const id of patternNames(d.id)) L.scopes.declare(id.name, kind);
+      assignPattern(L, d.id, current, (id) => L.scopes.declare(id.name, kind).irName);
+    } else {
+      assignPattern(L, left, current, (id) => assignableLocal(L, id));
+    }
+    lowerBlock(L, s.body);
+  });
+  L.scopes.pop();
+  L.cfg.switchTo(loop.latch);
+  increment(L, loop, loc);
+  L.cfg.terminate({ kind: "jump", to: loop.header.id, loc });
+  L.cfg.switchTo(loop.exit);
+}
+
+export function lowerForOf(L: Lowerer, s: t.ForOfStatement, labels: readonly string[]): void {
+  lowerIteration(L, s, lowerExpr(L, s.right), labels);
+}
+
+export function lowerForIn(L: Lowerer, s: t.ForInStatement, labels: readonly string[]): void {
+  const loc = L.loc(s.right);
+  lowerIteration(L, s, builtin("Object.keys", [lowerExpr(L, s.right)], loc), labels);
+}
+
+export function lowerFor(L: Lowerer, s: t.ForStatement, labels: readonly string[]): void {
+  const loc = L.loc(s);
+  L.scopes.push();
+  if (s.init?.type === "VariableDeclaration") {
+    hoistDeclarations(L, [s.init]);
+    lowerStatement(L, s.init);
+  } else if (s.init) {
+    lowerExpressionStatement(L, s.init);
+  }
+  const loop = startLoop(L, loc);
+  L.cfg.terminate({ kind: "jump", to: loop.header.id, loc });
+  L.cfg.switchTo(loop.header);
+  if (s.test) {
+    const test = lowerTest(L, loop, s.test);
+    L.cfg.terminate({ kind: "branch", cond: test, then: loop.body.id, else: loop.exit.id, loc });
+  } else {
+    L.cfg.terminate({ kind: "jump", to: loop.body.id, loc });
+  }
+  lowerLoopBody(L, loop, labels, loc, () => lowerBlock(L, s.body));
+  L.cfg.switchTo(loop.latch);
+  const update = s.update;
+  if (update) {
+    L.iter.push(loop.counter);
+    lowerExpressionStatement(L, update);
+    L.iter.pop();
+  }
+  increment(L, loop, loc);
+  L.cfg.terminate({ kind: "jump", to: loop.header.id, loc });
+  L.scopes.pop();
+  L.cfg.switchTo(loop.exit);
+}
+
+export function lowerWhile(L: Lowerer, s: t.WhileStatement, labels: readonly string[]): void {
+  const loc = L.loc(s);
+  const loop = startLoop(L, loc);
+  L.cfg.terminate({ kind: "jump", to: loop.header.id, loc });
+  L.cfg.switchTo(loop.header);
+  const test = lowerTest(L, loop, s.test);
+  L.cfg.terminate({ kind: "branch", cond: test, then: loop.body.id, else: loop.exit.id, loc });
+  lowerLoopBody(L, loop, labels, loc, () => lowerBlock(L, s.body));
+  L.cfg.switchTo(loop.latch);
+  increment(L, loop, loc);
+  L.cfg.terminate({ kind: "jump", to: loop.header.id, loc });
+  L.cfg.switchTo(loop.exit);
+}
+
+/** `do { body } while (test)`: `continue` goes to the test, which is at the latch. */
+export function lowerDoWhile(L: Lowerer, s: t.DoWhileStatement, labels: readonly string[]): void {
+  const loc = L.loc(s);
+  const loop = startLoop(L, loc);
+  L.cfg.terminate({ kind: "jump", to: loop.body.id, loc });
+  lowerLoopBody(L, loop, labels, loc, () => lowerBlock(L, s.body));
+  L.cfg.switchTo(loop.latch);
+  increment(L, loop, loc);
+  const test = lowerTest(L, loop, s.test);
+  L.cfg.terminate({ kind: "branch", cond: test, then: loop.body.id, else: loop.exit.id, loc });
+  L.cfg.switchTo(loop.exit);
+}
+
+export function lowerBreakContinue(L: Lowerer, s: t.BreakStatement | t.ContinueStatement): void {
+  const isBreak = s.type === "BreakStatement";
+  const label = s.label?.name ?? null;
+  for (let i = L.jumpTargets.length - 1; i >= 0; i--) {
+    const target = L.jumpTargets[i];
+    const matches = label ? target.labels.includes(label) : isBreak ? target.kind !== "label" : target.kind === "loop";
+    if (!matches) continue;
+    const to = isBreak ? target.breakTo : target.continueTo;
+    if (to) L.cfg.terminate({ kind: "jump", to: to.id, loc: L.loc(s) });
+    else L.report("unsupported", s, { what: `\`continue ${label}\` to a labelled statement that is not a loop`, hint: "continue a loop" });
+    return;
+  }
+  L.report("unsupported", s, { what: `\`${L.text(s)}\` outside a loop or switch`, hint: "use break/continue inside a loop" });
+}

@@ -1,0 +1,105 @@
+import type * as t from "@babel/types";
+import type { Expr, Instr } from "../../ir-schema/index.ts";
+import type { ModuleGraph } from "../analyze/module-graph.ts";
+import type { Reporter, Span } from "../diagnostics/reporter.ts";
+import type { RuleName } from "../diagnostics/rules.ts";
+import type { ActionSource } from "../types.ts";
+import { CfgBuilder, type DraftBlock } from "./cfg-builder.ts";
+import { Scopes } from "./scopes.ts";
+
+export interface LowerEnv {
+  /** Absolute path of the compiled file. */
+  file: string;
+  /** Path relative to the project root, used in every `loc`. */
+  relFile: string;
+  source: string;
+  graph: ModuleGraph;
+  reporter: Reporter;
+  form: "class" | "function";
+}
+
+/** Where `break` / `continue` go from inside a loop, switch or labelled block. */
+export interface JumpTarget {
+  kind: "loop" | "switch" | "label";
+  labels: readonly string[];
+  breakTo: DraftBlock;
+  /** Null unless kind is "loop". */
+  continueTo: DraftBlock | null;
+}
+
+export interface HandleInfo {
+  action: string;
+  isVoid: boolean;
+}
+
+type TempKind = "t" | "h" | "i" | "o" | "a" | "e" | "p";
+
+/**
+ * All state of lowering one workflow body. The lowering functions are free
+ * functions over this object, grouped by construct (expressions, calls, loops...).
+ */
+export class Lowerer {
+  readonly cfg = new CfgBuilder();
+  readonly scopes = new Scopes();
+  /** Counter vars of the enclosing loops, outermost first: the `iter` of every call. */
+  readonly iter: string[] = [];
+  readonly jumpTargets: JumpTarget[] = [];
+  readonly actions = new Map<string, ActionSource>();
+  readonly errors = new Set<string>();
+  /** Variables ever bound to an un-awaited action call (flow-insensitive). */
+  readonly handles = new Map<string, HandleInfo>();
+  /** Reads of local variables as values, and plain assignments; checked against `handles` at the end. */
+  readonly valueUses: Array<{ irName: string; node: t.Node }> = [];
+  readonly plainAssigns: Array<{ irName: string; node: t.Node }> = [];
+  /** > 0 while lowering a `.map`/`.filter` callback body, which must stay a pure expression. */
+  pureDepth = 0;
+  private sites = 0;
+  private readonly temps = new Map<TempKind, number>();
+  private readonly awaitMemo = new WeakMap<t.Node, boolean>();
+
+  constructor(readonly env: LowerEnv) {}
+
+  loc(node: t.Node | null | undefined): string {
+    const start = node?.loc?.start ?? { line: 1, column: 0 };
+    return `${this.env.relFile}:${start.line}:${start.column + 1}`;
+  }
+
+  temp(kind: TempKind): string {
+    const n = (this.temps.get(kind) ?? 0) + 1;
+    this.temps.set(kind, n);
+    return `%${kind}${n}`;
+  }
+
+  /** Call sites are numbered in the order they are lowered, which follows the source. */
+  nextSite(): string {
+    return `c${++this.sites}`;
+  }
+
+  emit(instr: Instr): void {
+    if (this.pureDepth > 0) throw new Error(`instruction emitted inside a pure callback at ${instr.loc}`);
+    this.cfg.emit(instr);
+  }
+
+  assign(target: string, value: Expr, loc: string, path: Expr[] = []): void {
+    this.emit({ kind: "assign", target, path, value, loc });
+  }
+
+  report(rule: RuleName, at: Span | null, args: Readonly<Record<string, string>> = {}): void {
+    this.env.reporter.report(rule, this.env.file, at, args);
+  }
+
+  /** Source text of a node for messages, shortened to one line. */
+  text(node: t.Node): string {
+    const raw = this.env.source.slice(node.start ?? 0, node.end ?? 0).replace(/\s+/g, " ");
+    return raw.length > 60 ? raw.slice(0, 57) + "..." : raw;
+  }
+
+  memoAwait(node: t.Node, compute: () => boolean): boolean {
+    let v = this.awaitMemo.get(node);
+    if (v === undefined) {
+      v = compute();
+      this.awaitMemo.set(node, v);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,149 @@
+import type * as t from "@babel/types";
+import type { Expr, Item } from "../../ir-schema/index.ts";
+import { unwrapTs } from "../analyze/classify.ts";
+import type { Lowerer } from "./lowerer.ts";
+import { containsAwait, lowerOperands, type Operand } from "./anf.ts";
+import { array, binary, lit, member, plus1, prop, ref, undef } from "./ir.ts";
+import { localBinding, staticRef } from "./static-refs.ts";
+import { isExpressionArg, lowerExpr } from "./expressions.ts";
+import { dispatch, matchActionCall, type ActionCall } from "./action-calls.ts";
+
+export type ParallelMode = "all" | "allSettled";
+
+export function parallelMode(L: Lowerer, call: t.CallExpression): ParallelMode | null {
+  const r = staticRef(L, call.callee);
+  if (r?.kind !== "global") return null;
+  return r.dotted === "Promise.all" ? "all" : r.dotted === "Promise.allSettled" ? "allSettled" : null;
+}
+
+/**
+ * `await Promise.all([...])`: dispatch the element calls left to right, then one
+ * `await all` over the array of handles (other elements pass through as values).
+ * `Promise.all(xs.map((x) => act(x)))` becomes a loop dispatching one call per element.
+ */
+export function lowerParallel(L: Lowerer, call: t.CallExpression, mode: ParallelMode, target: string | null): void {
+  const loc = L.loc(call);
+  const arg = call.arguments[0];
+  if (call.arguments.length !== 1 || !isExpressionArg(arg)) {
+    L.report("primitiveMisuse", call, {
+      what: `\`Promise.${mode}\` takes exactly one array`,
+      hint: `write \`await Promise.${mode}([a(x), b(y)])\` or \`await Promise.${mode}(xs.map((x) => a(x)))\``,
+    });
+    return;
+  }
+  const list = unwrapTs(arg);
+  let value: Expr;
+  if (list.type === "ArrayExpression") value = array(lowerElements(L, list, loc), loc);
+  else {
+    const fanOut = matchFanOut(L, list);
+    value = fanOut ? lowerFanOut(L, fanOut) : lowerExpr(L, list);
+  }
+  L.emit({ kind: "await", mode, value, target, loc });
+}
+
+function lowerElements(L: Lowerer, list: t.ArrayExpression, loc: string): Item[] {
+  const operands: Array<Operand<Item>> = list.elements.map((el) => ({
+    node: el,
+    lower: (): Item => {
+      if (!el) return undef(loc);
+      if (el.type === "SpreadElement") return { kind: "spread", value: lowerExpr(L, el.argument), loc: L.loc(el) };
+      const ac = matchActionCall(L, el);
+      if (ac === "invalid") return lit(null, loc);
+      if (ac) {
+        return ref(dispatch(L, ac, null), L.loc(el));
+      }
+      // A handle variable is what Promise.all is for: not a "use as a value".
+      const local = localBinding(L, unwrapTs(el));
+      return local ? ref(local.irName, L.loc(el)) : lowerExpr(L, el);
+    },
+  }));
+  return lowerOperands(
+    L, operands,
+    (i) => (i.kind === "spread" ? i.value : i),
+    (i, e) => (i.kind === "spread" ? { ...i, value: e } : e),
+  );
+}
+
+interface FanOut {
+  source: t.Expression;
+  param: t.Identifier;
+  index: t.Identifier | null;
+  body: ActionCall;
+  node: t.CallExpression;
+}
+
+/** `xs.map((x[, i]) => act(x))`, also with `async`, `await`, a `{ return ...; }` body or `runAction(...)`. */
+function matchFanOut(L: Lowerer, node: t.Expression): FanOut | null {
+  if (node.type !== "CallExpression" || node.arguments.length !== 1) return null;
+  const callee = node.callee;
+  if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier" || callee.property.name !== "map") return null;
+  const fn = node.arguments[0];
+  if (fn.type !== "ArrowFunctionExpression" && fn.type !== "FunctionExpression") return null;
+  const params = fn.params;
+  if (params.length < 1 || params.length > 2 || params.some((p) => p.type !== "Identifier")) return null;
+  let body: t.Node = fn.body;
+  if (body.type === "BlockStatement") {
+    const only = body.body.length === 1 ? body.body[0] : null;
+    if (only?.type !== "ReturnStatement" || !only.argument) return null;
+    body = only.argument;
+  }
+  body = unwrapTs(body as t.Expression);
+  if (body.type === "AwaitExpression") body = unwrapTs(body.argument);
+  const ac = matchActionCall(L, body);
+  if (!ac || ac === "invalid") return null;
+  return {
+    source: callee.object as t.Expression,
+    param: params[0] as t.Identifier,
+    index: (params[1] as t.Identifier | undefined) ?? null,
+    body: ac,
+    node,
+  };
+}
+
+/**
+ * The synthetic loop: `%o` = a copy of the source, `%a` = [], counter `%i`; each
+ * iteration binds the callback's parameters, dispatches one call (its `iter`
+ * includes `%i`, so every element gets a distinct, stable call id) and pushes the
+ * handle. An empty source dispatches nothing and the await yields [].
+ */
+function lowerFanOut(L: Lowerer, f: FanOut): Expr {
+  const loc = L.loc(f.node);
+  const source = L.temp("o");
+  const handles = L.temp("a");
+  const counter = L.temp("i");
+  L.assign(source, lowerExpr(L, f.source), loc);
+  L.assign(handles, array([], loc), loc);
+  L.assign(counter, lit(0, loc), loc);
+  const header = L.cfg.newBlock();
+  const body = L.cfg.newBlock();
+  const exit = L.cfg.newBlock();
+  L.cfg.terminate({ kind: "jump", to: header.id, loc });
+  L.cfg.switchTo(header);
+  L.cfg.terminate({
+    kind: "branch",
+    cond: binary("<", ref(counter, loc), prop(ref(source, loc), "length", loc), loc),
+    then: body.id,
+    else: exit.id,
+    loc,
+  });
+  L.cfg.switchTo(body);
+  L.scopes.push();
+  L.iter.push(counter);
+  const param = L.scopes.declare(f.param.name, "callback");
+  L.assign(param.irName, member(ref(source, loc), ref(counter, loc), loc), L.loc(f.param));
+  if (f.index) L.assign(L.scopes.declare(f.index.name, "callback").irName, ref(counter, loc), L.loc(f.index));
+  if (containsAwait(L, f.body.call) || (f.body.options && containsAwait(L, f.body.options))) {
+    L.report("primitiveMisuse", f.body.call, {
+      what: "`await` inside the arguments of a `Promise.all(xs.map(...))` callback",
+      hint: "compute the arguments before `Promise.all`, e.g. `const args = await prepare(); await Promise.all(xs.map((x) => act(x, args)))`",
+    });
+  }
+  const handle = dispatch(L, f.body, null);
+  L.emit({ kind: "push", target: handles, path: [], items: array([ref(handle, loc)], loc), loc });
+  L.assign(counter, plus1(counter, loc), loc);
+  L.cfg.terminate({ kind: "jump", to: header.id, loc });
+  L.iter.pop();
+  L.scopes.pop();
+  L.cfg.switchTo(exit);
+  return ref(handles, loc);
+}

@@ -1,0 +1,99 @@
+import type * as t from "@babel/types";
+import type { Expr } from "../../ir-schema/index.ts";
+import type { Lowerer } from "./lowerer.ts";
+import { containsAwait } from "./anf.ts";
+import { array, binary, builtin, cond, lit, member, method, ref, undef, unary } from "./ir.ts";
+import { lowerExpr } from "./expressions.ts";
+import { assignToMember } from "./assignments.ts";
+
+/** The IR variable an identifier in a pattern writes to (a declared or an existing local), or null after reporting. */
+export type Bind = (id: t.Identifier) => string | null;
+
+/** Keeps a value in a variable so a pattern can read it several times without re-evaluating it. */
+function inVar(L: Lowerer, value: Expr): Expr {
+  if (value.kind === "var") return value;
+  const tmp = L.temp("t");
+  L.assign(tmp, value, value.loc);
+  return ref(tmp, value.loc);
+}
+
+/** `sub === undefined ? default : sub`, as a branch when the default suspends (it must only run when needed). */
+function withDefault(L: Lowerer, sub: Expr, fallback: t.Expression): Expr {
+  const loc = L.loc(fallback);
+  const isUndefined = (e: Expr) => binary("===", e, undef(loc), loc);
+  if (!containsAwait(L, fallback)) return cond(isUndefined(sub), lowerExpr(L, fallback), sub, loc);
+  const tmp = L.temp("t");
+  L.assign(tmp, sub, loc);
+  const then = L.cfg.newBlock();
+  const join = L.cfg.newBlock();
+  L.cfg.terminate({ kind: "branch", cond: isUndefined(ref(tmp, loc)), then: then.id, else: join.id, loc });
+  L.cfg.switchTo(then);
+  L.assign(tmp, lowerExpr(L, fallback), loc);
+  L.cfg.terminate({ kind: "jump", to: join.id, loc });
+  L.cfg.switchTo(join);
+  return ref(tmp, loc);
+}
+
+/** Destructuring, lowered to plain assigns (defaults, rest and nesting included). */
+export function assignPattern(L: Lowerer, pattern: t.Node, value: Expr, bind: Bind): void {
+  const loc = L.loc(pattern);
+  switch (pattern.type) {
+    case "Identifier": {
+      const target = bind(pattern);
+      if (target) {
+        L.plainAssigns.push({ irName: target, node: pattern });
+        L.assign(target, value, loc);
+      }
+      return;
+    }
+    case "MemberExpression":
+      assignToMember(L, pattern, { node: null, lower: () => value });
+      return;
+    case "AssignmentPattern":
+      assignPattern(L, pattern.left, withDefault(L, value, pattern.right), bind);
+      return;
+    case "ArrayPattern": {
+      const v = inVar(L, value);
+      pattern.elements.forEach((el, i) => {
+        if (!el) return;
+        if (el.type === "RestElement") assignPattern(L, el.argument, method(v, "slice", [lit(i, loc)], L.loc(el)), bind);
+        else assignPattern(L, el, member(v, lit(i, L.loc(el)), L.loc(el)), bind);
+      });
+      return;
+    }
+    case "ObjectPattern": {
+      const v = inVar(L, value);
+      const keys: Expr[] = [];
+      for (const p of pattern.properties) {
+        if (p.type === "RestElement") {
+          assignPattern(L, p.argument, objectRest(L, v, keys, L.loc(p)), bind);
+          continue;
+        }
+        const key = p.computed ? inVar(L, lowerExpr(L, p.key)) : lit(keyName(p.key), L.loc(p.key));
+        keys.push(key);
+        assignPattern(L, p.value, member(v, key, L.loc(p)), bind);
+      }
+      return;
+    }
+    default:
+      L.report("unsupported", pattern, {
+        what: `the assignment target \`${L.text(pattern)}\``,
+        hint: "assign to a local variable, a property of one, or a destructuring pattern",
+      });
+  }
+}
+
+function keyName(key: t.Node): string {
+  if (key.type === "Identifier") return key.name;
+  if (key.type === "StringLiteral") return key.value;
+  if (key.type === "NumericLiteral") return String(key.value);
+  return "";
+}
+
+/** `{ a, ...rest } = v`: rest = Object.fromEntries(Object.entries(v).filter((p) => !["a"].includes(p[0]))). */
+function objectRest(L: Lowerer, v: Expr, keys: Expr[], loc: string): Expr {
+  const p = L.temp("p");
+  const excluded = unary("!", method(array([...keys], loc), "includes", [member(ref(p, loc), lit(0, loc), loc)], loc), loc);
+  const entries = builtin("Object.entries", [v], loc);
+  return builtin("Object.fromEntries", [{ kind: "arrayFn", fn: "filter", source: entries, param: p, index: null, body: excluded, loc }], loc);
+}

@@ -1,0 +1,211 @@
+import type * as t from "@babel/types";
+import type { Lowerer } from "./lowerer.ts";
+import type { BindingKind } from "./scopes.ts";
+import { undef } from "./ir.ts";
+import { lowerExpr } from "./expressions.ts";
+import { lowerAwait } from "./awaits.ts";
+import { matchActionCall } from "./action-calls.ts";
+import { assignPattern } from "./patterns.ts";
+import { lowerValue } from "./array-fns.ts";
+import { lowerAssignment, lowerInto, lowerPush, lowerUpdate } from "./assignments.ts";
+import { lowerBreakContinue, lowerDoWhile, lowerFor, lowerForIn, lowerForOf, lowerWhile } from "./loops.ts";
+import { lowerThrow, lowerTry } from "./try.ts";
+import { lowerSwitch } from "./switch.ts";
+
+/** Identifiers a binding pattern declares. */
+export function patternNames(p: t.Node, out: t.Identifier[] = []): t.Identifier[] {
+  switch (p.type) {
+    case "Identifier":
+      out.push(p);
+      break;
+    case "AssignmentPattern":
+      patternNames(p.left, out);
+      break;
+    case "RestElement":
+      patternNames(p.argument, out);
+      break;
+    case "ArrayPattern":
+      for (const el of p.elements) if (el) patternNames(el, out);
+      break;
+    case "ObjectPattern":
+      for (const prop of p.properties) patternNames(prop.type === "RestElement" ? prop : prop.value, out);
+      break;
+  }
+  return out;
+}
+
+/**
+ * Declares a block's `let`/`const` bindings before lowering its statements, as
+ * JavaScript scopes them: a use before the declaration refers to the inner binding.
+ */
+export function hoistDeclarations(L: Lowerer, stmts: readonly t.Statement[]): void {
+  for (const s of stmts) {
+    // Rejected declarations still bind their name, so uses are not reported twice.
+    if ((s.type === "FunctionDeclaration" || s.type === "ClassDeclaration") && s.id) L.scopes.declare(s.id.name, "const");
+    if (s.type !== "VariableDeclaration") continue;
+    const kind: BindingKind = s.kind === "const" ? "const" : "let";
+    for (const d of s.declarations) for (const id of patternNames(d.id)) L.scopes.declare(id.name, kind);
+  }
+}
+
+export function lowerStatements(L: Lowerer, stmts: readonly t.Statement[]): void {
+  hoistDeclarations(L, stmts);
+  for (const s of stmts) lowerStatement(L, s);
+}
+
+export function lowerBlock(L: Lowerer, node: t.Statement): void {
+  L.scopes.push();
+  if (node.type === "BlockStatement") lowerStatements(L, node.body);
+  else lowerStatements(L, [node]);
+  L.scopes.pop();
+}
+
+export function lowerStatement(L: Lowerer, s: t.Statement, labels: readonly string[] = []): void {
+  const loc = L.loc(s);
+  switch (s.type) {
+    case "BlockStatement":
+      return lowerBlock(L, s);
+    case "EmptyStatement":
+    case "TSTypeAliasDeclaration":
+    case "TSInterfaceDeclaration":
+    case "TSDeclareFunction":
+      return;
+    case "ExpressionStatement":
+      return lowerExpressionStatement(L, s.expression);
+    case "VariableDeclaration":
+      return lowerDeclaration(L, s);
+    case "IfStatement":
+      return lowerIf(L, s);
+    case "ReturnStatement": {
+      const arg = s.argument;
+      const value = !arg ? undef(loc) : arg.type === "AwaitExpression" ? lowerAwait(L, arg, "value", null) : lowerExpr(L, arg);
+      L.cfg.terminate({ kind: "return", value, loc });
+      return;
+    }
+    case "ForOfStatement":
+      return lowerForOf(L, s, labels);
+    case "ForInStatement":
+      return lowerForIn(L, s, labels);
+    case "ForStatement":
+      return lowerFor(L, s, labels);
+    case "WhileStatement":
+      return lowerWhile(L, s, labels);
+    case "DoWhileStatement":
+      return lowerDoWhile(L, s, labels);
+    case "BreakStatement":
+    case "ContinueStatement":
+      return lowerBreakContinue(L, s);
+    case "LabeledStatement":
+      return lowerLabeled(L, s, [...labels, s.label.name]);
+    case "TryStatement":
+      return lowerTry(L, s);
+    case "ThrowStatement":
+      return lowerThrow(L, s);
+    case "SwitchStatement":
+      return lowerSwitch(L, s, labels);
+    case "FunctionDeclaration":
+      L.report(s.generator ? "generator" : "nestedFunction", s, { what: s.generator ? "a generator function" : `the function declaration \`${s.id?.name ?? ""}\`` });
+      return;
+    case "WithStatement":
+      L.report("withUsing", s, { what: "with" });
+      return;
+    default:
+      L.report("unsupported", s, { what: describeStatement(s), hint: "rewrite it with the constructs listed in docs/ir.md, or move it into an action" });
+  }
+}
+
+function describeStatement(s: t.Statement): string {
+  switch (s.type) {
+    case "ClassDeclaration":
+      return "a class declaration";
+    case "DebuggerStatement":
+      return "`debugger`";
+    case "TSEnumDeclaration":
+      return "an enum declared inside a workflow (declare it at module level)";
+    default:
+      return `this statement (${s.type})`;
+  }
+}
+
+function lowerLabeled(L: Lowerer, s: t.LabeledStatement, labels: readonly string[]): void {
+  const body = s.body;
+  if (body.type === "LabeledStatement") return lowerLabeled(L, body, [...labels, body.label.name]);
+  if (["ForOfStatement", "ForInStatement", "ForStatement", "WhileStatement", "DoWhileStatement", "SwitchStatement"].includes(body.type)) {
+    return lowerStatement(L, body, labels);
+  }
+  const exit = L.cfg.newBlock();
+  L.jumpTargets.push({ kind: "label", labels, breakTo: exit, continueTo: null });
+  lowerStatement(L, body);
+  L.jumpTargets.pop();
+  L.cfg.terminate({ kind: "jump", to: exit.id, loc: L.loc(s) });
+  L.cfg.switchTo(exit);
+}
+
+export function lowerExpressionStatement(L: Lowerer, e: t.Expression): void {
+  switch (e.type) {
+    case "AwaitExpression":
+      lowerAwait(L, e, "discard", null);
+      return;
+    case "AssignmentExpression":
+      return lowerAssignment(L, e);
+    case "UpdateExpression":
+      return lowerUpdate(L, e);
+    case "SequenceExpression":
+      for (const x of e.expressions) lowerExpressionStatement(L, x);
+      return;
+    case "CallExpression": {
+      const ac = matchActionCall(L, e);
+      if (ac === "invalid") return;
+      if (ac) {
+        L.report("primitiveMisuse", e, {
+          what: `the action call \`${L.text(e)}\` is neither awaited nor bound to a variable`,
+          hint: `await it (\`await ${L.text(e)}\`), or bind it (\`const p = ${L.text(e)}\`) and await \`p\` later`,
+        });
+        return;
+      }
+      if (lowerPush(L, e)) return;
+      break;
+    }
+  }
+  // Any other expression is evaluated for its problems only: it has no effect.
+  lowerExpr(L, e);
+}
+
+function lowerDeclaration(L: Lowerer, s: t.VariableDeclaration): void {
+  if (s.kind === "using" || s.kind === "await using") {
+    L.report("withUsing", s, { what: s.kind });
+    return;
+  }
+  if (s.kind === "var") {
+    L.report("unsupported", s, { what: "`var`", hint: "declare it with `let` or `const`" });
+  }
+  const kind: BindingKind = s.kind === "const" ? "const" : "let";
+  for (const d of s.declarations) {
+    const bind = (id: t.Identifier): string => L.scopes.declare(id.name, kind).irName;
+    if (d.id.type === "Identifier") {
+      const target = bind(d.id);
+      if (d.init) lowerInto(L, target, d.id, d.init);
+      else L.assign(target, undef(L.loc(d)), L.loc(d));
+    } else if (d.init) {
+      assignPattern(L, d.id, lowerValue(L, d.init), bind);
+    }
+  }
+}
+
+function lowerIf(L: Lowerer, s: t.IfStatement): void {
+  const loc = L.loc(s);
+  const test = lowerExpr(L, s.test);
+  const then = L.cfg.newBlock();
+  const otherwise = s.alternate ? L.cfg.newBlock() : null;
+  const join = L.cfg.newBlock();
+  L.cfg.terminate({ kind: "branch", cond: test, then: then.id, else: (otherwise ?? join).id, loc });
+  L.cfg.switchTo(then);
+  lowerBlock(L, s.consequent);
+  L.cfg.terminate({ kind: "jump", to: join.id, loc });
+  if (otherwise && s.alternate) {
+    L.cfg.switchTo(otherwise);
+    lowerBlock(L, s.alternate);
+    L.cfg.terminate({ kind: "jump", to: join.id, loc });
+  }
+  L.cfg.switchTo(join);
+}

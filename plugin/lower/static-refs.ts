@@ -1,0 +1,93 @@
+import type * as t from "@babel/types";
+import type { Resolved } from "../analyze/module-graph.ts";
+import type { LocalBinding } from "./scopes.ts";
+import type { Lowerer } from "./lowerer.ts";
+
+/**
+ * What an identifier or a dotted member chain refers to statically:
+ * a module-level binding (followed across modules), a global such as `Math.max`
+ * or `Date.now`, `this.x` in a workflow class, or null for anything computed
+ * from local values at run time.
+ */
+export type StaticRef =
+  | { kind: "module"; resolved: Resolved; text: string }
+  | { kind: "global"; dotted: string }
+  | { kind: "this"; dotted: string };
+
+export function localBinding(L: Lowerer, node: t.Node): LocalBinding | null {
+  return node.type === "Identifier" ? L.scopes.lookup(node.name) : null;
+}
+
+function propertyName(node: t.MemberExpression | t.OptionalMemberExpression): string | null {
+  if (!node.computed && node.property.type === "Identifier") return node.property.name;
+  if (node.computed && node.property.type === "StringLiteral") return node.property.value;
+  return null;
+}
+
+export function staticRef(L: Lowerer, node: t.Node): StaticRef | null {
+  if (node.type === "Identifier") {
+    if (L.scopes.lookup(node.name)) return null;
+    const resolved = L.env.graph.resolveLocal(L.env.file, node.name);
+    return resolved ? { kind: "module", resolved, text: node.name } : { kind: "global", dotted: node.name };
+  }
+  if (node.type === "ThisExpression") return { kind: "this", dotted: "this" };
+  if (node.type !== "MemberExpression" && node.type !== "OptionalMemberExpression") return null;
+  const name = propertyName(node);
+  if (name === null) return null;
+  const base = staticRef(L, node.object);
+  if (!base) return null;
+  if (base.kind !== "module") return { kind: base.kind, dotted: `${base.dotted}.${name}` };
+  const text = `${base.text}.${name}`;
+  const r = base.resolved;
+  const viaNamespace = L.env.graph.member(r, name);
+  if (viaNamespace) return { kind: "module", resolved: viaNamespace, text };
+  if (r.kind === "enum") {
+    const value = r.members.get(name);
+    return {
+      kind: "module",
+      resolved: value === undefined ? { kind: "other", what: "an enum member without a constant value" } : { kind: "const", value },
+      text,
+    };
+  }
+  // A property of anything else is reported as a use of the binding itself.
+  return base;
+}
+
+/** How a module-level binding is described in CAIRN109 messages ("is ..."). */
+export function describe(r: Resolved): string {
+  switch (r.kind) {
+    case "action":
+      return "an action";
+    case "errorClass":
+      return "an error class";
+    case "class":
+      return "a class";
+    case "enum":
+      return "an enum";
+    case "const":
+      return "a constant";
+    case "cairn":
+      return "a cairn primitive";
+    case "timers":
+      return "a timer function";
+    case "namespace":
+      return "a module namespace";
+    case "other":
+      return r.what;
+    case "external":
+      return `an import from "${r.source}", which the compiler does not look into`;
+    case "unresolved":
+      return `an import that cannot be resolved (${r.what})`;
+  }
+}
+
+const NONDETERMINISTIC_ROOTS: ReadonlySet<string> = new Set(["process", "crypto", "performance", "Date"]);
+const NONDETERMINISTIC_NAMES: ReadonlySet<string> = new Set([
+  "Math.random", "fetch", "setTimeout", "setInterval", "setImmediate", "queueMicrotask",
+  "clearTimeout", "clearInterval", "clearImmediate", "XMLHttpRequest", "WebSocket",
+]);
+
+/** Globals whose value differs between runs (and so between replays). */
+export function isNondeterministic(dotted: string): boolean {
+  return NONDETERMINISTIC_ROOTS.has(dotted.split(".")[0]) || NONDETERMINISTIC_NAMES.has(dotted);
+}

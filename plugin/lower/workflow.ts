@@ -1,0 +1,96 @@
+import type * as t from "@babel/types";
+import { IR_VERSION, sealArtifact, validateArtifact, type Artifact } from "../../ir-schema/index.ts";
+import type { WorkflowDef } from "../analyze/workflows.ts";
+import type { ActionSource } from "../types.ts";
+import { Lowerer, type LowerEnv } from "./lowerer.ts";
+import { binary, undef } from "./ir.ts";
+import { lowerExpr } from "./expressions.ts";
+import { assignPattern } from "./patterns.ts";
+import { lowerStatements, patternNames } from "./statements.ts";
+
+export interface LoweredWorkflow {
+  /** Null when the workflow has errors (they are in the reporter). */
+  artifact: Artifact | null;
+  actions: ActionSource[];
+}
+
+/** Parameters become `params`; a default value is applied when the input leaves it undefined. */
+function lowerParams(L: Lowerer, fn: t.Function): string[] {
+  const params: string[] = [];
+  const defaults: Array<{ name: string; param: t.AssignmentPattern }> = [];
+  for (const p of fn.params) {
+    const id = p.type === "Identifier" ? p : p.type === "AssignmentPattern" && p.left.type === "Identifier" ? p.left : null;
+    if (!id) {
+      L.report("workflowParam", p, { what: `\`${L.text(p)}\`` });
+      // Declared anyway, so uses in the body are not reported a second time.
+      for (const n of patternNames(p)) L.scopes.declare(n.name, "param");
+      continue;
+    }
+    const name = L.scopes.declare(id.name, "param").irName;
+    params.push(name);
+    if (p.type === "AssignmentPattern") defaults.push({ name, param: p });
+  }
+  for (const { name, param } of defaults) {
+    const loc = L.loc(param);
+    const then = L.cfg.newBlock();
+    const join = L.cfg.newBlock();
+    L.cfg.terminate({ kind: "branch", cond: binary("===", { kind: "var", name, loc }, undef(loc), loc), then: then.id, else: join.id, loc });
+    L.cfg.switchTo(then);
+    assignPattern(L, param.left, lowerExpr(L, param.right), () => name);
+    L.cfg.terminate({ kind: "jump", to: join.id, loc });
+    L.cfg.switchTo(join);
+  }
+  return params;
+}
+
+/** Flow-insensitive handle rule: a variable bound to an un-awaited call may only be awaited. */
+function checkHandles(L: Lowerer): void {
+  for (const use of L.valueUses) {
+    const h = L.handles.get(use.irName);
+    if (!h) continue;
+    const name = use.node.type === "Identifier" ? use.node.name : use.irName;
+    L.report("handleAsValue", use.node, {
+      what: `\`${name}\` holds the un-awaited action call \`${h.action}(...)\` and is used as a value`,
+      name,
+    });
+  }
+  for (const a of L.plainAssigns) {
+    const h = L.handles.get(a.irName);
+    if (!h) continue;
+    L.report("handleAsValue", a.node, {
+      what: `\`${a.irName}\` holds the un-awaited action call \`${h.action}(...)\` and cannot also be assigned another value`,
+      name: a.irName,
+    });
+  }
+}
+
+export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow {
+  const before = env.reporter.count;
+  const L = new Lowerer(env);
+  const fn = def.fn;
+  if (fn.generator) L.report("generator", fn, { what: "a generator workflow body" });
+  const params = lowerParams(L, fn);
+  const endLoc = fn.loc ? `${env.relFile}:${fn.loc.end.line}:${fn.loc.end.column + 1}` : L.loc(fn);
+  if (fn.body.type === "BlockStatement") lowerStatements(L, fn.body.body);
+  else L.cfg.terminate({ kind: "return", value: lowerExpr(L, fn.body), loc: L.loc(fn.body) });
+  checkHandles(L);
+  const program = L.cfg.finish(() => ({ kind: "return", value: undef(endLoc), loc: endLoc }));
+  const actions = [...L.actions.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (env.reporter.count > before) return { artifact: null, actions };
+  const artifact = sealArtifact({
+    irVersion: IR_VERSION,
+    name: def.name,
+    source: env.relFile,
+    params,
+    actions: actions.map((a) => a.name),
+    errors: [...L.errors].sort(),
+    program,
+  });
+  const valid = validateArtifact(artifact);
+  if (!valid.ok) {
+    const detail = valid.errors.map((e) => `${e.path}: ${e.message}`).join("; ");
+    L.report("internal", fn, { what: `workflow \`${def.name}\``, detail: `invalid IR (${detail})` });
+    return { artifact: null, actions };
+  }
+  return { artifact, actions };
+}

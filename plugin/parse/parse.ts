@@ -1,0 +1,50 @@
+import { parse as babelParse, type ParseError } from "@babel/parser";
+import type * as t from "@babel/types";
+
+export interface SyntaxProblem {
+  message: string;
+  line: number;
+  /** 0-based, like Babel node locations. */
+  column: number;
+}
+
+export interface ParsedModule {
+  /** Null when the parser could not recover from the error. */
+  ast: t.File | null;
+  syntaxErrors: SyntaxProblem[];
+}
+
+/**
+ * Strict-mode errors the parser recovers from but that we report with our own,
+ * more specific codes (CAIRN107 `with`, CAIRN106 `delete`), so a user sees one
+ * diagnostic per problem rather than a syntax error and a rule violation.
+ */
+const REPORTED_BY_RULES = new Set(["StrictWith", "StrictDelete"]);
+
+/**
+ * The only place that knows which parser we use. Standard (not legacy) decorators:
+ * Babel accepts them before or after `export`, with or without arguments, which
+ * covers `@workflow` and `@workflow("name")`.
+ */
+export function parseModule(source: string): ParsedModule {
+  try {
+    const ast = babelParse(source, {
+      sourceType: "module",
+      plugins: ["typescript", "decorators", "explicitResourceManagement"],
+      errorRecovery: true,
+    });
+    const errors = (ast.errors ?? []) as ParseError[];
+    return {
+      ast,
+      syntaxErrors: errors.filter((e) => !REPORTED_BY_RULES.has(e.reasonCode)).map(toProblem),
+    };
+  } catch (error) {
+    return { ast: null, syntaxErrors: [toProblem(error)] };
+  }
+}
+
+function toProblem(error: unknown): SyntaxProblem {
+  const e = error as { message?: unknown; loc?: { line: number; column: number } };
+  const message = typeof e.message === "string" ? e.message.replace(/ \(\d+:\d+\)$/, "") : String(error);
+  return { message, line: e.loc?.line ?? 1, column: e.loc?.column ?? 0 };
+}

@@ -1,0 +1,16 @@
+/**
+ * What a call fails with when an attempt ran past its `timeout`. The attempt's
+ * `AbortSignal` is aborted at the same moment, and the timeout counts as a failed
+ * attempt (so it is retried like any other failure).
+ */
+export class ActionTimeoutError extends Error {
+  override name = "ActionTimeoutError";
+  readonly action?: string;
+  readonly timeoutMs?: number;
+
+  constructor(message = "action timed out", details: { action?: string; timeoutMs?: number } = {}) {
+    super(message);
+    if (details.action !== undefined) this.action = details.action;
+    if (details.timeoutMs !== undefined) this.timeoutMs = details.timeoutMs;
+  }
+}

@@ -1,0 +1,182 @@
+import { visit, type Artifact, type Expr, type Instr, type InstrVisitor, type NodeOf, type Term, type TermVisitor } from "../../ir-schema/index.ts";
+import { normalizeCallOptions } from "../api/options.ts";
+import { parseDuration } from "../api/duration.ts";
+import { InterpreterError, Raise, isErrorValue, makeError, typeError, type ErrorValue } from "./errors.ts";
+import type { Dispatch, State } from "./state.ts";
+import { findHandle, getOwn, handleCallId, makeHandle, setOwn, toJson, toStored } from "./values.ts";
+import { evaluate, lookup, type Scope } from "./eval/evaluate.ts";
+import { getMember, propertyKey, setMember } from "./eval/members.ts";
+import { toStr } from "./eval/convert.ts";
+
+/** What one `advance` works with; `dispatch` collects the calls it starts. */
+export interface Ctx {
+  artifact: Artifact;
+  state: State;
+  now: number;
+  dispatch: Dispatch[];
+}
+
+/** `next`: continue with the following instruction; `suspend`: the workflow now waits. */
+export type InstrOutcome = "next" | "suspend";
+
+const scopeOf = (state: State): Scope => ({ vars: state.vars, calls: state.calls, locals: null });
+const ev = (expr: Expr, ctx: Ctx): unknown => evaluate(expr, scopeOf(ctx.state));
+
+/** Binds a variable (a copy of the value); `undefined` makes it absent. */
+export function setVar(state: State, name: string, value: unknown): void {
+  if (value === undefined) Reflect.deleteProperty(state.vars, name);
+  else setOwn(state.vars, name, toStored(value));
+}
+
+function walk(ctx: Ctx, target: string, keys: string[]): unknown {
+  let object = lookup(target, scopeOf(ctx.state));
+  for (const key of keys) object = getMember(object, key);
+  return object;
+}
+
+/** A handle must be awaited before its call's result can be used as a value. */
+function rejectHandles(value: unknown, ctx: Ctx, what: string): void {
+  const id = findHandle(value, ctx.state.calls);
+  if (id !== undefined) throw typeError(`the action call '${id}' has not been awaited and cannot be ${what}; await it first`);
+}
+
+function callId(node: NodeOf<Instr, "call">, ctx: Ctx): string {
+  if (node.iter.length === 0) return node.site;
+  const values = node.iter.map((name) => String(getOwn(ctx.state.vars, name)));
+  return `${node.site}@${values.join(".")}`;
+}
+
+function awaitInstr(node: NodeOf<Instr, "await">, ctx: Ctx): InstrOutcome {
+  const { state } = ctx;
+  const value = ev(node.value, ctx);
+  const bind = (v: unknown) => {
+    if (node.target !== null) setVar(state, node.target, v);
+    state.wait = null;
+    return "next" as const;
+  };
+  if (node.mode === "one") {
+    const id = handleCallId(value, state.calls);
+    if (id === undefined) return bind(value);
+    const call = state.calls[id];
+    if (call.status === "pending") {
+      state.wait = { kind: "calls", mode: "one", pending: { [id]: true }, ready: false };
+      return "suspend";
+    }
+    if (call.status === "failed") throw new Raise(call.error!);
+    return bind(call.value);
+  }
+  const items = typeof value === "string" ? [...value] : value;
+  if (!Array.isArray(items)) throw typeError(`${typeof value} ${String(value)} is not iterable (cannot read property Symbol(Symbol.iterator))`);
+  const ids = items.map((item) => handleCallId(item, state.calls));
+  const pending: Record<string, true> = {};
+  let firstFailure: string | undefined;
+  for (const id of ids) {
+    if (id === undefined) continue;
+    const call = state.calls[id];
+    if (call.status === "pending") pending[id] = true;
+    else if (call.status === "failed" && (firstFailure === undefined || call.seq! < state.calls[firstFailure].seq!)) firstFailure = id;
+  }
+  if (node.mode === "all" && firstFailure !== undefined) throw new Raise(state.calls[firstFailure].error!);
+  if (Object.keys(pending).length > 0) {
+    state.wait = { kind: "calls", mode: node.mode, pending, ready: false };
+    return "suspend";
+  }
+  const results = items.map((item, i) => {
+    const id = ids[i];
+    const call = id === undefined ? undefined : state.calls[id];
+    if (node.mode === "all") return call ? call.value : item;
+    if (call?.status === "failed") return { status: "rejected", reason: call.error };
+    return { status: "fulfilled", value: call ? call.value : item };
+  });
+  return bind(results);
+}
+
+const instrs: InstrVisitor<InstrOutcome, Ctx> = {
+  assign: (n, ctx) => {
+    if (n.path.length === 0) {
+      setVar(ctx.state, n.target, ev(n.value, ctx));
+      return "next";
+    }
+    const keys = n.path.map((p) => propertyKey(ev(p, ctx)));
+    const value = ev(n.value, ctx);
+    setMember(walk(ctx, n.target, keys.slice(0, -1)), keys[keys.length - 1], toStored(value));
+    return "next";
+  },
+  push: (n, ctx) => {
+    const keys = n.path.map((p) => propertyKey(ev(p, ctx)));
+    const array = walk(ctx, n.target, keys);
+    if (array === null || array === undefined) getMember(array, "push");
+    if (!Array.isArray(array)) throw typeError(`${[n.target, ...keys].join(".")}.push is not a function`);
+    const items = ev(n.items, ctx);
+    if (!Array.isArray(items)) throw new InterpreterError(`push at ${n.loc}: items must evaluate to an array`);
+    for (const item of items) array.push(toStored(item));
+    return "next";
+  },
+  call: (n, ctx) => {
+    const { state } = ctx;
+    const args = ev(n.args, ctx);
+    if (!Array.isArray(args)) throw new InterpreterError(`call at ${n.loc}: args must evaluate to an array`);
+    rejectHandles(args, ctx, `passed to action '${n.action}'`);
+    // Trailing `undefined`s are dropped rather than turned into null, so default parameters still apply.
+    let end = args.length;
+    while (end > 0 && args[end - 1] === undefined) end--;
+    const jsonArgs = (toJson(args.slice(0, end)) ?? []) as Dispatch["args"];
+    const options = n.options === null ? {} : normalizeCallOptions(ev(n.options, ctx));
+    const id = callId(n, ctx);
+    if (Object.prototype.hasOwnProperty.call(state.calls, id)) {
+      throw new InterpreterError(
+        `call id '${id}' (action '${n.action}' at ${n.loc}) was dispatched twice; the call's 'iter' counters must distinguish repeated executions`,
+      );
+    }
+    setOwn(state.calls, id, { action: n.action, args: jsonArgs, options, status: "pending" });
+    ctx.dispatch.push({ callId: id, action: n.action, args: structuredClone(jsonArgs), options: structuredClone(options) });
+    setVar(state, n.target, makeHandle(id));
+    return "next";
+  },
+  await: awaitInstr,
+  sleep: (n, ctx) => {
+    const { state } = ctx;
+    if (state.wait?.kind !== "sleep") {
+      const ms = parseDuration(ev(n.duration, ctx), "sleep duration");
+      state.wait = { kind: "sleep", until: ctx.now + ms };
+    }
+    if (ctx.now < state.wait.until) return "suspend";
+    state.wait = null;
+    return "next";
+  },
+};
+
+export function execInstr(instr: Instr, ctx: Ctx): InstrOutcome {
+  return visit(instrs, instr, ctx);
+}
+
+const terms: TermVisitor<void, Ctx> = {
+  jump: (n, ctx) => {
+    ctx.state.pc = { block: n.to, instr: 0 };
+  },
+  branch: (n, ctx) => {
+    ctx.state.pc = { block: ev(n.cond, ctx) ? n.then : n.else, instr: 0 };
+  },
+  return: (n, ctx) => {
+    const { state } = ctx;
+    const value = ev(n.value, ctx);
+    rejectHandles(value, ctx, "returned");
+    const json = toJson(value);
+    if (json === undefined) delete state.result;
+    else state.result = json;
+    state.status = "completed";
+    state.wait = null;
+  },
+  throw: (n, ctx) => {
+    throw new Raise(errorOf(ev(n.value, ctx)));
+  },
+};
+
+export function execTerm(term: Term, ctx: Ctx): void {
+  visit(terms, term, ctx);
+}
+
+/** The compiler only rethrows caught errors; anything else is wrapped like `String(value)`. */
+function errorOf(value: unknown): ErrorValue {
+  return isErrorValue(value) ? value : makeError("Error", toStr(value));
+}

@@ -1,0 +1,176 @@
+import type { Artifact } from "../../ir-schema/index.ts";
+import { InterpreterError, Raise, errorFromThrown, type ErrorValue } from "./errors.ts";
+import { execInstr, execTerm, setVar, type Ctx } from "./exec.ts";
+import type { AdvanceResult, CallRecord, Dispatch, Outcome, State } from "./state.ts";
+import { handleCallId, hasOwn, toJson } from "./values.ts";
+
+/** The input does not fit the workflow's parameters (a caller error, not a workflow failure). */
+export class InputError extends Error {
+  override name = "InputError";
+}
+
+/** Initial state: parameters bound from `input`, positioned at the program entry. */
+export function start(artifact: Artifact, input: Record<string, unknown>): State {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new InputError(`the input of workflow ${artifact.name} must be an object keyed by parameter name`);
+  }
+  for (const key of Object.keys(input)) {
+    if (!artifact.params.includes(key)) {
+      throw new InputError(`unknown input '${key}'; the workflow takes (${artifact.params.join(", ")})`);
+    }
+  }
+  const state: State = {
+    v: 1,
+    workflow: artifact.name,
+    hash: artifact.hash,
+    status: "running",
+    pc: { block: artifact.program.entry, instr: 0 },
+    vars: {},
+    calls: {},
+    resolved: 0,
+    wait: null,
+  };
+  for (const param of artifact.params) {
+    if (!hasOwn(input, param)) continue;
+    let value: unknown;
+    try {
+      value = toJson(input[param]);
+    } catch (e) {
+      throw new InputError(`input '${param}' is not JSON: ${(e as Error).message}`);
+    }
+    setVar(state, param, value);
+  }
+  return state;
+}
+
+export interface AdvanceOptions {
+  /** Instructions run in one `advance` before it gives up on a loop that never waits. */
+  maxSteps?: number;
+}
+
+/**
+ * Runs the workflow until it must wait, completes or fails. Deterministic: the
+ * only outside input is `now` (used for sleep deadlines). Takes ownership of
+ * `state` (updates it in place and returns it), so persist a copy if you need the
+ * old one. A waiting state that is not ready yet comes back unchanged.
+ */
+export function advance(artifact: Artifact, state: State, now: number, options: AdvanceOptions = {}): AdvanceResult {
+  if (state.hash !== artifact.hash) {
+    throw new InterpreterError(`state belongs to ${state.workflow} ${state.hash}, not ${artifact.name} ${artifact.hash}`);
+  }
+  const ctx: Ctx = { artifact, state, now, dispatch: [] };
+  if (state.status === "completed" || state.status === "failed") return { state, dispatch: [] };
+  if (state.status === "waiting") {
+    const w = state.wait;
+    if (w && (w.kind === "calls" ? !w.ready : now < w.until)) return { state, dispatch: [] };
+    state.status = "running";
+  }
+  const maxSteps = options.maxSteps ?? 10_000_000;
+  for (let steps = 0; state.status === "running"; steps++) {
+    if (steps >= maxSteps) {
+      throw new InterpreterError(`workflow ${artifact.name} ran ${maxSteps} steps without waiting (an endless loop?)`);
+    }
+    const block = artifact.program.blocks[state.pc.block];
+    if (!block) throw new InterpreterError(`no block ${state.pc.block} in ${artifact.name}`);
+    try {
+      if (state.pc.instr < block.instrs.length) {
+        if (execInstr(block.instrs[state.pc.instr], ctx) === "suspend") state.status = "waiting";
+        else state.pc.instr++;
+      } else {
+        execTerm(block.term, ctx);
+      }
+    } catch (e) {
+      if (e instanceof Raise) throwInto(artifact, state, e.error);
+      else if (e instanceof InterpreterError || !(e instanceof Error)) throw e;
+      // A native operation the evaluator delegated to (JSON.parse, "x".repeat(-1), ...) threw.
+      else throwInto(artifact, state, errorFromThrown(e));
+    }
+  }
+  if (state.status === "waiting") compactCalls(state);
+  return { state, dispatch: ctx.dispatch };
+}
+
+/**
+ * Drops the payload (args, options, value, error) of resolved calls no variable holds
+ * a handle to any more: nothing can read it again, and the state stays proportional
+ * to what the workflow can still see instead of growing with every call it ever made.
+ * The record itself stays, so a repeated call id is still detected.
+ */
+function compactCalls(state: State): void {
+  const live = new Set<string>();
+  collectHandles(state.vars, state, live);
+  for (const id in state.calls) {
+    const call = state.calls[id];
+    if (call.status === "pending" || live.has(id) || !("args" in call)) continue;
+    state.calls[id] = { action: call.action, status: call.status, ...(call.seq === undefined ? {} : { seq: call.seq }) } as CallRecord;
+  }
+}
+
+function collectHandles(value: unknown, state: State, out: Set<string>): void {
+  if (typeof value !== "object" || value === null) return;
+  const id = handleCallId(value, state.calls);
+  if (id !== undefined) {
+    out.add(id);
+    return;
+  }
+  for (const item of Array.isArray(value) ? value : Object.values(value)) collectHandles(item, state, out);
+}
+
+/** Raises `error` at the current position: to the block's handler, or out of the workflow. */
+function throwInto(artifact: Artifact, state: State, error: ErrorValue): void {
+  state.wait = null;
+  const handler = artifact.program.blocks[state.pc.block].handler;
+  if (!handler) {
+    state.status = "failed";
+    state.error = error;
+    return;
+  }
+  setVar(state, handler.bind, error);
+  state.pc = { block: handler.block, instr: 0 };
+  state.status = "running";
+}
+
+/**
+ * Records the outcome of a dispatched call. Takes ownership of `state`. Resolving
+ * an unknown call or one already resolved is an `InterpreterError`.
+ */
+export function resolve(state: State, callId: string, outcome: Outcome): State {
+  if (!hasOwn(state.calls, callId)) throw new InterpreterError(`resolve: no call '${callId}' in this workflow`);
+  const call = state.calls[callId];
+  if (call.status !== "pending") throw new InterpreterError(`resolve: call '${callId}' was already resolved (${call.status})`);
+  call.seq = ++state.resolved;
+  if (outcome.ok) {
+    call.status = "ok";
+    const value = toJson(outcome.value);
+    if (value !== undefined) call.value = value;
+  } else {
+    call.status = "failed";
+    call.error = outcome.error;
+  }
+  const wait = state.wait;
+  if (wait?.kind === "calls" && hasOwn(wait.pending, callId)) {
+    delete wait.pending[callId];
+    wait.ready = wait.mode === "one" || (wait.mode === "all" && !outcome.ok) || isEmpty(wait.pending);
+  }
+  return state;
+}
+
+// Counting keys would make resolving an N-way fan-out quadratic.
+function isEmpty(record: Record<string, unknown>): boolean {
+  for (const _ in record) return false;
+  return true;
+}
+
+/** Calls dispatched but not resolved yet: what a recovering runner must (re)start. */
+export function pendingCalls(state: State): Dispatch[] {
+  return Object.entries(state.calls)
+    .filter(([, call]) => call.status === "pending")
+    .map(([callId, call]) => ({ callId, action: call.action, args: structuredClone(call.args), options: structuredClone(call.options) }));
+}
+
+/** Whether `advance` would make progress at time `now`. */
+export function isReady(state: State, now: number): boolean {
+  if (state.status === "running") return true;
+  if (state.status !== "waiting" || !state.wait) return false;
+  return state.wait.kind === "calls" ? state.wait.ready : now >= state.wait.until;
+}

@@ -1,0 +1,179 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { cairn, REPO, tempProject } from "./cli-harness.ts";
+
+const ORDERS = `import { action, workflow, Workflow, sleep } from "cairn";
+
+export class Declined extends Error {}
+
+export const add = action(async function add(a: number, b: number): Promise<number> {
+  return a + b;
+});
+
+export const charge = action("charge-card", async (amount: number): Promise<string> => {
+  if (amount > 100) throw new Declined(\`amount \${amount} over limit\`);
+  return \`ch_\${amount}\`;
+});
+
+export const total = workflow(async function total(xs: number[], label: string) {
+  let sum = 0;
+  for (const x of xs) {
+    sum = await add(sum, x);
+  }
+  await sleep("20ms");
+  return \`\${label}: \${sum}\`;
+});
+
+@workflow
+export class Checkout extends Workflow {
+  async run(amount: number) {
+    const id = await this.runAction(charge(amount), { retry: { attempts: 1 } });
+    return { id, amount };
+  }
+}
+
+export const nothing = workflow(async function nothing() {
+  await add(1, 2);
+});
+`;
+
+// Actions in their own module, imported by relative path, in an ESM project.
+const ESM_FILES = {
+  "package.json": `{ "name": "esm-project", "type": "module" }\n`,
+  "lib/actions.ts": `import { action } from "cairn";
+import { actionContext } from "cairn/runtime";
+export const double = action(async function double(n: number): Promise<number> {
+  return n * 2;
+});
+// A handle left open must not keep \`cairn run\` alive once the workflow is done.
+export const leaky = action(async function leaky(): Promise<string> {
+  setInterval(() => {}, 1000);
+  return \`done on attempt \${actionContext().attempt}\`;
+});
+`,
+  "flows/doubles.mts": `import { workflow } from "cairn";
+import { double, leaky } from "../lib/actions.ts";
+export const doubles = workflow(async function doubles(ns: number[]) {
+  const out = await Promise.all(ns.map((n) => double(n)));
+  const status = await leaky();
+  return { out, status };
+});
+`,
+};
+
+const PROGRESS_TOTAL = [
+  "cairn: c1@0 add(0,1)",
+  "cairn: c1@0 add done",
+  "cairn: c1@1 add(1,2)",
+  "cairn: c1@1 add done",
+  "cairn: c1@2 add(3,3)",
+  "cairn: c1@2 add done",
+  "cairn: sleeping until <time>",
+  "cairn: workflow completed",
+  "",
+].join("\n");
+
+describe.concurrent("cairn run --local", () => {
+  const plain = tempProject("outside", { "orders.ts": ORDERS });
+  const esm = tempProject("outside", ESM_FILES);
+  const inside = tempProject("inside", { "orders.ts": ORDERS });
+  afterAll(() => {
+    plain.cleanup();
+    esm.cleanup();
+    inside.cleanup();
+  });
+
+  it("runs a workflow outside the repository (no package.json) and prints its result as one JSON line", async () => {
+    const r = await cairn(["run", "orders.ts", "--local", "--workflow", "total", "--input", '{"xs":[1,2,3],"label":"sum"}'], plain.dir);
+    const stderr = r.stderr.replace(/until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/m, "until <time>");
+    expect({ ...r, stderr }).toEqual({ code: 0, stdout: '"sum: 6"\n', stderr: PROGRESS_TOTAL });
+  });
+
+  it("runs a workflow inside the repository", async () => {
+    const r = await cairn(["run", "orders.ts", "--local", "-w", "total", "-i", '{"xs":[5],"label":"one"}'], inside.dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('"one: 5"\n');
+  });
+
+  it("runs a class-form workflow", async () => {
+    const r = await cairn(["run", "orders.ts", "--local", "--workflow", "Checkout", "--input", '{"amount":5}'], plain.dir);
+    expect(r).toEqual({
+      code: 0,
+      stdout: '{"id":"ch_5","amount":5}\n',
+      stderr: "cairn: c1 charge-card(5)\ncairn: c1 charge-card done\ncairn: workflow completed\n",
+    });
+  });
+
+  it("loads actions from other modules of an ESM project (cairn/runtime too) and exits even if an action leaves a handle open", async () => {
+    const r = await cairn(["run", "flows/doubles.mts", "--local", "--input", '{"ns":[1,2,3]}'], esm.dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('{"out":[2,4,6],"status":"done on attempt 1"}\n');
+  });
+
+  it("prints null for a workflow that returns nothing", async () => {
+    const r = await cairn(["run", "orders.ts", "--local", "--workflow", "nothing"], plain.dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("null\n");
+  });
+
+  it("exits 1 with the error as JSON on stderr when the workflow fails", async () => {
+    const r = await cairn(["run", "orders.ts", "--local", "--workflow", "Checkout", "--input", '{"amount":500}'], plain.dir);
+    expect(r).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: [
+        "cairn: c1 charge-card(500)",
+        "cairn: c1 charge-card failed after 1 attempt(s) (Declined: amount 500 over limit)",
+        "cairn: workflow failed (Declined: amount 500 over limit)",
+        '{"name":"Declined","message":"amount 500 over limit"}',
+        "",
+      ].join("\n"),
+    });
+  });
+
+  it("exits 3 listing the workflows when several exist and none is chosen", async () => {
+    const r = await cairn(["run", "orders.ts", "--local"], plain.dir);
+    expect(r).toEqual({
+      code: 3,
+      stdout: "",
+      stderr: "cairn: error: orders.ts defines several workflows (total, Checkout, nothing); choose one with --workflow <Name>\n",
+    });
+  });
+
+  it("exits 3 for an unknown workflow name", async () => {
+    const r = await cairn(["run", "orders.ts", "--local", "--workflow", "Nope"], plain.dir);
+    expect(r).toEqual({
+      code: 3,
+      stdout: "",
+      stderr: "cairn: error: no workflow named Nope in orders.ts; it defines: total, Checkout, nothing\n",
+    });
+  });
+
+  it("exits 3 for an input key the workflow has no parameter for", async () => {
+    const r = await cairn(["run", "orders.ts", "--local", "-w", "total", "--input", '{"xs":[],"lable":"x"}'], plain.dir);
+    expect(r).toEqual({
+      code: 3,
+      stdout: "",
+      stderr: "cairn: error: --input: workflow total takes (xs, label); unknown key(s): lable\n",
+    });
+  });
+
+  it("exits 2 with the diagnostics when the file does not compile", async () => {
+    const bad = tempProject("outside", {
+      "bad.ts": `import { workflow } from "cairn";\nexport const w = workflow(async function w() {\n  return process.env.HOME;\n});\n`,
+    });
+    try {
+      const r = await cairn(["run", "bad.ts", "--local"], bad.dir);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.split("\n")[0]).toMatch(/^bad\.ts:3:10: error CAIRN100: /);
+    } finally {
+      bad.cleanup();
+    }
+  });
+
+  it("runs the README's example", async () => {
+    const r = await cairn(["run", "examples/hello.ts", "--local", "--input", '{"name":"Ada"}'], REPO);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('{"greeting":"Hello, Ada!","loud":"HELLO, ADA!"}\n');
+  });
+});

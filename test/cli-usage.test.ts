@@ -1,0 +1,103 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { cairn, REPO, tempProject } from "./cli-harness.ts";
+
+const USAGE_HINT = "(run cairn --help for usage)\n";
+const project = tempProject("outside", {
+  "wf.ts": `import { workflow } from "cairn";\nexport const w = workflow(async function w() { return 1; });\n`,
+  "notes.txt": "not TypeScript\n",
+});
+afterAll(() => project.cleanup());
+
+describe.concurrent("cairn: usage errors exit 3", () => {
+  it("prints help on --help and exits 0", async () => {
+    const r = await cairn(["--help"], REPO);
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith("Usage: cairn [options] [command]\n")).toBe(true);
+    for (const command of ["check", "build", "run", "start", "worker", "result", "status", "migrate", "dev"]) {
+      expect(r.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
+    }
+    expect(r.stderr).toBe("");
+  });
+
+  it("prints the version", async () => {
+    const r = await cairn(["--version"], REPO);
+    expect(r).toEqual({ code: 0, stdout: "0.1.0\n", stderr: "" });
+  });
+
+  it("exits 3 with the usage when no command is given", async () => {
+    const r = await cairn([], REPO);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.startsWith("Usage: cairn [options] [command]\n")).toBe(true);
+  });
+
+  it("rejects an unknown command", async () => {
+    const r = await cairn(["frobnicate"], REPO);
+    expect(r).toEqual({ code: 3, stdout: "", stderr: `cairn: error: unknown command 'frobnicate'\n${USAGE_HINT}` });
+  });
+
+  it("rejects an unknown option", async () => {
+    const r = await cairn(["check", "--frob", "wf.ts"], project.dir);
+    expect(r).toEqual({ code: 3, stdout: "", stderr: `cairn: error: unknown option '--frob'\n${USAGE_HINT}` });
+  });
+
+  it.each(["start", "worker", "result", "status", "migrate", "dev"])("%s is registered but not available yet", async (command) => {
+    const r = await cairn([command, "wf.ts", "--workflow", "w"], project.dir);
+    expect(r).toEqual({
+      code: 3,
+      stdout: "",
+      stderr: `cairn: error: ${command}: not available yet: needs the durable runtime (coming in the next milestone)\n`,
+    });
+  });
+
+  it("check: no paths", async () => {
+    const r = await cairn(["check"], project.dir);
+    expect(r).toEqual({ code: 3, stdout: "", stderr: `cairn: error: missing required argument 'paths'\n${USAGE_HINT}` });
+  });
+
+  it("check: a missing file", async () => {
+    const r = await cairn(["check", "wf.ts", "missing.ts"], project.dir);
+    expect(r).toEqual({ code: 3, stdout: "", stderr: "cairn: error: no such file or directory: missing.ts\n" });
+  });
+
+  it("check: a file that is not TypeScript", async () => {
+    const r = await cairn(["check", "notes.txt"], project.dir);
+    expect(r).toEqual({ code: 3, stdout: "", stderr: "cairn: error: not a TypeScript file (.ts, .tsx, .mts): notes.txt\n" });
+  });
+
+  it("build: --out is required", async () => {
+    const r = await cairn(["build", "wf.ts"], project.dir);
+    expect(r).toEqual({ code: 3, stdout: "", stderr: `cairn: error: required option '-o, --out <dir>' not specified\n${USAGE_HINT}` });
+  });
+
+  it("run: without --local the durable runtime is needed", async () => {
+    const r = await cairn(["run", "wf.ts"], project.dir);
+    expect(r).toEqual({
+      code: 3,
+      stdout: "",
+      stderr:
+        "cairn: error: durable runs are not available yet: needs the durable runtime (coming in the next milestone); use --local to run in memory\n",
+    });
+  });
+
+  it("run: --input must be JSON", async () => {
+    const r = await cairn(["run", "wf.ts", "--local", "--input", "{oops"], project.dir);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^cairn: error: --input is not valid JSON \(.+\): \{oops\n$/);
+  });
+
+  it.each(["[1,2]", "null", "42", '"text"'])("run: --input %s is not an object", async (input) => {
+    const r = await cairn(["run", "wf.ts", "--local", "--input", input], project.dir);
+    expect(r).toEqual({
+      code: 3,
+      stdout: "",
+      stderr: `cairn: error: --input must be a JSON object keyed by parameter name, e.g. '{"userId": "u1"}'; got: ${input}\n`,
+    });
+  });
+
+  it("run: a missing file", async () => {
+    const r = await cairn(["run", "nope.ts", "--local"], project.dir);
+    expect(r).toEqual({ code: 3, stdout: "", stderr: "cairn: error: no such file: nope.ts\n" });
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * Random workflow programs from the supported subset, as fast-check arbitraries
+ * over a small AST (so failures shrink to a small program) and a printer to
+ * TypeScript source.
+ *
+ * Every generated program terminates (loops iterate over at most 3 items or up to
+ * a bound of 3, nesting is shallow) and keeps numbers finite and bounded: the
+ * runtime carries values as JSON, where NaN and Infinity do not exist, so they
+ * would be a difference in the value domain, not in control flow.
+ */
+import fc from "fast-check";
+
+export type Num =
+  | { k: "lit"; v: number }
+  | { k: "var"; i: number }
+  | { k: "loopVar" }
+  | { k: "bin"; op: "+" | "-"; l: Num; r: Num }
+  | { k: "mul"; l: Num; r: Num }
+  | { k: "mod"; l: Num; m: number }
+  | { k: "call"; fn: "inc" | "dbl"; arg: Num }
+  | { k: "cond"; c: Bool; t: Num; e: Num }
+  | { k: "or"; l: Num; r: Num }
+  | { k: "pick"; items: Num[]; at: Num }
+  | { k: "member"; a: Num; b: Num };
+export type Bool =
+  | { k: "cmp"; op: "<" | "<=" | "===" | "!=="; l: Num; r: Num }
+  | { k: "not"; b: Bool }
+  | { k: "logic"; op: "&&" | "||"; l: Bool; r: Bool }
+  | { k: "even"; e: Num };
+export type Str =
+  | { k: "svar" }
+  | { k: "tmpl"; s: Str; n: Num }
+  | { k: "concat"; s: Str; lit: string }
+  | { k: "slice"; s: Str }
+  | { k: "cat"; s: Str; n: Num }
+  | { k: "string"; n: Num };
+export type Stmt =
+  | { k: "assign"; i: number; op: "=" | "+=" | "-="; e: Num }
+  | { k: "incr"; i: number }
+  | { k: "sassign"; s: Str }
+  | { k: "log"; e: Num | Str }
+  | { k: "if"; c: Bool; then: Stmt[]; else: Stmt[] }
+  | { k: "forOf"; items: number[]; body: Stmt[] }
+  | { k: "classicFor"; n: number; body: Stmt[] }
+  | { k: "while"; bound: number; c: Bool; body: Stmt[] }
+  | { k: "jump"; kind: "break" | "continue"; c: Bool }
+  | { k: "try"; body: Stmt[]; handler: Stmt[] }
+  | { k: "risky"; i: number; e: Num; once: boolean }
+  | { k: "all"; i: number; a: Num; b: Num }
+  | { k: "fanOut"; items: number[]; i: number }
+  | { k: "deferred"; i: number; j: number; a: Num; e: Num }
+  | { k: "settled"; a: Num; b: Num }
+  | { k: "destructure"; i: number; j: number; a: Num; b: Num; swap: boolean }
+  | { k: "return"; c: Bool };
+
+const VARS = 3;
+
+const weighted = <T>(...pairs: [number, fc.Arbitrary<T>][]) =>
+  fc.oneof(...pairs.map(([weight, arbitrary]) => ({ weight, arbitrary })));
+
+/** Arbitraries for a whole workflow body, memoized per depth within one factory call. */
+export function programArbitrary(maxDepth = 2): fc.Arbitrary<Stmt[]> {
+  const nums = new Map<number, fc.Arbitrary<Num>>();
+  const bools = new Map<number, fc.Arbitrary<Bool>>();
+  const strs = new Map<number, fc.Arbitrary<Str>>();
+  const stmts = new Map<number, fc.Arbitrary<Stmt>>();
+  const varIndex = fc.integer({ min: 0, max: VARS - 1 });
+  const smallList = fc.array(fc.integer({ min: -3, max: 9 }), { maxLength: 3 });
+
+  const num = (d: number): fc.Arbitrary<Num> => {
+    if (!nums.has(d)) {
+      const leaf = weighted<Num>(
+        [3, fc.integer({ min: -5, max: 9 }).map((v) => ({ k: "lit", v }))],
+        [4, varIndex.map((i) => ({ k: "var", i }))],
+        [1, fc.constant({ k: "loopVar" })],
+      );
+      const sub = d > 0 ? num(d - 1) : leaf;
+      nums.set(d, d === 0 ? leaf : weighted<Num>(
+        [4, leaf],
+        [2, fc.record({ k: fc.constant("bin"), op: fc.constantFrom("+", "-"), l: sub, r: sub })],
+        [1, fc.record({ k: fc.constant("mul"), l: sub, r: sub })],
+        [1, fc.record({ k: fc.constant("mod"), l: sub, m: fc.integer({ min: 2, max: 7 }) })],
+        [2, fc.record({ k: fc.constant("call"), fn: fc.constantFrom("inc", "dbl"), arg: sub })],
+        [1, fc.record({ k: fc.constant("cond"), c: bool(d - 1), t: sub, e: sub })],
+        [1, fc.record({ k: fc.constant("or"), l: sub, r: sub })],
+        [1, fc.record({ k: fc.constant("pick"), items: fc.array(sub, { minLength: 1, maxLength: 3 }), at: sub })],
+        [1, fc.record({ k: fc.constant("member"), a: sub, b: sub })],
+      ));
+    }
+    return nums.get(d)!;
+  };
+
+  const bool = (d: number): fc.Arbitrary<Bool> => {
+    if (!bools.has(d)) {
+      const n = num(Math.max(0, d));
+      const cmp = fc.record({ k: fc.constant("cmp"), op: fc.constantFrom("<", "<=", "===", "!=="), l: n, r: n });
+      const even = fc.record({ k: fc.constant("even"), e: n });
+      bools.set(d, d <= 0 ? weighted<Bool>([3, cmp], [1, even]) : weighted<Bool>(
+        [4, cmp],
+        [1, even],
+        [1, fc.record({ k: fc.constant("not"), b: bool(d - 1) })],
+        [2, fc.record({ k: fc.constant("logic"), op: fc.constantFrom("&&", "||"), l: bool(d - 1), r: bool(d - 1) })],
+      ));
+    }
+    return bools.get(d)!;
+  };
+
+  const str = (d: number): fc.Arbitrary<Str> => {
+    if (!strs.has(d)) {
+      const leaf = fc.constant<Str>({ k: "svar" });
+      const sub = d > 0 ? str(d - 1) : leaf;
+      const n = num(Math.max(0, d - 1));
+      strs.set(d, d === 0 ? leaf : weighted<Str>(
+        [2, leaf],
+        [2, fc.record({ k: fc.constant("tmpl"), s: sub, n })],
+        [1, fc.record({ k: fc.constant("concat"), s: sub, lit: fc.constantFrom("a", "-", "é", "🚀", "") })],
+        [1, fc.record({ k: fc.constant("slice"), s: sub })],
+        [2, fc.record({ k: fc.constant("cat"), s: sub, n })],
+        [1, fc.record({ k: fc.constant("string"), n })],
+      ));
+    }
+    return strs.get(d)!;
+  };
+
+  const block = (d: number) => fc.array(stmt(d), { maxLength: 3 });
+
+  const stmt = (d: number): fc.Arbitrary<Stmt> => {
+    if (!stmts.has(d)) {
+      const e = num(2);
+      const c = bool(1);
+      const simple: [number, fc.Arbitrary<Stmt>][] = [
+        [4, fc.record({ k: fc.constant("assign"), i: varIndex, op: fc.constantFrom("=", "+=", "-="), e })],
+        [1, fc.record({ k: fc.constant("incr"), i: varIndex })],
+        [2, fc.record({ k: fc.constant("sassign"), s: str(2) })],
+        [2, fc.record({ k: fc.constant("log"), e: fc.oneof(e, str(1)) })],
+        [2, fc.record({ k: fc.constant("risky"), i: varIndex, e, once: fc.boolean() })],
+        [1, fc.record({ k: fc.constant("all"), i: varIndex, a: e, b: e })],
+        [1, fc.record({ k: fc.constant("fanOut"), items: smallList, i: varIndex })],
+        [1, fc.record({ k: fc.constant("deferred"), i: varIndex, j: varIndex, a: e, e })],
+        [1, fc.record({ k: fc.constant("settled"), a: e, b: e })],
+        [1, fc.record({ k: fc.constant("destructure"), i: varIndex, j: varIndex, a: e, b: e, swap: fc.boolean() })],
+        [1, fc.record({ k: fc.constant("jump"), kind: fc.constantFrom("break", "continue"), c })],
+        [1, fc.record({ k: fc.constant("return"), c })],
+      ];
+      stmts.set(d, d === 0 ? weighted(...simple) : weighted<Stmt>(
+        ...simple,
+        [2, fc.record({ k: fc.constant("if"), c, then: block(d - 1), else: block(d - 1) })],
+        [2, fc.record({ k: fc.constant("forOf"), items: smallList, body: block(d - 1) })],
+        [1, fc.record({ k: fc.constant("classicFor"), n: fc.integer({ min: 0, max: 3 }), body: block(d - 1) })],
+        [1, fc.record({ k: fc.constant("while"), bound: fc.integer({ min: 0, max: 3 }), c, body: block(d - 1) })],
+        [2, fc.record({ k: fc.constant("try"), body: block(d - 1), handler: block(d - 1) })],
+      ));
+    }
+    return stmts.get(d)!;
+  };
+
+  return fc.array(stmt(maxDepth), { minLength: 1, maxLength: 6 });
+}
+
+export const PARAMS = ["a", "b", "s"] as const;
+
+export const inputArbitrary = fc.record({
+  a: fc.integer({ min: -10, max: 10 }),
+  b: fc.integer({ min: -10, max: 10 }),
+  s: fc.string({ maxLength: 4 }),
+});

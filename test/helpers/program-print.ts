@@ -1,0 +1,178 @@
+/**
+ * Prints a generated program (see program-gen.ts) as a complete workflow module:
+ * deterministic actions, an error class, and one function-form workflow over
+ * params (a, b, s) returning all of its state.
+ */
+import type { Bool, Num, Stmt, Str } from "./program-gen.ts";
+
+const HEADER = `import { action, workflow, runAction } from "cairn";
+
+export class Boom extends Error {
+  override name = "Boom";
+}
+
+export const inc = action(async function inc(x: number): Promise<number> {
+  return x + 1;
+});
+
+export const dbl = action(async function dbl(x: number): Promise<number> {
+  return (x * 2) % 100000;
+});
+
+export const risky = action(async function risky(x: number): Promise<number> {
+  if (x % 3 === 0) throw new Boom(\`boom \${x}\`);
+  return x - 1;
+});
+
+export const cat = action(async function cat(a: string, n: number): Promise<string> {
+  return \`\${a}:\${n}\`.slice(-12);
+});
+`;
+
+interface Scope {
+  /** The innermost loop variable, readable by `loopVar` expressions. */
+  loopVar: string | null;
+  inLoop: boolean;
+  indent: string;
+}
+
+const STATE = "v0, v1, v2, s0, log";
+
+export function printProgram(body: Stmt[], name = "generated"): string {
+  // Fresh identifiers for loop variables, counters and temporaries; local to this
+  // call so two printed programs never depend on each other.
+  let counter = 0;
+  const fresh = (prefix: string) => `${prefix}${counter++}`;
+
+  const num = (e: Num, s: Scope): string => {
+    switch (e.k) {
+      case "lit": return e.v < 0 ? `(${e.v})` : String(e.v);
+      case "var": return `v${e.i}`;
+      case "loopVar": return s.loopVar ?? "1";
+      case "bin": return `(${num(e.l, s)} ${e.op} ${num(e.r, s)})`;
+      // Products are folded back into a small range so values stay finite.
+      case "mul": return `((${num(e.l, s)} * ${num(e.r, s)}) % 1000)`;
+      case "mod": return `(${num(e.l, s)} % ${e.m})`;
+      case "call": return `(await ${e.fn}(${num(e.arg, s)}))`;
+      case "cond": return `(${bool(e.c, s)} ? ${num(e.t, s)} : ${num(e.e, s)})`;
+      case "or": return `(${num(e.l, s)} || ${num(e.r, s)})`;
+      case "pick": return `[${e.items.map((x) => num(x, s)).join(", ")}][Math.abs(${num(e.at, s)}) % ${e.items.length}]`;
+      case "member": return `({ p: ${num(e.a, s)}, q: ${num(e.b, s)} }).q`;
+    }
+  };
+
+  const bool = (b: Bool, s: Scope): string => {
+    switch (b.k) {
+      case "cmp": return `(${num(b.l, s)} ${b.op} ${num(b.r, s)})`;
+      case "not": return `!${bool(b.b, s)}`;
+      case "logic": return `(${bool(b.l, s)} ${b.op} ${bool(b.r, s)})`;
+      case "even": return `(${num(b.e, s)} % 2 === 0)`;
+    }
+  };
+
+  const str = (e: Str, s: Scope): string => {
+    switch (e.k) {
+      case "svar": return "s0";
+      case "tmpl": return `\`\${${str(e.s, s)}}<\${${num(e.n, s)}}>\``;
+      case "concat": return `(${str(e.s, s)} + ${JSON.stringify(e.lit)})`;
+      case "slice": return `(${str(e.s, s)}).slice(0, 8)`;
+      case "cat": return `(await cat(${str(e.s, s)}, ${num(e.n, s)}))`;
+      case "string": return `String(${num(e.n, s)})`;
+    }
+  };
+
+  const isStr = (e: Num | Str): e is Str => ["svar", "tmpl", "concat", "slice", "cat", "string"].includes(e.k);
+
+  const block = (stmts: Stmt[], s: Scope): string[] => stmts.flatMap((st) => stmt(st, s));
+
+  const loop = (head: string, body: Stmt[], s: Scope, loopVar: string, prelude: string[] = []): string[] => {
+    const inner: Scope = { loopVar, inLoop: true, indent: s.indent + "  " };
+    return [`${s.indent}${head} {`, ...prelude.map((l) => inner.indent + l), ...block(body, inner), `${s.indent}}`];
+  };
+
+  const stmt = (st: Stmt, s: Scope): string[] => {
+    const at = (line: string) => s.indent + line;
+    switch (st.k) {
+      case "assign": return [at(`v${st.i} ${st.op} ${num(st.e, s)};`)];
+      case "incr": return [at(`v${st.i}++;`)];
+      case "sassign": return [at(`s0 = ${str(st.s, s)};`)];
+      case "log": return [at(`log.push(${isStr(st.e) ? str(st.e, s) : num(st.e, s)});`)];
+      case "if": {
+        const inner = { ...s, indent: s.indent + "  " };
+        const out = [at(`if (${bool(st.c, s)}) {`), ...block(st.then, inner)];
+        if (st.else.length) out.push(at("} else {"), ...block(st.else, inner));
+        return [...out, at("}")];
+      }
+      case "forOf": {
+        const x = fresh("x");
+        return loop(`for (const ${x} of [${st.items.join(", ")}])`, st.body, s, x);
+      }
+      case "classicFor": {
+        const c = fresh("c");
+        return loop(`for (let ${c} = 0; ${c} < ${st.n}; ${c}++)`, st.body, s, c);
+      }
+      case "while": {
+        const w = fresh("w");
+        // The counter is bumped first, so a `continue` in the body cannot loop forever.
+        return [at(`let ${w} = 0;`), ...loop(`while (${w} < ${st.bound} && ${bool(st.c, s)})`, st.body, s, w, [`${w}++;`])];
+      }
+      case "jump": return s.inLoop ? [at(`if (${bool(st.c, s)}) ${st.kind};`)] : [];
+      case "try": {
+        const inner = { ...s, indent: s.indent + "    " };
+        return [
+          at("try {"), ...block(st.body, { ...s, indent: s.indent + "  " }),
+          at("} catch (err) {"), at("  if (err instanceof Boom) {"), at("    log.push(err.message);"),
+          ...block(st.handler, inner),
+          at("  } else {"), at("    throw err;"), at("  }"), at("}"),
+        ];
+      }
+      case "risky": {
+        const call = `risky(${num(st.e, s)})`;
+        return [at(`v${st.i} = await ${st.once ? `runAction(${call}, { retry: { attempts: 1 } })` : call};`)];
+      }
+      case "all": {
+        const p = fresh("p");
+        return [at(`const ${p} = await Promise.all([inc(${num(st.a, s)}), dbl(${num(st.b, s)})]);`), at(`v${st.i} = ${p}[0] + ${p}[1];`)];
+      }
+      case "fanOut": {
+        const p = fresh("p");
+        const y = fresh("y");
+        return [at(`const ${p} = await Promise.all([${st.items.join(", ")}].map((${y}) => dbl(${y} + v${st.i})));`), at(`log.push(${p});`)];
+      }
+      case "deferred": {
+        const h = fresh("h");
+        return [at(`const ${h} = inc(${num(st.a, s)});`), at(`v${st.j} = ${num(st.e, s)};`), at(`v${st.i} = await ${h};`)];
+      }
+      case "settled": {
+        const r = fresh("r");
+        const values = fresh("st");
+        return [
+          at(`const ${r} = await Promise.allSettled([risky(${num(st.a, s)}), inc(${num(st.b, s)})]);`),
+          at(`const ${values} = ${r}.map((x) => (x.status === "fulfilled" ? x.value : x.reason.message));`),
+          at(`log.push(${values});`),
+        ];
+      }
+      case "destructure": {
+        if (st.swap) return [at(`[v${st.i}, v${st.j}] = [${num(st.a, s)}, v${st.i}];`)];
+        const d = fresh("d");
+        return [at(`const [${d}a, ${d}b = 5] = [${num(st.a, s)}];`), at(`const { q: ${d}c, ...${d}r } = { p: 1, q: ${num(st.b, s)} };`), at(`v${st.i} = ${d}a + ${d}b + ${d}c + ${d}r.p;`)];
+      }
+      case "return": return [at(`if (${bool(st.c, s)}) {`), at(`  return { early: true, ${STATE} };`), at("}")];
+    }
+  };
+
+  const top: Scope = { loopVar: null, inLoop: false, indent: "  " };
+  return [
+    HEADER,
+    `export const ${name} = workflow(async function ${name}(a: number, b: number, s: string) {`,
+    "  let v0 = a;",
+    "  let v1 = b;",
+    "  let v2 = 0;",
+    "  let s0 = s;",
+    "  const log: unknown[] = [];",
+    ...block(body, top),
+    `  return { early: false, ${STATE} };`,
+    "});",
+    "",
+  ].join("\n");
+}
