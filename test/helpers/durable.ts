@@ -15,6 +15,8 @@ export interface DurableEnv {
   client: Client;
   workers: Worker[];
   startWorker(options: Omit<WorkerOptions, "schema">): Promise<Worker>;
+  /** Stops every worker started so far (they would otherwise wake sleepers too). */
+  stopWorkers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,9 @@ export async function durableEnv(driver: DriverName = "pg", prefix = "d"): Promi
       await w.start();
       workers.push(w);
       return w;
+    },
+    async stopWorkers() {
+      for (const w of workers.splice(0)) await w.stop(1000);
     },
     async close() {
       for (const w of workers) await w.stop(1000);
