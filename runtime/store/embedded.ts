@@ -24,6 +24,8 @@ export interface EmbeddedOptions {
   /** Directory that holds `.cairn/` (default: the current working directory). */
   dir?: string;
   log?: (line: string) => void;
+  /** Port to listen on when starting (default: a free one). */
+  port?: number;
 }
 
 const DB_USER = "postgres";
@@ -42,7 +44,7 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions = {}): Pro
     if (again) return { ...again, started: false };
     const owner = await serverOwner();
     if (!existsSync(join(dataDir, "PG_VERSION"))) await initialise(dataDir, owner, log);
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const { pg_ctl } = await binaries();
     log(`starting embedded Postgres in ${dataDir} on port ${port}`);
     await run(pg_ctl, ["-D", dataDir, "-l", join(dataDir, "server.log"), "-w", "-t", "60", "-o",

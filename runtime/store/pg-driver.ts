@@ -50,6 +50,13 @@ export function pgDriver(url: string, options: ConnectOptions): Db {
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // A connection lost mid-transaction also emits 'error' on the checked-out client;
+      // unheard, that event would crash the process. The failing query reports it.
+      const onClientError = (err: Error) => {
+        broken = err;
+        onError(err);
+      };
+      client.on("error", onClientError);
       try {
         await client.query("BEGIN");
         const tx: Queryable = {
@@ -64,6 +71,7 @@ export function pgDriver(url: string, options: ConnectOptions): Db {
         await client.query("ROLLBACK").catch((e: Error) => (broken = e));
         throw err;
       } finally {
+        client.off("error", onClientError);
         client.release(broken);
       }
     },
