@@ -4,3 +4,4 @@ export { validateArtifact, assertArtifact, InvalidArtifactError, type IrError, t
 export { canonicalJson, hashArtifact, sealArtifact, serializeArtifact } from "./hash.ts";
 export { renderJsonSchema } from "./json-schema.ts";
 export { BuiltinFunctions, BuiltinConstants, StringMethods, ArrayMethods, NumberMethods, MethodNames, type BuiltinFunction, type StringMethod, type ArrayMethod, type NumberMethod } from "./builtins.ts";
+export { artifactFileName, createManifest, serializeManifest, MANIFEST_FILE, type Manifest, type ManifestEntry } from "./manifest.ts";

@@ -8,3 +8,4 @@ export { normalizeCallOptions, type NormalizedCallOptions } from "./api/options.
 export { normalizeRetry, resolveRetry, backoffDelay } from "./api/retry.ts";
 export * as interpreter from "./interpreter/index.ts";
 export { InputError, InterpreterError, type State, type Dispatch, type Outcome, type ErrorValue } from "./interpreter/index.ts";
+export { loadArtifactDir, ArtifactDirError, type ArtifactDir, type ArtifactProblem } from "./artifacts/index.ts";

@@ -6,3 +6,4 @@ export { ActionTimeoutError } from "./errors.ts";
 export { actionContext, type ActionContext } from "./context.ts";
 export { parseDuration, type Duration } from "./duration.ts";
 export type { CallOptions } from "./options.ts";
+export { compiledWorkflow, isCompiledWorkflow, artifactOf, type CompiledWorkflow, type WorkflowLike } from "./compiled.ts";

@@ -9,6 +9,7 @@ import { ensureEmbeddedPostgres } from "../store/embedded.ts";
 import { Engine, UnknownWorkflowError } from "./engine.ts";
 import { describeInstance, type InstanceStatusReport } from "./status.ts";
 import type { ErrorValue } from "../interpreter/errors.ts";
+import { artifactOf, type WorkflowLike } from "../api/compiled.ts";
 
 export interface ConnectOptions {
   /** Postgres URL; default `DATABASE_URL`, else the embedded server of the current directory. */
@@ -30,7 +31,8 @@ export class WorkflowFailedError extends Error {
   }
 }
 
-export type WorkflowRef = Artifact | { artifact: Artifact } | string;
+/** An artifact, a compiled handle (what bundler plugins leave in place of a workflow), or a registered name. */
+export type WorkflowRef = WorkflowLike | string;
 
 export class Client {
   readonly engine: Engine;
@@ -43,6 +45,13 @@ export class Client {
     const artifact = await this.resolveWorkflow(workflow);
     const { id, created } = await this.engine.start(artifact, input, options.idempotencyKey);
     return Object.assign(this.handle(id), { created });
+  }
+
+  /** Starts one instance per input in a single transaction; returns their handles in input order. */
+  async startMany(workflow: WorkflowRef, inputs: Array<Record<string, unknown>>) {
+    const artifact = await this.resolveWorkflow(workflow);
+    const ids = await this.engine.startMany(artifact, inputs);
+    return ids.map((id) => this.handle(id));
   }
 
   handle(id: string) {
@@ -110,8 +119,7 @@ export class Client {
       if (!def) throw new UnknownWorkflowError(`no workflow named '${workflow}' is registered`);
       return this.engine.artifact(this.db, def.hash);
     }
-    const artifact = "artifact" in workflow ? workflow.artifact : workflow;
-    return this.engine.register(artifact);
+    return this.engine.register(artifactOf(workflow));
   }
 }
 

@@ -8,11 +8,11 @@
 import { randomUUID } from "node:crypto";
 import { assertArtifact, type Artifact, type Json } from "../../ir-schema/index.ts";
 import { advance, resolve, start, stateFromJson, stateToJson } from "../interpreter/index.ts";
-import type { Outcome, State } from "../interpreter/state.ts";
+import type { Outcome } from "../interpreter/state.ts";
 import type { ErrorValue } from "../interpreter/errors.ts";
 import type { Db, Queryable } from "../store/db.ts";
-import { queries, type InstanceRow, type Queries, type TaskRow } from "./queries.ts";
-import { stepOutput, type StepOutput } from "./step.ts";
+import { queries, type HistoryEvent, type InstanceRow, type NewInstance, type Queries, type TaskRow } from "./queries.ts";
+import { stepOutput, Writes, type StepOutput } from "./step.ts";
 import { checkPayload, PayloadError } from "./payload.ts";
 
 export interface EngineOptions {
@@ -70,30 +70,45 @@ export class Engine {
       const existing = await this.q.instanceByKey(this.db, idempotencyKey);
       if (existing) return { id: existing.id, created: false };
     }
-    const clean = this.checkInput(artifact, input);
-    let initial: State;
-    try {
-      initial = start(artifact, clean);
-    } catch (err) {
-      throw new InvalidInputError((err as Error).message);
-    }
-    const id = randomUUID();
-    const created = await this.db.transaction(async (tx) => {
-      const now = await this.q.dbNow(tx);
-      const out = stepOutput(artifact, advance(artifact, initial, now));
-      const inserted = await this.q.insertInstance(tx, {
-        id, workflow: artifact.name, hash: artifact.hash, status: out.status, input: clean, state: stateToJson(out.state),
-        result: out.result, error: out.error as unknown as Json, key: idempotencyKey ?? null, wakeAt: out.wakeAt,
-      });
-      if (!inserted) return false;
-      await this.persistEffects(tx, id, out, [{ kind: "started", data: { workflow: artifact.name, hash: artifact.hash, input: clean } }]);
-      return true;
+    const [id] = await this.startMany(artifact, [input], idempotencyKey);
+    if (id !== undefined) return { id, created: true };
+    // Lost a race on the key: the winner's instance is the one.
+    const existing = await this.q.instanceByKey(this.db, idempotencyKey!);
+    if (!existing) throw new Error(`instance with idempotency key ${JSON.stringify(idempotencyKey)} vanished`);
+    return { id: existing.id, created: false };
+  }
+
+  /**
+   * Starts one instance per input in a single transaction (all inputs are checked
+   * before anything is written). Returns the new ids in input order; with an
+   * idempotency key that is already taken, nothing is created and [] is returned.
+   */
+  async startMany(artifact: Artifact, inputs: unknown[], idempotencyKey?: string): Promise<string[]> {
+    const initial = inputs.map((input) => {
+      const clean = this.checkInput(artifact, input);
+      try {
+        return { clean, state: start(artifact, clean) };
+      } catch (err) {
+        throw new InvalidInputError((err as Error).message);
+      }
     });
-    if (!created && idempotencyKey !== undefined) {
-      const existing = await this.q.instanceByKey(this.db, idempotencyKey);
-      if (existing) return { id: existing.id, created: false };
-    }
-    return { id, created };
+    return this.db.transaction(async (tx) => {
+      const now = await this.q.dbNow(tx);
+      const writes = new Writes();
+      const rows: NewInstance[] = initial.map(({ clean, state }) => {
+        const id = randomUUID();
+        const out = stepOutput(id, artifact, advance(artifact, state, now));
+        writes.add(id, out, [{ instanceId: id, kind: "started", data: { workflow: artifact.name, hash: artifact.hash, input: clean } }]);
+        return {
+          id, workflow: artifact.name, hash: artifact.hash, status: out.status, input: clean, state: stateToJson(out.state),
+          result: out.result, error: out.error as unknown as Json, key: idempotencyKey ?? null, wakeAt: out.wakeAt,
+        };
+      });
+      const inserted = await this.q.insertInstances(tx, rows);
+      if (inserted.size !== rows.length) return [];
+      await writes.flush(tx, this.q);
+      return rows.map((r) => r.id);
+    });
   }
 
   /**
@@ -113,10 +128,10 @@ export class Engine {
       if (!outcome.ok) data.error = outcome.error as unknown as Json;
       if (row.status !== "running" && row.status !== "sleeping") {
         // A finished or cancelled instance ignores late results.
-        await this.q.appendHistory(tx, row.id, [{ kind: "resolved", callId: task.call_id, data: { ...data, ignored: row.status } }]);
+        await this.q.appendHistory(tx, [{ instanceId: row.id, kind: "resolved", callId: task.call_id, data: { ...data, ignored: row.status } }]);
         return true;
       }
-      const resolvedEvent = { kind: "resolved", callId: task.call_id, data };
+      const resolvedEvent: HistoryEvent = { instanceId: row.id, kind: "resolved", callId: task.call_id, data };
       const artifact = await this.artifact(tx, row.hash);
       const state = resolve(stateFromJson(row.state), task.call_id, outcome);
       // A deferred call may finish while its workflow sleeps: record it, but the
@@ -124,8 +139,10 @@ export class Engine {
       const out: StepOutput =
         row.status === "sleeping"
           ? { status: "sleeping", state, wakeAt: row.wake_at, tasks: [], events: [] }
-          : stepOutput(artifact, advance(artifact, state, row.now));
-      await this.save(tx, row, out, [resolvedEvent]);
+          : stepOutput(row.id, artifact, advance(artifact, state, row.now));
+      const writes = new Writes();
+      await this.save(tx, row, out, writes, [resolvedEvent]);
+      await writes.flush(tx, this.q);
       return true;
     });
   }
@@ -134,11 +151,14 @@ export class Engine {
   async wakeSleepers(limit: number): Promise<number> {
     return this.db.transaction(async (tx) => {
       const rows = await this.q.dueSleepers(tx, limit);
+      const writes = new Writes();
       for (const row of rows) {
         const artifact = await this.artifact(tx, row.hash);
-        const out = stepOutput(artifact, advance(artifact, stateFromJson(row.state), row.now));
-        await this.save(tx, row, out, [{ kind: "woke", data: { lateMs: row.wake_at === null ? 0 : row.now - row.wake_at } }]);
+        const out = stepOutput(row.id, artifact, advance(artifact, stateFromJson(row.state), row.now));
+        const lateMs = row.wake_at === null ? 0 : row.now - row.wake_at;
+        await this.save(tx, row, out, writes, [{ instanceId: row.id, kind: "woke", data: { lateMs } }]);
       }
+      await writes.flush(tx, this.q);
       return rows.length;
     });
   }
@@ -152,7 +172,7 @@ export class Engine {
       const error: ErrorValue = { name: "CancelledError", message: reason, ancestry: ["CancelledError", "Error"] };
       await this.q.saveInstance(tx, { id, version: row.version, status: "cancelled", state: row.state, error: error as unknown as Json, wakeAt: null });
       await this.q.cancelTasks(tx, id);
-      await this.q.appendHistory(tx, id, [{ kind: "cancelled", data: { reason } }]);
+      await this.q.appendHistory(tx, [{ instanceId: id, kind: "cancelled", data: { reason } }]);
       await this.q.notify(tx, "cancel", id);
       await this.q.notify(tx, "done", id);
       return true;
@@ -185,21 +205,13 @@ export class Engine {
     return clean as Record<string, Json>;
   }
 
-  private async save(tx: Queryable, row: InstanceRow, out: StepOutput, before: StepOutput["events"]): Promise<void> {
+  private async save(tx: Queryable, row: InstanceRow, out: StepOutput, writes: Writes, before: HistoryEvent[]): Promise<void> {
     const saved = await this.q.saveInstance(tx, {
       id: row.id, version: row.version, status: out.status, state: stateToJson(out.state),
       result: out.result, error: out.error as unknown as Json, wakeAt: out.wakeAt,
     });
     // Unreachable while we hold the row lock; if it ever happens, roll back rather than fork the state.
     if (!saved) throw new Error(`instance ${row.id} changed under a step (version ${row.version}); rolled back`);
-    await this.persistEffects(tx, row.id, out, before);
-  }
-
-  private async persistEffects(tx: Queryable, id: string, out: StepOutput, before: StepOutput["events"]): Promise<void> {
-    await this.q.insertTasks(tx, id, out.tasks);
-    await this.q.appendHistory(tx, id, [...before, ...out.events]);
-    if (out.tasks.length) await this.q.notify(tx, "tasks", [...new Set(out.tasks.map((t) => t.action))].join(","));
-    if (out.status === "sleeping" && out.wakeAt !== null) await this.q.notify(tx, "timers", String(out.wakeAt));
-    if (out.status === "completed" || out.status === "failed") await this.q.notify(tx, "done", id);
+    writes.add(row.id, out, before);
   }
 }

@@ -44,6 +44,7 @@ export interface TaskRow {
 }
 
 export interface NewTask {
+  instanceId: string;
   callId: string;
   action: string;
   args: Json[];
@@ -51,6 +52,7 @@ export interface NewTask {
 }
 
 export interface HistoryEvent {
+  instanceId: string;
   kind: string;
   callId?: string;
   data?: Json;
@@ -63,6 +65,19 @@ const taskCols = (t = "") =>
   `${t}instance_id, ${t}call_id, ${t}action, ${t}args, ${t}options, ${t}status, ${t}attempt, ${ms(`${t}run_at`, "run_at")},
   ${ms(`${t}lease_until`, "lease_until")}, ${t}worker_id, ${t}last_error`;
 const TASK_COLS = taskCols();
+
+export interface NewInstance {
+  id: string;
+  workflow: string;
+  hash: string;
+  status: InstanceStatus;
+  input: Json;
+  state: Json;
+  result?: Json;
+  error?: Json;
+  key: string | null;
+  wakeAt: number | null;
+}
 
 export const json = (v: unknown): string => JSON.stringify(v ?? null);
 
@@ -97,19 +112,22 @@ export function queries(schema: string) {
       return row.now;
     },
 
-    /** Inserts a new instance; returns false when the idempotency key is taken. */
-    async insertInstance(
-      q: Queryable,
-      i: { id: string; workflow: string; hash: string; status: InstanceStatus; input: Json; state: Json; result?: Json; error?: Json; key: string | null; wakeAt: number | null },
-    ): Promise<boolean> {
-      const rows = await q.query(
+    /** Inserts new instances; returns the ids inserted (an instance whose idempotency key is taken is skipped). */
+    async insertInstances(q: Queryable, rows: NewInstance[]): Promise<Set<string>> {
+      if (rows.length === 0) return new Set();
+      const inserted = await q.query<{ id: string }>(
         `INSERT INTO ${s}.instances (id, workflow, hash, status, input, state, result, error, idempotency_key, wake_at, finished_at)
-         VALUES ($1, $2, $3, $4, $5::text::json, $6::text::json, $7::text::json, $8::text::json, $9,
-                 to_timestamp($10::float8 / 1000), CASE WHEN $4 IN ('completed', 'failed') THEN clock_timestamp() END)
+         SELECT r.id, r.workflow, r.hash, r.status, r.input, r.state, r.result, r.error, r.key,
+                to_timestamp(r.wake_at / 1000), CASE WHEN r.status IN ('completed', 'failed') THEN clock_timestamp() END
+           FROM json_to_recordset($1::text::json) AS r(id uuid, workflow text, hash text, status text, input json, state json,
+                result json, error json, key text, wake_at float8)
          ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-        [i.id, i.workflow, i.hash, i.status, json(i.input), json(i.state), json(i.result), json(i.error), i.key, i.wakeAt],
+        [json(rows.map((i) => ({
+          id: i.id, workflow: i.workflow, hash: i.hash, status: i.status, input: i.input, state: i.state,
+          result: i.result ?? null, error: i.error ?? null, key: i.key, wake_at: i.wakeAt,
+        })))],
       );
-      return rows.length === 1;
+      return new Set(inserted.map((r) => r.id));
     },
 
     async instanceByKey(q: Queryable, key: string): Promise<InstanceRow | null> {
@@ -143,24 +161,24 @@ export function queries(schema: string) {
       return rows.length === 1;
     },
 
-    async insertTasks(q: Queryable, instanceId: string, tasks: NewTask[]): Promise<void> {
+    async insertTasks(q: Queryable, tasks: NewTask[]): Promise<void> {
       if (tasks.length === 0) return;
       await q.query(
         `INSERT INTO ${s}.tasks (instance_id, call_id, action, args, options, status)
-         SELECT $1, t.call_id, t.action, t.args, t.options, 'ready'
-           FROM json_to_recordset($2::text::json) AS t(call_id text, action text, args json, options json)
+         SELECT t.instance_id, t.call_id, t.action, t.args, t.options, 'ready'
+           FROM json_to_recordset($1::text::json) AS t(instance_id uuid, call_id text, action text, args json, options json)
          ON CONFLICT (instance_id, call_id) DO NOTHING`,
-        [instanceId, json(tasks.map((t) => ({ call_id: t.callId, action: t.action, args: t.args, options: t.options })))],
+        [json(tasks.map((t) => ({ instance_id: t.instanceId, call_id: t.callId, action: t.action, args: t.args, options: t.options })))],
       );
     },
 
-    async appendHistory(q: Queryable, instanceId: string, events: HistoryEvent[]): Promise<void> {
+    async appendHistory(q: Queryable, events: HistoryEvent[]): Promise<void> {
       if (events.length === 0) return;
       await q.query(
         `INSERT INTO ${s}.history (instance_id, kind, call_id, data)
-         SELECT $1, e.v->>'kind', e.v->>'call_id', e.v->'data'
-           FROM json_array_elements($2::text::json) WITH ORDINALITY AS e(v, n) ORDER BY e.n`,
-        [instanceId, json(events.map((e) => ({ kind: e.kind, call_id: e.callId ?? null, data: e.data ?? null })))],
+         SELECT (e.v->>'instance_id')::uuid, e.v->>'kind', e.v->>'call_id', e.v->'data'
+           FROM json_array_elements($1::text::json) WITH ORDINALITY AS e(v, n) ORDER BY e.n`,
+        [json(events.map((e) => ({ instance_id: e.instanceId, kind: e.kind, call_id: e.callId ?? null, data: e.data ?? null })))],
       );
     },
 

@@ -6,7 +6,8 @@
 import type { Artifact, Json } from "../../ir-schema/index.ts";
 import type { AdvanceResult, State } from "../interpreter/state.ts";
 import type { ErrorValue } from "../interpreter/errors.ts";
-import type { HistoryEvent, InstanceStatus, NewTask } from "./queries.ts";
+import type { HistoryEvent, InstanceStatus, NewTask, Queries } from "./queries.ts";
+import type { Queryable } from "../store/db.ts";
 
 export interface StepOutput {
   status: InstanceStatus;
@@ -18,28 +19,29 @@ export interface StepOutput {
   events: HistoryEvent[];
 }
 
-export function stepOutput(artifact: Artifact, { state, dispatch }: AdvanceResult): StepOutput {
+export function stepOutput(instanceId: string, artifact: Artifact, { state, dispatch }: AdvanceResult): StepOutput {
   const tasks: NewTask[] = dispatch.map((d) => ({
+    instanceId,
     callId: d.callId,
     action: d.action,
     args: d.args,
     options: d.options as Json,
   }));
-  const events: HistoryEvent[] = dispatch.map((d) => ({ kind: "dispatched", callId: d.callId, data: { action: d.action } }));
+  const events: HistoryEvent[] = dispatch.map((d) => ({ instanceId, kind: "dispatched", callId: d.callId, data: { action: d.action } }));
   const at = { block: state.pc.block, instr: state.pc.instr, loc: locOf(artifact, state) };
   switch (state.status) {
     case "completed":
-      events.push({ kind: "completed", data: { result: state.result ?? null } });
+      events.push({ instanceId, kind: "completed", data: { result: state.result ?? null } });
       return { status: "completed", state, wakeAt: null, result: state.result ?? null, tasks, events };
     case "failed":
-      events.push({ kind: "failed", data: { error: state.error as unknown as Json } });
+      events.push({ instanceId, kind: "failed", data: { error: state.error as unknown as Json } });
       return { status: "failed", state, wakeAt: null, error: state.error, tasks, events };
     case "waiting":
       if (state.wait?.kind === "sleep") {
-        events.push({ kind: "sleeping", data: { until: new Date(state.wait.until).toISOString(), at } });
+        events.push({ instanceId, kind: "sleeping", data: { until: new Date(state.wait.until).toISOString(), at } });
         return { status: "sleeping", state, wakeAt: state.wait.until, tasks, events };
       }
-      events.push({ kind: "waiting", data: { pending: Object.keys(state.wait?.pending ?? {}), at } });
+      events.push({ instanceId, kind: "waiting", data: { pending: Object.keys(state.wait?.pending ?? {}), at } });
       return { status: "running", state, wakeAt: null, tasks, events };
     default:
       // `advance` only returns once the program must wait or has finished.
@@ -53,4 +55,40 @@ export function locOf(artifact: Artifact, state: State): string | null {
   if (!block) return null;
   const node = state.pc.instr < block.instrs.length ? block.instrs[state.pc.instr] : block.term;
   return node?.loc ?? null;
+}
+
+/**
+ * The rows one transaction writes, gathered so that a transaction touching many
+ * instances (a batch of starts, completions or wake-ups) still makes one INSERT per
+ * table and one NOTIFY per channel.
+ */
+export class Writes {
+  readonly tasks: NewTask[] = [];
+  readonly events: HistoryEvent[] = [];
+  private readonly actions = new Set<string>();
+  private readonly done: string[] = [];
+  private earliestWake: number | null = null;
+
+  add(instanceId: string, out: StepOutput, before: HistoryEvent[] = []): void {
+    this.tasks.push(...out.tasks);
+    this.events.push(...before, ...out.events);
+    for (const t of out.tasks) this.actions.add(t.action);
+    if (out.status === "sleeping" && out.wakeAt !== null) {
+      this.earliestWake = this.earliestWake === null ? out.wakeAt : Math.min(this.earliestWake, out.wakeAt);
+    }
+    if (out.status === "completed" || out.status === "failed") this.done.push(instanceId);
+  }
+
+  event(e: HistoryEvent): void {
+    this.events.push(e);
+  }
+
+  async flush(tx: Queryable, q: Queries): Promise<void> {
+    await q.insertTasks(tx, this.tasks);
+    await q.appendHistory(tx, this.events);
+    // Notifications are delivered at commit, so a woken worker sees the new rows.
+    if (this.actions.size) await q.notify(tx, "tasks", [...this.actions].join(","));
+    if (this.earliestWake !== null) await q.notify(tx, "timers", String(this.earliestWake));
+    for (const id of this.done) await q.notify(tx, "done", id);
+  }
 }

@@ -13,6 +13,7 @@ import { errorFromThrown, type ErrorValue } from "../interpreter/errors.ts";
 import type { Db } from "../store/db.ts";
 import { migrate } from "../store/migrate.ts";
 import { collectActions, type ActionSource } from "../local/actions.ts";
+import { artifactOf, type WorkflowLike } from "../api/compiled.ts";
 import { runAttempt } from "../local/attempt.ts";
 import { Engine } from "./engine.ts";
 import type { TaskRow } from "./queries.ts";
@@ -21,7 +22,7 @@ import { PayloadError } from "./payload.ts";
 export interface WorkerOptions {
   actions: ActionSource;
   /** Workflow artifacts to register at start (instances of others still run: definitions live in the database). */
-  workflows?: Artifact[];
+  workflows?: WorkflowLike[];
   schema?: string;
   /** Tasks run at once (default 10). */
   concurrency?: number;
@@ -75,9 +76,9 @@ export class Worker {
   async start(): Promise<void> {
     if (this.running) return;
     if (this.opts.migrate !== false) await migrate(this.db, this.engine.schema);
-    for (const wf of this.opts.workflows ?? []) await this.engine.register(wf);
+    for (const wf of this.opts.workflows ?? []) await this.engine.register(artifactOf(wf));
     const q = this.engine.q;
-    await q.registerWorker(this.db, this.id, [...this.actions.keys()], (this.opts.workflows ?? []).map((w) => w.name));
+    await q.registerWorker(this.db, this.id, [...this.actions.keys()], (this.opts.workflows ?? []).map((w) => artifactOf(w).name));
     this.running = true;
     const kick = () => this.wake?.();
     this.unlisten = [
@@ -163,8 +164,8 @@ export class Worker {
         const freed = await this.engine.q.releaseExpired(this.db);
         if (freed.length) {
           for (const f of freed) {
-            await this.engine.q.appendHistory(this.db, f.instance_id, [
-              { kind: "lease-expired", callId: f.call_id, data: { worker: f.worker_id, attempt: f.attempt } },
+            await this.engine.q.appendHistory(this.db, [
+              { instanceId: f.instance_id, kind: "lease-expired", callId: f.call_id, data: { worker: f.worker_id, attempt: f.attempt } },
             ]);
           }
           this.wake?.();
@@ -207,7 +208,7 @@ export class Worker {
     this.emit({ type: "claimed", instanceId, callId, action, attempt });
     const idempotencyKey = `${instanceId}:${callId}`;
     await this.engine.q
-      .appendHistory(this.db, instanceId, [{ kind: "attempt", callId, data: { attempt, worker: this.id, idempotencyKey } }])
+      .appendHistory(this.db, [{ instanceId, kind: "attempt", callId, data: { attempt, worker: this.id, idempotencyKey } }])
       .catch((e: Error) => this.report("history", e));
     const fn = this.actions.get(action);
     const options = (task.options ?? {}) as { retry?: Partial<ResolvedRetry>; timeout?: number };
@@ -246,8 +247,8 @@ export class Worker {
             });
             if (at === null) this.emit({ type: "lease-lost", instanceId, callId });
             else {
-              await this.engine.q.appendHistory(this.db, instanceId, [
-                { kind: "retry", callId, data: { attempt, delayMs, error: outcome.error as unknown as Json } },
+              await this.engine.q.appendHistory(this.db, [
+                { instanceId, kind: "retry", callId, data: { attempt, delayMs, error: outcome.error as unknown as Json } },
               ]);
               this.emit({ type: "retry", instanceId, callId, action, attempt, delayMs, error: outcome.error });
             }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { assertArtifact, type Artifact } from "../../ir-schema/index.ts";
+import { assertArtifact } from "../../ir-schema/index.ts";
+import { artifactOf, type WorkflowLike } from "../api/compiled.ts";
 import { DEFAULT_RETRY, normalizeRetry, resolveRetry, type RetryOptions } from "../api/retry.ts";
 import { advance, isReady, resolve, start } from "../interpreter/machine.ts";
 import type { Outcome, State } from "../interpreter/state.ts";
@@ -32,8 +33,9 @@ export interface RunLocalOptions {
  * Resolves with the return value (as JSON carries it); rejects with a
  * `WorkflowError` for an error that escaped the workflow.
  */
-export async function runLocal(workflow: Artifact, input: Record<string, unknown>, options: RunLocalOptions): Promise<unknown> {
-  const artifact = assertArtifact(workflow, `workflow artifact ${workflow?.name ?? ""}`.trim());
+export async function runLocal(workflow: WorkflowLike, input: Record<string, unknown>, options: RunLocalOptions): Promise<unknown> {
+  const given = artifactOf(workflow);
+  const artifact = assertArtifact(given, `workflow artifact ${given?.name ?? ""}`.trim());
   const actions = collectActions(options.actions);
   for (const name of actionsCalled(artifact)) {
     if (!actions.has(name)) throw new Error(`workflow ${artifact.name} calls action '${name}', which was not provided`);

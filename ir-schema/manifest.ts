@@ -1,0 +1,57 @@
+import { IR_VERSION } from "./schema.ts";
+import type { Artifact } from "./types.ts";
+
+/**
+ * The index of a directory of artifacts (`manifest.json`), as written by
+ * `cairn build` and by the bundler plugins and read by `loadArtifactDir`. It lives
+ * next to the IR because the compiler side writes it and the runtime side reads it.
+ */
+export interface ManifestEntry {
+  name: string;
+  /** `sha256:<hex>`, as in the artifact. */
+  hash: string;
+  /** Artifact file name, relative to the manifest's directory. */
+  file: string;
+  /** Defining file, relative to its project root. */
+  source: string;
+  params: string[];
+  /** The actions the workflow calls: what a worker must provide. */
+  actions: string[];
+}
+
+export interface Manifest {
+  irVersion: typeof IR_VERSION;
+  workflows: ManifestEntry[];
+}
+
+export const MANIFEST_FILE = "manifest.json";
+
+/**
+ * `<Name>.<first 12 hex of the hash>.json`. The hash in the name lets several
+ * versions of a workflow sit side by side in one directory, which running
+ * instances of an older version need. Characters unsafe in file names (an
+ * explicit workflow name may contain any) become `_`.
+ */
+export function artifactFileName(artifact: Pick<Artifact, "name" | "hash">): string {
+  const hex = artifact.hash.slice("sha256:".length, "sha256:".length + 12);
+  return `${artifact.name.replace(/[^A-Za-z0-9._-]/g, "_")}.${hex}.json`;
+}
+
+/** Deterministic: sorted by name, no timestamps, no absolute paths. */
+export function createManifest(artifacts: readonly Artifact[]): Manifest {
+  const workflows = artifacts
+    .map((a) => ({
+      name: a.name,
+      hash: a.hash,
+      file: artifactFileName(a),
+      source: a.source,
+      params: [...a.params],
+      actions: [...a.actions],
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { irVersion: IR_VERSION, workflows };
+}
+
+export function serializeManifest(manifest: Manifest): string {
+  return JSON.stringify(manifest, null, 2) + "\n";
+}

@@ -1,0 +1,1 @@
+export { loadArtifactDir, ArtifactDirError, type ArtifactDir, type ArtifactProblem } from "./load-artifact-dir.ts";
