@@ -4,6 +4,8 @@ export const ExitCode = {
   workflowFailed: 1,
   compileErrors: 2,
   usage: 3,
+  /** `cairn result` without --wait: the instance has not finished yet. */
+  stillRunning: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -1,3 +1,4 @@
+import type { WorkerEvent } from "../runtime/durable/worker.ts";
 import type { LocalEvent } from "../runtime/index.ts";
 
 const MAX_ARGS_CHARS = 200;
@@ -30,4 +31,22 @@ export function formatEvent(event: LocalEvent): string | null {
 
 function truncate(text: string): string {
   return text.length <= MAX_ARGS_CHARS ? text : text.slice(0, MAX_ARGS_CHARS - 1) + "…";
+}
+
+/** One stderr line per worker event worth seeing while a durable run progresses. */
+export function formatWorkerEvent(event: WorkerEvent): string | null {
+  switch (event.type) {
+    case "claimed":
+      return `cairn: ${event.callId} ${event.action}${event.attempt > 1 ? ` attempt ${event.attempt}` : ""}`;
+    case "completed":
+      return `cairn: ${event.callId} ${event.action} ${event.ok ? "done" : "failed"}`;
+    case "retry":
+      return `cairn: ${event.callId} ${event.action} failed (${event.error.name}: ${event.error.message}); retrying in ${event.delayMs}ms`;
+    case "lease-lost":
+      return `cairn: ${event.callId} lease lost; another worker owns it now`;
+    case "woke":
+      return `cairn: woke ${event.count} sleeping instance(s)`;
+    case "error":
+      return `cairn: ${event.where}: ${event.error.message} (retrying)`;
+  }
 }

@@ -8,19 +8,25 @@ import { UsageError } from "./exit-codes.ts";
  * action values keyed by action name, ready for `runLocal`. Each module is
  * imported once, however many of its actions are used.
  */
-export async function loadActions(sources: readonly ActionSource[]): Promise<Record<string, unknown>> {
-  const modules = new Map<string, Promise<Record<string, unknown>>>();
+export async function loadActions(sources: readonly ActionSource[], modules: ModuleCache = new Map()): Promise<Record<string, unknown>> {
   const actions: Record<string, unknown> = {};
   for (const source of sources) {
-    let module = modules.get(source.file);
-    if (!module) modules.set(source.file, (module = importModule(source.file)));
-    const value = (await module)[source.exportName];
+    const value = (await importOnce(source.file, modules))[source.exportName];
     if (value === undefined) {
       throw new UsageError(`action "${source.name}": ${source.file} has no export named "${source.exportName}"`);
     }
     actions[source.name] = value;
   }
   return actions;
+}
+
+/** Modules by file: tsImport gives each call a fresh instance, so import each file once per run. */
+export type ModuleCache = Map<string, Promise<Record<string, unknown>>>;
+
+export function importOnce(file: string, modules: ModuleCache): Promise<Record<string, unknown>> {
+  let module = modules.get(file);
+  if (!module) modules.set(file, (module = importModule(file)));
+  return module;
 }
 
 async function importModule(file: string): Promise<Record<string, unknown>> {

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import type { RunOptions } from "./commands/run.ts";
-import { registerUnavailableCommands } from "./commands/unavailable.ts";
+import type { StartOptions } from "./commands/start.ts";
+import type { WorkerCommandOptions } from "./commands/worker.ts";
 import { ExitCode, UsageError } from "./exit-codes.ts";
 import { processOutput, type Output } from "./output.ts";
 
@@ -49,13 +50,73 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     .argument("<file>", "a .ts file defining the workflow")
     .option("-w, --workflow <name>", "which workflow, when the file defines several")
     .option("-i, --input <json>", "the workflow's arguments, as a JSON object keyed by parameter name", "{}")
-    .option("--local", "run in memory, with no database")
+    .option("--local", "run in memory, with no database (default: durably, on DATABASE_URL or the embedded Postgres)")
     .action(async (file: string, opts: RunOptions) => {
       const { run } = await import("./commands/run.ts");
       exitCode = await run(file, opts, cwd, out);
     });
 
-  registerUnavailableCommands(program);
+  program
+    .command("start")
+    .description("register a workflow's IR and start one instance durably; prints its id")
+    .argument("<file>", "a .ts file defining the workflow")
+    .option("-w, --workflow <name>", "which workflow, when the file defines several")
+    .option("-i, --input <json>", "the workflow's arguments, as a JSON object keyed by parameter name", "{}")
+    .option("-k, --idempotency-key <key>", "start at most one instance for this key")
+    .action(async (file: string, opts: StartOptions) => {
+      const { start } = await import("./commands/start.ts");
+      exitCode = await start(file, opts, cwd, out);
+    });
+
+  program
+    .command("worker")
+    .description("run a worker for the actions and workflows in files, directories, artifact dirs or bundles")
+    .argument("[paths...]", ".ts files or directories, artifact directories (with manifest.json), or built .js bundles")
+    .option("--ir <dir...>", "directories of prebuilt IR (manifest.json + artifacts)")
+    .option("-c, --concurrency <n>", "actions run at once", "10")
+    .option("-q, --quiet", "no per-task progress lines")
+    .action(async (paths: string[], opts: WorkerCommandOptions) => {
+      const { worker } = await import("./commands/worker.ts");
+      exitCode = await worker(paths, opts, cwd, out);
+    });
+
+  program
+    .command("result")
+    .description("print an instance's result as JSON (exit 0), its error on stderr (exit 1), or exit 4 while it runs")
+    .argument("<id>", "the instance id printed by cairn start")
+    .option("--wait", "wait until the instance finishes")
+    .action(async (id: string, opts: { wait?: boolean }) => {
+      const { result } = await import("./commands/result.ts");
+      exitCode = await result(id, opts, cwd, out);
+    });
+
+  program
+    .command("status")
+    .description("list recent instances, or show one: its position, tasks and history")
+    .argument("[id]", "an instance id")
+    .option("--json", "print JSON")
+    .option("-n, --limit <n>", "how many instances to list", "20")
+    .action(async (id: string | undefined, opts: { json?: boolean; limit?: string }) => {
+      const { status } = await import("./commands/status.ts");
+      exitCode = await status(id, opts, cwd, out);
+    });
+
+  program
+    .command("migrate")
+    .description("create or upgrade cairn's tables (workers and clients also do this at start)")
+    .action(async () => {
+      const { migrate } = await import("./commands/migrate.ts");
+      exitCode = await migrate(cwd, out);
+    });
+
+  program
+    .command("dev")
+    .description("local development: embedded Postgres + a worker that restarts when your code changes")
+    .argument("[paths...]", "what to serve (default: the current directory)")
+    .action(async (paths: string[]) => {
+      const { dev } = await import("./commands/dev.ts");
+      exitCode = await dev(paths, cwd, out);
+    });
 
   try {
     await program.parseAsync([...argv], { from: "user" });

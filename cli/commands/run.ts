@@ -1,15 +1,13 @@
-import { statSync } from "node:fs";
-import { resolve } from "node:path";
-import type { Artifact } from "../../ir-schema/index.ts";
 import { InputError, runLocal, WorkflowError } from "../../runtime/index.ts";
-import { compileFiles, countErrors, renderDiagnostics } from "../compile-files.ts";
+import { Client, WorkflowFailedError } from "../../runtime/durable/client.ts";
+import { InvalidInputError } from "../../runtime/durable/engine.ts";
+import { Worker } from "../../runtime/durable/worker.ts";
+import { openDatabase } from "../database.ts";
 import { ExitCode, UsageError } from "../exit-codes.ts";
-import { formatEvent } from "../format-event.ts";
-import { loadActions } from "../load-actions.ts";
+import { formatEvent, formatWorkerEvent } from "../format-event.ts";
 import type { Output } from "../output.ts";
 import { checkInputKeys, parseInput } from "../parse-input.ts";
-import { isSourceFile } from "../source-files.ts";
-import { DURABLE_UNAVAILABLE } from "./unavailable.ts";
+import { loadWorkflowFile } from "../workflow-file.ts";
 
 export interface RunOptions {
   workflow?: string;
@@ -18,59 +16,63 @@ export interface RunOptions {
 }
 
 /**
- * `cairn run <file.ts> [--workflow <Name>] [--input '<json>'] --local`: compile,
- * load the actions, run to completion in memory; the result is one JSON line on
- * stdout, everything else goes to stderr.
+ * `cairn run <file.ts> [--workflow <Name>] [--input '<json>'] [--local]`: compile,
+ * load the actions and run to completion — in memory with --local, otherwise
+ * durably in Postgres with an in-process worker. The result is one JSON line on
+ * stdout; everything else goes to stderr.
  */
 export async function run(file: string, options: RunOptions, cwd: string, out: Output): Promise<ExitCode> {
   const input = parseInput(options.input);
-  if (!options.local) {
-    throw new UsageError(`durable runs are ${DURABLE_UNAVAILABLE}; use --local to run in memory`);
-  }
-  const path = resolve(cwd, file);
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat?.isFile()) throw new UsageError(`no such file: ${file}`);
-  if (!isSourceFile(path)) throw new UsageError(`not a TypeScript file (.ts, .tsx, .mts): ${file}`);
-
-  const compiled = compileFiles([{ path, explicit: true }]);
-  out.stderr(renderDiagnostics(compiled, cwd));
-  if (countErrors(compiled.diagnostics) > 0) return ExitCode.compileErrors;
-  const result = compiled.files[0]!.result;
-  const workflow = chooseWorkflow(result.workflows, options.workflow, file);
+  const loaded = await loadWorkflowFile(file, options.workflow, cwd, out);
+  if (!loaded) return ExitCode.compileErrors;
+  const { workflow, actions } = loaded;
   checkInputKeys(input, workflow.name, workflow.params);
-
-  const actions = await loadActions(result.actions.filter((a) => workflow.actions.includes(a.name)));
-  const missing = workflow.actions.filter((name) => !(name in actions));
-  if (missing.length > 0) {
-    throw new UsageError(`workflow ${workflow.name} calls action(s) ${missing.join(", ")}, whose definition was not found`);
-  }
-  try {
-    const value = await runLocal(workflow, input, {
-      actions,
-      onEvent: (event) => {
-        const line = formatEvent(event);
-        if (line !== null) out.stderr(line + "\n");
-      },
-    });
+  const succeed = (value: unknown) => {
     // JSON has no `undefined`: a workflow that returns nothing prints null.
     out.stdout(JSON.stringify(value ?? null) + "\n");
     return ExitCode.ok;
-  } catch (error) {
-    if (error instanceof InputError) throw new UsageError(`--input: ${error.message}`);
-    if (!(error instanceof WorkflowError)) throw error;
+  };
+  const fail = (error: { name: string; message: string }) => {
     out.stderr(JSON.stringify({ name: error.name, message: error.message }) + "\n");
     return ExitCode.workflowFailed;
+  };
+
+  if (options.local) {
+    try {
+      return succeed(await runLocal(workflow, input, { actions, onEvent: (e) => print(out, formatEvent(e)) }));
+    } catch (error) {
+      if (error instanceof InputError) throw new UsageError(`--input: ${error.message}`);
+      if (!(error instanceof WorkflowError)) throw error;
+      return fail(error);
+    }
+  }
+
+  const { db, schema, where } = await openDatabase(cwd, out);
+  out.stderr(`cairn: running ${workflow.name} durably on ${where}\n`);
+  const worker = new Worker(db, { actions, workflows: [workflow], schema, migrate: false, onEvent: (e) => print(out, formatWorkerEvent(e)) });
+  try {
+    await worker.start();
+    const client = new Client(db, { schema }, false);
+    let handle;
+    try {
+      handle = await client.start(workflow, input);
+    } catch (error) {
+      if (error instanceof InvalidInputError) throw new UsageError(`--input: ${error.message}`);
+      throw error;
+    }
+    out.stderr(`cairn: instance ${handle.id}\n`);
+    try {
+      return succeed(await handle.result());
+    } catch (error) {
+      if (!(error instanceof WorkflowFailedError)) throw error;
+      return fail(error);
+    }
+  } finally {
+    await worker.stop(5000);
+    await db.close();
   }
 }
 
-function chooseWorkflow(workflows: readonly Artifact[], wanted: string | undefined, file: string): Artifact {
-  const names = workflows.map((w) => w.name).join(", ");
-  if (wanted !== undefined) {
-    const found = workflows.find((w) => w.name === wanted);
-    if (!found) throw new UsageError(`no workflow named ${wanted} in ${file}; it defines: ${names || "none"}`);
-    return found;
-  }
-  if (workflows.length === 1) return workflows[0]!;
-  if (workflows.length === 0) throw new UsageError(`no workflow found in ${file}`);
-  throw new UsageError(`${file} defines several workflows (${names}); choose one with --workflow <Name>`);
+function print(out: Output, line: string | null): void {
+  if (line !== null) out.stderr(line + "\n");
 }

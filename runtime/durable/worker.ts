@@ -59,9 +59,12 @@ export class Worker {
   private readonly opts: Required<Pick<WorkerOptions, "concurrency" | "pollMs" | "leaseMs">> & WorkerOptions;
   private readonly retryDefault: ResolvedRetry;
   private readonly inFlight = new Map<string, InFlight>();
-  private readonly timers = new Set<NodeJS.Timeout>();
   private unlisten: Array<() => Promise<void>> = [];
   private running = false;
+  /** Aborted by stop(): ends every wait of every loop at once. */
+  private stopping = new AbortController();
+  /** Set by a notification; the claim loop checks it before it goes idle, so no kick is lost. */
+  private kicked = false;
   private wake: (() => void) | null = null;
   private loops: Promise<void>[] = [];
 
@@ -80,7 +83,8 @@ export class Worker {
     const q = this.engine.q;
     await q.registerWorker(this.db, this.id, [...this.actions.keys()], (this.opts.workflows ?? []).map((w) => artifactOf(w).name));
     this.running = true;
-    const kick = () => this.wake?.();
+    this.stopping = new AbortController();
+    const kick = () => this.kick();
     this.unlisten = [
       await this.db.listen(q.channels.tasks, (payload) => {
         if (payload.split(",").some((a) => this.actions.has(a))) kick();
@@ -98,10 +102,12 @@ export class Worker {
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.wake?.();
+    this.stopping.abort();
     const all = [...this.inFlight.values()];
     const settled = Promise.all(all.map((f) => f.done));
-    const timedOut = await Promise.race([settled.then(() => false), delay(graceMs, this.timers).then(() => true)]);
+    const grace = new AbortController();
+    const timedOut = await Promise.race([settled.then(() => false), delay(graceMs, grace.signal).then(() => true)]);
+    grace.abort();
     if (timedOut) {
       const left = [...this.inFlight.values()];
       for (const f of left) f.abort.abort(new Error("worker shutting down"));
@@ -111,7 +117,6 @@ export class Worker {
     }
     await Promise.all(this.loops);
     for (const un of this.unlisten) await un().catch(() => {});
-    for (const t of this.timers) clearTimeout(t);
     await this.engine.q.removeWorker(this.db, this.id).catch(() => {});
   }
 
@@ -134,7 +139,8 @@ export class Worker {
         const woke = await this.engine.wakeSleepers(50);
         if (woke) this.emit({ type: "woke", count: woke });
         backoff = 100;
-        if ((claimed > 0 && claimed === free) || woke === 50) continue;
+        // Whatever just happened may have made more work (a woken instance dispatches).
+        if (claimed > 0 || woke > 0) continue;
         await this.idle(await this.untilNextTimer());
       } catch (err) {
         this.report("claim", err as Error);
@@ -155,7 +161,7 @@ export class Worker {
   private async maintenanceLoop(): Promise<void> {
     const every = Math.max(50, Math.floor(this.opts.leaseMs / 3));
     while (this.running) {
-      await delay(every, this.timers);
+      await delay(every, this.stopping.signal);
       if (!this.running) break;
       try {
         const keys = [...this.inFlight.values()].map((f): [string, string] => [f.task.instance_id, f.task.call_id]);
@@ -168,7 +174,7 @@ export class Worker {
               { instanceId: f.instance_id, kind: "lease-expired", callId: f.call_id, data: { worker: f.worker_id, attempt: f.attempt } },
             ]);
           }
-          this.wake?.();
+          this.kick();
         }
       } catch (err) {
         this.report("maintenance", err as Error);
@@ -176,20 +182,21 @@ export class Worker {
     }
   }
 
-  private idle(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      this.timers.add(t);
-      function done() {
-        resolve();
-      }
-      this.wake = () => {
-        clearTimeout(t);
-        this.timers.delete(t);
-        this.wake = null;
-        resolve();
-      };
-    });
+  private kick(): void {
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  private async idle(ms: number): Promise<void> {
+    if (this.kicked || !this.running) {
+      this.kicked = false;
+      return;
+    }
+    const wakeUp = new AbortController();
+    this.wake = () => wakeUp.abort();
+    await delay(ms, AbortSignal.any([wakeUp.signal, this.stopping.signal]));
+    this.wake = null;
+    this.kicked = false;
   }
 
   private launch(task: TaskRow): void {
@@ -198,7 +205,7 @@ export class Worker {
     const entry: InFlight = { task, abort, done: Promise.resolve() };
     entry.done = this.execute(task, abort).finally(() => {
       this.inFlight.delete(key);
-      this.wake?.();
+      this.kick();
     });
     this.inFlight.set(key, entry);
   }
@@ -262,7 +269,7 @@ export class Worker {
       } catch (err) {
         this.report("complete", err as Error);
         if (!this.running && backoff >= 5000) return; // give up at shutdown; the lease will expire
-        await delay(backoff, this.timers);
+        await delay(backoff);
       }
     }
   }
@@ -282,12 +289,16 @@ export class Worker {
   }
 }
 
-function delay(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
+/** Resolves after `ms`, or as soon as `signal` aborts. */
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(() => {
-      timers.delete(t);
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
       resolve();
-    }, ms);
-    timers.add(t);
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
   });
 }

@@ -1,0 +1,52 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { watch } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { ExitCode } from "../exit-codes.ts";
+import type { Output } from "../output.ts";
+import { ensureEmbeddedPostgres } from "../../runtime/store/embedded.ts";
+
+const BIN = fileURLToPath(new URL("../bin.js", import.meta.url));
+const IGNORED = /(^|\/)(node_modules|\.cairn|\.git|dist)(\/|$)/;
+
+/**
+ * `cairn dev [paths...]`: local development. Starts (or reuses) the embedded
+ * Postgres in `.cairn/` unless DATABASE_URL is set, then runs `cairn worker` on the
+ * paths (default: the current directory) and restarts it whenever a TypeScript
+ * file changes, so the worker always serves the code as it is on disk.
+ */
+export async function dev(paths: string[], cwd: string, out: Output): Promise<ExitCode> {
+  const targets = paths.length ? paths : ["."];
+  if (!process.env.DATABASE_URL) {
+    const server = await ensureEmbeddedPostgres({ dir: cwd, log: (l) => out.stderr(`cairn: ${l}\n`) });
+    out.stderr(`cairn: embedded Postgres at ${server.url} (data in .cairn/pg; set DATABASE_URL to use another)\n`);
+  }
+  let child: ChildProcess | null = null;
+  let restarting: NodeJS.Timeout | null = null;
+  const launch = () => {
+    child = spawn(process.execPath, [BIN, "worker", ...targets], { cwd, stdio: "inherit" });
+  };
+  const stopChild = () =>
+    new Promise<void>((resolve) => {
+      if (!child || child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  launch();
+  const watcher = watch(cwd, { recursive: true }, (_event, name) => {
+    if (!name || IGNORED.test(name) || !/\.(m?ts|tsx)$/.test(name)) return;
+    if (restarting) clearTimeout(restarting);
+    restarting = setTimeout(async () => {
+      out.stderr(`cairn: ${name} changed; restarting the worker\n`);
+      await stopChild();
+      launch();
+    }, 150);
+  });
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  watcher.close();
+  if (restarting) clearTimeout(restarting);
+  await stopChild();
+  return ExitCode.ok;
+}

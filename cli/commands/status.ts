@@ -1,0 +1,61 @@
+import { Client } from "../../runtime/durable/client.ts";
+import { UnknownWorkflowError } from "../../runtime/durable/engine.ts";
+import type { InstanceStatusReport } from "../../runtime/durable/status.ts";
+import { openDatabase } from "../database.ts";
+import { ExitCode, UsageError } from "../exit-codes.ts";
+import type { Output } from "../output.ts";
+
+/**
+ * `cairn status [<id>] [--json] [--limit n]`: without an id, the most recent
+ * instances; with one, where it is in its program, its tasks (and why a waiting
+ * task is not running) and its history.
+ */
+export async function status(id: string | undefined, options: { json?: boolean; limit?: string }, cwd: string, out: Output): Promise<ExitCode> {
+  const { db, schema } = await openDatabase(cwd, out);
+  try {
+    const client = new Client(db, { schema }, false);
+    if (id === undefined) {
+      const limit = Number(options.limit ?? 20);
+      if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, not ${options.limit}`);
+      const rows = await client.list(limit);
+      if (options.json) {
+        out.stdout(JSON.stringify(rows.map((r) => ({ id: r.id, workflow: r.workflow, status: r.status, createdAt: new Date(r.created_at).toISOString() }))) + "\n");
+      } else if (rows.length === 0) {
+        out.stdout("no workflow instances yet\n");
+      } else {
+        for (const r of rows) out.stdout(`${r.id}  ${r.status.padEnd(9)}  ${new Date(r.created_at).toISOString()}  ${r.workflow}\n`);
+      }
+      return ExitCode.ok;
+    }
+    let report: InstanceStatusReport;
+    try {
+      report = await client.status(id);
+    } catch (error) {
+      if (error instanceof UnknownWorkflowError) throw new UsageError(error.message);
+      throw error;
+    }
+    out.stdout(options.json ? JSON.stringify(report) + "\n" : render(report));
+    return ExitCode.ok;
+  } finally {
+    await db.close();
+  }
+}
+
+function render(r: InstanceStatusReport): string {
+  const lines = [`${r.id}  ${r.workflow}  ${r.status}`, `  definition ${r.hash}`];
+  if (r.at && (r.status === "running" || r.status === "sleeping")) lines.push(`  at ${r.at}`);
+  if (r.wakeAt) lines.push(`  wakes at ${r.wakeAt}`);
+  if (r.status === "completed") lines.push(`  result ${JSON.stringify(r.result)}`);
+  if (r.error) lines.push(`  error ${JSON.stringify(r.error)}`);
+  if (r.tasks.length) {
+    lines.push("  tasks:");
+    for (const t of r.tasks) {
+      lines.push(`    ${t.callId.padEnd(10)} ${t.action.padEnd(20)} ${t.status.padEnd(9)} attempt ${t.attempt}${t.reason ? `  (${t.reason})` : ""}`);
+    }
+  }
+  lines.push("  history:");
+  for (const h of r.history) {
+    lines.push(`    ${h.at}  ${h.kind}${h.callId ? ` ${h.callId}` : ""}${h.data === null ? "" : `  ${JSON.stringify(h.data)}`}`);
+  }
+  return lines.join("\n") + "\n";
+}

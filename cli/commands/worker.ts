@@ -1,0 +1,61 @@
+import { collectActions } from "../../runtime/local/actions.ts";
+import { Worker } from "../../runtime/durable/worker.ts";
+import { openDatabase } from "../database.ts";
+import { ExitCode, UsageError } from "../exit-codes.ts";
+import { formatWorkerEvent } from "../format-event.ts";
+import type { Output } from "../output.ts";
+import { loadWorkerSources } from "../worker-sources.ts";
+
+export interface WorkerCommandOptions {
+  ir?: string[];
+  concurrency?: string;
+  quiet?: boolean;
+}
+
+/**
+ * `cairn worker <file.ts|dir|artifact dir|bundle...> [--ir <dir>]`: serves those
+ * actions and workflows until SIGINT/SIGTERM, then stops claiming, lets running
+ * attempts finish (10 s) and releases the rest for other workers.
+ */
+export async function worker(paths: string[], options: WorkerCommandOptions, cwd: string, out: Output, stopSignal?: AbortSignal): Promise<ExitCode> {
+  const all = [...paths, ...(options.ir ?? [])];
+  if (all.length === 0) throw new UsageError("give the files, artifact directories (--ir) or bundles to serve");
+  const concurrency = Number(options.concurrency ?? 10);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer, not ${options.concurrency}`);
+  const sources = await loadWorkerSources(all, cwd, out);
+  if (!sources) return ExitCode.compileErrors;
+  let actions;
+  try {
+    actions = collectActions(sources.actions);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { db, schema, where } = await openDatabase(cwd, out);
+  const w = new Worker(db, {
+    actions: [...actions.values()],
+    workflows: sources.workflows,
+    schema,
+    migrate: false,
+    concurrency,
+    onEvent: options.quiet ? undefined : (e) => {
+      const line = formatWorkerEvent(e);
+      if (line !== null) out.stderr(line + "\n");
+    },
+  });
+  await w.start();
+  out.stderr(
+    `cairn: worker ${w.id} on ${where} serving ${actions.size} action(s) [${[...actions.keys()].join(", ")}] ` +
+      `and ${sources.workflows.length} workflow(s) [${sources.workflows.map((x) => x.name).join(", ")}]\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    stopSignal?.addEventListener("abort", stop);
+  });
+  out.stderr("cairn: stopping: finishing running actions (up to 10s)\n");
+  await w.stop(10_000);
+  await db.close();
+  out.stderr("cairn: worker stopped\n");
+  return ExitCode.ok;
+}

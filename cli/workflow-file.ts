@@ -1,0 +1,49 @@
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Artifact } from "../ir-schema/index.ts";
+import { compileFiles, countErrors, renderDiagnostics } from "./compile-files.ts";
+import { UsageError } from "./exit-codes.ts";
+import { loadActions } from "./load-actions.ts";
+import type { Output } from "./output.ts";
+import { isSourceFile } from "./source-files.ts";
+
+export interface LoadedWorkflow {
+  workflow: Artifact;
+  /** Action values keyed by action name: exactly the actions the workflow calls. */
+  actions: Record<string, unknown>;
+}
+
+/**
+ * Compiles `file`, prints its diagnostics, picks the workflow (`wanted`, or the
+ * only one) and imports the actions it calls. Returns null when compilation
+ * failed (the diagnostics are already printed: exit 2).
+ */
+export async function loadWorkflowFile(file: string, wanted: string | undefined, cwd: string, out: Output): Promise<LoadedWorkflow | null> {
+  const path = resolve(cwd, file);
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat?.isFile()) throw new UsageError(`no such file: ${file}`);
+  if (!isSourceFile(path)) throw new UsageError(`not a TypeScript file (.ts, .tsx, .mts): ${file}`);
+  const compiled = compileFiles([{ path, explicit: true }]);
+  out.stderr(renderDiagnostics(compiled, cwd));
+  if (countErrors(compiled.diagnostics) > 0) return null;
+  const result = compiled.files[0]!.result;
+  const workflow = chooseWorkflow(result.workflows, wanted, file);
+  const actions = await loadActions(result.actions.filter((a) => workflow.actions.includes(a.name)));
+  const missing = workflow.actions.filter((name) => !(name in actions));
+  if (missing.length > 0) {
+    throw new UsageError(`workflow ${workflow.name} calls action(s) ${missing.join(", ")}, whose definition was not found`);
+  }
+  return { workflow, actions };
+}
+
+export function chooseWorkflow(workflows: readonly Artifact[], wanted: string | undefined, file: string): Artifact {
+  const names = workflows.map((w) => w.name).join(", ");
+  if (wanted !== undefined) {
+    const found = workflows.find((w) => w.name === wanted);
+    if (!found) throw new UsageError(`no workflow named ${wanted} in ${file}; it defines: ${names || "none"}`);
+    return found;
+  }
+  if (workflows.length === 1) return workflows[0]!;
+  if (workflows.length === 0) throw new UsageError(`no workflow found in ${file}`);
+  throw new UsageError(`${file} defines several workflows (${names}); choose one with --workflow <Name>`);
+}

@@ -1,0 +1,113 @@
+/**
+ * The durable CLI, as a user runs it: real `cairn` processes against real Postgres.
+ * Most tests use the suite's server (DATABASE_URL) in a schema of their own; one
+ * runs with DATABASE_URL unset, so cairn starts and reuses an embedded server.
+ */
+import { chmodSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stopEmbeddedPostgres } from "../runtime/store/embedded.ts";
+import { spawn } from "node:child_process";
+import { BIN, cairn, tempProject } from "./cli-harness.ts";
+import { databaseUrl, dropSchema, freshSchemaName, openTestDb } from "./helpers/db.ts";
+
+const WORKFLOW = `import { action, workflow, sleep } from "cairn";
+export class PaymentDeclined extends Error {}
+export const charge = action(async function charge(amount: number): Promise<string> {
+  if (amount > 100) throw new PaymentDeclined("amount " + amount + " over limit");
+  return "receipt-" + amount;
+});
+export const notify = action("notify-user", async (user: string, receipt: string) => user + ":" + receipt);
+export const checkout = workflow(async function checkout(user: string, amount: number) {
+  const receipt = await charge(amount);
+  await sleep("20ms");
+  return { receipt, note: await notify(user, receipt) };
+});
+`;
+
+describe("durable commands on DATABASE_URL", () => {
+  const project = tempProject("outside", { "wf.ts": WORKFLOW });
+  const schema = freshSchemaName("cli");
+  let env: Record<string, string>;
+  beforeAll(() => {
+    env = { DATABASE_URL: databaseUrl(), CAIRN_SCHEMA: schema };
+  });
+  afterAll(async () => {
+    const db = await openTestDb();
+    await dropSchema(db, schema);
+    await db.close();
+    project.cleanup();
+  });
+
+  it("run (durable) prints the result; a failure prints the error JSON and exits 1", async () => {
+    const ok = await cairn(["run", "wf.ts", "--input", '{"user":"ada","amount":42}'], project.dir, env);
+    expect(ok.stdout).toBe('{"receipt":"receipt-42","note":"ada:receipt-42"}\n');
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toMatch(/cairn: running checkout durably on postgres:\/\//);
+    const bad = await cairn(["run", "wf.ts", "--input", '{"user":"ada","amount":500}'], project.dir, env);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr.trimEnd().split("\n").at(-1)).toBe('{"name":"PaymentDeclined","message":"amount 500 over limit"}');
+  }, 60_000);
+
+  it("migrate, start, result (exit 4 while running), worker, status", async () => {
+    const m = await cairn(["migrate"], project.dir, env);
+    expect(m.code).toBe(0);
+    expect(m.stderr).toMatch(new RegExp(`^cairn: schema ${schema} on .* is up to date\\n$`));
+    const started = await cairn(["start", "wf.ts", "--input", '{"user":"bo","amount":7}', "--idempotency-key", "order-7"], project.dir, env);
+    expect(started.code).toBe(0);
+    const id = started.stdout.trim();
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const again = await cairn(["start", "wf.ts", "--input", '{"user":"bo","amount":7}', "--idempotency-key", "order-7"], project.dir, env);
+    expect(again.stdout).toBe(`${id}\n`);
+
+    const pending = await cairn(["result", id], project.dir, env);
+    expect(pending).toEqual({ code: 4, stdout: "", stderr: `cairn: instance ${id} is still running (use --wait to wait for it)\n` });
+    const waiting = await cairn(["status", id], project.dir, env);
+    expect(waiting.stdout).toContain(`${id}  checkout  running`);
+    expect(waiting.stdout).toMatch(/c1 +charge +ready +attempt 0 +\(no live worker has action 'charge'\)/);
+
+    const worker = spawn(process.execPath, [BIN, "worker", "wf.ts", "--quiet"], { cwd: project.dir, env: { ...process.env, ...env } });
+    let workerErr = "";
+    worker.stderr.on("data", (c: Buffer) => (workerErr += c.toString()));
+    const workerExit = new Promise<number | null>((resolve) => worker.once("exit", resolve));
+    const done = await cairn(["result", id, "--wait"], project.dir, env);
+    expect(done).toEqual({ code: 0, stdout: '{"receipt":"receipt-7","note":"bo:receipt-7"}\n', stderr: "" });
+    const status = await cairn(["status", id, "--json"], project.dir, env);
+    const report = JSON.parse(status.stdout) as { status: string; history: { kind: string }[] };
+    expect(report.status).toBe("completed");
+    expect(report.history.map((h) => h.kind)).toEqual([
+      "started", "dispatched", "waiting", "attempt", "resolved", "sleeping", "woke", "dispatched", "waiting", "attempt", "resolved", "completed",
+    ]);
+    const list = await cairn(["status"], project.dir, env);
+    expect(list.stdout).toContain(`${id}  completed`);
+    // SIGTERM: the worker shuts down gracefully and exits 0.
+    worker.kill("SIGTERM");
+    expect(await workerExit).toBe(0);
+    expect(workerErr).toMatch(/cairn: worker .* serving 2 action\(s\) \[charge, notify-user\] and 1 workflow\(s\) \[checkout\]/);
+    expect(workerErr).toMatch(/cairn: worker stopped\n$/);
+  }, 120_000);
+});
+
+describe("embedded Postgres when DATABASE_URL is unset", () => {
+  const project = tempProject("outside", { "wf.ts": WORKFLOW });
+  chmodSync(project.dir, 0o755);
+  afterAll(async () => {
+    await stopEmbeddedPostgres(project.dir);
+    project.cleanup();
+  });
+
+  it("the first command starts it in .cairn/, the next ones reuse it", async () => {
+    const env = { DATABASE_URL: "" };
+    const [a, b] = await Promise.all([
+      cairn(["run", "wf.ts", "--input", '{"user":"x","amount":1}'], project.dir, env),
+      cairn(["run", "wf.ts", "--input", '{"user":"y","amount":2}'], project.dir, env),
+    ]);
+    expect([a.stdout, b.stdout]).toEqual(['{"receipt":"receipt-1","note":"x:receipt-1"}\n', '{"receipt":"receipt-2","note":"y:receipt-2"}\n']);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const starts = [a.stderr, b.stderr].filter((s) => s.includes("starting embedded Postgres"));
+    expect(starts).toHaveLength(1);
+    const c = await cairn(["run", "wf.ts", "--input", '{"user":"z","amount":3}'], project.dir, env);
+    expect(c.stdout).toBe('{"receipt":"receipt-3","note":"z:receipt-3"}\n');
+    expect(c.stderr).not.toContain("starting embedded Postgres");
+  }, 120_000);
+});
