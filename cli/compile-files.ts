@@ -39,7 +39,7 @@ export function compileFiles(files: readonly SourceFile[]): CompiledFiles {
     const root = findProjectRoot(file.path);
     let resolver = resolvers.get(root);
     if (!resolver) resolvers.set(root, (resolver = nodeResolver(root)));
-    compiled.push({ path: file.path, root, result: compile(source, file.path, resolver, { root, cache }) });
+    compiled.push({ path: file.path, root, result: compile(source, file.path, resolver, { root, cache, validate: true }) });
   }
   return { files: compiled, diagnostics: compiled.flatMap((f) => f.result.diagnostics), sources, skipped };
 }

@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
-import type { ActionSource } from "../plugin/index.ts";
+import type { ActionLocation } from "../plugin/index.ts";
 import { UsageError } from "./exit-codes.ts";
 
 /**
@@ -8,7 +8,7 @@ import { UsageError } from "./exit-codes.ts";
  * action values keyed by action name, ready for `runLocal`. Each module is
  * imported once, however many of its actions are used.
  */
-export async function loadActions(sources: readonly ActionSource[], modules: ModuleCache = new Map()): Promise<Record<string, unknown>> {
+export async function loadActions(sources: readonly ActionLocation[], modules: ModuleCache = new Map()): Promise<Record<string, unknown>> {
   const actions: Record<string, unknown> = {};
   for (const source of sources) {
     const value = (await importOnce(source.file, modules))[source.exportName];

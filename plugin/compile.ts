@@ -1,6 +1,6 @@
 import { relative, resolve, sep } from "node:path";
 import type { Artifact } from "../ir-schema/index.ts";
-import type { ActionSource, CompileOptions, CompileResult, ModuleResolver } from "./types.ts";
+import type { ActionLocation, CompileOptions, CompileResult, ModuleResolver } from "./types.ts";
 import { createModuleCache } from "./resolve/module-cache.ts";
 import { ModuleGraph } from "./analyze/module-graph.ts";
 import { findWorkflows } from "./analyze/workflows.ts";
@@ -19,7 +19,7 @@ export function compile(source: string, file: string, resolver: ModuleResolver, 
   const relFile = relative(root, absFile).split(sep).join("/");
   const reporter = new Reporter();
   const workflows: Artifact[] = [];
-  const actions = new Map<string, ActionSource>();
+  const actions = new Map<string, ActionLocation>();
 
   const { parsed, summary } = cache.get(absFile, source);
   for (const e of parsed.syntaxErrors) {
@@ -45,7 +45,7 @@ export function compile(source: string, file: string, resolver: ModuleResolver, 
       }
       seen.add(def.name);
       try {
-        const lowered = lowerWorkflow(def, { file: absFile, relFile, source, graph, reporter, form: def.form });
+        const lowered = lowerWorkflow(def, { file: absFile, relFile, source, graph, reporter, form: def.form, validate: options.validate });
         if (lowered.artifact) {
           workflows.push(lowered.artifact);
           for (const a of lowered.actions) actions.set(a.name, a);

@@ -4,5 +4,5 @@ export { nodeResolver } from "./resolve/node-resolver.ts";
 export { createModuleCache, type ModuleCache } from "./resolve/module-cache.ts";
 export { formatDiagnostic, formatDiagnostics } from "./diagnostics/format.ts";
 export { Rules, type Rule, type RuleName } from "./diagnostics/rules.ts";
-export type { ActionSource, CompileOptions, CompileResult, Diagnostic, ModuleResolver } from "./types.ts";
+export type { ActionLocation, CompileOptions, CompileResult, Diagnostic, ModuleResolver } from "./types.ts";
 export { printProgram, printExpr } from "./debug/print-ir.ts";

@@ -16,9 +16,16 @@ export interface CompileOptions {
   root?: string;
   /** Parsed-module cache shared across compile() calls (createModuleCache()). */
   cache?: ModuleCache;
+  /**
+   * Check every artifact against the IR schema before returning it (an invalid one
+   * becomes CAIRN900). Off by default: it costs about a third of a compile, and the
+   * runtime validates every artifact it loads anyway. `cairn check/build` and the
+   * test suite turn it on.
+   */
+  validate?: boolean;
 }
 
-export interface ActionSource {
+export interface ActionLocation {
   name: string;
   /** Absolute path of the defining module. */
   file: string;
@@ -43,5 +50,5 @@ export interface Diagnostic {
 export interface CompileResult {
   workflows: Artifact[];
   diagnostics: Diagnostic[];
-  actions: ActionSource[];
+  actions: ActionLocation[];
 }

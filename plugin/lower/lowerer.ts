@@ -3,7 +3,7 @@ import type { Expr, Instr } from "../../ir-schema/index.ts";
 import type { ModuleGraph } from "../analyze/module-graph.ts";
 import type { Reporter, Span } from "../diagnostics/reporter.ts";
 import type { RuleName } from "../diagnostics/rules.ts";
-import type { ActionSource } from "../types.ts";
+import type { ActionLocation } from "../types.ts";
 import { CfgBuilder, type DraftBlock } from "./cfg-builder.ts";
 import { Scopes } from "./scopes.ts";
 
@@ -16,6 +16,8 @@ export interface LowerEnv {
   graph: ModuleGraph;
   reporter: Reporter;
   form: "class" | "function";
+  /** Schema-check the produced artifact (CompileOptions.validate). */
+  validate?: boolean;
 }
 
 /** Where `break` / `continue` go from inside a loop, switch or labelled block. */
@@ -44,7 +46,7 @@ export class Lowerer {
   /** Counter vars of the enclosing loops, outermost first: the `iter` of every call. */
   readonly iter: string[] = [];
   readonly jumpTargets: JumpTarget[] = [];
-  readonly actions = new Map<string, ActionSource>();
+  readonly actions = new Map<string, ActionLocation>();
   readonly errors = new Set<string>();
   /** Variables ever bound to an un-awaited action call (flow-insensitive). */
   readonly handles = new Map<string, HandleInfo>();

@@ -1,7 +1,7 @@
 import type * as t from "@babel/types";
 import { IR_VERSION, sealArtifact, validateArtifact, type Artifact } from "../../ir-schema/index.ts";
 import type { WorkflowDef } from "../analyze/workflows.ts";
-import type { ActionSource } from "../types.ts";
+import type { ActionLocation } from "../types.ts";
 import { Lowerer, type LowerEnv } from "./lowerer.ts";
 import { binary, undef } from "./ir.ts";
 import { lowerExpr } from "./expressions.ts";
@@ -11,7 +11,7 @@ import { lowerStatements, patternNames } from "./statements.ts";
 export interface LoweredWorkflow {
   /** Null when the workflow has errors (they are in the reporter). */
   artifact: Artifact | null;
-  actions: ActionSource[];
+  actions: ActionLocation[];
 }
 
 /** Parameters become `params`; a default value is applied when the input leaves it undefined. */
@@ -86,7 +86,7 @@ export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow 
     errors: [...L.errors].sort(),
     program,
   });
-  const valid = validateArtifact(artifact);
+  const valid = env.validate ? validateArtifact(artifact, { hash: false }) : { ok: true as const };
   if (!valid.ok) {
     const detail = valid.errors.map((e) => `${e.path}: ${e.message}`).join("; ");
     L.report("internal", fn, { what: `workflow \`${def.name}\``, detail: `invalid IR (${detail})` });

@@ -26,11 +26,12 @@ const REPORTED_BY_RULES = new Set(["StrictWith", "StrictDelete"]);
  * Babel accepts them before or after `export`, with or without arguments, which
  * covers `@workflow` and `@workflow("name")`.
  */
-export function parseModule(source: string): ParsedModule {
+export function parseModule(source: string, options: { jsx?: boolean } = {}): ParsedModule {
   try {
     const ast = babelParse(source, {
       sourceType: "module",
-      plugins: ["typescript", "decorators", "explicitResourceManagement"],
+      // JSX only for .tsx: in .ts, `<T>x` is a type assertion, not an element.
+      plugins: ["typescript", "decorators", "explicitResourceManagement", ...(options.jsx ? (["jsx"] as const) : [])],
       errorRecovery: true,
     });
     const errors = (ast.errors ?? []) as ParseError[];

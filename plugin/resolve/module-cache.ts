@@ -22,7 +22,7 @@ export function createModuleCache(): ModuleCache {
     get(file, source) {
       const hit = entries.get(file);
       if (hit && hit.source === source) return hit.module;
-      const parsed = parseModule(source);
+      const parsed = parseModule(source, { jsx: file.endsWith(".tsx") });
       const module = { parsed, summary: summarizeModule(parsed.ast) };
       entries.set(file, { source, module });
       return module;

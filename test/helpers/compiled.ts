@@ -10,7 +10,7 @@ import type { Artifact } from "../../ir-schema/index.ts";
 import { REPO_ROOT } from "./fixtures.ts";
 
 export function compileFile(file: string, source: string): CompileResult {
-  return compile(source, file, nodeResolver(REPO_ROOT));
+  return compile(source, file, nodeResolver(REPO_ROOT), { validate: true });
 }
 
 /** The one workflow of a file that must compile cleanly; the error lists the diagnostics. */

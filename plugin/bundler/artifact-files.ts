@@ -1,0 +1,35 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { MANIFEST_FILE, artifactFileName, createManifest, serializeArtifact, serializeManifest, type Artifact } from "../../ir-schema/index.ts";
+
+/** Sub-directory of the bundler's output directory that artifacts go to by default. */
+export const ARTIFACT_SUBDIR = "cairn";
+
+export interface ArtifactFile {
+  /** Relative to the artifact directory. */
+  fileName: string;
+  source: string;
+}
+
+/**
+ * The files a build writes: one per workflow and `manifest.json`, the same bytes
+ * `cairn build` writes for the same workflows. Errors (the same workflow name
+ * defined by two modules) instead of files: the runtime looks workflows up by name.
+ */
+export function artifactFiles(artifacts: readonly Artifact[]): { files: ArtifactFile[]; errors: string[] } {
+  const byName = new Map<string, Artifact[]>();
+  for (const a of artifacts) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
+  const errors = [...byName]
+    .filter(([, list]) => list.length > 1)
+    .map(([name, list]) => `workflow name "${name}" is defined more than once (${list.map((a) => a.source).join(", ")}); names must be unique`);
+  if (errors.length > 0) return { files: [], errors };
+  const files = artifacts.map((a) => ({ fileName: artifactFileName(a), source: serializeArtifact(a) }));
+  files.push({ fileName: MANIFEST_FILE, source: serializeManifest(createManifest(artifacts)) });
+  return { files, errors };
+}
+
+/** Artifacts of earlier builds stay: instances of older workflow versions may still need them. */
+export function writeArtifactFiles(dir: string, files: readonly ArtifactFile[]): void {
+  mkdirSync(dir, { recursive: true });
+  for (const f of files) writeFileSync(join(dir, f.fileName), f.source);
+}

@@ -1,0 +1,93 @@
+import { readFile } from "node:fs/promises";
+import { dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
+import type { Loader, OutputFile, PartialMessage, PluginBuild } from "esbuild";
+import { ARTIFACT_SUBDIR, artifactFiles, writeArtifactFiles, type ArtifactFile } from "./artifact-files.ts";
+import { CandidateScanner } from "./candidate-scan.ts";
+import { esbuildMessages } from "./messages.ts";
+import { mayUseCairn } from "./options.ts";
+import type { PluginContext } from "./plugin-context.ts";
+
+const LOADERS: Record<string, Loader> = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": "jsx" };
+
+/**
+ * esbuild, written against esbuild's own API (through unplugin's `esbuild.setup`):
+ * esbuild wants `lineText` and notes on messages, which unplugin's generic error
+ * path drops, and calling a JavaScript onLoad for every file of the build would
+ * cost more than everything else the plugin does (see CandidateScanner).
+ */
+export function esbuildSetup(ctx: PluginContext) {
+  return (build: PluginBuild): void => {
+    const opts = build.initialOptions;
+    const workDir = opts.absWorkingDir ?? process.cwd();
+    const outputDir = opts.outdir ? resolve(workDir, opts.outdir) : opts.outfile ? dirname(resolve(workDir, opts.outfile)) : null;
+    const scanner = new CandidateScanner(workDir, ctx.filter, outputDir ? [outputDir] : []);
+    const candidates = scanner.scan();
+    for (const entry of entryFiles(opts.entryPoints, workDir)) if (!candidates.has(entry) && scanner.check(entry)) candidates.add(entry);
+
+    const seen = new Set<string>();
+    let first = true;
+    build.onStart(() => {
+      seen.clear();
+      if (first) return (first = false), undefined;
+      // A context lives across rebuilds but its onLoad filter was fixed at setup.
+      const missed = [...scanner.scan()].filter((f) => !candidates.has(f));
+      if (missed.length === 0) return undefined;
+      return {
+        errors: missed.map((f) => ({
+          text: `${relative(ctx.cwd, f)} started importing "cairn" after this esbuild context was created; dispose the context and create a new one so the cairn plugin compiles it`,
+        })),
+      };
+    });
+
+    build.onLoad({ filter: exactPaths(candidates), namespace: "file" }, async (args) => {
+      const code = await readFile(args.path, "utf8");
+      if (!mayUseCairn(code)) return undefined;
+      seen.add(args.path);
+      const outcome = ctx.compiler.transform(code, args.path);
+      const contents = outcome.output
+        ? `${outcome.output.code}\n//# sourceMappingURL=${outcome.output.map.toUrl()}\n`
+        : code;
+      const ext = extname(args.path);
+      return {
+        contents,
+        loader: opts.loader?.[ext] ?? LOADERS[ext] ?? "ts",
+        resolveDir: dirname(args.path),
+        errors: esbuildMessages(outcome.errors, code, ctx.cwd),
+        warnings: esbuildMessages(outcome.warnings, code, ctx.cwd),
+        watchFiles: outcome.deps,
+      };
+    });
+
+    build.onEnd((result) => {
+      if (result.errors.length > 0) return undefined;
+      const { artifacts, failed } = ctx.compiler.artifactsOf(seen);
+      if (failed) return undefined;
+      const { files, errors } = artifactFiles(artifacts);
+      if (errors.length > 0) return { errors: errors.map((text): PartialMessage => ({ text })) };
+      if (ctx.outDir) writeArtifactFiles(ctx.outDir, files);
+      else if (outputDir && opts.write === false) result.outputFiles?.push(...files.map((f) => outputFile(join(outputDir, ARTIFACT_SUBDIR), f)));
+      else if (outputDir) writeArtifactFiles(join(outputDir, ARTIFACT_SUBDIR), files);
+      return undefined;
+    });
+  };
+}
+
+/** A Go-compatible RegExp matching exactly these absolute paths (and nothing when empty). */
+function exactPaths(files: ReadonlySet<string>): RegExp {
+  if (files.size === 0) return /^\x00$/;
+  const escaped = [...files].map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^(?:${escaped.join("|")})$`);
+}
+
+function entryFiles(entryPoints: unknown, workDir: string): string[] {
+  const list: unknown[] = Array.isArray(entryPoints) ? entryPoints : entryPoints && typeof entryPoints === "object" ? Object.values(entryPoints) : [];
+  return list
+    .map((e) => (typeof e === "string" ? e : (e as { in?: unknown })?.in))
+    .filter((e): e is string => typeof e === "string")
+    .map((e) => (isAbsolute(e) ? e : resolve(workDir, e)));
+}
+
+function outputFile(dir: string, f: ArtifactFile): OutputFile {
+  const contents = new TextEncoder().encode(f.source);
+  return { path: join(dir, f.fileName), contents, hash: "", text: f.source };
+}

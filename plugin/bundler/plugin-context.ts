@@ -1,0 +1,26 @@
+import { resolve } from "node:path";
+import { createIdFilter, resolveOutDir, type CairnPluginOptions, type IdFilter } from "./options.ts";
+import { ModuleCompiler } from "./module-compiler.ts";
+
+/** PLUGIN_NAME is what each bundler prints next to cairn's messages. */
+export const PLUGIN_NAME = "cairn";
+
+/** The state of one plugin instance, shared by the neutral hooks and each bundler's own ones. */
+export interface PluginContext {
+  /** Diagnostics show paths relative to it, as the CLI does. */
+  cwd: string;
+  filter: IdFilter;
+  compiler: ModuleCompiler;
+  /** The explicit `outDir` option, absolute; null means "cairn/ in the bundler's output directory". */
+  outDir: string | null;
+}
+
+export function createPluginContext(options: CairnPluginOptions = {}): PluginContext {
+  const cwd = process.cwd();
+  return {
+    cwd,
+    filter: createIdFilter(options, cwd),
+    compiler: new ModuleCompiler({ root: options.root === undefined ? undefined : resolve(cwd, options.root), onCompile: options.onCompile }),
+    outDir: resolveOutDir(options.outDir, cwd),
+  };
+}

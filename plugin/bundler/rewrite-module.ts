@@ -1,0 +1,73 @@
+import MagicString, { type SourceMap } from "magic-string";
+import { canonicalJson, type Artifact } from "../../ir-schema/index.ts";
+import type { ModuleLayout, WorkflowSite } from "../analyze/module-layout.ts";
+
+/** Local name of the injected `compiledWorkflow` import; unlikely to clash with user code. */
+export const HANDLE_FN = "__cairnCompiledWorkflow";
+
+export interface RewrittenModule {
+  code: string;
+  map: SourceMap;
+}
+
+/**
+ * Applies the transform to one module's original text:
+ * - each workflow definition becomes `compiledWorkflow(<artifact>)`, so its body
+ *   never reaches the bundle (the IR is all a worker needs);
+ * - `action(async function foo() {})` gets its name as a string literal, which a
+ *   minifier leaves alone;
+ * - error classes get their name pinned on the constructor, since the runtime
+ *   matches `instanceof` by constructor names and minifiers rename classes.
+ * Every other byte is kept, and replaced ranges keep their line count, so line
+ * numbers after them stay the same even without source maps.
+ * Returns null when there is nothing to change.
+ */
+export function rewriteModule(code: string, id: string, layout: ModuleLayout, artifacts: readonly Artifact[]): RewrittenModule | null {
+  const byName = new Map(artifacts.map((a) => [a.name, a]));
+  const workflows = layout.workflows.filter((w) => byName.has(w.name));
+  if (workflows.length === 0 && layout.actions.length === 0 && layout.errorClasses.length === 0 && layout.errorRefs.length === 0) {
+    return null;
+  }
+  const s = new MagicString(code);
+  for (const w of workflows) s.overwrite(w.start, w.end, handleCode(w, byName.get(w.name)!, lineBreaks(code, w.start, w.end)));
+  for (const a of layout.actions) s.appendLeft(a.insertAt, `${JSON.stringify(a.name)}, `);
+  for (const c of layout.errorClasses) s.appendLeft(c.bodyStart, ` static { ${pin("this", c.className)} }`);
+
+  const tail = moduleTail(layout, workflows.length > 0);
+  if (tail.length > 0) s.append(`\n${tail.join("\n")}\n`);
+  return { code: s.toString(), map: s.generateMap({ source: id, file: id, includeContent: true, hires: "boundary" }) };
+}
+
+/** The statement that pins a class's `name` (the constructor name the runtime matches errors by). */
+export function pin(target: string, className: string): string {
+  return `Object.defineProperty(${target}, "name", { value: ${JSON.stringify(className)}, configurable: true });`;
+}
+
+/** The handle expression; a JSON string for JSON.parse keeps the exact bytes whatever later tools do to literals. */
+export function handleExpression(artifact: Artifact, breaks = ""): string {
+  return `${HANDLE_FN}(JSON.parse(${JSON.stringify(canonicalJson(artifact))})${breaks ? `/*${breaks}*/` : ""})`;
+}
+
+/** Statements appended to the module: the handle import, and name pins of imported error classes. */
+export function moduleTail(layout: ModuleLayout, hasWorkflows: boolean): string[] {
+  const tail = hasWorkflows ? [HANDLE_IMPORT] : [];
+  // In a try: in an import cycle the class may not be initialised yet, and a
+  // missing name pin must never stop the application from starting.
+  for (const r of layout.errorRefs) tail.push(`try { ${pin(r.expression, r.className)} } catch {}`);
+  return tail;
+}
+
+const HANDLE_IMPORT = `import { compiledWorkflow as ${HANDLE_FN} } from "cairn";`;
+
+function handleCode(site: WorkflowSite, artifact: Artifact, breaks: string): string {
+  const handle = handleExpression(artifact, breaks);
+  if (site.form === "expression") return handle;
+  if (site.exported === "default") return site.binding ? `const ${site.binding} = ${handle}; export default ${site.binding};` : `export default ${handle};`;
+  return `${site.exported === "named" ? "export " : ""}const ${site.binding} = ${handle};`;
+}
+
+function lineBreaks(code: string, start: number, end: number): string {
+  let n = 0;
+  for (let i = code.indexOf("\n", start); i >= 0 && i < end; i = code.indexOf("\n", i + 1)) n++;
+  return "\n".repeat(n);
+}

@@ -1,0 +1,5 @@
+/** `cairn/vite`: `import cairn from "cairn/vite"`, then `cairn({ outDir?, include?, exclude? })` in the plugins list. */
+import { cairnUnplugin } from "./unplugin.ts";
+
+export type { CairnPluginOptions } from "./options.ts";
+export default cairnUnplugin.vite;
