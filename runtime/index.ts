@@ -9,3 +9,12 @@ export { normalizeRetry, resolveRetry, backoffDelay } from "./api/retry.ts";
 export * as interpreter from "./interpreter/index.ts";
 export { InputError, InterpreterError, type State, type Dispatch, type Outcome, type ErrorValue } from "./interpreter/index.ts";
 export { loadArtifactDir, ArtifactDirError, type ArtifactDir, type ArtifactProblem } from "./artifacts/index.ts";
+// The durable runtime: Postgres store, client, worker.
+export { connect, Client, WorkflowFailedError, resolveDatabaseUrl, type ConnectOptions, type WorkflowRef } from "./durable/client.ts";
+export { Worker, type WorkerOptions, type WorkerEvent } from "./durable/worker.ts";
+export { Engine, InvalidInputError, UnknownWorkflowError, type EngineOptions } from "./durable/engine.ts";
+export { PayloadError } from "./durable/payload.ts";
+export type { InstanceStatusReport, TaskReport } from "./durable/status.ts";
+export { connectDb, type Db, type Queryable, type DriverName } from "./store/db.ts";
+export { migrate } from "./store/migrate.ts";
+export { ensureEmbeddedPostgres, stopEmbeddedPostgres, type EmbeddedServer } from "./store/embedded.ts";
