@@ -7,12 +7,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { assertArtifact, type Artifact, type Json } from "../../ir-schema/index.ts";
-import { advance, resolve, start, stateFromJson, stateToJson } from "../interpreter/index.ts";
+import { advance, start, stateFromJson, stateToJson } from "../interpreter/index.ts";
 import type { Outcome } from "../interpreter/state.ts";
 import type { ErrorValue } from "../interpreter/errors.ts";
 import type { Db, Queryable } from "../store/db.ts";
 import { queries, type HistoryEvent, type InstanceRow, type NewInstance, type Queries, type TaskRow } from "./queries.ts";
 import { stepOutput, Writes, type StepOutput } from "./step.ts";
+import { completeBatch, type Completion, type CompletionResult, type LocalClaim } from "./complete.ts";
 import { checkPayload, PayloadError } from "./payload.ts";
 
 export interface EngineOptions {
@@ -117,34 +118,13 @@ export class Engine {
    * the instance was cancelled): then nothing is applied.
    */
   async complete(task: TaskRow, workerId: string, outcome: Outcome): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const row = await this.q.instance(tx, task.instance_id, true);
-      if (!row) return false;
-      const owned = await this.q.finishTask(tx, {
-        instanceId: task.instance_id, callId: task.call_id, workerId, attempt: task.attempt, ok: outcome.ok,
-      });
-      if (!owned) return false;
-      const data: Record<string, Json> = { attempt: task.attempt, ok: outcome.ok };
-      if (!outcome.ok) data.error = outcome.error as unknown as Json;
-      if (row.status !== "running" && row.status !== "sleeping") {
-        // A finished or cancelled instance ignores late results.
-        await this.q.appendHistory(tx, [{ instanceId: row.id, kind: "resolved", callId: task.call_id, data: { ...data, ignored: row.status } }]);
-        return true;
-      }
-      const resolvedEvent: HistoryEvent = { instanceId: row.id, kind: "resolved", callId: task.call_id, data };
-      const artifact = await this.artifact(tx, row.hash);
-      const state = resolve(stateFromJson(row.state), task.call_id, outcome);
-      // A deferred call may finish while its workflow sleeps: record it, but the
-      // sleep still ends when the timer says, not now.
-      const out: StepOutput =
-        row.status === "sleeping"
-          ? { status: "sleeping", state, wakeAt: row.wake_at, tasks: [], events: [] }
-          : stepOutput(row.id, artifact, advance(artifact, state, row.now));
-      const writes = new Writes();
-      await this.save(tx, row, out, writes, [resolvedEvent]);
-      await writes.flush(tx, this.q);
-      return true;
-    });
+    const { applied } = await this.completeMany(workerId, [{ task, outcome }]);
+    return applied.has(`${task.instance_id}:${task.call_id}`);
+  }
+
+  /** Applies many outcomes in one transaction; see complete.ts. */
+  completeMany(workerId: string, items: readonly Completion[], claim?: LocalClaim): Promise<CompletionResult> {
+    return this.db.transaction((tx) => completeBatch(this, tx, workerId, items, claim));
   }
 
   /** Wakes up to `limit` instances whose sleep is over; returns how many it advanced. */

@@ -142,6 +142,13 @@ export function queries(schema: string) {
       return rows[0] ?? null;
     },
 
+    /** Locks the given instances, in id order so that concurrent batches cannot deadlock. */
+    async lockInstances(q: Queryable, ids: string[]): Promise<InstanceRow[]> {
+      return q.query<InstanceRow>(
+        `SELECT ${INSTANCE_COLS} FROM ${s}.instances WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids],
+      );
+    },
+
     async listInstances(q: Queryable, limit: number): Promise<InstanceRow[]> {
       return q.query<InstanceRow>(`SELECT ${INSTANCE_COLS} FROM ${s}.instances ORDER BY created_at DESC, id LIMIT $1`, [limit]);
     },
@@ -159,6 +166,58 @@ export function queries(schema: string) {
         [u.id, u.version, u.status, json(u.state), json(u.result), json(u.error), u.wakeAt],
       );
       return rows.length === 1;
+    },
+
+    /** `saveInstance` for many rows in one statement; returns the ids saved (a version mismatch is left out). */
+    async saveInstances(q: Queryable, rows: Array<{ id: string; version: number; status: InstanceStatus; state: Json; result?: Json; error?: Json; wakeAt: number | null }>): Promise<number> {
+      if (rows.length === 0) return 0;
+      const saved = await q.query(
+        `UPDATE ${s}.instances i SET status = u.status, state = u.state, result = u.result, error = u.error,
+                wake_at = to_timestamp(u.wake_at / 1000), version = i.version + 1, updated_at = clock_timestamp(),
+                finished_at = CASE WHEN u.status IN ('completed', 'failed', 'cancelled') THEN clock_timestamp() END
+           FROM json_to_recordset($1::text::json) AS u(id uuid, version int, status text, state json, result json, error json, wake_at float8)
+          WHERE i.id = u.id AND i.version = u.version RETURNING i.id`,
+        [json(rows.map((r) => ({
+          id: r.id, version: r.version, status: r.status, state: r.state, result: r.result ?? null, error: r.error ?? null, wake_at: r.wakeAt,
+        })))],
+      );
+      return saved.length;
+    },
+
+    /** Marks finished tasks done/failed where this worker still holds them; returns the keys it held. */
+    async finishTasks(q: Queryable, workerId: string, items: Array<{ instanceId: string; callId: string; attempt: number; ok: boolean }>): Promise<Set<string>> {
+      if (items.length === 0) return new Set();
+      const rows = await q.query<{ instance_id: string; call_id: string }>(
+        `UPDATE ${s}.tasks t SET status = CASE WHEN x.ok THEN 'done' ELSE 'failed' END, lease_until = NULL
+           FROM json_to_recordset($2::text::json) AS x(i uuid, c text, a int, ok boolean)
+          WHERE t.instance_id = x.i AND t.call_id = x.c AND t.worker_id = $1 AND t.attempt = x.a AND t.status = 'running'
+        RETURNING t.instance_id, t.call_id`,
+        [workerId, json(items.map((x) => ({ i: x.instanceId, c: x.callId, a: x.attempt, ok: x.ok })))],
+      );
+      return new Set(rows.map((r) => `${r.instance_id}:${r.call_id}`));
+    },
+
+    /**
+     * Inserts tasks this worker will run itself, already claimed (attempt 1, leased):
+     * the next action of a workflow starts without a queue round trip.
+     */
+    async insertClaimedTasks(q: Queryable, workerId: string, tasks: NewTask[], leaseMs: number): Promise<TaskRow[]> {
+      if (tasks.length === 0) return [];
+      return q.query<TaskRow>(
+        `WITH ins AS (
+           INSERT INTO ${s}.tasks (instance_id, call_id, action, args, options, status, attempt, worker_id, lease_until)
+           SELECT t.instance_id, t.call_id, t.action, t.args, t.options, 'running', 1, $1,
+                  clock_timestamp() + $3::float8 * interval '1 millisecond'
+             FROM json_to_recordset($2::text::json) AS t(instance_id uuid, call_id text, action text, args json, options json)
+           ON CONFLICT (instance_id, call_id) DO NOTHING
+           RETURNING *),
+         h AS (
+           INSERT INTO ${s}.history (instance_id, kind, call_id, data)
+           SELECT instance_id, 'attempt', call_id, json_build_object('attempt', 1, 'worker', $1::text, 'idempotencyKey', instance_id || ':' || call_id)
+             FROM ins)
+         SELECT ${taskCols()} FROM ins`,
+        [workerId, json(tasks.map((t) => ({ instance_id: t.instanceId, call_id: t.callId, action: t.action, args: t.args, options: t.options }))), leaseMs],
+      );
     },
 
     async insertTasks(q: Queryable, tasks: NewTask[]): Promise<void> {
@@ -188,16 +247,22 @@ export function queries(schema: string) {
       );
     },
 
-    /** Claims up to `limit` ready tasks for actions this worker has. */
+    /** Claims up to `limit` ready tasks for actions this worker has, recording each attempt in the history. */
     async claimTasks(q: Queryable, workerId: string, actions: string[], limit: number, leaseMs: number): Promise<TaskRow[]> {
       return q.query<TaskRow>(
-        `UPDATE ${s}.tasks t SET status = 'running', attempt = t.attempt + 1, worker_id = $1,
-                lease_until = clock_timestamp() + $4::float8 * interval '1 millisecond'
-           FROM (SELECT instance_id, call_id FROM ${s}.tasks
-                  WHERE status = 'ready' AND run_at <= clock_timestamp() AND action = ANY($2::text[])
-                  ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED) c
-          WHERE t.instance_id = c.instance_id AND t.call_id = c.call_id
-        RETURNING ${taskCols("t.")}`,
+        `WITH claimed AS (
+           UPDATE ${s}.tasks t SET status = 'running', attempt = t.attempt + 1, worker_id = $1,
+                  lease_until = clock_timestamp() + $4::float8 * interval '1 millisecond'
+             FROM (SELECT instance_id, call_id FROM ${s}.tasks
+                    WHERE status = 'ready' AND run_at <= clock_timestamp() AND action = ANY($2::text[])
+                    ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED) c
+            WHERE t.instance_id = c.instance_id AND t.call_id = c.call_id
+           RETURNING t.*),
+         h AS (
+           INSERT INTO ${s}.history (instance_id, kind, call_id, data)
+           SELECT instance_id, 'attempt', call_id, json_build_object('attempt', attempt, 'worker', $1::text, 'idempotencyKey', instance_id || ':' || call_id)
+             FROM claimed)
+         SELECT ${taskCols()} FROM claimed`,
         [workerId, actions, limit, leaseMs],
       );
     },

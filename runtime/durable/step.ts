@@ -63,16 +63,14 @@ export function locOf(artifact: Artifact, state: State): string | null {
  * table and one NOTIFY per channel.
  */
 export class Writes {
-  readonly tasks: NewTask[] = [];
+  private tasks: NewTask[] = [];
   readonly events: HistoryEvent[] = [];
-  private readonly actions = new Set<string>();
   private readonly done: string[] = [];
   private earliestWake: number | null = null;
 
   add(instanceId: string, out: StepOutput, before: HistoryEvent[] = []): void {
     this.tasks.push(...out.tasks);
     this.events.push(...before, ...out.events);
-    for (const t of out.tasks) this.actions.add(t.action);
     if (out.status === "sleeping" && out.wakeAt !== null) {
       this.earliestWake = this.earliestWake === null ? out.wakeAt : Math.min(this.earliestWake, out.wakeAt);
     }
@@ -83,11 +81,17 @@ export class Writes {
     this.events.push(e);
   }
 
+  /** Keeps in the shared queue only the tasks `keep` accepts (the caller takes the others). */
+  keepQueued(keep: (task: NewTask) => boolean): void {
+    this.tasks = this.tasks.filter(keep);
+  }
+
   async flush(tx: Queryable, q: Queries): Promise<void> {
     await q.insertTasks(tx, this.tasks);
     await q.appendHistory(tx, this.events);
     // Notifications are delivered at commit, so a woken worker sees the new rows.
-    if (this.actions.size) await q.notify(tx, "tasks", [...this.actions].join(","));
+    const actions = new Set(this.tasks.map((t) => t.action));
+    if (actions.size) await q.notify(tx, "tasks", [...actions].join(","));
     if (this.earliestWake !== null) await q.notify(tx, "timers", String(this.earliestWake));
     for (const id of this.done) await q.notify(tx, "done", id);
   }

@@ -16,6 +16,7 @@ import { collectActions, type ActionSource } from "../local/actions.ts";
 import { artifactOf, type WorkflowLike } from "../api/compiled.ts";
 import { runAttempt } from "../local/attempt.ts";
 import { Engine } from "./engine.ts";
+import type { Completion } from "./complete.ts";
 import type { TaskRow } from "./queries.ts";
 import { PayloadError } from "./payload.ts";
 
@@ -59,6 +60,10 @@ export class Worker {
   private readonly opts: Required<Pick<WorkerOptions, "concurrency" | "pollMs" | "leaseMs">> & WorkerOptions;
   private readonly retryDefault: ResolvedRetry;
   private readonly inFlight = new Map<string, InFlight>();
+  private readonly actionNames: ReadonlySet<string>;
+  /** Final outcomes waiting for the next group commit. */
+  private readonly outbox: Array<Completion & { done: (applied: boolean | undefined) => void }> = [];
+  private flushing: Promise<void> | null = null;
   private unlisten: Array<() => Promise<void>> = [];
   private running = false;
   /** Aborted by stop(): ends every wait of every loop at once. */
@@ -73,6 +78,7 @@ export class Worker {
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.engine = new Engine(db, { schema: options.schema, maxPayloadBytes: options.maxPayloadBytes });
     this.actions = collectActions(options.actions);
+    this.actionNames = new Set(this.actions.keys());
     this.retryDefault = resolveRetry(options.defaultRetry, DEFAULT_RETRY);
   }
 
@@ -213,10 +219,8 @@ export class Worker {
   private async execute(task: TaskRow, abort: AbortController): Promise<void> {
     const { instance_id: instanceId, call_id: callId, action, attempt } = task;
     this.emit({ type: "claimed", instanceId, callId, action, attempt });
+    // The attempt itself is already in the history: written by the claim that handed it to us.
     const idempotencyKey = `${instanceId}:${callId}`;
-    await this.engine.q
-      .appendHistory(this.db, [{ instanceId, kind: "attempt", callId, data: { attempt, worker: this.id, idempotencyKey } }])
-      .catch((e: Error) => this.report("history", e));
     const fn = this.actions.get(action);
     const options = (task.options ?? {}) as { retry?: Partial<ResolvedRetry>; timeout?: number };
     let outcome: { ok: true; value: Json } | { ok: false; error: ErrorValue; final: boolean };
@@ -243,33 +247,76 @@ export class Worker {
     options: { retry?: Partial<ResolvedRetry> },
   ): Promise<void> {
     const { instance_id: instanceId, call_id: callId, action, attempt } = task;
+    if (!outcome.ok && !outcome.final) {
+      const policy = resolveRetry(options.retry, this.retryDefault);
+      if (attempt < policy.attempts) {
+        const delayMs = Math.min(policy.delay * policy.factor ** (attempt - 1), policy.maxDelay);
+        await this.retrying(() => this.scheduleRetry(task, outcome.error, delayMs));
+        return;
+      }
+    }
+    const applied = await this.completion({ task, outcome: outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error } });
+    if (applied) this.emit({ type: "completed", instanceId, callId, action, attempt, ok: outcome.ok });
+    else if (applied === false) this.emit({ type: "lease-lost", instanceId, callId });
+  }
+
+  private async scheduleRetry(task: TaskRow, error: ErrorValue, delayMs: number): Promise<void> {
+    const { instance_id: instanceId, call_id: callId, action, attempt } = task;
+    const at = await this.engine.q.retryTask(this.db, { instanceId, callId, workerId: this.id, attempt, delayMs, error: error as unknown as Json });
+    if (at === null) return this.emit({ type: "lease-lost", instanceId, callId });
+    await this.engine.q.appendHistory(this.db, [
+      { instanceId, kind: "retry", callId, data: { attempt, delayMs, error: error as unknown as Json } },
+    ]);
+    this.emit({ type: "retry", instanceId, callId, action, attempt, delayMs, error });
+  }
+
+  /** Runs `fn` until it succeeds, backing off while the database is away; gives up at shutdown. */
+  private async retrying(fn: () => Promise<void>): Promise<void> {
     for (let backoff = 100; ; backoff = Math.min(backoff * 2, 5000)) {
       try {
-        if (!outcome.ok && !outcome.final) {
-          const policy = resolveRetry(options.retry, this.retryDefault);
-          if (attempt < policy.attempts) {
-            const delayMs = Math.min(policy.delay * policy.factor ** (attempt - 1), policy.maxDelay);
-            const at = await this.engine.q.retryTask(this.db, {
-              instanceId, callId, workerId: this.id, attempt, delayMs, error: outcome.error as unknown as Json,
-            });
-            if (at === null) this.emit({ type: "lease-lost", instanceId, callId });
-            else {
-              await this.engine.q.appendHistory(this.db, [
-                { instanceId, kind: "retry", callId, data: { attempt, delayMs, error: outcome.error as unknown as Json } },
-              ]);
-              this.emit({ type: "retry", instanceId, callId, action, attempt, delayMs, error: outcome.error });
-            }
-            return;
-          }
-        }
-        const applied = await this.engine.complete(task, this.id, outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error });
-        if (applied) this.emit({ type: "completed", instanceId, callId, action, attempt, ok: outcome.ok });
-        else this.emit({ type: "lease-lost", instanceId, callId });
-        return;
+        return await fn();
       } catch (err) {
         this.report("complete", err as Error);
-        if (!this.running && backoff >= 5000) return; // give up at shutdown; the lease will expire
+        if (!this.running && backoff >= 5000) return; // the lease will expire; another worker re-runs it
         await delay(backoff);
+      }
+    }
+  }
+
+  /**
+   * Hands a final outcome to the group-commit queue and waits until its batch is
+   * committed. Resolves true when applied, false when the lease was lost, and
+   * undefined when the worker gave up at shutdown (the lease then expires).
+   */
+  private completion(c: Completion): Promise<boolean | undefined> {
+    return new Promise((resolve) => {
+      this.outbox.push({ ...c, done: resolve });
+      this.flushing ??= this.flushOutbox().finally(() => (this.flushing = null));
+    });
+  }
+
+  private async flushOutbox(): Promise<void> {
+    let backoff = 100;
+    while (this.outbox.length > 0) {
+      const batch = this.outbox.splice(0, 500);
+      // Slots this worker will have once the batch's tasks are done, for their successors.
+      const free = this.opts.concurrency - (this.inFlight.size - batch.length);
+      try {
+        const { applied, local } = await this.engine.completeMany(this.id, batch, {
+          actions: this.actionNames, max: this.running ? free : 0, leaseMs: this.opts.leaseMs,
+        });
+        for (const c of batch) c.done(applied.has(`${c.task.instance_id}:${c.task.call_id}`));
+        for (const task of local) this.launch(task);
+        backoff = 100;
+      } catch (err) {
+        this.report("complete", err as Error);
+        if (!this.running && backoff >= 5000) {
+          for (const c of batch) c.done(undefined);
+          continue;
+        }
+        this.outbox.unshift(...batch);
+        await delay(backoff);
+        backoff = Math.min(backoff * 2, 5000);
       }
     }
   }
