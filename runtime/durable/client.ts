@@ -68,7 +68,7 @@ export class Client {
     const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
     let wake: () => void = () => {};
     const unlisten = await this.db.listen(this.engine.q.channels.done, (payload) => {
-      if (payload === id) wake();
+      if (payload.split(",").includes(id)) wake();
     });
     try {
       for (;;) {

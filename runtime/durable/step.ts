@@ -93,6 +93,7 @@ export class Writes {
     const actions = new Set(this.tasks.map((t) => t.action));
     if (actions.size) await q.notify(tx, "tasks", [...actions].join(","));
     if (this.earliestWake !== null) await q.notify(tx, "timers", String(this.earliestWake));
-    for (const id of this.done) await q.notify(tx, "done", id);
+    // One notification for many finished instances (NOTIFY payloads hold 8000 bytes).
+    for (let i = 0; i < this.done.length; i += 200) await q.notify(tx, "done", this.done.slice(i, i + 200).join(","));
   }
 }

@@ -1,0 +1,121 @@
+/** SQL for workflow definitions and instances (bound to a quoted schema name). */
+import type { Queryable } from "../store/db.ts";
+import type { Json } from "../../ir-schema/index.ts";
+import { INSTANCE_COLS, json, ms, type InstanceRow, type InstanceStatus, type NewInstance } from "./sql.ts";
+
+export function instanceQueries(s: string) {
+  return {
+    async putDefinition(q: Queryable, hash: string, name: string, ir: Json): Promise<void> {
+      await q.query(`INSERT INTO ${s}.definitions (hash, name, ir) VALUES ($1, $2, $3::text::json) ON CONFLICT (hash) DO NOTHING`, [
+        hash, name, json(ir),
+      ]);
+    },
+
+    async getDefinition(q: Queryable, hash: string): Promise<Json | null> {
+      const rows = await q.query<{ ir: Json }>(`SELECT ir FROM ${s}.definitions WHERE hash = $1`, [hash]);
+      return rows[0]?.ir ?? null;
+    },
+
+    async latestDefinition(q: Queryable, name: string): Promise<{ hash: string; ir: Json } | null> {
+      const rows = await q.query<{ hash: string; ir: Json }>(
+        `SELECT hash, ir FROM ${s}.definitions WHERE name = $1 ORDER BY created_at DESC, hash LIMIT 1`, [name],
+      );
+      return rows[0] ?? null;
+    },
+
+    async dbNow(q: Queryable): Promise<number> {
+      const [row] = await q.query<{ now: number }>(`SELECT ${ms("clock_timestamp()", "now")}`);
+      return row.now;
+    },
+
+    /** Inserts new instances; returns the ids inserted (an instance whose idempotency key is taken is skipped). */
+    async insertInstances(q: Queryable, rows: NewInstance[]): Promise<Set<string>> {
+      if (rows.length === 0) return new Set();
+      const inserted = await q.query<{ id: string }>(
+        `INSERT INTO ${s}.instances (id, workflow, hash, status, input, state, result, error, idempotency_key, wake_at, finished_at)
+         SELECT r.id, r.workflow, r.hash, r.status, r.input, r.state, r.result, r.error, r.key,
+                to_timestamp(r.wake_at / 1000), CASE WHEN r.status IN ('completed', 'failed') THEN clock_timestamp() END
+           FROM json_to_recordset($1::text::json) AS r(id uuid, workflow text, hash text, status text, input json, state json,
+                result json, error json, key text, wake_at float8)
+         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+        [json(rows.map((i) => ({
+          id: i.id, workflow: i.workflow, hash: i.hash, status: i.status, input: i.input, state: i.state,
+          result: i.result ?? null, error: i.error ?? null, key: i.key, wake_at: i.wakeAt,
+        })))],
+      );
+      return new Set(inserted.map((r) => r.id));
+    },
+
+    async instanceByKey(q: Queryable, key: string): Promise<InstanceRow | null> {
+      const rows = await q.query<InstanceRow>(`SELECT ${INSTANCE_COLS} FROM ${s}.instances WHERE idempotency_key = $1`, [key]);
+      return rows[0] ?? null;
+    },
+
+    async instance(q: Queryable, id: string, lock = false): Promise<InstanceRow | null> {
+      const rows = await q.query<InstanceRow>(
+        `SELECT ${INSTANCE_COLS} FROM ${s}.instances WHERE id = $1${lock ? " FOR UPDATE" : ""}`, [id],
+      );
+      return rows[0] ?? null;
+    },
+
+    /** Locks the given instances, in id order so that concurrent batches cannot deadlock. */
+    async lockInstances(q: Queryable, ids: string[]): Promise<InstanceRow[]> {
+      return q.query<InstanceRow>(
+        `SELECT ${INSTANCE_COLS} FROM ${s}.instances WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids],
+      );
+    },
+
+    async listInstances(q: Queryable, limit: number): Promise<InstanceRow[]> {
+      return q.query<InstanceRow>(`SELECT ${INSTANCE_COLS} FROM ${s}.instances ORDER BY created_at DESC, id LIMIT $1`, [limit]);
+    },
+
+    /** Saves a step's new state; the version check turns a lost race into a visible error. */
+    async saveInstance(
+      q: Queryable,
+      u: { id: string; version: number; status: InstanceStatus; state: Json; result?: Json; error?: Json; wakeAt: number | null },
+    ): Promise<boolean> {
+      const rows = await q.query(
+        `UPDATE ${s}.instances SET status = $3, state = $4::text::json, result = $5::text::json, error = $6::text::json,
+                wake_at = to_timestamp($7::float8 / 1000), version = version + 1, updated_at = clock_timestamp(),
+                finished_at = CASE WHEN $3 IN ('completed', 'failed', 'cancelled') THEN clock_timestamp() END
+          WHERE id = $1 AND version = $2 RETURNING id`,
+        [u.id, u.version, u.status, json(u.state), json(u.result), json(u.error), u.wakeAt],
+      );
+      return rows.length === 1;
+    },
+
+    /** `saveInstance` for many rows in one statement; returns the ids saved (a version mismatch is left out). */
+    async saveInstances(q: Queryable, rows: Array<{ id: string; version: number; status: InstanceStatus; state: Json; result?: Json; error?: Json; wakeAt: number | null }>): Promise<number> {
+      if (rows.length === 0) return 0;
+      const saved = await q.query(
+        `UPDATE ${s}.instances i SET status = u.status, state = u.state, result = u.result, error = u.error,
+                wake_at = to_timestamp(u.wake_at / 1000), version = i.version + 1, updated_at = clock_timestamp(),
+                finished_at = CASE WHEN u.status IN ('completed', 'failed', 'cancelled') THEN clock_timestamp() END
+           FROM json_to_recordset($1::text::json) AS u(id uuid, version int, status text, state json, result json, error json, wake_at float8)
+          WHERE i.id = u.id AND i.version = u.version RETURNING i.id`,
+        [json(rows.map((r) => ({
+          id: r.id, version: r.version, status: r.status, state: r.state, result: r.result ?? null, error: r.error ?? null, wake_at: r.wakeAt,
+        })))],
+      );
+      return saved.length;
+    },
+
+    /** Locks up to `limit` sleeping instances whose wake-up time has come. */
+    async dueSleepers(q: Queryable, limit: number): Promise<InstanceRow[]> {
+      return q.query<InstanceRow>(
+        `SELECT ${INSTANCE_COLS} FROM ${s}.instances
+          WHERE status = 'sleeping' AND wake_at <= clock_timestamp()
+          ORDER BY wake_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+    },
+
+    async nextWake(q: Queryable): Promise<number | null> {
+      const [row] = await q.query<{ at: number | null }>(
+        `SELECT ${ms("min(wake_at)", "at")} FROM ${s}.instances WHERE status = 'sleeping'`,
+      );
+      return row?.at ?? null;
+    },
+
+  };
+}

@@ -1,0 +1,132 @@
+/** SQL for action tasks: the queue, leases and retries (bound to a quoted schema name). */
+import type { Queryable } from "../store/db.ts";
+import type { Json } from "../../ir-schema/index.ts";
+import { TASK_COLS, json, ms, taskCols, type NewTask, type TaskRow } from "./sql.ts";
+
+export function taskQueries(s: string) {
+  return {
+    /** Marks finished tasks done/failed where this worker still holds them; returns the keys it held. */
+    async finishTasks(q: Queryable, workerId: string, items: Array<{ instanceId: string; callId: string; attempt: number; ok: boolean }>): Promise<Set<string>> {
+      if (items.length === 0) return new Set();
+      const rows = await q.query<{ instance_id: string; call_id: string }>(
+        `UPDATE ${s}.tasks t SET status = CASE WHEN x.ok THEN 'done' ELSE 'failed' END, lease_until = NULL
+           FROM json_to_recordset($2::text::json) AS x(i uuid, c text, a int, ok boolean)
+          WHERE t.instance_id = x.i AND t.call_id = x.c AND t.worker_id = $1 AND t.attempt = x.a AND t.status = 'running'
+        RETURNING t.instance_id, t.call_id`,
+        [workerId, json(items.map((x) => ({ i: x.instanceId, c: x.callId, a: x.attempt, ok: x.ok })))],
+      );
+      return new Set(rows.map((r) => `${r.instance_id}:${r.call_id}`));
+    },
+
+    /**
+     * Inserts tasks this worker will run itself, already claimed (attempt 1, leased):
+     * the next action of a workflow starts without a queue round trip.
+     */
+    async insertClaimedTasks(q: Queryable, workerId: string, tasks: NewTask[], leaseMs: number): Promise<TaskRow[]> {
+      if (tasks.length === 0) return [];
+      return q.query<TaskRow>(
+        `WITH ins AS (
+           INSERT INTO ${s}.tasks (instance_id, call_id, action, args, options, status, attempt, worker_id, lease_until)
+           SELECT t.instance_id, t.call_id, t.action, t.args, t.options, 'running', 1, $1,
+                  clock_timestamp() + $3::float8 * interval '1 millisecond'
+             FROM json_to_recordset($2::text::json) AS t(instance_id uuid, call_id text, action text, args json, options json)
+           ON CONFLICT (instance_id, call_id) DO NOTHING
+           RETURNING *),
+         h AS (
+           INSERT INTO ${s}.history (instance_id, kind, call_id, data)
+           SELECT instance_id, 'attempt', call_id, json_build_object('attempt', 1, 'worker', $1::text, 'idempotencyKey', instance_id || ':' || call_id)
+             FROM ins)
+         SELECT ${taskCols()} FROM ins`,
+        [workerId, json(tasks.map((t) => ({ instance_id: t.instanceId, call_id: t.callId, action: t.action, args: t.args, options: t.options }))), leaseMs],
+      );
+    },
+
+    async insertTasks(q: Queryable, tasks: NewTask[]): Promise<void> {
+      if (tasks.length === 0) return;
+      await q.query(
+        `INSERT INTO ${s}.tasks (instance_id, call_id, action, args, options, status)
+         SELECT t.instance_id, t.call_id, t.action, t.args, t.options, 'ready'
+           FROM json_to_recordset($1::text::json) AS t(instance_id uuid, call_id text, action text, args json, options json)
+         ON CONFLICT (instance_id, call_id) DO NOTHING`,
+        [json(tasks.map((t) => ({ instance_id: t.instanceId, call_id: t.callId, action: t.action, args: t.args, options: t.options })))],
+      );
+    },
+
+    /** Claims up to `limit` ready tasks for actions this worker has, recording each attempt in the history. */
+    async claimTasks(q: Queryable, workerId: string, actions: string[], limit: number, leaseMs: number): Promise<TaskRow[]> {
+      return q.query<TaskRow>(
+        `WITH claimed AS (
+           UPDATE ${s}.tasks t SET status = 'running', attempt = t.attempt + 1, worker_id = $1,
+                  lease_until = clock_timestamp() + $4::float8 * interval '1 millisecond'
+             FROM (SELECT instance_id, call_id FROM ${s}.tasks
+                    WHERE status = 'ready' AND run_at <= clock_timestamp() AND action = ANY($2::text[])
+                    ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED) c
+            WHERE t.instance_id = c.instance_id AND t.call_id = c.call_id
+           RETURNING t.*),
+         h AS (
+           INSERT INTO ${s}.history (instance_id, kind, call_id, data)
+           SELECT instance_id, 'attempt', call_id, json_build_object('attempt', attempt, 'worker', $1::text, 'idempotencyKey', instance_id || ':' || call_id)
+             FROM claimed)
+         SELECT ${taskCols()} FROM claimed`,
+        [workerId, actions, limit, leaseMs],
+      );
+    },
+
+    /** Puts a failed attempt back in the queue after its backoff. */
+    async retryTask(q: Queryable, t: { instanceId: string; callId: string; workerId: string; attempt: number; delayMs: number; error: Json }): Promise<number | null> {
+      const rows = await q.query<{ run_at: number }>(
+        `UPDATE ${s}.tasks SET status = 'ready', worker_id = NULL, lease_until = NULL, last_error = $6::text::json,
+                run_at = clock_timestamp() + $5::float8 * interval '1 millisecond'
+          WHERE instance_id = $1 AND call_id = $2 AND worker_id = $3 AND attempt = $4 AND status = 'running'
+        RETURNING ${ms("run_at")}`,
+        [t.instanceId, t.callId, t.workerId, t.attempt, t.delayMs, json(t.error)],
+      );
+      return rows[0]?.run_at ?? null;
+    },
+
+    async renewLeases(q: Queryable, workerId: string, keys: Array<[string, string]>, leaseMs: number): Promise<number> {
+      if (keys.length === 0) return 0;
+      const rows = await q.query(
+        `UPDATE ${s}.tasks t SET lease_until = clock_timestamp() + $2::float8 * interval '1 millisecond'
+           FROM json_to_recordset($3::text::json) AS k(i uuid, c text)
+          WHERE t.instance_id = k.i AND t.call_id = k.c AND t.worker_id = $1 AND t.status = 'running' RETURNING t.call_id`,
+        [workerId, leaseMs, json(keys.map(([i, c]) => ({ i, c })))],
+      );
+      return rows.length;
+    },
+
+    /** Makes tasks whose worker stopped heartbeating claimable again. */
+    async releaseExpired(q: Queryable): Promise<Array<{ instance_id: string; call_id: string; worker_id: string; attempt: number }>> {
+      return q.query(
+        `UPDATE ${s}.tasks t SET status = 'ready', lease_until = NULL, worker_id = NULL
+           FROM (SELECT instance_id, call_id, worker_id FROM ${s}.tasks WHERE status = 'running' AND lease_until < clock_timestamp()
+                 FOR UPDATE SKIP LOCKED) x
+          WHERE t.instance_id = x.instance_id AND t.call_id = x.call_id
+        RETURNING t.instance_id, t.call_id, x.worker_id, t.attempt`,
+      );
+    },
+
+    /** Releases this worker's running tasks immediately (graceful shutdown). */
+    async releaseWorker(q: Queryable, workerId: string, keys: Array<[string, string]>): Promise<void> {
+      if (keys.length === 0) return;
+      await q.query(
+        `UPDATE ${s}.tasks t SET status = 'ready', lease_until = NULL, worker_id = NULL, attempt = t.attempt - 1
+           FROM json_to_recordset($2::text::json) AS k(i uuid, c text)
+          WHERE t.instance_id = k.i AND t.call_id = k.c AND t.worker_id = $1 AND t.status = 'running'`,
+        [workerId, json(keys.map(([i, c]) => ({ i, c })))],
+      );
+    },
+
+    async cancelTasks(q: Queryable, instanceId: string): Promise<void> {
+      await q.query(
+        `UPDATE ${s}.tasks SET status = 'cancelled', lease_until = NULL WHERE instance_id = $1 AND status IN ('ready', 'running')`,
+        [instanceId],
+      );
+    },
+
+    async tasksOf(q: Queryable, instanceId: string): Promise<TaskRow[]> {
+      return q.query<TaskRow>(`SELECT ${TASK_COLS} FROM ${s}.tasks WHERE instance_id = $1 ORDER BY created_at, call_id`, [instanceId]);
+    },
+
+  };
+}
