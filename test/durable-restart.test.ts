@@ -13,7 +13,6 @@ import { migrate } from "../runtime/store/migrate.ts";
 import { Client } from "../runtime/durable/client.ts";
 import { Worker } from "../runtime/durable/worker.ts";
 import { inlineWorkflow } from "./helpers/inline.ts";
-import { drivers } from "./helpers/db.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cairn-restart-"));
 chmodSync(dir, 0o755);
@@ -24,7 +23,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test.each(drivers)("Postgres restarted mid-run (%s driver): workers reconnect and every instance completes", async (driver) => {
+// Only node-postgres: porsager/postgres 3.4.9 (the latest) can throw an uncatchable
+// TypeError from a queued write when the server drops the connection (upstream issue
+// porsager/postgres#1208), which would take the test process down. README says so.
+test.each(["pg"] as const)("Postgres restarted mid-run (%s driver): workers reconnect and every instance completes", async (driver) => {
   const server = await ensureEmbeddedPostgres({ dir });
   const schema = `restart_${driver}`;
   const { artifact, actions } = await inlineWorkflow(`restart_chain_${driver}`, `

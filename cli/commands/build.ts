@@ -3,7 +3,7 @@ import { join, relative, resolve } from "node:path";
 import { serializeArtifact } from "../../ir-schema/index.ts";
 import { compileFiles, countErrors, renderDiagnostics, type CompiledFile } from "../compile-files.ts";
 import { ExitCode } from "../exit-codes.ts";
-import { artifactFileName, createManifest, serializeManifest } from "../manifest.ts";
+import { artifactFileName, createManifest, serializeManifest } from "../../ir-schema/index.ts";
 import { plural, type Output } from "../output.ts";
 import { collectSourceFiles } from "../source-files.ts";
 
