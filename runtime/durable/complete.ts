@@ -5,11 +5,11 @@
  * order so that two workers' batches can never deadlock.
  */
 import type { Json } from "../../ir-schema/index.ts";
-import { advance, resolve, stateFromJson, stateToJson } from "../interpreter/index.ts";
+import { advance, resolve, stateFromJson } from "../interpreter/index.ts";
 import type { Outcome, State } from "../interpreter/state.ts";
-import type { Queryable } from "../store/db.ts";
+import type { Db, Queryable } from "../store/db.ts";
 import type { Engine } from "./engine.ts";
-import type { HistoryEvent, InstanceRow, NewTask, TaskRow } from "./queries.ts";
+import type { HistoryEvent, TaskRow } from "./queries.ts";
 import { stepOutput, Writes, type StepOutput } from "./step.ts";
 
 export interface Completion {
@@ -31,24 +31,47 @@ export interface CompletionResult {
   local: TaskRow[];
 }
 
+/**
+ * Optimistic: outcomes are applied assuming this worker still holds every task, and
+ * the single write statement checks it. When a lease was lost meanwhile (rare: only
+ * after the worker stalled past its lease), the transaction is rolled back and the
+ * batch redone with the ownership checked first.
+ */
 export async function completeBatch(
-  engine: Engine, tx: Queryable, workerId: string, items: readonly Completion[], claim?: LocalClaim,
+  engine: Engine, db: Db, workerId: string, items: readonly Completion[], claim?: LocalClaim,
+): Promise<CompletionResult> {
+  try {
+    return await db.transaction((tx) => applyBatch(engine, tx, workerId, items, claim, null));
+  } catch (err) {
+    if (!(err instanceof LeaseLost)) throw err;
+    return db.transaction(async (tx) => {
+      const held = await engine.q.finishTasks(tx, workerId, items.map(finishedTask));
+      return applyBatch(engine, tx, workerId, items.filter((c) => held.has(keyOf(c.task))), claim, held);
+    });
+  }
+}
+
+class LeaseLost extends Error {}
+
+const keyOf = (t: TaskRow) => `${t.instance_id}:${t.call_id}`;
+const finishedTask = (c: Completion) => ({ instanceId: c.task.instance_id, callId: c.task.call_id, attempt: c.task.attempt, ok: c.outcome.ok });
+
+async function applyBatch(
+  engine: Engine, tx: Queryable, workerId: string, items: readonly Completion[], claim: LocalClaim | undefined,
+  held: Set<string> | null,
 ): Promise<CompletionResult> {
   const { q } = engine;
   const ids = [...new Set(items.map((c) => c.task.instance_id))].sort();
   const rows = new Map((await q.lockInstances(tx, ids)).map((r) => [r.id, r]));
-  const applied = await q.finishTasks(tx, workerId, items.map((c) => ({
-    instanceId: c.task.instance_id, callId: c.task.call_id, attempt: c.task.attempt, ok: c.outcome.ok,
-  })));
   const writes = new Writes();
+  // Already marked finished by the ownership check of the slow path.
+  if (held === null) writes.finished.push(...items.map(finishedTask));
   const byInstance = new Map<string, Completion[]>();
   for (const c of items) {
-    if (!applied.has(`${c.task.instance_id}:${c.task.call_id}`)) continue;
     const list = byInstance.get(c.task.instance_id);
     if (list) list.push(c);
     else byInstance.set(c.task.instance_id, [c]);
   }
-  const saves: Parameters<typeof q.saveInstances>[1] = [];
   for (const [id, completions] of byInstance) {
     const row = rows.get(id);
     if (!row) continue;
@@ -67,39 +90,23 @@ export async function completeBatch(
       row.status === "sleeping"
         ? { status: "sleeping", state, wakeAt: row.wake_at, tasks: [], events: [] }
         : stepOutput(id, artifact, advance(artifact, state, row.now));
-    saves.push(saveRow(row, out));
+    writes.save(id, row.version, out);
     writes.add(id, out, resolved);
   }
-  if ((await q.saveInstances(tx, saves)) !== saves.length) {
-    // Unreachable while we hold the row locks; if it ever happens, roll back rather than fork a state.
-    throw new Error("an instance changed under a step (version mismatch); rolled back");
-  }
-  const local = claim && claim.max > 0 ? takeLocal(writes, claim) : [];
-  const claimed = await q.insertClaimedTasks(tx, workerId, local, claim?.leaseMs ?? 0);
-  await writes.flush(tx, q);
-  return { applied, local: claimed };
+  const local = claim && claim.max > 0 ? writes.claimLocally(workerId, claim.actions, claim.max) : [];
+  const result = await writes.flush(tx, q, workerId, claim?.leaseMs ?? 0);
+  if (held === null && result.finished !== items.length) throw new LeaseLost();
+  return {
+    applied: held ?? new Set(items.map((c) => keyOf(c.task))),
+    local: local.map((t) => ({
+      instance_id: t.instanceId, call_id: t.callId, action: t.action, args: t.args, options: t.options,
+      status: "running", attempt: 1, run_at: 0, lease_until: null, worker_id: workerId, last_error: null,
+    })),
+  };
 }
 
 function resolvedEvent(instanceId: string, c: Completion): HistoryEvent {
   const data: Record<string, Json> = { attempt: c.task.attempt, ok: c.outcome.ok };
   if (!c.outcome.ok) data.error = c.outcome.error as unknown as Json;
   return { instanceId, kind: "resolved", callId: c.task.call_id, data };
-}
-
-function saveRow(row: InstanceRow, out: StepOutput) {
-  return {
-    id: row.id, version: row.version, status: out.status, state: stateToJson(out.state),
-    result: out.result, error: out.error as unknown as Json, wakeAt: out.wakeAt,
-  };
-}
-
-/** Moves up to `claim.max` of the batch's new tasks for local actions out of the shared queue. */
-function takeLocal(writes: Writes, claim: LocalClaim): NewTask[] {
-  const local: NewTask[] = [];
-  writes.keepQueued((t) => {
-    if (local.length >= claim.max || !claim.actions.has(t.action)) return true;
-    local.push(t);
-    return false;
-  });
-  return local;
 }

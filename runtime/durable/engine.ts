@@ -124,7 +124,7 @@ export class Engine {
 
   /** Applies many outcomes in one transaction; see complete.ts. */
   completeMany(workerId: string, items: readonly Completion[], claim?: LocalClaim): Promise<CompletionResult> {
-    return this.db.transaction((tx) => completeBatch(this, tx, workerId, items, claim));
+    return completeBatch(this, this.db, workerId, items, claim);
   }
 
   /** Wakes up to `limit` instances whose sleep is over; returns how many it advanced. */
@@ -136,7 +136,7 @@ export class Engine {
         const artifact = await this.artifact(tx, row.hash);
         const out = stepOutput(row.id, artifact, advance(artifact, stateFromJson(row.state), row.now));
         const lateMs = row.wake_at === null ? 0 : row.now - row.wake_at;
-        await this.save(tx, row, out, writes, [{ instanceId: row.id, kind: "woke", data: { lateMs } }]);
+        this.save(row, out, writes, [{ instanceId: row.id, kind: "woke", data: { lateMs } }]);
       }
       await writes.flush(tx, this.q);
       return rows.length;
@@ -185,13 +185,8 @@ export class Engine {
     return clean as Record<string, Json>;
   }
 
-  private async save(tx: Queryable, row: InstanceRow, out: StepOutput, writes: Writes, before: HistoryEvent[]): Promise<void> {
-    const saved = await this.q.saveInstance(tx, {
-      id: row.id, version: row.version, status: out.status, state: stateToJson(out.state),
-      result: out.result, error: out.error as unknown as Json, wakeAt: out.wakeAt,
-    });
-    // Unreachable while we hold the row lock; if it ever happens, roll back rather than fork the state.
-    if (!saved) throw new Error(`instance ${row.id} changed under a step (version ${row.version}); rolled back`);
+  private save(row: InstanceRow, out: StepOutput, writes: Writes, before: HistoryEvent[]): void {
+    writes.save(row.id, row.version, out);
     writes.add(row.id, out, before);
   }
 }

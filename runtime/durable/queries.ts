@@ -9,6 +9,7 @@ import { quoteIdent } from "../store/migrate.ts";
 import type { Json } from "../../ir-schema/index.ts";
 import { instanceQueries } from "./instance-queries.ts";
 import { taskQueries } from "./task-queries.ts";
+import { writeStep, type StepWrite } from "./write-step.ts";
 import { json, ms, type HistoryEvent } from "./sql.ts";
 
 export * from "./sql.ts";
@@ -22,6 +23,7 @@ export function queries(schema: string) {
     channels: { tasks: channel("tasks"), done: channel("done"), cancel: channel("cancel"), timers: channel("timers") },
     ...instanceQueries(s),
     ...taskQueries(s),
+    writeStep: (q: Queryable, workerId: string | null, leaseMs: number, w: StepWrite) => writeStep(q, s, workerId, leaseMs, w),
 
     async appendHistory(q: Queryable, events: HistoryEvent[]): Promise<void> {
       if (events.length === 0) return;

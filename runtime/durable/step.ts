@@ -7,6 +7,8 @@ import type { Artifact, Json } from "../../ir-schema/index.ts";
 import type { AdvanceResult, State } from "../interpreter/state.ts";
 import type { ErrorValue } from "../interpreter/errors.ts";
 import type { HistoryEvent, InstanceStatus, NewTask, Queries } from "./queries.ts";
+import type { StepWrite, StepWriteResult } from "./write-step.ts";
+import { stateToJson } from "../interpreter/codec.ts";
 import type { Queryable } from "../store/db.ts";
 
 export interface StepOutput {
@@ -59,12 +61,15 @@ export function locOf(artifact: Artifact, state: State): string | null {
 
 /**
  * The rows one transaction writes, gathered so that a transaction touching many
- * instances (a batch of starts, completions or wake-ups) still makes one INSERT per
- * table and one NOTIFY per channel.
+ * instances (a batch of starts, completions or wake-ups) still makes one statement
+ * (write-step.ts) and one NOTIFY per channel.
  */
 export class Writes {
   private tasks: NewTask[] = [];
+  private claimed: NewTask[] = [];
   readonly events: HistoryEvent[] = [];
+  readonly saves: StepWrite["saves"] = [];
+  readonly finished: StepWrite["finished"] = [];
   private readonly done: string[] = [];
   private earliestWake: number | null = null;
 
@@ -77,23 +82,51 @@ export class Writes {
     if (out.status === "completed" || out.status === "failed") this.done.push(instanceId);
   }
 
+  /** The instance row to save with `out`'s state (version-checked against `version`). */
+  save(id: string, version: number, out: StepOutput): void {
+    this.saves.push({
+      id, version, status: out.status, state: stateToJson(out.state),
+      result: out.result, error: out.error as unknown as Json, wakeAt: out.wakeAt,
+    });
+  }
+
   event(e: HistoryEvent): void {
     this.events.push(e);
   }
 
-  /** Keeps in the shared queue only the tasks `keep` accepts (the caller takes the others). */
-  keepQueued(keep: (task: NewTask) => boolean): void {
-    this.tasks = this.tasks.filter(keep);
+  /**
+   * Moves up to `max` new tasks for `actions` out of the shared queue: `workerId`
+   * runs them itself, so they are written already claimed (attempt 1).
+   */
+  claimLocally(workerId: string, actions: ReadonlySet<string>, max: number): NewTask[] {
+    const keep: NewTask[] = [];
+    for (const t of this.tasks) {
+      if (this.claimed.length < max && actions.has(t.action)) {
+        this.claimed.push(t);
+        const idempotencyKey = `${t.instanceId}:${t.callId}`;
+        this.events.push({ instanceId: t.instanceId, kind: "attempt", callId: t.callId, data: { attempt: 1, worker: workerId, idempotencyKey } });
+      } else keep.push(t);
+    }
+    this.tasks = keep;
+    return this.claimed;
   }
 
-  async flush(tx: Queryable, q: Queries): Promise<void> {
-    await q.insertTasks(tx, this.tasks);
-    await q.appendHistory(tx, this.events);
+  /** Writes everything in one statement; throws if a save lost its version check. */
+  async flush(tx: Queryable, q: Queries, workerId: string | null = null, leaseMs = 0): Promise<StepWriteResult> {
+    const notifications: StepWrite["notifications"] = [];
     // Notifications are delivered at commit, so a woken worker sees the new rows.
     const actions = new Set(this.tasks.map((t) => t.action));
-    if (actions.size) await q.notify(tx, "tasks", [...actions].join(","));
-    if (this.earliestWake !== null) await q.notify(tx, "timers", String(this.earliestWake));
+    if (actions.size) notifications.push({ channel: q.channels.tasks, payload: [...actions].join(",") });
+    if (this.earliestWake !== null) notifications.push({ channel: q.channels.timers, payload: String(this.earliestWake) });
     // One notification for many finished instances (NOTIFY payloads hold 8000 bytes).
-    for (let i = 0; i < this.done.length; i += 200) await q.notify(tx, "done", this.done.slice(i, i + 200).join(","));
+    for (let i = 0; i < this.done.length; i += 200) {
+      notifications.push({ channel: q.channels.done, payload: this.done.slice(i, i + 200).join(",") });
+    }
+    const result = await q.writeStep(tx, workerId, leaseMs, {
+      saves: this.saves, finished: this.finished, queued: this.tasks, claimed: this.claimed, events: this.events, notifications,
+    });
+    // Unreachable while we hold the row locks; if it ever happens, roll back rather than fork a state.
+    if (result.saved !== this.saves.length) throw new Error("an instance changed under a step (version mismatch); rolled back");
+    return result;
   }
 }

@@ -1,0 +1,81 @@
+/**
+ * Everything a step writes, in ONE statement: the saved states (version-checked),
+ * the finished tasks (ownership-checked), the queued and the locally claimed next
+ * tasks, the history and the notifications. One round trip instead of one per table
+ * is most of what separates an action finishing from the next one starting.
+ *
+ * Data-modifying CTEs all run exactly once whether or not the final SELECT reads
+ * them, and see the same snapshot; none of them reads what another writes, so their
+ * order does not matter. The history keeps its order through WITH ORDINALITY.
+ */
+import type { Json } from "../../ir-schema/index.ts";
+import type { Queryable } from "../store/db.ts";
+import { json, type HistoryEvent, type InstanceStatus, type NewTask } from "./sql.ts";
+
+export interface StepWrite {
+  saves: Array<{ id: string; version: number; status: InstanceStatus; state: Json; result?: Json; error?: Json; wakeAt: number | null }>;
+  /** Tasks whose final outcome this step applies; each must still be held by `workerId`. */
+  finished: Array<{ instanceId: string; callId: string; attempt: number; ok: boolean }>;
+  queued: NewTask[];
+  /** Next tasks inserted as already claimed by `workerId` (attempt 1, leased). */
+  claimed: NewTask[];
+  events: HistoryEvent[];
+  notifications: Array<{ channel: string; payload: string }>;
+}
+
+export interface StepWriteResult {
+  saved: number;
+  finished: number;
+}
+
+export async function writeStep(q: Queryable, s: string, workerId: string | null, leaseMs: number, w: StepWrite): Promise<StepWriteResult> {
+  const [row] = await q.query<StepWriteResult>(
+    `WITH saved AS (
+       UPDATE ${s}.instances i SET status = u.status, state = u.state, result = u.result, error = u.error,
+              wake_at = to_timestamp(u.wake_at / 1000), version = i.version + 1, updated_at = clock_timestamp(),
+              finished_at = CASE WHEN u.status IN ('completed', 'failed', 'cancelled') THEN clock_timestamp() END
+         FROM json_to_recordset($1::text::json) AS u(id uuid, version int, status text, state json, result json, error json, wake_at float8)
+        WHERE i.id = u.id AND i.version = u.version RETURNING 1),
+     fin AS (
+       UPDATE ${s}.tasks t SET status = CASE WHEN x.ok THEN 'done' ELSE 'failed' END, lease_until = NULL
+         FROM json_to_recordset($2::text::json) AS x(i uuid, c text, a int, ok boolean)
+        WHERE t.instance_id = x.i AND t.call_id = x.c AND t.worker_id = $6 AND t.attempt = x.a AND t.status = 'running'
+       RETURNING 1),
+     queued AS (
+       INSERT INTO ${s}.tasks (instance_id, call_id, action, args, options, status)
+       SELECT t.instance_id, t.call_id, t.action, t.args, t.options, 'ready'
+         FROM json_to_recordset($3::text::json) AS t(instance_id uuid, call_id text, action text, args json, options json)
+       ON CONFLICT (instance_id, call_id) DO NOTHING RETURNING 1),
+     mine AS (
+       INSERT INTO ${s}.tasks (instance_id, call_id, action, args, options, status, attempt, worker_id, lease_until)
+       SELECT t.instance_id, t.call_id, t.action, t.args, t.options, 'running', 1, $6,
+              clock_timestamp() + $7::float8 * interval '1 millisecond'
+         FROM json_to_recordset($4::text::json) AS t(instance_id uuid, call_id text, action text, args json, options json)
+       RETURNING 1),
+     hist AS (
+       INSERT INTO ${s}.history (instance_id, kind, call_id, data)
+       SELECT (e.v->>'instance_id')::uuid, e.v->>'kind', e.v->>'call_id', e.v->'data'
+         FROM json_array_elements($5::text::json) WITH ORDINALITY AS e(v, n) ORDER BY e.n
+       RETURNING 1)
+     SELECT (SELECT count(*)::int FROM saved) AS saved, (SELECT count(*)::int FROM fin) AS finished,
+            (SELECT count(pg_notify(n.channel, n.payload))::int
+               FROM json_to_recordset($8::text::json) AS n(channel text, payload text)) AS notified`,
+    [
+      json(w.saves.map((r) => ({
+        id: r.id, version: r.version, status: r.status, state: r.state, result: r.result ?? null, error: r.error ?? null, wake_at: r.wakeAt,
+      }))),
+      json(w.finished.map((x) => ({ i: x.instanceId, c: x.callId, a: x.attempt, ok: x.ok }))),
+      json(w.queued.map(taskRecord)),
+      json(w.claimed.map(taskRecord)),
+      json(w.events.map((e) => ({ instance_id: e.instanceId, kind: e.kind, call_id: e.callId ?? null, data: e.data ?? null }))),
+      workerId,
+      leaseMs,
+      json(w.notifications),
+    ],
+  );
+  return { saved: row.saved, finished: row.finished };
+}
+
+function taskRecord(t: NewTask) {
+  return { instance_id: t.instanceId, call_id: t.callId, action: t.action, args: t.args, options: t.options };
+}

@@ -1,0 +1,46 @@
+/**
+ * A worker that stalled past its lease must not apply its late result: the task
+ * went back to the queue and belongs to the attempt that claimed it next. Batches
+ * mixing held and lost tasks apply exactly the held ones.
+ */
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { durableEnv, type DurableEnv } from "./helpers/durable.ts";
+import { inlineWorkflow } from "./helpers/inline.ts";
+
+let env: DurableEnv;
+beforeAll(async () => {
+  env = await durableEnv("pg", "lease");
+});
+afterAll(() => env?.close());
+
+test("a lost lease applies nothing; the new holder's result is applied once", async () => {
+  const { artifact } = await inlineWorkflow("lease_pair", `
+    import { action, workflow } from "cairn";
+    export const one = action(async function one(x: number) { return x + 1; });
+    export const pair = workflow(async function pair(a: number, b: number) {
+      return await Promise.all([one(a), one(b)]);
+    });
+  `);
+  const { q, db } = { q: env.client.engine.q, db: env.db };
+  const run = await env.client.start(artifact, { a: 1, b: 10 });
+  const first = await q.claimTasks(db, "worker-a", ["one"], 10, 60_000);
+  expect(first.map((t) => [t.call_id, t.attempt])).toEqual([["c1", 1], ["c2", 1]]);
+  // worker-a stalls; its lease on c2 expires and worker-b takes that task over.
+  await db.query(`UPDATE "${env.schema}".tasks SET lease_until = clock_timestamp() - interval '1 second' WHERE call_id = 'c2'`);
+  expect((await q.releaseExpired(db)).map((r) => r.call_id)).toEqual(["c2"]);
+  const second = await q.claimTasks(db, "worker-b", ["one"], 10, 60_000);
+  expect(second.map((t) => [t.call_id, t.attempt])).toEqual([["c2", 2]]);
+
+  const engine = env.client.engine;
+  const late = await engine.completeMany("worker-a", [
+    { task: first[0], outcome: { ok: true, value: 2 } },
+    { task: first[1], outcome: { ok: true, value: 999 } },
+  ]);
+  expect([...late.applied]).toEqual([`${run.id}:c1`]);
+  expect(await engine.complete(second[0], "worker-b", { ok: true, value: 11 })).toBe(true);
+  expect(await env.client.result(run.id, { timeoutMs: 5000 })).toEqual([2, 11]);
+  const resolved = await db.query<{ call_id: string; data: { attempt: number } }>(
+    `SELECT call_id, data FROM "${env.schema}".history WHERE instance_id = $1 AND kind = 'resolved' ORDER BY seq`, [run.id],
+  );
+  expect(resolved.map((r) => [r.call_id, r.data.attempt])).toEqual([["c1", 1], ["c2", 2]]);
+});
