@@ -84,22 +84,6 @@ export function instanceQueries(s: string) {
       return rows.length === 1;
     },
 
-    /** `saveInstance` for many rows in one statement; returns the ids saved (a version mismatch is left out). */
-    async saveInstances(q: Queryable, rows: Array<{ id: string; version: number; status: InstanceStatus; state: Json; result?: Json; error?: Json; wakeAt: number | null }>): Promise<number> {
-      if (rows.length === 0) return 0;
-      const saved = await q.query(
-        `UPDATE ${s}.instances i SET status = u.status, state = u.state, result = u.result, error = u.error,
-                wake_at = to_timestamp(u.wake_at / 1000), version = i.version + 1, updated_at = clock_timestamp(),
-                finished_at = CASE WHEN u.status IN ('completed', 'failed', 'cancelled') THEN clock_timestamp() END
-           FROM json_to_recordset($1::text::json) AS u(id uuid, version int, status text, state json, result json, error json, wake_at float8)
-          WHERE i.id = u.id AND i.version = u.version RETURNING i.id`,
-        [json(rows.map((r) => ({
-          id: r.id, version: r.version, status: r.status, state: r.state, result: r.result ?? null, error: r.error ?? null, wake_at: r.wakeAt,
-        })))],
-      );
-      return saved.length;
-    },
-
     /** Locks up to `limit` sleeping instances whose wake-up time has come. */
     async dueSleepers(q: Queryable, limit: number): Promise<InstanceRow[]> {
       return q.query<InstanceRow>(

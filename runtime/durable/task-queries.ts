@@ -18,40 +18,6 @@ export function taskQueries(s: string) {
       return new Set(rows.map((r) => `${r.instance_id}:${r.call_id}`));
     },
 
-    /**
-     * Inserts tasks this worker will run itself, already claimed (attempt 1, leased):
-     * the next action of a workflow starts without a queue round trip.
-     */
-    async insertClaimedTasks(q: Queryable, workerId: string, tasks: NewTask[], leaseMs: number): Promise<TaskRow[]> {
-      if (tasks.length === 0) return [];
-      return q.query<TaskRow>(
-        `WITH ins AS (
-           INSERT INTO ${s}.tasks (instance_id, call_id, action, args, options, status, attempt, worker_id, lease_until)
-           SELECT t.instance_id, t.call_id, t.action, t.args, t.options, 'running', 1, $1,
-                  clock_timestamp() + $3::float8 * interval '1 millisecond'
-             FROM json_to_recordset($2::text::json) AS t(instance_id uuid, call_id text, action text, args json, options json)
-           ON CONFLICT (instance_id, call_id) DO NOTHING
-           RETURNING *),
-         h AS (
-           INSERT INTO ${s}.history (instance_id, kind, call_id, data)
-           SELECT instance_id, 'attempt', call_id, json_build_object('attempt', 1, 'worker', $1::text, 'idempotencyKey', instance_id || ':' || call_id)
-             FROM ins)
-         SELECT ${taskCols()} FROM ins`,
-        [workerId, json(tasks.map((t) => ({ instance_id: t.instanceId, call_id: t.callId, action: t.action, args: t.args, options: t.options }))), leaseMs],
-      );
-    },
-
-    async insertTasks(q: Queryable, tasks: NewTask[]): Promise<void> {
-      if (tasks.length === 0) return;
-      await q.query(
-        `INSERT INTO ${s}.tasks (instance_id, call_id, action, args, options, status)
-         SELECT t.instance_id, t.call_id, t.action, t.args, t.options, 'ready'
-           FROM json_to_recordset($1::text::json) AS t(instance_id uuid, call_id text, action text, args json, options json)
-         ON CONFLICT (instance_id, call_id) DO NOTHING`,
-        [json(tasks.map((t) => ({ instance_id: t.instanceId, call_id: t.callId, action: t.action, args: t.args, options: t.options })))],
-      );
-    },
-
     /** Claims up to `limit` ready tasks for actions this worker has, recording each attempt in the history. */
     async claimTasks(q: Queryable, workerId: string, actions: string[], limit: number, leaseMs: number): Promise<TaskRow[]> {
       return q.query<TaskRow>(
