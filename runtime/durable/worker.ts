@@ -16,7 +16,7 @@ import { collectActions, type ActionSource } from "../local/actions.ts";
 import { artifactOf, type WorkflowLike } from "../api/compiled.ts";
 import { runAttempt } from "../local/attempt.ts";
 import { Engine } from "./engine.ts";
-import type { Completion } from "./complete.ts";
+import { GroupCommit } from "./group-commit.ts";
 import type { TaskRow } from "./queries.ts";
 import { PayloadError } from "./payload.ts";
 
@@ -61,9 +61,7 @@ export class Worker {
   private readonly retryDefault: ResolvedRetry;
   private readonly inFlight = new Map<string, InFlight>();
   private readonly actionNames: ReadonlySet<string>;
-  /** Final outcomes waiting for the next group commit. */
-  private readonly outbox: Array<Completion & { done: (applied: boolean | undefined) => void }> = [];
-  private flushing: Promise<void> | null = null;
+  private readonly commits: GroupCommit;
   private unlisten: Array<() => Promise<void>> = [];
   private running = false;
   /** Aborted by stop(): ends every wait of every loop at once. */
@@ -79,6 +77,19 @@ export class Worker {
     this.engine = new Engine(db, { schema: options.schema, maxPayloadBytes: options.maxPayloadBytes });
     this.actions = collectActions(options.actions);
     this.actionNames = new Set(this.actions.keys());
+    this.commits = new GroupCommit({
+      engine: this.engine,
+      workerId: this.id,
+      // Slots this worker will have once the batch's tasks are done, for their successors.
+      localClaim: (size) => ({
+        actions: this.actionNames,
+        max: this.running ? this.opts.concurrency - (this.inFlight.size - size) : 0,
+        leaseMs: this.opts.leaseMs,
+      }),
+      launch: (task) => this.launch(task),
+      running: () => this.running,
+      report: (error) => this.report("complete", error),
+    });
     this.retryDefault = resolveRetry(options.defaultRetry, DEFAULT_RETRY);
   }
 
@@ -255,7 +266,7 @@ export class Worker {
         return;
       }
     }
-    const applied = await this.completion({ task, outcome: outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error } });
+    const applied = await this.commits.submit({ task, outcome: outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error } });
     if (applied) this.emit({ type: "completed", instanceId, callId, action, attempt, ok: outcome.ok });
     else if (applied === false) this.emit({ type: "lease-lost", instanceId, callId });
   }
@@ -279,44 +290,6 @@ export class Worker {
         this.report("complete", err as Error);
         if (!this.running && backoff >= 5000) return; // the lease will expire; another worker re-runs it
         await delay(backoff);
-      }
-    }
-  }
-
-  /**
-   * Hands a final outcome to the group-commit queue and waits until its batch is
-   * committed. Resolves true when applied, false when the lease was lost, and
-   * undefined when the worker gave up at shutdown (the lease then expires).
-   */
-  private completion(c: Completion): Promise<boolean | undefined> {
-    return new Promise((resolve) => {
-      this.outbox.push({ ...c, done: resolve });
-      this.flushing ??= this.flushOutbox().finally(() => (this.flushing = null));
-    });
-  }
-
-  private async flushOutbox(): Promise<void> {
-    let backoff = 100;
-    while (this.outbox.length > 0) {
-      const batch = this.outbox.splice(0, 500);
-      // Slots this worker will have once the batch's tasks are done, for their successors.
-      const free = this.opts.concurrency - (this.inFlight.size - batch.length);
-      try {
-        const { applied, local } = await this.engine.completeMany(this.id, batch, {
-          actions: this.actionNames, max: this.running ? free : 0, leaseMs: this.opts.leaseMs,
-        });
-        for (const c of batch) c.done(applied.has(`${c.task.instance_id}:${c.task.call_id}`));
-        for (const task of local) this.launch(task);
-        backoff = 100;
-      } catch (err) {
-        this.report("complete", err as Error);
-        if (!this.running && backoff >= 5000) {
-          for (const c of batch) c.done(undefined);
-          continue;
-        }
-        this.outbox.unshift(...batch);
-        await delay(backoff);
-        backoff = Math.min(backoff * 2, 5000);
       }
     }
   }

@@ -1,0 +1,63 @@
+/**
+ * The worker's group commit: final outcomes queue up while the previous batch
+ * commits, then go to the engine together (one transaction for the lot), so under
+ * load the cost of a transaction is shared by every action that finished meanwhile.
+ */
+import type { Completion, LocalClaim } from "./complete.ts";
+import type { Engine } from "./engine.ts";
+import type { TaskRow } from "./queries.ts";
+
+export interface GroupCommitHost {
+  engine: Engine;
+  workerId: string;
+  /** What the worker may claim for itself from a batch of `size` outcomes (0 once it is stopping). */
+  localClaim(size: number): LocalClaim;
+  /** Runs the next tasks the batch claimed locally. */
+  launch(task: TaskRow): void;
+  /** False once the worker stops: a batch that keeps failing is then given up (its leases expire). */
+  running(): boolean;
+  report(error: Error): void;
+}
+
+const MAX_BATCH = 500;
+
+export class GroupCommit {
+  private readonly queue: Array<Completion & { done: (applied: boolean | undefined) => void }> = [];
+  private flushing: Promise<void> | null = null;
+
+  constructor(private readonly host: GroupCommitHost) {}
+
+  /**
+   * Resolves once the outcome's batch is committed: true when applied, false when
+   * the lease had been lost, undefined when given up at shutdown.
+   */
+  submit(c: Completion): Promise<boolean | undefined> {
+    return new Promise((resolve) => {
+      this.queue.push({ ...c, done: resolve });
+      this.flushing ??= this.flush().finally(() => (this.flushing = null));
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const h = this.host;
+    let backoff = 100;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        const { applied, local } = await h.engine.completeMany(h.workerId, batch, h.localClaim(batch.length));
+        for (const c of batch) c.done(applied.has(`${c.task.instance_id}:${c.task.call_id}`));
+        for (const task of local) h.launch(task);
+        backoff = 100;
+      } catch (err) {
+        h.report(err as Error);
+        if (!h.running() && backoff >= 5000) {
+          for (const c of batch) c.done(undefined);
+          continue;
+        }
+        this.queue.unshift(...batch);
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, 5000);
+      }
+    }
+  }
+}
