@@ -164,7 +164,7 @@ describe("running", () => {
   });
 
   test("cancel stops the instance, drops its queue and aborts running attempts", async () => {
-    const { artifact, actions } = await inlineWorkflow("beh_cancel", `
+    const { artifact, actions, file } = await inlineWorkflow("beh_cancel", `
       import { action, actionContext, workflow } from "cairn";
       export const aborted: string[] = [];
       export const wait = action(async function wait(id: string) {
@@ -182,7 +182,7 @@ describe("running", () => {
     await waitFor(async () => (await env.client.status(run.id)).tasks.some((t) => t.status === "running"));
     expect(await run.cancel("user asked")).toBe(true);
     await expect(run.result()).rejects.toMatchObject({ name: "CancelledError", message: "user asked" });
-    const mod = (await import("./tmp/beh_cancel.ts")) as { aborted: string[] };
+    const mod = (await import(file)) as { aborted: string[] };
     await waitFor(async () => mod.aborted.includes("job-1"));
     const status = await env.client.status(run.id);
     expect(status.status).toBe("cancelled");

@@ -44,3 +44,38 @@ test("a lost lease applies nothing; the new holder's result is applied once", as
   );
   expect(resolved.map((r) => [r.call_id, r.data.attempt])).toEqual([["c1", 1], ["c2", 2]]);
 });
+
+test("a stale cached state is detected by the version check and the step redone from the row", async () => {
+  const { artifact } = await inlineWorkflow("lease_chain", `
+    import { action, workflow } from "cairn";
+    export const inc = action(async function inc(x: number) { return x + 1; });
+    export const chain = workflow(async function chain(a: number) {
+      const b = await inc(a);
+      return await inc(b);
+    });
+  `);
+  const engine = env.client.engine;
+  const { q } = engine;
+  const db = env.db;
+  const run = await env.client.start(artifact, { a: 1 });
+  const [t1] = await q.claimTasks(db, "w", ["inc"], 10, 60_000);
+  const row = (await q.instance(db, run.id))!;
+  // A cache entry from an older version, as if another worker had stepped the instance since.
+  const cache = new Map([[run.id, { hash: row.hash, version: row.version - 1, state: row.state }]]);
+  const claim = { actions: new Set(["inc"]), max: 5, leaseMs: 60_000 };
+  const r1 = await engine.completeMany("w", [{ task: t1, outcome: { ok: true, value: 2 } }], claim, cache);
+  expect([...r1.applied]).toEqual([`${run.id}:c1`]);
+  expect(r1.local.map((t) => [t.call_id, t.args])).toEqual([["c2", [2]]]);
+  // Redone under the lock, the step cached the state it wrote; the next step runs from memory.
+  expect(cache.get(run.id)?.version).toBe(row.version + 1);
+  const r2 = await engine.completeMany("w", [{ task: { ...r1.local[0], attempt: 1 }, outcome: { ok: true, value: 3 } }], claim, cache);
+  expect([...r2.applied]).toEqual([`${run.id}:c2`]);
+  expect(cache.has(run.id)).toBe(false);
+  expect(await env.client.result(run.id, { timeoutMs: 5000 })).toBe(3);
+  const kinds = await db.query<{ kind: string; call_id: string | null }>(
+    `SELECT kind, call_id FROM "${env.schema}".history WHERE instance_id = $1 ORDER BY seq`, [run.id],
+  );
+  expect(kinds.map((k) => `${k.kind}${k.call_id ? " " + k.call_id : ""}`)).toEqual([
+    "started", "dispatched c1", "waiting", "attempt c1", "resolved c1", "dispatched c2", "waiting", "attempt c2", "resolved c2", "completed",
+  ]);
+});

@@ -1,16 +1,17 @@
 /**
- * Applying many finished actions in one transaction (group commit). Under load a
- * worker hands over every outcome that arrived while its previous batch committed,
- * so the cost of a transaction is shared by all of them; the locks are taken in id
- * order so that two workers' batches can never deadlock.
+ * Applying many finished actions at once (group commit). Under load a worker hands
+ * over every outcome that arrived while its previous batch committed, so the cost of
+ * a commit is shared by all of them; locks are taken in id order so that two
+ * workers' batches can never deadlock.
  */
 import type { Json } from "../../ir-schema/index.ts";
 import { advance, resolve, stateFromJson } from "../interpreter/index.ts";
 import type { Outcome, State } from "../interpreter/state.ts";
 import type { Db, Queryable } from "../store/db.ts";
 import type { Engine } from "./engine.ts";
-import type { HistoryEvent, TaskRow } from "./queries.ts";
+import type { HistoryEvent, InstanceRow, InstanceStatus, NewTask, TaskRow } from "./queries.ts";
 import { stepOutput, Writes, type StepOutput } from "./step.ts";
+import { StaleStepError } from "./write-step.ts";
 
 export interface Completion {
   task: TaskRow;
@@ -32,37 +33,78 @@ export interface CompletionResult {
 }
 
 /**
- * Optimistic: outcomes are applied assuming this worker still holds every task, and
- * the single write statement checks it. When a lease was lost meanwhile (rare: only
- * after the worker stalled past its lease), the transaction is rolled back and the
- * batch redone with the ownership checked first.
+ * What a worker remembers of the instances whose next action it claimed itself:
+ * the state it just saved and its version. When that action finishes, the step
+ * runs from memory and is written by one autocommitted statement whose version
+ * check replaces the row lock (optimistic concurrency); anything stale falls back
+ * to the locked path. Bounded by the worker's concurrency: an entry lives while its
+ * instance has an action running on this worker.
+ */
+export type StateCache = Map<string, { hash: string; version: number; state: Json }>;
+
+/**
+ * Applies a batch of outcomes. Fast path: every instance is in `cache`, so no lock
+ * and no explicit transaction. Locked path: lock the rows, then one write statement
+ * inside a transaction. Either write also checks that this worker still holds every
+ * task; when a lease was lost (rare: the worker stalled past its lease) nothing is
+ * written and the batch is redone with ownership checked first.
  */
 export async function completeBatch(
-  engine: Engine, db: Db, workerId: string, items: readonly Completion[], claim?: LocalClaim,
+  engine: Engine, db: Db, workerId: string, items: readonly Completion[], claim?: LocalClaim, cache?: StateCache,
 ): Promise<CompletionResult> {
+  const ids = [...new Set(items.map((c) => c.task.instance_id))].sort();
+  if (cache && ids.every((id) => cache.has(id))) {
+    try {
+      return await applyBatch(engine, db, workerId, items, claim, null, cache, null);
+    } catch (err) {
+      if (!(err instanceof StaleStepError || err instanceof NeedsLock)) throw err;
+      for (const id of ids) cache.delete(id);
+    }
+  }
   try {
-    return await db.transaction((tx) => applyBatch(engine, tx, workerId, items, claim, null));
+    return await db.transaction(async (tx) => {
+      const rows = await engine.q.lockInstances(tx, ids);
+      return applyBatch(engine, tx, workerId, items, claim, null, cache, rows);
+    });
   } catch (err) {
-    if (!(err instanceof LeaseLost)) throw err;
+    if (!(err instanceof StaleStepError)) throw err;
     return db.transaction(async (tx) => {
+      const rows = await engine.q.lockInstances(tx, ids);
       const held = await engine.q.finishTasks(tx, workerId, items.map(finishedTask));
-      return applyBatch(engine, tx, workerId, items.filter((c) => held.has(keyOf(c.task))), claim, held);
+      return applyBatch(engine, tx, workerId, items.filter((c) => held.has(keyOf(c.task))), claim, held, cache, rows);
     });
   }
 }
 
-class LeaseLost extends Error {}
+/** The cached path met something that needs the database's clock (a sleep). */
+class NeedsLock extends Error {}
 
 const keyOf = (t: TaskRow) => `${t.instance_id}:${t.call_id}`;
 const finishedTask = (c: Completion) => ({ instanceId: c.task.instance_id, callId: c.task.call_id, attempt: c.task.attempt, ok: c.outcome.ok });
 
+interface Base {
+  hash: string;
+  version: number;
+  status: InstanceStatus;
+  state: Json;
+  wakeAt: number | null;
+  now: number;
+}
+
 async function applyBatch(
-  engine: Engine, tx: Queryable, workerId: string, items: readonly Completion[], claim: LocalClaim | undefined,
-  held: Set<string> | null,
+  engine: Engine, q: Queryable, workerId: string, items: readonly Completion[], claim: LocalClaim | undefined,
+  held: Set<string> | null, cache: StateCache | undefined, rows: InstanceRow[] | null,
 ): Promise<CompletionResult> {
-  const { q } = engine;
-  const ids = [...new Set(items.map((c) => c.task.instance_id))].sort();
-  const rows = new Map((await q.lockInstances(tx, ids)).map((r) => [r.id, r]));
+  const bases = new Map<string, Base>();
+  if (rows) {
+    for (const r of rows) bases.set(r.id, { hash: r.hash, version: r.version, status: r.status, state: r.state, wakeAt: r.wake_at, now: r.now });
+  } else {
+    for (const c of items) {
+      const id = c.task.instance_id;
+      const hit = cache!.get(id)!;
+      bases.set(id, { ...hit, status: "running", wakeAt: null, now: Date.now() });
+    }
+  }
   const writes = new Writes();
   // Already marked finished by the ownership check of the slow path.
   if (held === null) writes.finished.push(...items.map(finishedTask));
@@ -73,29 +115,31 @@ async function applyBatch(
     else byInstance.set(c.task.instance_id, [c]);
   }
   for (const [id, completions] of byInstance) {
-    const row = rows.get(id);
-    if (!row) continue;
+    const base = bases.get(id);
+    if (!base) continue;
     const resolved = completions.map((c) => resolvedEvent(id, c));
-    if (row.status !== "running" && row.status !== "sleeping") {
+    if (base.status !== "running" && base.status !== "sleeping") {
       // A finished or cancelled instance ignores late results.
-      for (const e of resolved) writes.event({ ...e, data: { ...(e.data as Record<string, Json>), ignored: row.status } });
+      for (const e of resolved) writes.event({ ...e, data: { ...(e.data as Record<string, Json>), ignored: base.status } });
       continue;
     }
-    const artifact = await engine.artifact(tx, row.hash);
-    let state: State = stateFromJson(row.state);
+    const artifact = await engine.artifact(q, base.hash);
+    let state: State = stateFromJson(base.state);
     for (const c of completions) state = resolve(state, c.task.call_id, c.outcome);
     // A deferred call may finish while its workflow sleeps: record it, but the sleep
     // still ends when the timer says, not now.
     const out: StepOutput =
-      row.status === "sleeping"
-        ? { status: "sleeping", state, wakeAt: row.wake_at, tasks: [], events: [] }
-        : stepOutput(id, artifact, advance(artifact, state, row.now));
-    writes.save(id, row.version, out);
+      base.status === "sleeping"
+        ? { status: "sleeping", state, wakeAt: base.wakeAt, tasks: [], events: [] }
+        : stepOutput(id, artifact, advance(artifact, state, base.now));
+    // A sleep's deadline must come from the database's clock, not this worker's.
+    if (!rows && out.status === "sleeping") throw new NeedsLock();
+    writes.save(id, base.version, out);
     writes.add(id, out, resolved);
   }
   const local = claim && claim.max > 0 ? writes.claimLocally(workerId, claim.actions, claim.max) : [];
-  const result = await writes.flush(tx, q, workerId, claim?.leaseMs ?? 0);
-  if (held === null && result.finished !== items.length) throw new LeaseLost();
+  await writes.flush(q, engine.q, workerId, claim?.leaseMs ?? 0);
+  if (cache) remember(cache, writes, local, bases);
   return {
     applied: held ?? new Set(items.map((c) => keyOf(c.task))),
     local: local.map((t) => ({
@@ -103,6 +147,16 @@ async function applyBatch(
       status: "running", attempt: 1, run_at: 0, lease_until: null, worker_id: workerId, last_error: null,
     })),
   };
+}
+
+/** Keeps, for the instances whose next action this worker now runs, the state it just wrote. */
+function remember(cache: StateCache, writes: Writes, local: NewTask[], bases: Map<string, Base>): void {
+  const mine = new Set(local.map((t) => t.instanceId));
+  for (const save of writes.saves) {
+    const base = bases.get(save.id)!;
+    if (mine.has(save.id) && save.status === "running") cache.set(save.id, { hash: base.hash, version: save.version + 1, state: save.state });
+    else cache.delete(save.id);
+  }
 }
 
 function resolvedEvent(instanceId: string, c: Completion): HistoryEvent {

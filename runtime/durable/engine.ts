@@ -13,7 +13,7 @@ import type { ErrorValue } from "../interpreter/errors.ts";
 import type { Db, Queryable } from "../store/db.ts";
 import { queries, type HistoryEvent, type InstanceRow, type NewInstance, type Queries, type TaskRow } from "./queries.ts";
 import { stepOutput, Writes, type StepOutput } from "./step.ts";
-import { completeBatch, type Completion, type CompletionResult, type LocalClaim } from "./complete.ts";
+import { completeBatch, type Completion, type CompletionResult, type LocalClaim, type StateCache } from "./complete.ts";
 import { checkPayload, PayloadError } from "./payload.ts";
 
 export interface EngineOptions {
@@ -123,8 +123,8 @@ export class Engine {
   }
 
   /** Applies many outcomes in one transaction; see complete.ts. */
-  completeMany(workerId: string, items: readonly Completion[], claim?: LocalClaim): Promise<CompletionResult> {
-    return completeBatch(this, this.db, workerId, items, claim);
+  completeMany(workerId: string, items: readonly Completion[], claim?: LocalClaim, cache?: StateCache): Promise<CompletionResult> {
+    return completeBatch(this, this.db, workerId, items, claim, cache);
   }
 
   /** Wakes up to `limit` instances whose sleep is over; returns how many it advanced. */

@@ -3,7 +3,7 @@
  * commits, then go to the engine together (one transaction for the lot), so under
  * load the cost of a transaction is shared by every action that finished meanwhile.
  */
-import type { Completion, LocalClaim } from "./complete.ts";
+import type { Completion, LocalClaim, StateCache } from "./complete.ts";
 import type { Engine } from "./engine.ts";
 import type { TaskRow } from "./queries.ts";
 
@@ -23,6 +23,8 @@ const MAX_BATCH = 500;
 
 export class GroupCommit {
   private readonly queue: Array<Completion & { done: (applied: boolean | undefined) => void }> = [];
+  /** States of instances whose next action this worker claimed itself (see StateCache). */
+  private readonly cache: StateCache = new Map();
   private flushing: Promise<void> | null = null;
 
   constructor(private readonly host: GroupCommitHost) {}
@@ -44,7 +46,7 @@ export class GroupCommit {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        const { applied, local } = await h.engine.completeMany(h.workerId, batch, h.localClaim(batch.length));
+        const { applied, local } = await h.engine.completeMany(h.workerId, batch, h.localClaim(batch.length), this.cache);
         for (const c of batch) c.done(applied.has(`${c.task.instance_id}:${c.task.call_id}`));
         for (const task of local) h.launch(task);
         backoff = 100;

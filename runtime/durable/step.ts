@@ -122,11 +122,9 @@ export class Writes {
     for (let i = 0; i < this.done.length; i += 200) {
       notifications.push({ channel: q.channels.done, payload: this.done.slice(i, i + 200).join(",") });
     }
-    const result = await q.writeStep(tx, workerId, leaseMs, {
+    // Throws StaleStepError, having written nothing, if a version or a lease check fails.
+    return q.writeStep(tx, workerId, leaseMs, {
       saves: this.saves, finished: this.finished, queued: this.tasks, claimed: this.claimed, events: this.events, notifications,
     });
-    // Unreachable while we hold the row locks; if it ever happens, roll back rather than fork a state.
-    if (result.saved !== this.saves.length) throw new Error("an instance changed under a step (version mismatch); rolled back");
-    return result;
   }
 }

@@ -28,8 +28,19 @@ export interface StepWriteResult {
   finished: number;
 }
 
+/**
+ * The statement found a saved state's version changed or a finished task no longer
+ * held by this worker, and wrote nothing: the step must be redone from fresh rows.
+ */
+export class StaleStepError extends Error {
+  override name = "StaleStepError";
+}
+const STALE = "cairn: stale step";
+
 export async function writeStep(q: Queryable, s: string, workerId: string | null, leaseMs: number, w: StepWrite): Promise<StepWriteResult> {
-  const [row] = await q.query<StepWriteResult>(
+  let rows: StepWriteResult[];
+  try {
+    rows = await q.query<StepWriteResult>(
     `WITH saved AS (
        UPDATE ${s}.instances i SET status = u.status, state = u.state, result = u.result, error = u.error,
               wake_at = to_timestamp(u.wake_at / 1000), version = i.version + 1, updated_at = clock_timestamp(),
@@ -59,7 +70,12 @@ export async function writeStep(q: Queryable, s: string, workerId: string | null
        RETURNING 1)
      SELECT (SELECT count(*)::int FROM saved) AS saved, (SELECT count(*)::int FROM fin) AS finished,
             (SELECT count(pg_notify(n.channel, n.payload))::int
-               FROM json_to_recordset($8::text::json) AS n(channel text, payload text)) AS notified`,
+               FROM json_to_recordset($8::text::json) AS n(channel text, payload text)) AS notified,
+            -- All or nothing: a stale row fails the cast, and the error undoes every CTE above.
+            -- (The text depends on the counts, so the planner cannot fold the cast away.)
+            CASE WHEN (SELECT count(*) FROM saved) = $9 AND (SELECT count(*) FROM fin) = $10 THEN 0
+                 ELSE ('${STALE}: saved ' || (SELECT count(*) FROM saved) || ' of ' || $9 ||
+                       ', finished ' || (SELECT count(*) FROM fin) || ' of ' || $10)::int END AS guard`,
     [
       json(w.saves.map((r) => ({
         id: r.id, version: r.version, status: r.status, state: r.state, result: r.result ?? null, error: r.error ?? null, wake_at: r.wakeAt,
@@ -71,9 +87,15 @@ export async function writeStep(q: Queryable, s: string, workerId: string | null
       workerId,
       leaseMs,
       json(w.notifications),
+      w.saves.length,
+      w.finished.length,
     ],
   );
-  return { saved: row.saved, finished: row.finished };
+  } catch (err) {
+    if ((err as Error).message?.includes(STALE)) throw new StaleStepError((err as Error).message);
+    throw err;
+  }
+  return { saved: rows[0].saved, finished: rows[0].finished };
 }
 
 function taskRecord(t: NewTask) {
