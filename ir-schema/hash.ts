@@ -28,6 +28,23 @@ export function hashArtifact(artifact: Omit<Artifact, "hash"> & { hash?: string 
   return "sha256:" + createHash("sha256").update(canonicalJson(content)).digest("hex");
 }
 
+/**
+ * sealArtifact, plus the sealed artifact's canonical JSON from the same pass (a
+ * bundler embeds it and writes it; canonicalizing a large artifact again would
+ * double the cost of sealing). `hash` sorts between `errors` and `irVersion`,
+ * which are always present and preceded only by arrays of strings, where an
+ * unescaped `,"irVersion":` cannot occur.
+ */
+export function sealArtifactJson(artifact: Omit<Artifact, "hash">): { artifact: Artifact; json: string } {
+  const { hash: _ignored, ...content } = artifact as Omit<Artifact, "hash"> & { hash?: string };
+  const text = canonicalJson(content);
+  const hash = "sha256:" + createHash("sha256").update(text).digest("hex");
+  const sealed = { ...artifact, hash } as Artifact;
+  const at = text.indexOf(',"irVersion":');
+  const json = at < 0 ? canonicalJson(sealed) : `${text.slice(0, at)},"hash":${JSON.stringify(hash)}${text.slice(at)}`;
+  return { artifact: sealed, json };
+}
+
 /** Fills in `hash`; the result is what gets written to disk. */
 export function sealArtifact(artifact: Omit<Artifact, "hash">): Artifact {
   return { ...artifact, hash: hashArtifact(artifact) } as Artifact;

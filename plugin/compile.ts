@@ -19,13 +19,14 @@ export function compile(source: string, file: string, resolver: ModuleResolver, 
   const relFile = relative(root, absFile).split(sep).join("/");
   const reporter = new Reporter();
   const workflows: Artifact[] = [];
+  const serialized: string[] = [];
   const actions = new Map<string, ActionLocation>();
 
   const { parsed, summary } = cache.get(absFile, source);
   for (const e of parsed.syntaxErrors) {
     reporter.report("syntax", absFile, { loc: { start: e, end: e } }, { detail: e.message });
   }
-  if (!parsed.ast || parsed.syntaxErrors.length > 0) return { workflows, diagnostics: reporter.diagnostics(), actions: [] };
+  if (!parsed.ast || parsed.syntaxErrors.length > 0) return { workflows, serialized, diagnostics: reporter.diagnostics(), actions: [] };
 
   try {
     for (const decl of summary.decls.values()) {
@@ -48,6 +49,7 @@ export function compile(source: string, file: string, resolver: ModuleResolver, 
         const lowered = lowerWorkflow(def, { file: absFile, relFile, source, graph, reporter, form: def.form, validate: options.validate });
         if (lowered.artifact) {
           workflows.push(lowered.artifact);
+          serialized.push(lowered.json!);
           for (const a of lowered.actions) actions.set(a.name, a);
         }
       } catch (error) {
@@ -60,5 +62,5 @@ export function compile(source: string, file: string, resolver: ModuleResolver, 
     const detail = error instanceof Error ? error.message : String(error);
     reporter.report("internal", absFile, null, { what: relFile, detail });
   }
-  return { workflows, diagnostics: reporter.diagnostics(), actions: [...actions.values()] };
+  return { workflows, serialized, diagnostics: reporter.diagnostics(), actions: [...actions.values()] };
 }

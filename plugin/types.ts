@@ -49,6 +49,8 @@ export interface Diagnostic {
 
 export interface CompileResult {
   workflows: Artifact[];
+  /** canonicalJson of each of `workflows` (same order), from the pass that hashed it. */
+  serialized?: string[];
   diagnostics: Diagnostic[];
   actions: ActionLocation[];
 }

@@ -24,9 +24,9 @@ export interface ProgramPath {
  * Nodes are found by the offsets the compiler's analysis reported, which index
  * the same text Babel parsed.
  */
-export function applyLayout(api: BabelApi, program: t.Program, layout: ModuleLayout, artifacts: readonly Artifact[]): void {
+export function applyLayout(api: BabelApi, program: t.Program, layout: ModuleLayout, artifacts: readonly Artifact[], canonical: readonly string[]): void {
   const { types: b, template } = api;
-  const byName = new Map(artifacts.map((a) => [a.name, a]));
+  const byName = new Map(artifacts.map((a, i) => [a.name, canonical[i]]));
   const workflows = layout.workflows.filter((w) => byName.has(w.name));
   const actions = new Map(layout.actions.map((a) => [a.insertAt, a.name]));
   const errorBodies = new Map(layout.errorClasses.map((c) => [c.bodyStart, c.className]));
@@ -66,8 +66,8 @@ function matches(site: WorkflowSite, node: t.Node): boolean {
   );
 }
 
-function replacement(api: BabelApi, site: WorkflowSite, artifact: Artifact): t.Node[] {
-  const handle = handleExpression(artifact);
+function replacement(api: BabelApi, site: WorkflowSite, json: string): t.Node[] {
+  const handle = handleExpression(json);
   if (site.form === "expression") return [api.template.expression.ast(handle)];
   if (site.exported === "default") {
     return api.template.statements.ast(site.binding ? `const ${site.binding} = ${handle}; export default ${site.binding};` : `export default ${handle};`);

@@ -2,8 +2,8 @@
  * `cairn/babel`: the cairn transform as a Babel plugin, for Babel and Jest users.
  * `plugins: [["cairn/babel", { outDir?, include?, exclude? }]]`.
  */
-import { artifactFileName, serializeArtifact } from "../../ir-schema/index.ts";
-import { writeArtifactFiles } from "../bundler/artifact-files.ts";
+import { artifactFileName } from "../../ir-schema/index.ts";
+import { prettyCanonical, writeArtifactFiles } from "../bundler/artifact-files.ts";
 import { diagnosticsText } from "../bundler/messages.ts";
 import { mayUseCairn, type CairnPluginOptions } from "../bundler/options.ts";
 import { createPluginContext } from "../bundler/plugin-context.ts";
@@ -42,12 +42,15 @@ export default function cairnBabel(api: BabelApi, options: CairnPluginOptions = 
         if (!file || !ctx.filter.test(file) || !mayUseCairn(code)) return;
         const outcome = ctx.compiler.transform(code, file);
         if (outcome.errors.length > 0) throw new Error(`\n${diagnosticsText(outcome.errors, code, ctx.cwd)}`);
+        // Babel has no warning channel of its own.
+        if (outcome.warnings.length > 0) console.warn(diagnosticsText(outcome.warnings, code, ctx.cwd));
         if (!outcome.layout) return;
-        applyLayout(api, path.node, outcome.layout, outcome.artifacts);
+        applyLayout(api, path.node, outcome.layout, outcome.artifacts, outcome.canonical);
         // Later plugins (e.g. the CommonJS transform Jest uses) need the new bindings in scope.
         path.scope.crawl();
         if (ctx.outDir && outcome.artifacts.length > 0) {
-          writeArtifactFiles(ctx.outDir, outcome.artifacts.map((a) => ({ fileName: artifactFileName(a), source: serializeArtifact(a) })));
+          const files = outcome.artifacts.map((a, i) => ({ fileName: artifactFileName(a), source: prettyCanonical(outcome.canonical[i]) }));
+          writeArtifactFiles(ctx.outDir, files);
         }
       },
     },

@@ -16,16 +16,25 @@ export interface ArtifactFile {
  * `cairn build` writes for the same workflows. Errors (the same workflow name
  * defined by two modules) instead of files: the runtime looks workflows up by name.
  */
-export function artifactFiles(artifacts: readonly Artifact[]): { files: ArtifactFile[]; errors: string[] } {
+export function artifactFiles(artifacts: readonly Artifact[], canonical?: readonly string[]): { files: ArtifactFile[]; errors: string[] } {
   const byName = new Map<string, Artifact[]>();
   for (const a of artifacts) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
   const errors = [...byName]
     .filter(([, list]) => list.length > 1)
     .map(([name, list]) => `workflow name "${name}" is defined more than once (${list.map((a) => a.source).join(", ")}); names must be unique`);
   if (errors.length > 0) return { files: [], errors };
-  const files = artifacts.map((a) => ({ fileName: artifactFileName(a), source: serializeArtifact(a) }));
+  const files = artifacts.map((a, i) => ({ fileName: artifactFileName(a), source: canonical ? prettyCanonical(canonical[i]) : serializeArtifact(a) }));
   files.push({ fileName: MANIFEST_FILE, source: serializeManifest(createManifest(artifacts)) });
   return { files, errors };
+}
+
+/**
+ * serializeArtifact's bytes from the artifact's canonical JSON: parsing keeps the
+ * sorted key order (integer-like keys go first in both), and native JSON beats a
+ * second sorted copy of a large artifact.
+ */
+export function prettyCanonical(canonical: string): string {
+  return JSON.stringify(JSON.parse(canonical), null, 2) + "\n";
 }
 
 /** Artifacts of earlier builds stay: instances of older workflow versions may still need them. */

@@ -41,12 +41,14 @@ export function esbuildSetup(ctx: PluginContext) {
 
     build.onLoad({ filter: exactPaths(candidates), namespace: "file" }, async (args) => {
       const code = await readFile(args.path, "utf8");
-      if (!mayUseCairn(code)) return undefined;
+      if (!mayUseCairn(code)) {
+        ctx.compiler.forget(args.path);
+        return undefined;
+      }
       seen.add(args.path);
       const outcome = ctx.compiler.transform(code, args.path);
-      const contents = outcome.output
-        ? `${outcome.output.code}\n//# sourceMappingURL=${outcome.output.map.toUrl()}\n`
-        : code;
+      // esbuild takes an input source map from an inline comment.
+      const contents = !outcome.output ? code : opts.sourcemap ? `${outcome.output.code}\n//# sourceMappingURL=${outcome.output.map().toUrl()}\n` : outcome.output.code;
       const ext = extname(args.path);
       return {
         contents,
@@ -60,9 +62,9 @@ export function esbuildSetup(ctx: PluginContext) {
 
     build.onEnd((result) => {
       if (result.errors.length > 0) return undefined;
-      const { artifacts, failed } = ctx.compiler.artifactsOf(seen);
+      const { artifacts, canonical, failed } = ctx.compiler.artifactsOf(seen);
       if (failed) return undefined;
-      const { files, errors } = artifactFiles(artifacts);
+      const { files, errors } = artifactFiles(artifacts, canonical);
       if (errors.length > 0) return { errors: errors.map((text): PartialMessage => ({ text })) };
       if (ctx.outDir) writeArtifactFiles(ctx.outDir, files);
       else if (outputDir && opts.write === false) result.outputFiles?.push(...files.map((f) => outputFile(join(outputDir, ARTIFACT_SUBDIR), f)));

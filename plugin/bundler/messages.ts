@@ -30,7 +30,6 @@ export interface RollupErrorFields {
   /** Rollup's convention: 1-based line, 0-based column. */
   loc: { file: string; line: number; column: number };
   frame: string;
-  pluginCode: string;
 }
 
 /** Rollup / Vite: every error of the file in one message (with frames), `loc` and `frame` of the first. */
@@ -41,8 +40,8 @@ export function rollupError(ds: readonly Diagnostic[], source: string, cwd: stri
     message: formatDiagnostics(ds, { cwd, sources: new Map([[first.file, source]]) }),
     id: first.file,
     loc: { file: first.file, line: first.line, column: first.column - 1 },
+    // No `pluginCode`: Vite's dev server takes its presence to mean "already formatted" and would skip naming the plugin.
     frame: firstBlock.slice(2).join("\n"),
-    pluginCode: first.code,
   };
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import type { Artifact } from "../../ir-schema/index.ts";
+import { canonicalJson, type Artifact } from "../../ir-schema/index.ts";
 import { compile } from "../compile.ts";
 import { createModuleCache } from "../resolve/module-cache.ts";
 import { nodeResolver } from "../resolve/node-resolver.ts";
@@ -20,6 +20,8 @@ export interface ModuleOutcome {
   /** Where the rewrite acted (null when the module has errors), for transforms that edit an AST instead. */
   layout: ModuleLayout | null;
   artifacts: Artifact[];
+  /** canonicalJson of each artifact (same order): the one serialization handles and artifact files are made from. */
+  canonical: string[];
   errors: Diagnostic[];
   warnings: Diagnostic[];
   /** Other project files the compile read (imports it followed): watch them. */
@@ -67,12 +69,15 @@ export class ModuleCompiler {
     const errors = result.diagnostics.filter((d) => d.severity === "error");
     const warnings = result.diagnostics.filter((d) => d.severity !== "error");
     const layout = errors.length > 0 ? null : moduleLayout(code, file, resolver, { cache: this.parseCache });
+    const artifacts = errors.length > 0 ? [] : result.workflows;
+    const canonical = errors.length > 0 ? [] : (result.serialized ?? artifacts.map((a) => canonicalJson(a)));
     const outcome: ModuleOutcome = {
       file,
       source: code,
-      output: layout && rewriteModule(code, file, layout, result.workflows),
+      output: layout && rewriteModule(code, file, layout, artifacts, canonical),
       layout,
-      artifacts: errors.length > 0 ? [] : result.workflows,
+      artifacts,
+      canonical,
       errors,
       warnings,
       deps: [...deps.keys()].filter((d) => d !== file),
@@ -84,11 +89,14 @@ export class ModuleCompiler {
     return outcome;
   }
 
-  /** Artifacts of the given modules, in a stable order (by file, then as compiled). */
-  artifactsOf(files: Iterable<string>): { artifacts: Artifact[]; failed: boolean } {
-    const picked = [...files].filter((f) => this.modules.has(f)).sort();
-    const artifacts = picked.flatMap((f) => this.modules.get(f)!.artifacts);
-    return { artifacts, failed: picked.some((f) => this.modules.get(f)!.errors.length > 0) };
+  /** Artifacts (and their canonical JSON) of the given modules, in a stable order (by file, then as compiled). */
+  artifactsOf(files: Iterable<string>): { artifacts: Artifact[]; canonical: string[]; failed: boolean } {
+    const picked = [...files].filter((f) => this.modules.has(f)).sort().map((f) => this.modules.get(f)!);
+    return {
+      artifacts: picked.flatMap((m) => m.artifacts),
+      canonical: picked.flatMap((m) => m.canonical),
+      failed: picked.some((m) => m.errors.length > 0),
+    };
   }
 
   /** Forgets a deleted module (watch mode). */

@@ -9,7 +9,7 @@ export interface CairnPluginOptions {
    * `cairn/` inside the bundler's output directory. Relative to the working directory.
    */
   outDir?: string;
-  /** Files to compile: RegExps, or globs relative to the working directory. Default: `.ts .mts .cts .js .mjs .cjs` (the compiler does not parse JSX). */
+  /** Files to compile: RegExps, or globs relative to the working directory. Default: `.ts .tsx .mts .cts .js .mjs .cjs` (the compiler parses JSX only in `.tsx`). */
   include?: FilterPattern;
   /** Files never compiled. Default: anything under `node_modules`. */
   exclude?: FilterPattern;
@@ -24,7 +24,7 @@ export interface CairnPluginOptions {
   onCompile?: (file: string) => void;
 }
 
-export const DEFAULT_INCLUDE = /\.[cm]?[jt]s$/;
+export const DEFAULT_INCLUDE = /\.(?:[cm]?[jt]s|tsx)$/;
 export const DEFAULT_EXCLUDE = /[\\/]node_modules[\\/]/;
 
 export interface IdFilter {
@@ -91,6 +91,3 @@ export function globToRegExp(glob: string, cwd: string): RegExp {
 export function mayUseCairn(code: string): boolean {
   return code.includes('"cairn"') || code.includes("'cairn'");
 }
-
-/** The same check as a bundler hook filter (substring match on the code). */
-export const CAIRN_CODE_FILTER = ['"cairn"', "'cairn'"];

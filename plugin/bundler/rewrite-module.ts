@@ -1,5 +1,5 @@
 import MagicString, { type SourceMap } from "magic-string";
-import { canonicalJson, type Artifact } from "../../ir-schema/index.ts";
+import type { Artifact } from "../../ir-schema/index.ts";
 import type { ModuleLayout, WorkflowSite } from "../analyze/module-layout.ts";
 
 /** Local name of the injected `compiledWorkflow` import; unlikely to clash with user code. */
@@ -7,7 +7,8 @@ export const HANDLE_FN = "__cairnCompiledWorkflow";
 
 export interface RewrittenModule {
   code: string;
-  map: SourceMap;
+  /** Made on first call (and kept): a build without source maps never pays for one. */
+  map(): SourceMap;
 }
 
 /**
@@ -22,8 +23,14 @@ export interface RewrittenModule {
  * numbers after them stay the same even without source maps.
  * Returns null when there is nothing to change.
  */
-export function rewriteModule(code: string, id: string, layout: ModuleLayout, artifacts: readonly Artifact[]): RewrittenModule | null {
-  const byName = new Map(artifacts.map((a) => [a.name, a]));
+export function rewriteModule(
+  code: string,
+  id: string,
+  layout: ModuleLayout,
+  artifacts: readonly Artifact[],
+  canonical: readonly string[] = artifacts.map((a) => JSON.stringify(a)),
+): RewrittenModule | null {
+  const byName = new Map(artifacts.map((a, i) => [a.name, canonical[i]]));
   const workflows = layout.workflows.filter((w) => byName.has(w.name));
   if (workflows.length === 0 && layout.actions.length === 0 && layout.errorClasses.length === 0 && layout.errorRefs.length === 0) {
     return null;
@@ -35,7 +42,18 @@ export function rewriteModule(code: string, id: string, layout: ModuleLayout, ar
 
   const tail = moduleTail(layout, workflows.length > 0);
   if (tail.length > 0) s.append(`\n${tail.join("\n")}\n`);
-  return { code: s.toString(), map: s.generateMap({ source: id, file: id, includeContent: true, hires: "boundary" }) };
+  let map: SourceMap | null = null;
+  return {
+    code: s.toString(),
+    map() {
+      if (!map) {
+        map = s.generateMap({ source: id, includeContent: true, hires: "boundary" });
+        // Absolute, not relative to `file` as magic-string makes it: webpack resolves relative sources against the wrong directory.
+        map.sources = [id];
+      }
+      return map;
+    },
+  };
 }
 
 /** The statement that pins a class's `name` (the constructor name the runtime matches errors by). */
@@ -43,9 +61,13 @@ export function pin(target: string, className: string): string {
   return `Object.defineProperty(${target}, "name", { value: ${JSON.stringify(className)}, configurable: true });`;
 }
 
-/** The handle expression; a JSON string for JSON.parse keeps the exact bytes whatever later tools do to literals. */
-export function handleExpression(artifact: Artifact, breaks = ""): string {
-  return `${HANDLE_FN}(JSON.parse(${JSON.stringify(canonicalJson(artifact))})${breaks ? `/*${breaks}*/` : ""})`;
+/**
+ * The handle expression for an artifact's JSON text. A string for JSON.parse: the
+ * exact bytes whatever later tools do to literals, `__proto__` keys stay data, and
+ * it is the cheapest thing for a bundler to parse and for V8 to load.
+ */
+export function handleExpression(json: string, breaks = ""): string {
+  return `${HANDLE_FN}(JSON.parse(${JSON.stringify(json)})${breaks ? `/*${breaks}*/` : ""})`;
 }
 
 /** Statements appended to the module: the handle import, and name pins of imported error classes. */
@@ -59,8 +81,8 @@ export function moduleTail(layout: ModuleLayout, hasWorkflows: boolean): string[
 
 const HANDLE_IMPORT = `import { compiledWorkflow as ${HANDLE_FN} } from "cairn";`;
 
-function handleCode(site: WorkflowSite, artifact: Artifact, breaks: string): string {
-  const handle = handleExpression(artifact, breaks);
+function handleCode(site: WorkflowSite, json: string, breaks: string): string {
+  const handle = handleExpression(json, breaks);
   if (site.form === "expression") return handle;
   if (site.exported === "default") return site.binding ? `const ${site.binding} = ${handle}; export default ${site.binding};` : `export default ${handle};`;
   return `${site.exported === "named" ? "export " : ""}const ${site.binding} = ${handle};`;

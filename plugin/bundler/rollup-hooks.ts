@@ -13,22 +13,24 @@ import type { PluginContext } from "./plugin-context.ts";
  * modules from Rollup's cache still lists their workflows.
  */
 export function rollupHooks(ctx: PluginContext) {
-  const collect = (hook: RollupContext): ArtifactFile[] | null => {
-    const { artifacts, failed } = ctx.compiler.artifactsOf([...hook.getModuleIds()].map(cleanId));
-    if (failed) return null;
-    const { files, errors } = artifactFiles(artifacts);
-    if (errors.length > 0) hook.error(errors.join("\n"));
-    return files;
-  };
+  // From generateBundle (which can still fail the build) to writeBundle, per output directory.
+  const pending = new Map<string, ArtifactFile[]>();
+  const outputDir = (output: NormalizedOutputOptions): string | null =>
+    output.dir ? resolve(output.dir) : output.file ? dirname(resolve(output.file)) : null;
   return {
-    // Duplicate workflow names fail the build before anything is written.
-    generateBundle(this: RollupContext) {
-      collect(this);
+    generateBundle(this: RollupContext, output: NormalizedOutputOptions) {
+      const { artifacts, canonical, failed } = ctx.compiler.artifactsOf([...this.getModuleIds()].map(cleanId));
+      if (failed) return;
+      const { files, errors } = artifactFiles(artifacts, canonical);
+      // Duplicate workflow names fail the build before anything is written.
+      if (errors.length > 0) this.error(errors.join("\n"));
+      pending.set(outputDir(output) ?? "", files);
     },
     writeBundle(this: RollupContext, output: NormalizedOutputOptions) {
-      const files = collect(this);
-      const outputDir = output.dir ?? (output.file ? dirname(output.file) : null);
-      const dir = ctx.outDir ?? (outputDir ? join(resolve(outputDir), ARTIFACT_SUBDIR) : null);
+      const key = outputDir(output);
+      const files = pending.get(key ?? "");
+      pending.delete(key ?? "");
+      const dir = ctx.outDir ?? (key ? join(key, ARTIFACT_SUBDIR) : null);
       if (files && dir) writeArtifactFiles(dir, files);
     },
     watchChange(this: RollupContext, id: string, change: { event: string }) {

@@ -1,12 +1,11 @@
-import { createUnplugin, type UnpluginBuildContext, type UnpluginContext, type UnpluginOptions } from "unplugin";
+import { readFileSync } from "node:fs";
+import { createUnplugin, type UnpluginBuildContext, type UnpluginContext, type UnpluginOptions, type WebpackCompiler } from "unplugin";
 import { esbuildSetup } from "./esbuild-setup.ts";
 import { diagnosticsText, rollupError } from "./messages.ts";
-import { CAIRN_CODE_FILTER, cleanId, mayUseCairn, type CairnPluginOptions } from "./options.ts";
+import { cleanId, mayUseCairn, type CairnPluginOptions } from "./options.ts";
 import { PLUGIN_NAME, createPluginContext, type PluginContext } from "./plugin-context.ts";
 import { rollupHooks } from "./rollup-hooks.ts";
 import { webpackHooks } from "./webpack-hooks.ts";
-
-type Framework = "rollup" | "vite" | "webpack" | "esbuild" | string;
 
 /**
  * The one cairn plugin, adapted to each bundler by unplugin. Every adapter runs
@@ -22,7 +21,9 @@ export const cairnUnplugin = createUnplugin<CairnPluginOptions | undefined>((opt
     // Before any TypeScript transform: the compiler reads the original source.
     enforce: "pre",
     transform: {
-      filter: { id: { include: ctx.filter.include, exclude: ctx.filter.exclude }, code: { include: CAIRN_CODE_FILTER } },
+      // The code check stays in the handler (a few microseconds per module), so
+      // that a module which stops importing cairn drops its workflows in watch mode.
+      filter: { id: { include: ctx.filter.include, exclude: ctx.filter.exclude } },
       handler(code, id) {
         return transformHook(this, ctx, meta.framework, code, id);
       },
@@ -31,13 +32,27 @@ export const cairnUnplugin = createUnplugin<CairnPluginOptions | undefined>((opt
     vite: rollupHooks(ctx),
     webpack: webpackHooks(ctx),
   };
+  if (meta.framework === "webpack") {
+    // webpack runs a loader for every module the rule matches, at a fixed cost far
+    // above the quick check; deciding at rule-matching time, on the file's text,
+    // keeps the loader off every module that does not import cairn. The text is
+    // read through webpack's cached file system, which webpack reads it from next.
+    // Not in watch mode, where webpack keeps a module's loaders when the module
+    // changes: a module that starts importing cairn must still reach the plugin.
+    const { compiler } = (meta as { webpack: { compiler: WebpackCompiler } }).webpack;
+    plugin.transformInclude = (id) => ctx.filter.test(id) && (compiler.watchMode || fileMayUseCairn(compiler, cleanId(id)));
+  }
   return plugin;
 });
 
-function transformHook(hook: UnpluginBuildContext & UnpluginContext, ctx: PluginContext, framework: Framework, code: string, id: string) {
+function transformHook(hook: UnpluginBuildContext & UnpluginContext, ctx: PluginContext, framework: string, code: string, id: string) {
   const file = cleanId(id);
   // Repeated here: not every bundler version applies hook filters natively.
-  if (!ctx.filter.test(file) || !mayUseCairn(code)) return null;
+  if (!ctx.filter.test(file)) return null;
+  if (!mayUseCairn(code)) {
+    ctx.compiler.forget(file);
+    return null;
+  }
   const outcome = ctx.compiler.transform(code, file);
   for (const dep of outcome.deps) hook.addWatchFile(dep);
   if (outcome.warnings.length > 0) {
@@ -53,5 +68,18 @@ function transformHook(hook: UnpluginBuildContext & UnpluginContext, ctx: Plugin
     hook.error(rollupError(outcome.errors, code, ctx.cwd));
     return null;
   }
-  return outcome.output && { code: outcome.output.code, map: outcome.output.map };
+  if (!outcome.output) return null;
+  const native = hook.getNativeBuildContext?.();
+  const wantsMap = native?.framework !== "webpack" || native.loaderContext?.sourceMap !== false;
+  return wantsMap ? { code: outcome.output.code, map: outcome.output.map() } : { code: outcome.output.code };
+}
+
+function fileMayUseCairn(compiler: WebpackCompiler, file: string): boolean {
+  try {
+    const fs = compiler.inputFileSystem as { readFileSync?: (path: string) => Buffer | string } | null;
+    const text = fs?.readFileSync ? fs.readFileSync(file) : readFileSync(file);
+    return mayUseCairn(typeof text === "string" ? text : text.toString("utf8"));
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,5 @@
 import type * as t from "@babel/types";
-import { IR_VERSION, sealArtifact, validateArtifact, type Artifact } from "../../ir-schema/index.ts";
+import { IR_VERSION, sealArtifactJson, validateArtifact, type Artifact } from "../../ir-schema/index.ts";
 import type { WorkflowDef } from "../analyze/workflows.ts";
 import type { ActionLocation } from "../types.ts";
 import { Lowerer, type LowerEnv } from "./lowerer.ts";
@@ -11,6 +11,8 @@ import { lowerStatements, patternNames } from "./statements.ts";
 export interface LoweredWorkflow {
   /** Null when the workflow has errors (they are in the reporter). */
   artifact: Artifact | null;
+  /** The artifact's canonical JSON (null with the artifact). */
+  json: string | null;
   actions: ActionLocation[];
 }
 
@@ -76,8 +78,8 @@ export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow 
   checkHandles(L);
   const program = L.cfg.finish(() => ({ kind: "return", value: undef(endLoc), loc: endLoc }));
   const actions = [...L.actions.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  if (env.reporter.count > before) return { artifact: null, actions };
-  const artifact = sealArtifact({
+  if (env.reporter.count > before) return { artifact: null, json: null, actions };
+  const { artifact, json } = sealArtifactJson({
     irVersion: IR_VERSION,
     name: def.name,
     source: env.relFile,
@@ -90,7 +92,7 @@ export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow 
   if (!valid.ok) {
     const detail = valid.errors.map((e) => `${e.path}: ${e.message}`).join("; ");
     L.report("internal", fn, { what: `workflow \`${def.name}\``, detail: `invalid IR (${detail})` });
-    return { artifact: null, actions };
+    return { artifact: null, json: null, actions };
   }
-  return { artifact, actions };
+  return { artifact, json, actions };
 }

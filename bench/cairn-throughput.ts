@@ -1,0 +1,81 @@
+/**
+ * Cairn throughput: `instances` instances of a workload started through the client
+ * (startMany, 500 per transaction) while `workers` worker processes run them. The
+ * clock runs from the first start to the last instance's `finished_at`, so it covers
+ * starting, every action and every transition.
+ */
+import { dbNameOf, now, waitFor, type BenchContext } from "./common.ts";
+import { backendPids, countingCommits, cpuMeter } from "./usage.ts";
+import { cairnRig, lastFinishedAt, startBatches, type Workload } from "./cairn.ts";
+import type { ThroughputResult } from "./types.ts";
+
+/** CLOCK_MONOTONIC in µs, the clock V8's CPU profiles use, shared by every process of the machine. */
+const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+const LABELS: Record<string, string> = { sequence: "3-action sequence", fanout: "10-way fan-out", sleepy: "sleep + 1 action" };
+
+export async function cairnThroughput(
+  ctx: BenchContext,
+  url: string,
+  workload: Workload,
+  opts: { workers: number; instances: number; schema?: string },
+): Promise<ThroughputResult> {
+  const { value, commits } = await countingCommits(ctx.serverUrl, dbNameOf(url), () => measure(ctx, url, workload, opts));
+  const result = { ...value, dbTransactions: commits };
+  ctx.log(
+    `cairn ${workload.name} x${opts.instances}, ${opts.workers} worker(s): ${result.actionsPerSec.toFixed(0)} actions/s ` +
+      `(${result.seconds.toFixed(2)} s, ${(commits / result.actions).toFixed(2)} transactions/action, machine ${(result.cpu.machineBusy * 100).toFixed(0)}% busy)`,
+  );
+  return result;
+}
+
+async function measure(
+  ctx: BenchContext,
+  url: string,
+  workload: Workload,
+  opts: { workers: number; instances: number; schema?: string },
+): Promise<Omit<ThroughputResult, "dbTransactions">> {
+  const schema = opts.schema ?? `tp_${workload.name}_${opts.workers}w_${opts.instances}`;
+  const rig = await cairnRig(url, schema, workload, opts.workers, ctx.concurrency, ctx.profileDir);
+  try {
+    const cpu = cpuMeter(() => rig.workers.map((w) => w.pid), () => backendPids(ctx.serverUrl, dbNameOf(url)));
+    const w0 = monotonicUs();
+    const t0 = now();
+    await startBatches(rig, workload, opts.instances, (n) => ({ n }));
+    const timeoutMs = 60_000 + opts.instances * workload.actionsPerInstance * 20;
+    // Polled slowly: the end time comes from finished_at, and polls are transactions too.
+    await waitFor(
+      `${opts.instances} ${workload.name} instances`,
+      async () => {
+        const c = await rig.counts();
+        if (c.failed > 0) throw new Error(`${c.failed} instances failed in ${schema}`);
+        return c.completed === opts.instances ? true : undefined;
+      },
+      timeoutMs,
+      250,
+    );
+    const use = await cpu.stop();
+    const w1 = monotonicUs();
+    const seconds = ((await lastFinishedAt(rig)) - t0) / 1000;
+    const [{ done }] = await rig.client.db.query<{ done: number }>(
+      `SELECT count(*)::int AS done FROM "${schema}".tasks WHERE status = 'done'`,
+    );
+    const actions = opts.instances * workload.actionsPerInstance;
+    if (done !== actions) throw new Error(`expected ${actions} finished tasks in ${schema}, found ${done}`);
+    return {
+      system: "cairn",
+      workload: LABELS[workload.name]!,
+      mode: `${opts.workers} worker process${opts.workers > 1 ? "es" : ""}`,
+      processes: opts.workers,
+      instances: opts.instances,
+      actions,
+      seconds,
+      instancesPerSec: opts.instances / seconds,
+      actionsPerSec: actions / seconds,
+      cpu: use,
+      windowUs: [w0, w1],
+    };
+  } finally {
+    await rig.close();
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The bundler-neutral core: the compiled-workflow handle and what the runtime
+ * does with it, the id filter and quick check, the rewrite of each definition
+ * form, the content-hash cache, and name pinning under minification.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import * as esbuild from "esbuild";
+import cairn from "cairn/esbuild";
+import { action, artifactOf, compiledWorkflow, isCompiledWorkflow, runLocal, workflow, Workflow, virtualClock } from "../runtime/index.ts";
+import { createIdFilter, mayUseCairn } from "../plugin/bundler/options.ts";
+import { ModuleCompiler } from "../plugin/bundler/module-compiler.ts";
+import { prettyCanonical } from "../plugin/bundler/artifact-files.ts";
+import { canonicalJson, sealArtifact, serializeArtifact, type Artifact } from "../ir-schema/index.ts";
+import { compile, nodeResolver } from "../plugin/index.ts";
+import { REPO_ROOT, loadFixtures } from "./helpers/fixtures.ts";
+import { GOOD_FILES, createProject, type TempProject } from "./helpers/bundler-project.ts";
+import { cliArtifacts, importBundle } from "./helpers/bundle-checks.ts";
+
+describe("the compiled-workflow handle", () => {
+  const artifact = () => cliArtifacts(project).find((a) => a.name === "onboarding")!;
+  let project: TempProject;
+  beforeAll(() => {
+    project = createProject("core-handle", GOOD_FILES);
+  });
+  afterAll(() => project?.remove());
+
+  test("is a frozen { kind, name, hash, artifact } that runners take in place of the artifact", async () => {
+    const a = artifact();
+    const handle = compiledWorkflow(a);
+    expect(handle).toEqual({ kind: "cairn.workflow", name: "onboarding", hash: a.hash, artifact: a });
+    expect(Object.isFrozen(handle)).toBe(true);
+    expect([isCompiledWorkflow(handle), isCompiledWorkflow(a), isCompiledWorkflow({ kind: "cairn.workflow" })]).toEqual([true, false, false]);
+    expect([artifactOf(handle), artifactOf({ artifact: a }), artifactOf(a)]).toEqual([a, a, a]);
+    expect(() => compiledWorkflow({ name: "x" } as never)).toThrow("compiledWorkflow(artifact): expected a compiled workflow artifact with a name, a hash and a program");
+    const actions = await importBundle(project.path("src/actions.ts"));
+    await expect(runLocal(handle, { userId: "ada" }, { actions, clock: virtualClock() })).resolves.toEqual({ charged: true, receipt: "receipt-ada-pro" });
+  });
+
+  test("a workflow that did not go through a cairn plugin is rejected with an explanation", async () => {
+    const fn = workflow(async function plain(id: string) { return id; });
+    class Klass extends Workflow { async run() { return 1; } }
+    const cls = workflow(Klass);
+    const hint =
+      "Build the module with a cairn bundler plugin (cairn/vite, cairn/esbuild, cairn/rollup, cairn/webpack, cairn/babel), " +
+      "or pass the artifact from compile() / `cairn build`";
+    expect(() => artifactOf(fn)).toThrow(`workflow plain was not compiled: this is its source function, not a compiled handle. ${hint}`);
+    expect(() => artifactOf(cls)).toThrow(`workflow Klass was not compiled: this is its source class, not a compiled handle. ${hint}`);
+    await expect(runLocal(fn, {}, { actions: [action("noop", async () => 0)] })).rejects.toThrow("workflow plain was not compiled");
+  });
+});
+
+describe("id filter and quick check", () => {
+  const cwd = "/app";
+  test("defaults: TypeScript (also .tsx) and JavaScript modules outside node_modules", () => {
+    const f = createIdFilter({}, cwd);
+    const ids = ["/app/src/a.ts", "/app/src/a.mts?v=1", "/app/src/a.js", "/app/src/a.tsx", "/app/src/a.jsx", "/app/node_modules/x/a.ts", "/app/src/a.css"];
+    expect(ids.map((id) => f.test(id))).toEqual([true, true, true, true, false, false, false]);
+  });
+
+  test("globs are relative to the working directory; RegExps match the path", () => {
+    const f = createIdFilter({ include: ["src/**/*.ts", /\.flow\.js$/], exclude: "src/legacy/*" }, cwd);
+    const ids = ["/app/src/a.ts", "/app/src/deep/er/b.ts", "/app/src/legacy/c.ts", "/app/src/legacy/sub/d.ts", "/app/lib/e.ts", "/x/y.flow.js"];
+    expect(ids.map((id) => f.test(id))).toEqual([true, true, false, true, false, true]);
+  });
+
+  test("only modules that import from \"cairn\" are parsed", () => {
+    expect([`import { action } from "cairn";`, `import x from 'cairn'`, `import x from "cairn-ui"`, "const cairn = 1;"].map(mayUseCairn)).toEqual([
+      true, true, false, false,
+    ]);
+  });
+});
+
+describe("the rewrite", () => {
+  let project: TempProject;
+  beforeAll(() => {
+    project = createProject("core-rewrite", {
+      ...GOOD_FILES,
+      "src/forms.ts": `import { workflow, Workflow, action } from "cairn";
+import { loadUser } from "./actions.ts";
+
+export const named = workflow("explicit-name", async (id: string) => {
+  return (await loadUser(id)).email;
+});
+
+@workflow
+class Hidden extends Workflow {
+  async run(id: string) {
+    return (await loadUser(id)).plan;
+  }
+}
+export { Hidden };
+
+export const local = action("already-named", async function inner() { return 1; });
+
+export default workflow(async function byDefault(id: string) {
+  return await loadUser(id);
+});
+export const after = "line 21";
+`,
+    });
+  });
+  afterAll(() => project?.remove());
+
+  test("each definition form becomes a handle; names are injected only where missing; lines after stay put", () => {
+    const file = project.path("src/forms.ts");
+    const source = readFileSync(file, "utf8");
+    const out = new ModuleCompiler().transform(source, file);
+    expect(out.errors).toEqual([]);
+    const code = out.output!.code.replace(/JSON\.parse\("(?:[^"\\]|\\.)*"\)/g, (m) => `JSON.parse(<${(JSON.parse(JSON.parse(m.slice(11, -1))) as { name: string }).name}>)`);
+    expect(code).toBe(`import { workflow, Workflow, action } from "cairn";
+import { loadUser } from "./actions.ts";
+
+export const named = __cairnCompiledWorkflow(JSON.parse(<explicit-name>)/*
+
+*/);
+
+const Hidden = __cairnCompiledWorkflow(JSON.parse(<Hidden>)/*
+
+
+
+
+*/);
+export { Hidden };
+
+export const local = action("already-named", async function inner() { return 1; });
+
+export default __cairnCompiledWorkflow(JSON.parse(<byDefault>)/*
+
+*/);
+export const after = "line 21";
+
+import { compiledWorkflow as __cairnCompiledWorkflow } from "cairn";
+`);
+    expect(code.split("\n").indexOf('export const after = "line 21";')).toBe(20);
+    expect(out.artifacts.map((a) => a.name)).toEqual(["explicit-name", "Hidden", "byDefault"]);
+  });
+
+  test("artifact files are serializeArtifact's bytes, made from the canonical JSON compile() hashed and handles carry", () => {
+    const artifacts = loadFixtures().map((f) => JSON.parse(readFileSync(f.irFile, "utf8")) as Artifact);
+    expect(artifacts.length).toBeGreaterThan(40);
+    for (const a of artifacts) expect(prettyCanonical(canonicalJson(a))).toBe(serializeArtifact(a));
+    for (const f of loadFixtures().slice(0, 12)) {
+      const result = compile(readFileSync(f.inputFile, "utf8"), f.inputFile, nodeResolver(REPO_ROOT));
+      expect(result.serialized).toEqual(result.workflows.map((a) => canonicalJson(a)));
+      expect(result.workflows.map((a) => a.hash)).toEqual(result.workflows.map((a) => sealArtifact(a).hash));
+    }
+    const odd = { b: 1, 10: "x", 2: [JSON.parse('{"z": null, "__proto__": {"y": 1}}')], a: { "": 0, "-1": 2, "01": 3 } };
+    expect(prettyCanonical(canonicalJson(odd))).toBe(serializeArtifact(odd as never));
+  });
+
+  test("compiled results are cached by content: the module's and every file its compile read", () => {
+    const compiled: string[] = [];
+    const compiler = new ModuleCompiler({ onCompile: (f) => compiled.push(f.slice(project.dir.length + 1)) });
+    const file = project.path("src/workflows.ts");
+    const first = compiler.transform(readFileSync(file, "utf8"), file);
+    expect(first.deps.map((d) => d.slice(project.dir.length + 1)).sort()).toEqual(["src/actions.ts", "src/errors.ts"]);
+    expect(compiler.transform(readFileSync(file, "utf8"), file)).toBe(first);
+    const actions = project.path("src/actions.ts");
+    writeFileSync(actions, readFileSync(actions, "utf8").replace('action("send-email"', 'action("send-mail"'));
+    const second = compiler.transform(readFileSync(file, "utf8"), file);
+    expect(second).not.toBe(first);
+    expect(second.artifacts.find((a) => a.name === "onboarding")!.actions).toEqual(["charge", "loadUser", "send-mail"]);
+    expect(compiled).toEqual(["src/workflows.ts", "src/workflows.ts"]);
+    writeFileSync(actions, GOOD_FILES["src/actions.ts"]);
+  });
+
+  test("minified, an error class keeps its name through the pin in its own body", async () => {
+    await esbuild.build({
+      absWorkingDir: project.dir, entryPoints: ["src/actions.ts"], bundle: true, platform: "node", format: "esm", minify: true,
+      outfile: "dist-actions/actions.js", logLevel: "silent", plugins: [cairn()],
+    });
+    const bundle = await importBundle(project.path("dist-actions/actions.js"));
+    expect((bundle.QuotaExceeded as { name: string }).name).toBe("QuotaExceeded");
+    const thrown = await (bundle.charge as (id: string, plan: string) => Promise<string>)("busy", "pro").catch((e: Error) => e);
+    expect(thrown.constructor.name).toBe("QuotaExceeded");
+  });
+
+  test("a module left out by `exclude` keeps its source workflow, which runners refuse", async () => {
+    await esbuild.build({
+      absWorkingDir: project.dir, entryPoints: ["src/index.ts"], bundle: true, platform: "node", format: "esm",
+      outdir: "dist-excluded", target: "node20", logLevel: "silent", plugins: [cairn({ exclude: /workflows\.ts$/ })],
+    });
+    const bundle = await importBundle(project.path("dist-excluded/index.js"));
+    expect(isCompiledWorkflow(bundle.onboarding)).toBe(false);
+    await expect(runLocal(bundle.onboarding as never, { userId: "ada" }, { actions: bundle })).rejects.toThrow(/^workflow onboarding\d* was not compiled: this is its source function/);
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * `cairn/esbuild` inside real esbuild builds of a fixture project: artifacts,
+ * handles, source maps, durable and in-memory runs of the bundle (plain and
+ * minified), diagnostics in esbuild's own messages, and incremental rebuilds.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import * as esbuild from "esbuild";
+import cairn from "cairn/esbuild";
+import { artifactFileName } from "../ir-schema/index.ts";
+import { BAD_FILES, GOOD_FILES, badDiagnostics, createProject, shown, type TempProject } from "./helpers/bundler-project.ts";
+import {
+  MAP_NEEDLES, cliArtifacts, expectArtifacts, expectHandles, expectNoWorkflowBodies, expectRunsDurably, expectRunsLocally, expectSourceMap, importBundle,
+} from "./helpers/bundle-checks.ts";
+import { durableEnv, type DurableEnv } from "./helpers/durable.ts";
+
+const build = (project: TempProject, options: esbuild.BuildOptions) =>
+  esbuild.build({
+    absWorkingDir: project.dir,
+    entryPoints: ["src/index.ts"],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    logLevel: "silent",
+    ...options,
+  });
+
+describe("cairn/esbuild", () => {
+  let project: TempProject;
+  let env: DurableEnv;
+  beforeAll(async () => {
+    project = createProject("esbuild", GOOD_FILES);
+    env = await durableEnv("pg", "bundle_esbuild");
+  });
+  afterAll(async () => {
+    await env?.close();
+    project?.remove();
+  });
+
+  test("a build writes artifacts and a manifest, and its bundle runs the workflows durably and in memory", async () => {
+    const result = await build(project, { outdir: "dist", sourcemap: true, plugins: [cairn()] });
+    expect(result.errors).toEqual([]);
+    const expected = await expectArtifacts(project.path("dist/cairn"), project);
+    const text = readFileSync(project.path("dist/index.js"), "utf8");
+    expectNoWorkflowBodies(text);
+    expectSourceMap(text, readFileSync(project.path("dist/index.js.map"), "utf8"), MAP_NEEDLES);
+    const bundle = await importBundle(project.path("dist/index.js"));
+    expectHandles(bundle, expected);
+    await expectRunsLocally(bundle);
+    await expectRunsDurably(env, bundle);
+  });
+
+  test("a minified build still runs, matching error classes by name", async () => {
+    await build(project, { outdir: "dist-min", minify: true, plugins: [cairn()] });
+    const text = readFileSync(project.path("dist-min/index.js"), "utf8");
+    expect(text).not.toContain("class PaymentDeclined"); // the minifier did rename the classes
+    const bundle = await importBundle(project.path("dist-min/index.js"));
+    await expectRunsLocally(bundle);
+    await expectRunsDurably(env, bundle);
+  });
+
+  test("outDir puts the artifacts elsewhere; write: false hands them back as output files", async () => {
+    await build(project, { outdir: "dist-out", plugins: [cairn({ outDir: project.path("prebuilt") })] });
+    await expectArtifacts(project.path("prebuilt"), project);
+    expect(existsSync(project.path("dist-out/cairn"))).toBe(false);
+    const result = await build(project, { outdir: "dist-mem", write: false, plugins: [cairn()] });
+    const artifacts = cliArtifacts(project).map((a) => `dist-mem/cairn/${artifactFileName(a)}`);
+    const names = (result.outputFiles ?? []).map((f) => f.path.slice(project.dir.length + 1)).sort();
+    expect(names).toEqual([...artifacts, "dist-mem/cairn/manifest.json", "dist-mem/index.js"].sort());
+    expect(existsSync(project.path("dist-mem"))).toBe(false);
+  });
+
+  test("compile errors fail the build with esbuild messages: location, line text and the hint as a note", async () => {
+    const bad = createProject("esbuild-bad", BAD_FILES);
+    try {
+      const error = (await build(bad, { outdir: "dist", plugins: [cairn()] }).catch((e: unknown) => e)) as esbuild.BuildFailure;
+      expect(error.errors.map((m) => ({ text: m.text, plugin: m.pluginName, location: m.location, notes: m.notes.slice(0, 1).map((n) => n.text) }))).toEqual(
+        badDiagnostics(bad).map((d) => ({
+          text: d.header,
+          plugin: "cairn",
+          location: {
+            file: shown(bad, "src/bad.ts"), namespace: "file", line: d.line, column: d.column - 1,
+            length: d.lineText.includes("Date.now()") ? "Date.now()".length : "new Map()".length, lineText: d.lineText, suggestion: "",
+          },
+          notes: [d.hint],
+        })),
+      );
+      const printed = (await esbuild.formatMessages(error.errors, { kind: "error", color: false })).join("\n");
+      for (const d of badDiagnostics(bad)) {
+        expect(printed).toContain(d.header);
+        expect(printed).toContain(`  ${d.hint}`);
+        expect(printed).toContain(`${d.line} │ ${d.lineText}`);
+      }
+      expect(existsSync(bad.path("dist/cairn"))).toBe(false);
+    } finally {
+      bad.remove();
+    }
+  });
+
+  test("rebuilds compile only the modules whose content (or whose imports) changed", async () => {
+    const compiled: string[] = [];
+    const ctx = await esbuild.context({
+      absWorkingDir: project.dir, entryPoints: ["src/index.ts"], bundle: true, platform: "node", format: "esm", outdir: "dist-watch", logLevel: "silent",
+      plugins: [cairn({ onCompile: (file) => compiled.push(file.slice(project.dir.length + 1)) })],
+    });
+    try {
+      await ctx.rebuild();
+      expect(compiled.splice(0).sort()).toEqual(["src/actions.ts", "src/workflows.ts"]);
+      await ctx.rebuild();
+      expect(compiled.splice(0)).toEqual([]);
+      const workflows = project.path("src/workflows.ts");
+      writeFileSync(workflows, readFileSync(workflows, "utf8").replace('"Welcome!"', '"Welcome aboard!"'));
+      await ctx.rebuild();
+      expect(compiled.splice(0)).toEqual(["src/workflows.ts"]);
+      const actions = project.path("src/actions.ts");
+      writeFileSync(actions, readFileSync(actions, "utf8") + "\nexport const extra = 1;\n");
+      await ctx.rebuild();
+      expect(compiled.splice(0).sort()).toEqual(["src/actions.ts", "src/workflows.ts"]);
+      const manifest = JSON.parse(readFileSync(project.path("dist-watch/cairn/manifest.json"), "utf8")) as { workflows: { name: string }[] };
+      expect(manifest.workflows.map((w) => w.name)).toEqual(["Digest", "onboarding"]);
+    } finally {
+      await ctx.dispose();
+      project.write("src/workflows.ts", GOOD_FILES["src/workflows.ts"]);
+      project.write("src/actions.ts", GOOD_FILES["src/actions.ts"]);
+    }
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * `cairn/vite` in real Vite builds (SSR, as a Node service is built) and in Vite's
+ * dev server: artifacts, handles, source maps, durable and in-memory runs (plain
+ * and minified), build errors and the dev-overlay error, and the README's recipe
+ * for unit-testing workflows with runLocal through the plugin (vitest loads
+ * modules the way `ssrLoadModule` does).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { build as viteBuild, createServer, type InlineConfig } from "vite";
+import cairn from "cairn/vite";
+import { action, runLocal, virtualClock, isCompiledWorkflow } from "../runtime/index.ts";
+import { BAD_FILES, GOOD_FILES, badDiagnostics, createProject, type TempProject } from "./helpers/bundler-project.ts";
+import {
+  MAP_NEEDLES, cliArtifacts, expectArtifacts, expectHandles, expectNoWorkflowBodies, expectRunsDurably, expectRunsLocally, expectSourceMap, importBundle,
+} from "./helpers/bundle-checks.ts";
+import { durableEnv, type DurableEnv } from "./helpers/durable.ts";
+
+const config = (project: TempProject, build: InlineConfig["build"]): InlineConfig => ({
+  root: project.dir,
+  configFile: false,
+  logLevel: "silent",
+  plugins: [cairn()],
+  build: { ssr: "src/index.ts", emptyOutDir: true, ...build },
+  ssr: { noExternal: true },
+});
+
+describe("cairn/vite", () => {
+  let project: TempProject;
+  let env: DurableEnv;
+  beforeAll(async () => {
+    project = createProject("vite", GOOD_FILES);
+    env = await durableEnv("pg", "bundle_vite");
+  });
+  afterAll(async () => {
+    await env?.close();
+    project?.remove();
+  });
+
+  test("a build writes artifacts and a manifest, and its bundle runs the workflows durably and in memory", async () => {
+    await viteBuild(config(project, { outDir: "dist", sourcemap: true }));
+    const expected = await expectArtifacts(project.path("dist/cairn"), project);
+    const text = readFileSync(project.path("dist/index.js"), "utf8");
+    expectNoWorkflowBodies(text);
+    expectSourceMap(text, readFileSync(project.path("dist/index.js.map"), "utf8"), MAP_NEEDLES);
+    const bundle = await importBundle(project.path("dist/index.js"));
+    expectHandles(bundle, expected);
+    await expectRunsLocally(bundle);
+    await expectRunsDurably(env, bundle);
+  });
+
+  test("a minified build still runs, matching error classes by name", async () => {
+    await viteBuild(config(project, { outDir: "dist-min", minify: true }));
+    const text = readFileSync(project.path("dist-min/index.js"), "utf8");
+    expect(text).not.toContain("class PaymentDeclined");
+    const bundle = await importBundle(project.path("dist-min/index.js"));
+    await expectRunsLocally(bundle);
+    await expectRunsDurably(env, bundle);
+  });
+
+  test("compile errors fail the build with every error of the file, a loc and a code frame", async () => {
+    const bad = createProject("vite-bad", BAD_FILES);
+    try {
+      const error = (await viteBuild(config(bad, { outDir: "dist" })).catch((e: unknown) => e)) as Error & { loc: unknown; frame: string; plugin: string; id: string };
+      const [first, second] = badDiagnostics(bad);
+      expect({ plugin: error.plugin, id: error.id, loc: error.loc }).toEqual({ plugin: "cairn", id: bad.path("src/bad.ts"), loc: { file: bad.path("src/bad.ts"), line: 6, column: 18 } });
+      expect(error.frame).toBe(`> 6 | ${first.lineText}\n    |                   ^^^^^^^^^^`);
+      expect(error.message).toContain([first.header, `  ${first.hint}`, `> 6 | ${first.lineText}`].join("\n"));
+      expect(error.message).toContain([second.header, `  ${second.hint}`, `> 7 | ${second.lineText}`].join("\n"));
+      expect(existsSync(bad.path("dist/cairn"))).toBe(false);
+    } finally {
+      bad.remove();
+    }
+  });
+
+  test("in the dev server, the error the overlay shows carries the same text, loc and frame", async () => {
+    const bad = createProject("vite-dev", BAD_FILES);
+    const server = await createServer({ root: bad.dir, configFile: false, logLevel: "silent", plugins: [cairn()], server: { middlewareMode: true, hmr: false, ws: false }, appType: "custom" });
+    try {
+      const error = (await server.transformRequest("/src/bad.ts").catch((e: unknown) => e)) as Error & { loc: unknown; frame: string; plugin: string };
+      const [first, second] = badDiagnostics(bad);
+      expect({ plugin: error.plugin, loc: error.loc }).toEqual({ plugin: "cairn", loc: { file: bad.path("src/bad.ts"), line: 6, column: 18 } });
+      expect(error.frame).toBe(`> 6 | ${first.lineText}\n    |                   ^^^^^^^^^^`);
+      expect(error.message).toContain(`${first.header}\n  ${first.hint}`);
+      expect(error.message).toContain(`${second.header}\n  ${second.hint}`);
+    } finally {
+      await server.close();
+      bad.remove();
+    }
+  });
+
+  test("recipe: unit-test a workflow with runLocal through the plugin (vitest's module loading)", async () => {
+    const server = await createServer({ root: project.dir, configFile: false, logLevel: "silent", plugins: [cairn()], server: { middlewareMode: true, hmr: false, ws: false }, appType: "custom" });
+    try {
+      const { onboarding } = await server.ssrLoadModule("/src/workflows.ts");
+      const actions = await server.ssrLoadModule("/src/actions.ts");
+      expect(isCompiledWorkflow(onboarding)).toBe(true);
+      expect(onboarding.hash).toBe(cliArtifacts(project).find((a) => a.name === "onboarding")!.hash);
+      expect(await runLocal(onboarding, { userId: "expired" }, { actions, clock: virtualClock() })).toEqual({ charged: false, receipt: null });
+      await expect(runLocal(onboarding, { userId: "stolen" }, { actions, clock: virtualClock() })).rejects.toMatchObject({
+        name: "FraudSuspected",
+        message: "card of stolen looks stolen",
+      });
+      // The README's fake: a different action under the same name, for a user the real one would charge.
+      const { CardExpired } = await server.ssrLoadModule("/src/errors.ts");
+      const charge = action("charge", async () => {
+        throw new CardExpired("no");
+      });
+      expect(await runLocal(onboarding, { userId: "ada" }, { actions: { ...actions, charge }, clock: virtualClock() })).toEqual({ charged: false, receipt: null });
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * `cairn/webpack` inside real webpack builds of a fixture project: artifacts
+ * (webpack assets), handles, source maps, durable and in-memory runs of the
+ * development and the production (minified) build, and compilation errors whose
+ * text carries the locations, hints and frames.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import webpack, { type Configuration, type Stats } from "webpack";
+import cairn from "cairn/webpack";
+import { BAD_FILES, GOOD_FILES, badDiagnostics, createProject, type TempProject } from "./helpers/bundler-project.ts";
+import {
+  MAP_NEEDLES, expectArtifacts, expectHandles, expectNoWorkflowBodies, expectRunsDurably, expectRunsLocally, expectSourceMap, importBundle,
+} from "./helpers/bundle-checks.ts";
+import { durableEnv, type DurableEnv } from "./helpers/durable.ts";
+
+const TS_LOADER = fileURLToPath(new URL("./helpers/esbuild-ts-loader.cjs", import.meta.url));
+
+function build(project: TempProject, options: { mode: "development" | "production"; dir: string }): Promise<Stats> {
+  const config: Configuration = {
+    mode: options.mode,
+    context: project.dir,
+    entry: "./src/index.ts",
+    target: "node20",
+    devtool: "source-map",
+    output: { path: project.path(options.dir), filename: "index.mjs", module: true, library: { type: "module" }, chunkFormat: "module" },
+    experiments: { outputModule: true },
+    resolve: { extensions: [".ts", ".js"] },
+    module: { rules: [{ test: /\.ts$/, use: [{ loader: TS_LOADER }] }] },
+    plugins: [cairn()],
+    infrastructureLogging: { level: "none" },
+  };
+  const compiler = webpack(config);
+  return new Promise((resolve, reject) =>
+    compiler.run((err, stats) => compiler.close(() => (err ? reject(err) : resolve(stats!)))),
+  );
+}
+
+describe("cairn/webpack", () => {
+  let project: TempProject;
+  let env: DurableEnv;
+  beforeAll(async () => {
+    project = createProject("webpack", GOOD_FILES);
+    env = await durableEnv("pg", "bundle_webpack");
+  });
+  afterAll(async () => {
+    await env?.close();
+    project?.remove();
+  });
+
+  test("a build emits artifacts and a manifest, and its bundle runs the workflows durably and in memory", async () => {
+    const stats = await build(project, { mode: "development", dir: "dist" });
+    expect(stats.toJson({ all: false, errors: true }).errors).toEqual([]);
+    const expected = await expectArtifacts(project.path("dist/cairn"), project);
+    const text = readFileSync(project.path("dist/index.mjs"), "utf8");
+    expectNoWorkflowBodies(text);
+    expectSourceMap(text, readFileSync(project.path("dist/index.mjs.map"), "utf8"), MAP_NEEDLES);
+    const bundle = await importBundle(project.path("dist/index.mjs"));
+    expectHandles(bundle, expected);
+    await expectRunsLocally(bundle);
+    await expectRunsDurably(env, bundle);
+  });
+
+  test("a production (minified) build still runs, matching error classes by name", async () => {
+    const stats = await build(project, { mode: "production", dir: "dist-prod" });
+    expect(stats.hasErrors()).toBe(false);
+    await expectArtifacts(project.path("dist-prod/cairn"), project);
+    const text = readFileSync(project.path("dist-prod/index.mjs"), "utf8");
+    expect(text).not.toContain("class PaymentDeclined");
+    const bundle = await importBundle(project.path("dist-prod/index.mjs"));
+    await expectRunsLocally(bundle);
+    await expectRunsDurably(env, bundle);
+  });
+
+  test("compile errors are compilation errors whose text carries location, hint and frame of each", async () => {
+    const bad = createProject("webpack-bad", BAD_FILES);
+    try {
+      const stats = await build(bad, { mode: "development", dir: "dist" });
+      expect(stats.hasErrors()).toBe(true);
+      const printed = stats.toString({ all: false, errors: true, colors: false });
+      const [first, second] = badDiagnostics(bad);
+      expect(printed).toContain(
+        [first.header, `  ${first.hint}`, `> 6 | ${first.lineText}`, "    |                   ^^^^^^^^^^", "", second.header, `  ${second.hint}`, `> 7 | ${second.lineText}`].join("\n"),
+      );
+      expect(existsSync(bad.path("dist/cairn"))).toBe(false);
+    } finally {
+      bad.remove();
+    }
+  });
+});
