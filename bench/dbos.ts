@@ -12,8 +12,8 @@ import { join } from "node:path";
 import pg from "pg";
 import { BENCH_DIR, freshDatabase, spawnTs, waitFor, type BenchContext, type Child } from "./common.ts";
 import { backendPids, countingCommits, cpuMeter } from "./usage.ts";
-import { latencyFrom, type LatencySample } from "./cairn-latency.ts";
-import type { LatencyResult, ThroughputResult } from "./types.ts";
+import type { LatencyChunk, LatencySample } from "./cairn-latency.ts";
+import type { ThroughputResult } from "./types.ts";
 
 const DB = "dbos_bench";
 const SCRIPT = join(BENCH_DIR, "peers", "dbos-process.ts");
@@ -118,17 +118,17 @@ async function queue(ctx: BenchContext, url: string, workers: number, instances:
 }
 
 /** One workflow at a time in one DBOS process: startWorkflow + getResult. */
-export async function dbosLatency(ctx: BenchContext, samples: number, warmup: number): Promise<LatencyResult> {
+export async function dbosLatency(ctx: BenchContext, samples: number, warmup: number): Promise<LatencyChunk> {
   const url = await freshDatabase(ctx.serverUrl, DB);
-  const child = dbosChild(url, { BENCH_MODE: "latency", BENCH_INSTANCES: String(samples), BENCH_WARMUP: String(warmup) });
-  try {
-    await child.ready;
-    child.child.kill("SIGUSR2");
-    const msg = await child.message("latency", 600_000);
-    const r = latencyFrom("dbos", "in-process startWorkflow() + getResult()", msg.samples as LatencySample[]);
-    ctx.log(`dbos latency: start->result p50 ${r.total.p50.toFixed(2)} ms, step->next p50 ${r.actionToNext.p50.toFixed(2)} ms`);
-    return r;
-  } finally {
-    await child.stop();
-  }
+  const { value, commits } = await countingCommits(ctx.serverUrl, DB, async () => {
+    const child = dbosChild(url, { BENCH_MODE: "latency", BENCH_INSTANCES: String(samples), BENCH_WARMUP: String(warmup) });
+    try {
+      await child.ready;
+      child.child.kill("SIGUSR2");
+      return (await child.message("latency", 600_000)).samples as LatencySample[];
+    } finally {
+      await child.stop();
+    }
+  });
+  return { samples: value, instances: samples + warmup, commits };
 }

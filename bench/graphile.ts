@@ -12,8 +12,8 @@ import { join } from "node:path";
 import pg from "pg";
 import { BENCH_DIR, freshDatabase, now, sleep, spawnTs, withTimeout, type BenchContext, type Child } from "./common.ts";
 import { backendPids, countingCommits, cpuMeter } from "./usage.ts";
-import { latencyFrom, type LatencySample } from "./cairn-latency.ts";
-import type { LatencyResult, ThroughputResult } from "./types.ts";
+import type { LatencyChunk, LatencySample } from "./cairn-latency.ts";
+import type { ThroughputResult } from "./types.ts";
 
 const DB = "graphile_bench";
 const SCRIPT = join(BENCH_DIR, "peers", "graphile-process.ts");
@@ -106,23 +106,26 @@ async function throughput(ctx: BenchContext, url: string, processes: number, ins
   }
 }
 
-export async function graphileLatency(ctx: BenchContext, samples: number, warmup: number): Promise<LatencyResult> {
-  const rig = await graphileRig(ctx, await freshDatabase(ctx.serverUrl, DB), 1);
-  try {
-    const out: LatencySample[] = [];
-    for (let i = 0; i < warmup + samples; i++) {
-      const ended = rig.chainDone(i);
-      const t0 = now();
-      await rig.addChains(i, 1);
-      const d = await withTimeout(ended, 30_000, `graphile-worker chain ${i}`);
-      const t3 = now();
-      if (i >= warmup) out.push({ t0, stamps: d.stamps, t3 });
-      await sleep(5);
+/** One chain at a time with one runner: add_job() to the third job reporting. */
+export async function graphileLatency(ctx: BenchContext, samples: number, warmup: number): Promise<LatencyChunk> {
+  const url = await freshDatabase(ctx.serverUrl, DB);
+  const { value, commits } = await countingCommits(ctx.serverUrl, DB, async () => {
+    const rig = await graphileRig(ctx, url, 1);
+    try {
+      const out: LatencySample[] = [];
+      for (let i = 0; i < warmup + samples; i++) {
+        const ended = rig.chainDone(i);
+        const t0 = now();
+        await rig.addChains(i, 1);
+        const d = await withTimeout(ended, 30_000, `graphile-worker chain ${i}`);
+        const t3 = now();
+        if (i >= warmup) out.push({ t0, stamps: d.stamps, t3 });
+        await sleep(5);
+      }
+      return out;
+    } finally {
+      await rig.close();
     }
-    const r = latencyFrom("graphile", "add_job() to the 3rd job reporting, 1 worker process", out);
-    ctx.log(`graphile latency: add->end p50 ${r.total.p50.toFixed(2)} ms, job->next p50 ${r.actionToNext.p50.toFixed(2)} ms`);
-    return r;
-  } finally {
-    await rig.close();
-  }
+  });
+  return { samples: value, instances: samples + warmup, commits };
 }

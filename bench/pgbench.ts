@@ -28,7 +28,7 @@ export async function pgbenchAvailable(): Promise<string | null> {
 }
 
 /** Runs the one-row UPDATE script with each client count; `seconds` per run. */
-export async function pgbench(ctx: BenchContext, phase: PgbenchResult["phase"], clientCounts: number[], seconds: number): Promise<PgbenchResult[]> {
+export async function pgbench(ctx: BenchContext, phase: string, clientCounts: number[], seconds: number): Promise<PgbenchResult[]> {
   const url = await freshDatabase(ctx.serverUrl, DB);
   const db = new pg.Client({ connectionString: url });
   await db.connect();

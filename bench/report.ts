@@ -19,9 +19,15 @@ interface Target {
   gap: string;
 }
 
+/** Mean commits/s over the run's pgbench runs with `clients` clients. */
 export function pgbenchRate(r: Results, clients: number): number | undefined {
   const runs = r.pgbench.filter((p) => p.clients === clients);
   return runs.length ? runs.reduce((a, p) => a + p.tps, 0) / runs.length : undefined;
+}
+
+/** The 8-client commit rate measured at the start of throughput round `round`, else the run's mean. */
+function pgbench8For(r: Results, round: number | undefined): number | undefined {
+  return r.pgbench.find((p) => p.clients === 8 && p.phase === `round ${round}`)?.tps ?? pgbenchRate(r, 8);
 }
 
 type Run = ThroughputResult & { rounds: number[] };
@@ -58,8 +64,12 @@ function targets(r: Results): Target[] {
   ratioTarget("Cairn / DBOS actions/s, 3-action workflow, 1 process each", cairn1 && dbos ? cairn1.actionsPerSec / dbos.actionsPerSec : undefined, 4, true);
   const graphile1 = find(r, "graphile", SEQ, (t) => t.processes === 1)[0];
   ratioTarget("Cairn / graphile-worker actions/s, 3-action workflow, 1 process each", cairn1 && graphile1 ? cairn1.actionsPerSec / graphile1.actionsPerSec : undefined, 4, true);
-  const pg8 = pgbenchRate(r, 8);
-  ratioTarget("Cairn actions/s (best, 3-action) / pgbench 8-client commits/s", cairnBest && pg8 ? cairnBest.actionsPerSec / pg8 : undefined, 0.3, true);
+  // Each round against the pgbench run that opened it; the best round counts.
+  const shares = r.throughput
+    .filter((t) => t.system === "cairn" && t.workload === SEQ)
+    .map((t) => t.actionsPerSec / (pgbench8For(r, t.round) ?? NaN))
+    .filter(Number.isFinite);
+  ratioTarget("Cairn actions/s (best round, 3-action) / pgbench 8-client commits/s of that round", shares.length ? Math.max(...shares) : undefined, 0.3, true);
   const lc = lat(r, "cairn");
   const ld = lat(r, "dbos");
   ratioTarget("Cairn / DBOS p50 start() -> result(), 3-action workflow", lc && ld ? lc.total.p50 / ld.total.p50 : undefined, 0.8, false);
@@ -118,7 +128,8 @@ function observations(r: Results): string[] {
       `- **Cairn latency**: action -> next action p50 ${f(lc.actionToNext.p50, 2)} ms, start() -> first action p50 ` +
         `${f(lc.startToFirst.p50, 2)} ms, last action -> result() p50 ${f(lc.lastToResult.p50, 2)} ms, against a one-client ` +
         `pgbench commit of ${f(commitMs, 2)} ms: each hop costs ~${commitMs ? f(lc.actionToNext.p50 / commitMs, 1) : "—"} commits' worth of time ` +
-        `(the machine was ${lc.machineBusy === undefined ? "—" : f(lc.machineBusy * 100)}% busy meanwhile).`,
+        `(the machine was ${f(lc.machineBusy * 100)}% busy meanwhile). One instance committed ${f(lc.txPerInstance, 1)} transactions ` +
+        `(DBOS ${f(lat(r, "dbos")?.txPerInstance, 1)}, graphile-worker ${f(lat(r, "graphile")?.txPerInstance, 1)}), polls and set-up included.`,
     );
   }
   return lines;
@@ -141,7 +152,11 @@ export function renderReport(r: Results): string {
   out.push("## 1. The physical limit: pgbench, one-row UPDATE per transaction", "");
   out.push(table(["when", "clients", "seconds", "commits/s", "latency ms"], r.pgbench.map((p) => [p.phase, String(p.clients), String(p.seconds), f(p.tps), f(p.latencyMs, 2)])), "");
   const pg8 = pgbenchRate(r, 8);
-  out.push(`Ratios below use the mean of both runs: ${f(pgbenchRate(r, 1))} commits/s (1 client), ${f(pg8)} commits/s (8 clients).`, "");
+  out.push(
+    `A throughput round's ratios use the 8-client run that opened it; other ratios use the mean of all runs: ` +
+      `${f(pgbenchRate(r, 1))} commits/s (1 client), ${f(pg8)} commits/s (8 clients).`,
+    "",
+  );
 
   out.push("## 2. Throughput", "");
   const seqBase = (t: Run, system: string) => {
@@ -154,7 +169,7 @@ export function renderReport(r: Results): string {
       ["system", "workload", "mode", "instances", "seconds", "instances/s", "actions/s", "each round", "actions/s / pgbench(8)", "Cairn / DBOS", "Cairn / graphile", "tx/action", "own CPU ms/action", "Postgres CPU ms/action", "machine busy %"],
       bestRuns(r).map((t) => [
         t.system, t.workload, t.mode, String(t.instances), f(t.seconds, 2), f(t.instancesPerSec), f(t.actionsPerSec), t.rounds.map((a) => f(a)).join(" / "),
-        pg8 ? x(t.actionsPerSec / pg8) : "—", seqBase(t, "dbos"), seqBase(t, "graphile"), ...perAction(t),
+        x(t.actionsPerSec / (pgbench8For(r, t.round) ?? NaN)), seqBase(t, "dbos"), seqBase(t, "graphile"), ...perAction(t),
       ]),
     ),
     "",
@@ -167,13 +182,13 @@ export function renderReport(r: Results): string {
     "",
   );
 
-  out.push("## 3. Latency (single instances, idle system; ms)", "");
+  out.push("## 3. Latency (one instance at a time; ms)", "");
   out.push(
     table(
-      ["system", "mode", "start -> 1st action p50", "p99", "action -> next p50", "p99", "last action -> result p50", "p99", "start -> result p50", "p99", "machine busy %"],
+      ["system", "mode", "start -> 1st action p50", "p99", "action -> next p50", "p99", "last action -> result p50", "p99", "start -> result p50", "p99", "tx/instance", "machine busy %"],
       r.latency.map((l) => [
         l.system, l.mode, ...distCells(l.startToFirst), ...distCells(l.actionToNext), ...distCells(l.lastToResult), ...distCells(l.total),
-        l.machineBusy === undefined ? "—" : f(l.machineBusy * 100),
+        f(l.txPerInstance, 1), f(l.machineBusy * 100),
       ]),
     ),
     "",
@@ -188,7 +203,9 @@ export function renderReport(r: Results): string {
   out.push(...peerRatios.map((l) => `- ${l}`), "");
   out.push(
     "Timestamps are taken inside the actions (`performance.timeOrigin + performance.now()`, one clock for every process on the machine) " +
-      "and by the caller around start() and result(). Samples after warm-up: " + (lc ? String(lc.total.n) : "—") + " per system.",
+      "and by the caller around start() and result(). Samples after warm-up: " + (lc ? String(lc.total.n) : "—") + " per system, " +
+      "taken in rounds with the systems interleaved. tx/instance: transactions committed in the system's database per instance " +
+      "(worker polls and set-up included).",
     "",
   );
 

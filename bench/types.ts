@@ -3,8 +3,8 @@ import type { Dist } from "./common.ts";
 import type { CpuUse } from "./usage.ts";
 
 export interface PgbenchResult {
-  /** When in the run it was measured: the suite brackets everything else with two runs. */
-  phase: "before" | "after";
+  /** When in the run: "before" and "after" bracket the suite; "round N" opens throughput round N. */
+  phase: string;
   clients: number;
   seconds: number;
   tps: number;
@@ -44,7 +44,9 @@ export interface LatencyResult {
   /** start() to result(), the whole 3-action workflow. */
   total: Dist;
   /** Busy share of all cores while it was measured (by anyone), 0..1. */
-  machineBusy?: number;
+  machineBusy: number;
+  /** Transactions committed in the system's database per instance (read-only and set-up included). */
+  txPerInstance: number;
 }
 
 export interface SleepResult {

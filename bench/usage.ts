@@ -115,10 +115,3 @@ export function cpuMeter(pids: () => number[], backends: () => Promise<number[]>
   };
 }
 
-/** Runs `fn` and records how busy the machine's cores were meanwhile (by anyone). */
-export async function measuringLoad<T extends { machineBusy?: number }>(fn: () => Promise<T>): Promise<T> {
-  const start = machineCpuMs();
-  const value = await fn();
-  const end = machineCpuMs();
-  return { ...value, machineBusy: (end.busy - start.busy) / Math.max(1, end.total - start.total) };
-}
