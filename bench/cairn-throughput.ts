@@ -24,7 +24,8 @@ export async function cairnThroughput(
   const result = { ...value, dbTransactions: commits };
   ctx.log(
     `cairn ${workload.name} x${opts.instances}, ${opts.workers} worker(s): ${result.actionsPerSec.toFixed(0)} actions/s ` +
-      `(${result.seconds.toFixed(2)} s, ${(commits / result.actions).toFixed(2)} transactions/action, machine ${(result.cpu.machineBusy * 100).toFixed(0)}% busy)`,
+      `(${result.seconds.toFixed(2)} s, ${(commits / result.actions).toFixed(2)} transactions/action, ` +
+      `${((result.lockWaitShare ?? 0) * 100).toFixed(0)}% of busy backends on locks, machine ${(result.cpu.machineBusy * 100).toFixed(0)}% busy)`,
   );
   return result;
 }
@@ -43,11 +44,14 @@ async function measure(
     const t0 = now();
     await startBatches(rig, workload, opts.instances, (n) => ({ n }));
     const timeoutMs = 60_000 + opts.instances * workload.actionsPerInstance * 20;
+    const sampled = { active: 0, lockWaits: 0 };
     // Polled slowly: the end time comes from finished_at, and polls are transactions too.
     await waitFor(
       `${opts.instances} ${workload.name} instances`,
       async () => {
         const c = await rig.counts();
+        sampled.active += c.active;
+        sampled.lockWaits += c.lockWaits;
         if (c.failed > 0) throw new Error(`${c.failed} instances failed in ${schema}`);
         return c.completed === opts.instances ? true : undefined;
       },
@@ -73,6 +77,7 @@ async function measure(
       instancesPerSec: opts.instances / seconds,
       actionsPerSec: actions / seconds,
       cpu: use,
+      lockWaitShare: sampled.active > 0 ? sampled.lockWaits / sampled.active : 0,
       windowUs: [w0, w1],
     };
   } finally {

@@ -39,7 +39,11 @@ export interface CairnRig {
   client: Client;
   workers: Child[];
   /** Counts of the instances table by status. */
-  counts(): Promise<{ completed: number; failed: number; other: number }>;
+  /**
+   * Counts of the instances table by status, and a sample of this database's
+   * backends: how many run a statement, and how many of those wait on a lock.
+   */
+  counts(): Promise<{ completed: number; failed: number; other: number; active: number; lockWaits: number }>;
   close(): Promise<void>;
 }
 
@@ -74,10 +78,14 @@ export async function cairnRig(
     client,
     workers: children,
     async counts() {
-      const [row] = await client.db.query<{ completed: number; failed: number; other: number }>(
+      const [row] = await client.db.query<{ completed: number; failed: number; other: number; active: number; lockWaits: number }>(
         `SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed,
                 count(*) FILTER (WHERE status IN ('failed', 'cancelled'))::int AS failed,
-                count(*) FILTER (WHERE status NOT IN ('completed', 'failed', 'cancelled'))::int AS other
+                count(*) FILTER (WHERE status NOT IN ('completed', 'failed', 'cancelled'))::int AS other,
+                (SELECT count(*)::int FROM pg_stat_activity
+                  WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()) AS "active",
+                (SELECT count(*)::int FROM pg_stat_activity
+                  WHERE datname = current_database() AND state = 'active' AND wait_event_type = 'Lock') AS "lockWaits"
            FROM ${s}.instances`,
       );
       return row!;

@@ -83,7 +83,8 @@ function targets(r: Results): Target[] {
 const distCells = (d: Dist) => [f(d.p50, 2), f(d.p99, 2)];
 
 function perAction(t: Run): string[] {
-  return [f(t.dbTransactions / t.actions, 2), f(t.cpu.processMs / t.actions, 2), f(t.cpu.postgresMs / t.actions, 2), f(t.cpu.machineBusy * 100)];
+  const locks = t.lockWaitShare === undefined ? "—" : f(t.lockWaitShare * 100);
+  return [f(t.dbTransactions / t.actions, 2), f(t.cpu.processMs / t.actions, 2), f(t.cpu.postgresMs / t.actions, 2), locks, f(t.cpu.machineBusy * 100)];
 }
 
 function observations(r: Results): string[] {
@@ -109,7 +110,10 @@ function observations(r: Results): string[] {
     lines.push(
       `- **Scaling out**: a second worker process gives ${x(seq[1].actionsPerSec / seq[0].actionsPerSec)} on the sequence and ` +
         `${x(fan[1].actionsPerSec / fan[0].actionsPerSec)} on the fan-out; the fan-out runs at ${x(fan[0].actionsPerSec / seq[0].actionsPerSec)} ` +
-        `the sequence's actions/s with one worker (its ten sibling completions all advance the same instance row).`,
+        `the sequence's actions/s with one worker. Of the database backends sampled busy, ${f((fan[1].lockWaitShare ?? NaN) * 100)}% were ` +
+        `waiting on a lock in the 2-worker fan-out (${f((fan[0].lockWaitShare ?? NaN) * 100)}% with one worker, ` +
+        `${f((seq[1].lockWaitShare ?? NaN) * 100)}% in the 2-worker sequence), with the machine ${f(fan[1].cpu.machineBusy * 100)}% busy: ` +
+        `a fan-out's ten sibling completions all advance the same instance row.`,
     );
   }
   if (r.scale.length >= 2) {
@@ -166,7 +170,7 @@ export function renderReport(r: Results): string {
   };
   out.push(
     table(
-      ["system", "workload", "mode", "instances", "seconds", "instances/s", "actions/s", "each round", "actions/s / pgbench(8)", "Cairn / DBOS", "Cairn / graphile", "tx/action", "own CPU ms/action", "Postgres CPU ms/action", "machine busy %"],
+      ["system", "workload", "mode", "instances", "seconds", "instances/s", "actions/s", "each round", "actions/s / pgbench(8)", "Cairn / DBOS", "Cairn / graphile", "tx/action", "own CPU ms/action", "Postgres CPU ms/action", "lock waits %", "machine busy %"],
       bestRuns(r).map((t) => [
         t.system, t.workload, t.mode, String(t.instances), f(t.seconds, 2), f(t.instancesPerSec), f(t.actionsPerSec), t.rounds.map((a) => f(a)).join(" / "),
         x(t.actionsPerSec / (pgbench8For(r, t.round) ?? NaN)), seqBase(t, "dbos"), seqBase(t, "graphile"), ...perAction(t),
@@ -178,7 +182,8 @@ export function renderReport(r: Results): string {
     "Actions are no-ops; for the peers an action is a DBOS step or a graphile-worker job. Each configuration ran in every round " +
       "(systems interleaved); the row shows its best round. Cairn / peer compares the same number " +
       "of processes (the peer's best mode at that count). tx/action counts every transaction committed in the system's database " +
-      "(read-only ones, set-up and the benchmark's own completion polls included).",
+      "(read-only ones, set-up and the benchmark's own completion polls included). lock waits %: of the Cairn database's backends " +
+      "sampled running a statement (every 250 ms), the share waiting on a lock.",
     "",
   );
 

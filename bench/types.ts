@@ -26,6 +26,8 @@ export interface ThroughputResult {
   cpu: CpuUse;
   /** Transactions committed in the system's database during the run (read-only ones included). */
   dbTransactions: number;
+  /** Share of sampled busy backends (statements running) that were waiting on a lock (Cairn only). */
+  lockWaitShare?: number;
   /** The measured window on the machine's monotonic clock (µs, as in V8 CPU profiles). */
   windowUs?: [number, number];
   /** Which round of the suite measured it (throughput is measured in rounds; the best counts). */
