@@ -36,6 +36,9 @@ export type WorkflowRef = WorkflowLike | string;
 
 export class Client {
   readonly engine: Engine;
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private subscribed: Promise<void> | null = null;
+  private unlisten: (() => Promise<void>) | undefined;
   constructor(readonly db: Db, options: { schema?: string; maxPayloadBytes?: number }, private readonly owned: boolean) {
     this.engine = new Engine(db, options);
   }
@@ -66,15 +69,24 @@ export class Client {
   /** Waits (NOTIFY, with a polling fallback) for the instance to finish; returns its result or throws its error. */
   async result(id: string, options: { timeoutMs?: number } = {}): Promise<Json> {
     const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
-    let wake: () => void = () => {};
-    const unlisten = await this.db.listen(this.engine.q.channels.done, (payload) => {
-      if (payload.split(",").includes(id)) wake();
-    });
+    // A notification that lands while we read the row must not be lost: it sets `notified`.
+    let notified = false;
+    let wake: (() => void) | null = null;
+    const waiter = () => {
+      notified = true;
+      wake?.();
+    };
+    await this.subscribe();
+    let set = this.waiters.get(id);
+    if (!set) this.waiters.set(id, (set = new Set()));
+    set.add(waiter);
     try {
       for (;;) {
+        notified = false;
         const done = await this.peek(id);
         if (done) return done.value;
         if (Date.now() >= deadline) throw new Error(`timed out waiting for workflow instance ${id}`);
+        if (notified) continue;
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, Math.min(1000, deadline - Date.now()));
           wake = () => {
@@ -82,10 +94,24 @@ export class Client {
             resolve();
           };
         });
+        wake = null;
       }
     } finally {
-      await unlisten();
+      set.delete(waiter);
+      if (set.size === 0) this.waiters.delete(id);
     }
+  }
+
+  /** One LISTEN for the client's lifetime, fanned out to the result() calls waiting. */
+  private subscribe(): Promise<void> {
+    this.subscribed ??= this.db
+      .listen(this.engine.q.channels.done, (payload) => {
+        for (const id of payload.split(",")) for (const fn of this.waiters.get(id) ?? []) fn();
+      })
+      .then((unlisten) => {
+        this.unlisten = unlisten;
+      });
+    return this.subscribed;
   }
 
   /** The result if the instance has finished, null while it runs; throws its error if it failed. */
@@ -110,6 +136,7 @@ export class Client {
   }
 
   async close(): Promise<void> {
+    await this.unlisten?.();
     if (this.owned) await this.db.close();
   }
 

@@ -35,6 +35,8 @@ export class Engine {
   readonly maxPayloadBytes: number;
   /** Validated artifacts by hash; an artifact never changes once stored. */
   private readonly artifacts = new Map<string, Artifact>();
+  /** Artifact objects already validated and stored by `register`. */
+  private readonly registered = new WeakSet<object>();
 
   constructor(readonly db: Db, options: EngineOptions = {}) {
     this.schema = options.schema ?? "cairn";
@@ -44,9 +46,13 @@ export class Engine {
 
   /** Stores a workflow definition under its content hash (idempotent). */
   async register(artifact: unknown): Promise<Artifact> {
+    // The same object registered again (every start of a handle) needs neither the
+    // schema check nor the INSERT; a different object is always checked in full.
+    if (typeof artifact === "object" && artifact !== null && this.registered.has(artifact)) return artifact as Artifact;
     const valid = assertArtifact(artifact, "workflow artifact");
     await this.q.putDefinition(this.db, valid.hash, valid.name, valid as unknown as Json);
     this.artifacts.set(valid.hash, valid);
+    this.registered.add(valid);
     return valid;
   }
 
