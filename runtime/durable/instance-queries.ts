@@ -94,11 +94,13 @@ export function instanceQueries(s: string) {
       );
     },
 
-    async nextWake(q: Queryable): Promise<number | null> {
-      const [row] = await q.query<{ at: number | null }>(
-        `SELECT ${ms("min(wake_at)", "at")} FROM ${s}.instances WHERE status = 'sleeping'`,
+    /** Milliseconds until the earliest sleeper is due, by the database's clock (null: none sleeps). */
+    async untilNextWake(q: Queryable): Promise<number | null> {
+      const [row] = await q.query<{ ms: number | null }>(
+        `SELECT (extract(epoch from min(wake_at) - clock_timestamp()) * 1000)::float8 AS ms
+           FROM ${s}.instances WHERE status = 'sleeping'`,
       );
-      return row?.at ?? null;
+      return row?.ms ?? null;
     },
 
   };

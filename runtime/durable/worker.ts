@@ -169,11 +169,10 @@ export class Worker {
 
   /** How long to sleep: until the next known wake-up, at most one poll interval. */
   private async untilNextTimer(): Promise<number> {
-    const next = await this.engine.q.nextWake(this.db);
-    if (next === null) return this.opts.pollMs;
-    const now = await this.engine.q.dbNow(this.db);
-    return Math.max(0, Math.min(this.opts.pollMs, next - now + 1));
+    const ms = await this.engine.q.untilNextWake(this.db);
+    return ms === null ? this.opts.pollMs : Math.max(0, Math.min(this.opts.pollMs, ms + 1));
   }
+
 
   private async maintenanceLoop(): Promise<void> {
     const every = Math.max(50, Math.floor(this.opts.leaseMs / 3));
