@@ -1,9 +1,55 @@
+import { createHash } from "node:crypto";
 import pg from "pg";
 import type { ConnectOptions, Db, Queryable, Row } from "./db.ts";
+
+/**
+ * The runtime's statements are few and run thousands of times a second; as named
+ * (prepared) statements the server parses and plans each once per connection
+ * instead of on every call, which is much of a step's cost in Postgres. Bounded, so
+ * that code building SQL dynamically cannot prepare without end.
+ */
+const MAX_PREPARED = 256;
+
+class StatementNames {
+  private readonly names = new Map<string, string>();
+  /** Bumped when the server rejects a cached plan (a table changed shape under it). */
+  private generation = 0;
+
+  query(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+    const values = params as unknown[] | undefined;
+    if (!values || values.length === 0) return { text: sql, values };
+    let name = this.names.get(sql);
+    if (name === undefined && this.names.size < MAX_PREPARED) {
+      name = `cairn_${this.generation}_${createHash("sha1").update(sql).digest("hex").slice(0, 24)}`;
+      this.names.set(sql, name);
+    }
+    return name === undefined ? { text: sql, values } : { name, text: sql, values };
+  }
+
+  /** After a migration changed a table a prepared statement reads, prepare everything anew. */
+  invalidate(err: unknown): boolean {
+    if ((err as { code?: string }).code !== "0A000" || !/cached plan must not change result type/.test(String((err as Error).message))) return false;
+    this.generation++;
+    this.names.clear();
+    return true;
+  }
+}
+
+/** Runs a statement; outside a transaction (`pool`), one stale prepared plan is retried at once. */
+async function run(client: pg.Pool | pg.PoolClient, names: StatementNames, sql: string, params: readonly unknown[] | undefined): Promise<Row[]> {
+  try {
+    return (await client.query(names.query(sql, params))).rows;
+  } catch (err) {
+    // In a transaction the error has aborted it: the caller redoes the transaction.
+    if (!names.invalidate(err) || !(client instanceof pg.Pool)) throw err;
+    return (await client.query(names.query(sql, params))).rows;
+  }
+}
 
 /** node-postgres driver: a Pool for queries, one dedicated client for LISTEN. */
 export function pgDriver(url: string, options: ConnectOptions): Db {
   const onError = options.onError ?? (() => {});
+  const names = new StatementNames();
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
   // An idle client that loses its connection emits 'error' on the pool; without a
   // listener that would crash the process. The pool replaces the client by itself.
@@ -45,7 +91,7 @@ export function pgDriver(url: string, options: ConnectOptions): Db {
   const db: Db = {
     driver: "pg",
     async query<R extends Row>(sql: string, params?: readonly unknown[]) {
-      return (await pool.query(sql, params as unknown[])).rows as R[];
+      return (await run(pool, names, sql, params)) as R[];
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
@@ -61,7 +107,7 @@ export function pgDriver(url: string, options: ConnectOptions): Db {
         await client.query("BEGIN");
         const tx: Queryable = {
           async query<R extends Row>(sql: string, params?: readonly unknown[]) {
-            return (await client.query(sql, params as unknown[])).rows as R[];
+            return (await run(client, names, sql, params)) as R[];
           },
         };
         const out = await fn(tx);

@@ -8,8 +8,9 @@ export function postgresDriver(url: string, options: ConnectOptions): Db {
     onnotice: () => {},
     transform: { undefined: null },
   });
+  // Prepared, like the pg driver's (see pg-driver.ts): planned once per connection.
   const run = async <R extends Row>(q: postgres.Sql | postgres.TransactionSql, text: string, params?: readonly unknown[]) =>
-    (await q.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[])) as unknown as R[];
+    (await q.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[], { prepare: (params?.length ?? 0) > 0 })) as unknown as R[];
   return {
     driver: "postgres",
     query: (text, params) => run(sql, text, params),
