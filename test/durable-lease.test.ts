@@ -60,6 +60,8 @@ test("a stale cached state is detected by the version check and the step redone 
   const run = await env.client.start(artifact, { a: 1 });
   const [t1] = await q.claimTasks(db, "w", ["inc"], 10, 60_000);
   const row = (await q.instance(db, run.id))!;
+  // The claim reads the instance along with the task, for the worker's cache.
+  expect(t1.instance).toEqual({ hash: row.hash, version: row.version, state: row.state });
   // A cache entry from an older version, as if another worker had stepped the instance since.
   const cache = new Map([[run.id, { hash: row.hash, version: row.version - 1, state: row.state }]]);
   const claim = { actions: new Set(["inc"]), max: 5, leaseMs: 60_000 };
@@ -78,4 +80,36 @@ test("a stale cached state is detected by the version check and the step redone 
   expect(kinds.map((k) => `${k.kind}${k.call_id ? " " + k.call_id : ""}`)).toEqual([
     "started", "dispatched c1", "waiting", "attempt c1", "resolved c1", "dispatched c2", "waiting", "attempt c2", "resolved c2", "completed",
   ]);
+});
+
+test("siblings of a fan-out claimed together complete from memory, one after the other", async () => {
+  const { artifact } = await inlineWorkflow("lease_fan", `
+    import { action, workflow } from "cairn";
+    export const twice = action(async function twice(x: number) { return x * 2; });
+    export const fan = workflow(async function fan(a: number) {
+      return await Promise.all([twice(a), twice(a + 1), twice(a + 2)]);
+    });
+  `);
+  const engine = env.client.engine;
+  const { q } = engine;
+  const db = env.db;
+  const run = await env.client.start(artifact, { a: 1 });
+  const tasks = await q.claimTasks(db, "w", ["twice"], 10, 60_000);
+  expect(tasks.map((t) => t.call_id).sort()).toEqual(["c1", "c2", "c3"]);
+  const v0 = (await q.instance(db, run.id))!.version;
+  const cache = new Map([[run.id, tasks[0].instance!]]);
+  const byCall = new Map(tasks.map((t) => [t.call_id, t]));
+  for (const [i, call] of ["c2", "c1", "c3"].entries()) {
+    const r = await engine.completeMany("w", [{ task: byCall.get(call)!, outcome: { ok: true, value: Number(call[1]) * 10 } }], undefined, cache);
+    expect([...r.applied]).toEqual([`${run.id}:${call}`]);
+    // Each write bumped the version it read from memory; a finished instance is dropped.
+    expect(cache.get(run.id)?.version).toBe(i < 2 ? v0 + i + 1 : undefined);
+  }
+  expect(await env.client.result(run.id, { timeoutMs: 5000 })).toEqual([10, 20, 30]);
+  // A task whose instance is no longer running is claimed without a state to cache.
+  const done = await env.client.start(artifact, { a: 5 });
+  await done.cancel();
+  await db.query(`UPDATE "${env.schema}".tasks SET status = 'ready' WHERE instance_id = $1`, [done.id]);
+  const late = await q.claimTasks(db, "w", ["twice"], 10, 60_000);
+  expect(late.map((t) => t.instance)).toEqual([null, null, null]);
 });

@@ -9,7 +9,7 @@ import { advance, resolve, stateFromJson } from "../interpreter/index.ts";
 import type { Outcome, State } from "../interpreter/state.ts";
 import type { Db, Queryable } from "../store/db.ts";
 import type { Engine } from "./engine.ts";
-import type { HistoryEvent, InstanceRow, InstanceStatus, NewTask, TaskRow } from "./queries.ts";
+import type { HistoryEvent, InstanceRow, InstanceStatus, TaskRow } from "./queries.ts";
 import { stepOutput, Writes, type StepOutput } from "./step.ts";
 import { StaleStepError } from "./write-step.ts";
 
@@ -33,12 +33,13 @@ export interface CompletionResult {
 }
 
 /**
- * What a worker remembers of the instances whose next action it claimed itself:
- * the state it just saved and its version. When that action finishes, the step
- * runs from memory and is written by one autocommitted statement whose version
- * check replaces the row lock (optimistic concurrency); anything stale falls back
- * to the locked path. Bounded by the worker's concurrency: an entry lives while its
- * instance has an action running on this worker.
+ * What a worker remembers of the instances it has actions of in flight: the
+ * state it just saved and its version, or that the claim of a queued action
+ * read. When that action finishes, the step runs from memory and is written by one
+ * autocommitted statement whose version check replaces the row lock (optimistic
+ * concurrency); anything stale falls back to the locked path. Bounded by the
+ * worker's concurrency: an entry lives while its instance has an action running on
+ * this worker.
  */
 export type StateCache = Map<string, { hash: string; version: number; state: Json }>;
 
@@ -139,7 +140,7 @@ async function applyBatch(
   }
   const local = claim && claim.max > 0 ? writes.claimLocally(workerId, claim.actions, claim.max) : [];
   await writes.flush(q, engine.q, workerId, claim?.leaseMs ?? 0);
-  if (cache) remember(cache, writes, local, bases);
+  if (cache) remember(cache, writes, bases);
   return {
     applied: held ?? new Set(items.map((c) => keyOf(c.task))),
     local: local.map((t) => ({
@@ -149,12 +150,15 @@ async function applyBatch(
   };
 }
 
-/** Keeps, for the instances whose next action this worker now runs, the state it just wrote. */
-function remember(cache: StateCache, writes: Writes, local: NewTask[], bases: Map<string, Base>): void {
-  const mine = new Set(local.map((t) => t.instanceId));
+/**
+ * Keeps the state just written of every instance still running: the worker may
+ * have another of its actions in flight (run locally next, or a sibling in a
+ * fan-out). The worker drops an entry once it runs nothing of that instance.
+ */
+function remember(cache: StateCache, writes: Writes, bases: Map<string, Base>): void {
   for (const save of writes.saves) {
     const base = bases.get(save.id)!;
-    if (mine.has(save.id) && save.status === "running") cache.set(save.id, { hash: base.hash, version: save.version + 1, state: save.state });
+    if (save.status === "running") cache.set(save.id, { hash: base.hash, version: save.version + 1, state: save.state });
     else cache.delete(save.id);
   }
 }

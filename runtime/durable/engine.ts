@@ -137,6 +137,7 @@ export class Engine {
   async wakeSleepers(limit: number): Promise<number> {
     return this.db.transaction(async (tx) => {
       const rows = await this.q.dueSleepers(tx, limit);
+      if (rows.length === 0) return 0;
       const writes = new Writes();
       for (const row of rows) {
         const artifact = await this.artifact(tx, row.hash);

@@ -3,6 +3,7 @@
  * commits, then go to the engine together (one transaction for the lot), so under
  * load the cost of a transaction is shared by every action that finished meanwhile.
  */
+import type { Json } from "../../ir-schema/index.ts";
 import type { Completion, LocalClaim, StateCache } from "./complete.ts";
 import type { Engine } from "./engine.ts";
 import type { TaskRow } from "./queries.ts";
@@ -10,8 +11,8 @@ import type { TaskRow } from "./queries.ts";
 export interface GroupCommitHost {
   engine: Engine;
   workerId: string;
-  /** What the worker may claim for itself from a batch of `size` outcomes (0 once it is stopping). */
-  localClaim(size: number): LocalClaim;
+  /** What the worker may claim for itself from the batch being committed (0 once it is stopping). */
+  localClaim(): LocalClaim;
   /** Runs the next tasks the batch claimed locally. */
   launch(task: TaskRow): void;
   /** False once the worker stops: a batch that keeps failing is then given up (its leases expire). */
@@ -28,6 +29,17 @@ export class GroupCommit {
   private flushing: Promise<void> | null = null;
 
   constructor(private readonly host: GroupCommitHost) {}
+
+  /** Remembers a claimed task's instance state, unless a newer one is known. */
+  seed(instanceId: string, entry: { hash: string; version: number; state: Json }): void {
+    const known = this.cache.get(instanceId);
+    if (!known || known.version < entry.version) this.cache.set(instanceId, entry);
+  }
+
+  /** The worker has no action of this instance running any more. */
+  forget(instanceId: string): void {
+    this.cache.delete(instanceId);
+  }
 
   /**
    * Resolves once the outcome's batch is committed: true when applied, false when
@@ -46,7 +58,7 @@ export class GroupCommit {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        const { applied, local } = await h.engine.completeMany(h.workerId, batch, h.localClaim(batch.length), this.cache);
+        const { applied, local } = await h.engine.completeMany(h.workerId, batch, h.localClaim(), this.cache);
         for (const c of batch) c.done(applied.has(`${c.task.instance_id}:${c.task.call_id}`));
         for (const task of local) h.launch(task);
         backoff = 100;

@@ -36,6 +36,15 @@ export interface TaskRow {
   last_error: Json | null;
 }
 
+/**
+ * A claimed task with its instance as the claim read it: enough for the worker to
+ * run the step that follows the action from memory (see StateCache in complete.ts).
+ * Null when the instance is not running (its result will only be recorded).
+ */
+export interface ClaimedTask extends TaskRow {
+  instance: { hash: string; version: number; state: Json } | null;
+}
+
 export interface NewTask {
   instanceId: string;
   callId: string;

@@ -1,7 +1,7 @@
 /** SQL for action tasks: the queue, leases and retries (bound to a quoted schema name). */
 import type { Queryable } from "../store/db.ts";
 import type { Json } from "../../ir-schema/index.ts";
-import { TASK_COLS, json, ms, taskCols, type NewTask, type TaskRow } from "./sql.ts";
+import { TASK_COLS, json, ms, taskCols, type ClaimedTask, type NewTask, type TaskRow } from "./sql.ts";
 
 export function taskQueries(s: string) {
   return {
@@ -18,9 +18,12 @@ export function taskQueries(s: string) {
       return new Set(rows.map((r) => `${r.instance_id}:${r.call_id}`));
     },
 
-    /** Claims up to `limit` ready tasks for actions this worker has, recording each attempt in the history. */
-    async claimTasks(q: Queryable, workerId: string, actions: string[], limit: number, leaseMs: number): Promise<TaskRow[]> {
-      return q.query<TaskRow>(
+    /**
+     * Claims up to `limit` ready tasks for actions this worker has, recording each
+     * attempt in the history; each comes with its instance's state as of the claim.
+     */
+    async claimTasks(q: Queryable, workerId: string, actions: string[], limit: number, leaseMs: number): Promise<ClaimedTask[]> {
+      const rows = await q.query<TaskRow & { i_hash: string; i_version: number; i_status: string; i_state: Json }>(
         `WITH claimed AS (
            UPDATE ${s}.tasks t SET status = 'running', attempt = t.attempt + 1, worker_id = $1,
                   lease_until = clock_timestamp() + $4::float8 * interval '1 millisecond'
@@ -33,9 +36,14 @@ export function taskQueries(s: string) {
            INSERT INTO ${s}.history (instance_id, kind, call_id, data)
            SELECT instance_id, 'attempt', call_id, json_build_object('attempt', attempt, 'worker', $1::text, 'idempotencyKey', instance_id || ':' || call_id)
              FROM claimed)
-         SELECT ${taskCols()} FROM claimed`,
+         SELECT ${taskCols("c.")}, i.hash AS i_hash, i.version AS i_version, i.status AS i_status, i.state AS i_state
+           FROM claimed c JOIN ${s}.instances i ON i.id = c.instance_id`,
         [workerId, actions, limit, leaseMs],
       );
+      return rows.map(({ i_hash, i_version, i_status, i_state, ...task }) => ({
+        ...task,
+        instance: i_status === "running" ? { hash: i_hash, version: i_version, state: i_state } : null,
+      }));
     },
 
     /** Puts a failed attempt back in the queue after its backoff. */

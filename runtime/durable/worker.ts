@@ -60,6 +60,13 @@ export class Worker {
   private readonly opts: Required<Pick<WorkerOptions, "concurrency" | "pollMs" | "leaseMs">> & WorkerOptions;
   private readonly retryDefault: ResolvedRetry;
   private readonly inFlight = new Map<string, InFlight>();
+  /**
+   * Keys of in-flight actions that have finished running and wait for their outcome
+   * to commit: their slots go to the successors the commit claims locally.
+   */
+  private readonly settling = new Set<string>();
+  /** In-flight actions per instance: its cached state (see StateCache) is kept while any runs. */
+  private readonly perInstance = new Map<string, number>();
   private readonly actionNames: ReadonlySet<string>;
   private readonly commits: GroupCommit;
   private unlisten: Array<() => Promise<void>> = [];
@@ -80,10 +87,10 @@ export class Worker {
     this.commits = new GroupCommit({
       engine: this.engine,
       workerId: this.id,
-      // Slots this worker will have once the batch's tasks are done, for their successors.
-      localClaim: (size) => ({
+      // Slots free once every action whose outcome is known has left, for the batch's successors.
+      localClaim: () => ({
         actions: this.actionNames,
-        max: this.running ? this.opts.concurrency - (this.inFlight.size - size) : 0,
+        max: this.running ? this.opts.concurrency - (this.inFlight.size - this.settling.size) : 0,
         leaseMs: this.opts.leaseMs,
       }),
       launch: (task) => this.launch(task),
@@ -150,27 +157,27 @@ export class Worker {
         let claimed = 0;
         if (free > 0 && this.actions.size > 0) {
           const tasks = await this.engine.q.claimTasks(this.db, this.id, [...this.actions.keys()], free, this.opts.leaseMs);
-          for (const task of tasks) this.launch(task);
+          for (const task of tasks) {
+            if (task.instance) this.commits.seed(task.instance_id, task.instance);
+            this.launch(task);
+          }
           claimed = tasks.length;
         }
-        const woke = await this.engine.wakeSleepers(50);
+        // Asking when the next sleeper is due is one cheap index read; waking them is a
+        // transaction, so it only runs when one is due.
+        const untilWake = await this.engine.q.untilNextWake(this.db);
+        const woke = untilWake !== null && untilWake <= 0 ? await this.engine.wakeSleepers(50) : 0;
         if (woke) this.emit({ type: "woke", count: woke });
         backoff = 100;
         // Whatever just happened may have made more work (a woken instance dispatches).
         if (claimed > 0 || woke > 0) continue;
-        await this.idle(await this.untilNextTimer());
+        await this.idle(untilWake === null ? this.opts.pollMs : Math.max(0, Math.min(this.opts.pollMs, untilWake + 1)));
       } catch (err) {
         this.report("claim", err as Error);
         await this.idle(backoff);
         backoff = Math.min(backoff * 2, 5000);
       }
     }
-  }
-
-  /** How long to sleep: until the next known wake-up, at most one poll interval. */
-  private async untilNextTimer(): Promise<number> {
-    const ms = await this.engine.q.untilNextWake(this.db);
-    return ms === null ? this.opts.pollMs : Math.max(0, Math.min(this.opts.pollMs, ms + 1));
   }
 
 
@@ -219,11 +226,20 @@ export class Worker {
     const key = `${task.instance_id}:${task.call_id}`;
     const abort = new AbortController();
     const entry: InFlight = { task, abort, done: Promise.resolve() };
+    const id = task.instance_id;
     entry.done = this.execute(task, abort).finally(() => {
       this.inFlight.delete(key);
+      this.settling.delete(key);
+      const left = this.perInstance.get(id)! - 1;
+      if (left > 0) this.perInstance.set(id, left);
+      else {
+        this.perInstance.delete(id);
+        this.commits.forget(id);
+      }
       this.kick();
     });
     this.inFlight.set(key, entry);
+    this.perInstance.set(id, (this.perInstance.get(id) ?? 0) + 1);
   }
 
   private async execute(task: TaskRow, abort: AbortController): Promise<void> {
@@ -265,6 +281,7 @@ export class Worker {
         return;
       }
     }
+    this.settling.add(`${instanceId}:${callId}`);
     const applied = await this.commits.submit({ task, outcome: outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error } });
     if (applied) this.emit({ type: "completed", instanceId, callId, action, attempt, ok: outcome.ok });
     else if (applied === false) this.emit({ type: "lease-lost", instanceId, callId });

@@ -7,6 +7,11 @@
  * Data-modifying CTEs all run exactly once whether or not the final SELECT reads
  * them, and see the same snapshot; none of them reads what another writes, so their
  * order does not matter. The history keeps its order through WITH ORDINALITY.
+ *
+ * The `= ANY($ids)` conditions repeat the joins' keys on purpose: the planner takes
+ * json_to_recordset for 100 rows and, on tables whose statistics lag behind a
+ * burst of work, would join by scanning the whole table; a key list makes the
+ * primary-key lookup the obvious plan whatever the statistics say.
  */
 import type { Json } from "../../ir-schema/index.ts";
 import type { Queryable } from "../store/db.ts";
@@ -46,11 +51,12 @@ export async function writeStep(q: Queryable, s: string, workerId: string | null
               wake_at = to_timestamp(u.wake_at / 1000), version = i.version + 1, updated_at = clock_timestamp(),
               finished_at = CASE WHEN u.status IN ('completed', 'failed', 'cancelled') THEN clock_timestamp() END
          FROM json_to_recordset($1::text::json) AS u(id uuid, version int, status text, state json, result json, error json, wake_at float8)
-        WHERE i.id = u.id AND i.version = u.version RETURNING 1),
+        WHERE i.id = u.id AND i.version = u.version AND i.id = ANY($11::uuid[]) RETURNING 1),
      fin AS (
        UPDATE ${s}.tasks t SET status = CASE WHEN x.ok THEN 'done' ELSE 'failed' END, lease_until = NULL
          FROM json_to_recordset($2::text::json) AS x(i uuid, c text, a int, ok boolean)
         WHERE t.instance_id = x.i AND t.call_id = x.c AND t.worker_id = $6 AND t.attempt = x.a AND t.status = 'running'
+          AND t.instance_id = ANY($12::uuid[])
        RETURNING 1),
      queued AS (
        INSERT INTO ${s}.tasks (instance_id, call_id, action, args, options, status)
@@ -89,6 +95,8 @@ export async function writeStep(q: Queryable, s: string, workerId: string | null
       json(w.notifications),
       w.saves.length,
       w.finished.length,
+      w.saves.map((r) => r.id),
+      [...new Set(w.finished.map((x) => x.instanceId))],
     ],
   );
   } catch (err) {
