@@ -24,20 +24,7 @@ export function taskQueries(s: string) {
      */
     async claimTasks(q: Queryable, workerId: string, actions: string[], limit: number, leaseMs: number): Promise<ClaimedTask[]> {
       const rows = await q.query<TaskRow & { i_hash: string; i_version: number; i_status: string; i_state: Json }>(
-        `WITH claimed AS (
-           UPDATE ${s}.tasks t SET status = 'running', attempt = t.attempt + 1, worker_id = $1,
-                  lease_until = clock_timestamp() + $4::float8 * interval '1 millisecond'
-             FROM (SELECT instance_id, call_id FROM ${s}.tasks
-                    WHERE status = 'ready' AND run_at <= clock_timestamp() AND action = ANY($2::text[])
-                    ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED) c
-            WHERE t.instance_id = c.instance_id AND t.call_id = c.call_id
-           RETURNING t.*),
-         h AS (
-           INSERT INTO ${s}.history (instance_id, kind, call_id, data)
-           SELECT instance_id, 'attempt', call_id, json_build_object('attempt', attempt, 'worker', $1::text, 'idempotencyKey', instance_id || ':' || call_id)
-             FROM claimed)
-         SELECT ${taskCols("c.")}, i.hash AS i_hash, i.version AS i_version, i.status AS i_status, i.state AS i_state
-           FROM claimed c JOIN ${s}.instances i ON i.id = c.instance_id`,
+        `SELECT * FROM ${s}.claim_tasks($1, $2::text[], $3, $4)`,
         [workerId, actions, limit, leaseMs],
       );
       return rows.map(({ i_hash, i_version, i_status, i_state, ...task }) => ({
