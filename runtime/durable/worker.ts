@@ -75,6 +75,9 @@ export class Worker {
   private stopping = new AbortController();
   /** Set by a notification; the claim loop checks it before it goes idle, so no kick is lost. */
   private kicked = false;
+  /** Earliest known wake-up (this process's clock; null: nobody sleeps), and whether it must be re-read. */
+  private nextWake: number | null = null;
+  private timersChanged = true;
   private wake: (() => void) | null = null;
   private loops: Promise<void>[] = [];
 
@@ -113,7 +116,10 @@ export class Worker {
       await this.db.listen(q.channels.tasks, (payload) => {
         if (payload.split(",").some((a) => this.actions.has(a))) kick();
       }),
-      await this.db.listen(q.channels.timers, kick),
+      await this.db.listen(q.channels.timers, () => {
+        this.timersChanged = true;
+        kick();
+      }),
       await this.db.listen(q.channels.cancel, (id) => this.abortInstance(id)),
     ];
     this.loops = [this.claimLoop(), this.maintenanceLoop()];
@@ -163,15 +169,22 @@ export class Worker {
           }
           claimed = tasks.length;
         }
-        // Asking when the next sleeper is due is one cheap index read; waking them is a
-        // transaction, so it only runs when one is due.
-        const untilWake = await this.engine.q.untilNextWake(this.db);
-        const woke = untilWake !== null && untilWake <= 0 ? await this.engine.wakeSleepers(50) : 0;
+        if (this.timersChanged) await this.readNextWake();
+        // Waking sleepers is a transaction, so it only runs when one is due.
+        let woke = 0;
+        if (this.nextWake !== null && Date.now() >= this.nextWake) {
+          woke = await this.engine.wakeSleepers(50);
+          this.timersChanged = true; // more may be due; or another worker woke them
+        }
         if (woke) this.emit({ type: "woke", count: woke });
         backoff = 100;
         // Whatever just happened may have made more work (a woken instance dispatches).
         if (claimed > 0 || woke > 0) continue;
-        await this.idle(untilWake === null ? this.opts.pollMs : Math.max(0, Math.min(this.opts.pollMs, untilWake + 1)));
+        // Going idle: the schedule is re-read first, since a notification sent while
+        // the listening connection was down would be lost.
+        await this.readNextWake();
+        const untilWake = this.nextWake === null ? this.opts.pollMs : this.nextWake - Date.now() + 1;
+        await this.idle(Math.max(0, Math.min(this.opts.pollMs, untilWake)));
       } catch (err) {
         this.report("claim", err as Error);
         await this.idle(backoff);
@@ -180,6 +193,16 @@ export class Worker {
     }
   }
 
+
+  /**
+   * When the earliest sleeper is due, by the database's clock, as a time on this
+   * process's clock (only a duration crosses between the two, so skew is harmless).
+   */
+  private async readNextWake(): Promise<void> {
+    this.timersChanged = false;
+    const ms = await this.engine.q.untilNextWake(this.db);
+    this.nextWake = ms === null ? null : Date.now() + ms;
+  }
 
   private async maintenanceLoop(): Promise<void> {
     const every = Math.max(50, Math.floor(this.opts.leaseMs / 3));

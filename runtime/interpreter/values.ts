@@ -12,7 +12,11 @@ export function getOwn(obj: object, key: string): unknown {
 }
 
 export function setOwn(obj: object, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  // Plain assignment is the same for every other key of the interpreter's objects
+  // (only `__proto__` is an accessor on Object.prototype) and much cheaper than
+  // defineProperty, which also pushes V8 objects into slow dictionary mode.
+  if (key === "__proto__") Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else (obj as Record<string, unknown>)[key] = value;
 }
 
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>

@@ -14,6 +14,8 @@ export interface AttemptOptions {
   clock?: Clock;
 }
 
+const ATTEMPT_OVER = "attempt over";
+
 /**
  * One attempt of one action: runs `fn(...args)` under its action context with a
  * fresh copy of the arguments, and resolves with the raw result or rejects with
@@ -27,24 +29,26 @@ export async function runAttempt(fn: AnyFunction, args: readonly unknown[], opti
   const onParentAbort = () => controller.abort(parent?.reason);
   if (parent?.aborted) onParentAbort();
   else parent?.addEventListener("abort", onParentAbort);
-  const timerStop = new AbortController();
   const ctx: ActionContext = { ...options.context, signal: controller.signal };
   // Each attempt gets its own copy: an action mutating its arguments must not affect a retry.
   const copy = structuredClone(args) as unknown[];
+  let timerStop: AbortController | undefined;
   const running = new Promise<unknown>((resolve) => resolve(runWithActionContext(ctx, () => fn(...copy))));
   try {
     const { timeoutMs } = options;
     if (timeoutMs === undefined) return await running;
+    timerStop = new AbortController();
     const clock = options.clock ?? realClock();
     const timedOut = clock.sleepUntil(clock.now() + timeoutMs, timerStop.signal).then(() => {
-      if (timerStop.signal.aborted) return;
+      if (timerStop!.signal.aborted) return;
       const error = new ActionTimeoutError(`action '${options.action}' timed out after ${timeoutMs}ms`, { action: options.action, timeoutMs });
       controller.abort(error);
       throw error;
     });
     return await Promise.race([running, timedOut]);
   } finally {
-    timerStop.abort();
+    // A reason, so that no DOMException (and its stack trace) is made per attempt.
+    timerStop?.abort(ATTEMPT_OVER);
     parent?.removeEventListener("abort", onParentAbort);
   }
 }
