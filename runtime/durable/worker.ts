@@ -78,6 +78,13 @@ export class Worker {
   /** Earliest known wake-up (this process's clock; null: nobody sleeps), and whether it must be re-read. */
   private nextWake: number | null = null;
   private timersChanged = true;
+  private wakeReadAt = 0;
+  /**
+   * The last claim may have left ready tasks behind (it was full, or there was no
+   * free slot): a finishing action then makes the claim loop look again. Otherwise
+   * new work announces itself by notification and finishing actions stay quiet.
+   */
+  private backlog = false;
   private wake: (() => void) | null = null;
   private loops: Promise<void>[] = [];
 
@@ -168,8 +175,11 @@ export class Worker {
             this.launch(task);
           }
           claimed = tasks.length;
-        }
-        if (this.timersChanged) await this.readNextWake();
+          this.backlog = claimed === free;
+        } else this.backlog = this.actions.size > 0;
+        // Re-read at least once per poll interval: a notification sent while the
+        // listening connection was down is lost.
+        if (this.timersChanged || Date.now() - this.wakeReadAt >= this.opts.pollMs) await this.readNextWake();
         // Waking sleepers is a transaction, so it only runs when one is due.
         let woke = 0;
         if (this.nextWake !== null && Date.now() >= this.nextWake) {
@@ -180,9 +190,6 @@ export class Worker {
         backoff = 100;
         // Whatever just happened may have made more work (a woken instance dispatches).
         if (claimed > 0 || woke > 0) continue;
-        // Going idle: the schedule is re-read first, since a notification sent while
-        // the listening connection was down would be lost.
-        await this.readNextWake();
         const untilWake = this.nextWake === null ? this.opts.pollMs : this.nextWake - Date.now() + 1;
         await this.idle(Math.max(0, Math.min(this.opts.pollMs, untilWake)));
       } catch (err) {
@@ -200,6 +207,7 @@ export class Worker {
    */
   private async readNextWake(): Promise<void> {
     this.timersChanged = false;
+    this.wakeReadAt = Date.now();
     const ms = await this.engine.q.untilNextWake(this.db);
     this.nextWake = ms === null ? null : Date.now() + ms;
   }
@@ -259,7 +267,7 @@ export class Worker {
         this.perInstance.delete(id);
         this.commits.forget(id);
       }
-      this.kick();
+      if (this.backlog) this.kick();
     });
     this.inFlight.set(key, entry);
     this.perInstance.set(id, (this.perInstance.get(id) ?? 0) + 1);
