@@ -39,6 +39,11 @@ describe("starting", () => {
     const racing = await Promise.all([1, 2, 3, 4].map(() => env.client.start(artifact, { s: "x" }, { idempotencyKey: "race" })));
     expect(new Set(racing.map((r) => r.id)).size).toBe(1);
     expect(racing.filter((r) => r.created)).toHaveLength(1);
+    // The losers' statements wrote nothing: one instance, one task, one start event.
+    const raced = `(SELECT id FROM "${env.schema}".instances WHERE idempotency_key = 'race')`;
+    expect(await count(`"${env.schema}".tasks WHERE instance_id = ${raced}`)).toBe(1);
+    expect(await count(`"${env.schema}".history WHERE kind = 'started' AND instance_id NOT IN (SELECT id FROM "${env.schema}".instances)`)).toBe(0);
+    expect(await count(`"${env.schema}".history WHERE kind = 'started' AND instance_id = ${raced}`)).toBe(1);
   });
 
   test("bad input is refused with a clear error and stores nothing", async () => {

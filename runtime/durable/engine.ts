@@ -1,18 +1,21 @@
 /**
- * The durable engine: every state transition of a workflow instance is one
- * transaction that (1) takes the instance row lock, (2) feeds the event to the pure
- * interpreter, (3) saves the new state with a version check and (4) enqueues what
- * the step dispatched and appends its history. Transitions therefore happen exactly
- * once; actions run at least once, idempotency keys making repeats harmless.
+ * The durable engine: every state transition of a workflow instance feeds an event
+ * to the pure interpreter and writes the outcome in one statement (write-step.ts)
+ * that saves the new state with a version check, enqueues what the step dispatched
+ * and appends its history. A step works from the state its worker already holds
+ * (complete.ts) or, when that is stale, from the row locked; either way a
+ * transition happens exactly once; actions run at least once, idempotency keys
+ * making repeats harmless.
  */
 import { randomUUID } from "node:crypto";
 import { assertArtifact, type Artifact, type Json } from "../../ir-schema/index.ts";
 import { advance, start, stateFromJson, stateToJson } from "../interpreter/index.ts";
-import type { Outcome } from "../interpreter/state.ts";
+import type { Outcome, State } from "../interpreter/state.ts";
 import type { ErrorValue } from "../interpreter/errors.ts";
 import type { Db, Queryable } from "../store/db.ts";
-import { queries, type HistoryEvent, type InstanceRow, type NewInstance, type Queries, type TaskRow } from "./queries.ts";
+import { queries, type HistoryEvent, type InstanceRow, type Queries, type TaskRow } from "./queries.ts";
 import { stepOutput, Writes, type StepOutput } from "./step.ts";
+import { DuplicateStartError } from "./write-step.ts";
 import { completeBatch, type Completion, type CompletionResult, type LocalClaim, type StateCache } from "./complete.ts";
 import { checkPayload, PayloadError } from "./payload.ts";
 
@@ -86,7 +89,7 @@ export class Engine {
   }
 
   /**
-   * Starts one instance per input in a single transaction (all inputs are checked
+   * Starts one instance per input in a single statement (all inputs are checked
    * before anything is written). Returns the new ids in input order; with an
    * idempotency key that is already taken, nothing is created and [] is returned.
    */
@@ -99,23 +102,36 @@ export class Engine {
         throw new InvalidInputError((err as Error).message);
       }
     });
-    return this.db.transaction(async (tx) => {
-      const now = await this.q.dbNow(tx);
-      const writes = new Writes();
-      const rows: NewInstance[] = initial.map(({ clean, state }) => {
-        const id = randomUUID();
-        const out = stepOutput(id, artifact, advance(artifact, state, now));
-        writes.add(id, out, [{ instanceId: id, kind: "started", data: { workflow: artifact.name, hash: artifact.hash, input: clean } }]);
-        return {
-          id, workflow: artifact.name, hash: artifact.hash, status: out.status, input: clean, state: stateToJson(out.state),
-          result: out.result, error: out.error as unknown as Json, key: idempotencyKey ?? null, wakeAt: out.wakeAt,
-        };
+    // This process's clock only matters to a first step that sleeps: its deadline
+    // must come from the database's clock, read in a transaction of its own.
+    let writes = this.firstSteps(artifact, initial, Date.now(), idempotencyKey);
+    try {
+      if (writes.instances.some((i) => i.status === "sleeping")) {
+        await this.db.transaction(async (tx) => {
+          writes = this.firstSteps(artifact, initial, await this.q.dbNow(tx), idempotencyKey);
+          await writes.flush(tx, this.q);
+        });
+      } else await writes.flush(this.db, this.q);
+    } catch (err) {
+      if (err instanceof DuplicateStartError) return [];
+      throw err;
+    }
+    return writes.instances.map((i) => i.id);
+  }
+
+  /** The rows that start these instances: each program run to its first suspension. */
+  private firstSteps(artifact: Artifact, initial: Array<{ clean: Record<string, Json>; state: State }>, now: number, key: string | undefined): Writes {
+    const writes = new Writes();
+    for (const { clean, state } of initial) {
+      const id = randomUUID();
+      const out = stepOutput(id, artifact, advance(artifact, state, now));
+      writes.add(id, out, [{ instanceId: id, kind: "started", data: { workflow: artifact.name, hash: artifact.hash, input: clean } }]);
+      writes.instances.push({
+        id, workflow: artifact.name, hash: artifact.hash, status: out.status, input: clean, state: stateToJson(out.state),
+        result: out.result, error: out.error as unknown as Json, key: key ?? null, wakeAt: out.wakeAt,
       });
-      const inserted = await this.q.insertInstances(tx, rows);
-      if (inserted.size !== rows.length) return [];
-      await writes.flush(tx, this.q);
-      return rows.map((r) => r.id);
-    });
+    }
+    return writes;
   }
 
   /**

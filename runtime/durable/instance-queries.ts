@@ -28,24 +28,6 @@ export function instanceQueries(s: string) {
       return row.now;
     },
 
-    /** Inserts new instances; returns the ids inserted (an instance whose idempotency key is taken is skipped). */
-    async insertInstances(q: Queryable, rows: NewInstance[]): Promise<Set<string>> {
-      if (rows.length === 0) return new Set();
-      const inserted = await q.query<{ id: string }>(
-        `INSERT INTO ${s}.instances (id, workflow, hash, status, input, state, result, error, idempotency_key, wake_at, finished_at)
-         SELECT r.id, r.workflow, r.hash, r.status, r.input, r.state, r.result, r.error, r.key,
-                to_timestamp(r.wake_at / 1000), CASE WHEN r.status IN ('completed', 'failed') THEN clock_timestamp() END
-           FROM json_to_recordset($1::text::json) AS r(id uuid, workflow text, hash text, status text, input json, state json,
-                result json, error json, key text, wake_at float8)
-         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-        [json(rows.map((i) => ({
-          id: i.id, workflow: i.workflow, hash: i.hash, status: i.status, input: i.input, state: i.state,
-          result: i.result ?? null, error: i.error ?? null, key: i.key, wake_at: i.wakeAt,
-        })))],
-      );
-      return new Set(inserted.map((r) => r.id));
-    },
-
     async instanceByKey(q: Queryable, key: string): Promise<InstanceRow | null> {
       const rows = await q.query<InstanceRow>(`SELECT ${INSTANCE_COLS} FROM ${s}.instances WHERE idempotency_key = $1`, [key]);
       return rows[0] ?? null;

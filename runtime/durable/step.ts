@@ -68,6 +68,7 @@ export class Writes {
   private tasks: NewTask[] = [];
   private claimed: NewTask[] = [];
   readonly events: HistoryEvent[] = [];
+  readonly instances: StepWrite["instances"] = [];
   readonly saves: StepWrite["saves"] = [];
   readonly finished: StepWrite["finished"] = [];
   private readonly done: string[] = [];
@@ -124,7 +125,7 @@ export class Writes {
     }
     // Throws StaleStepError, having written nothing, if a version or a lease check fails.
     return q.writeStep(tx, workerId, leaseMs, {
-      saves: this.saves, finished: this.finished, queued: this.tasks, claimed: this.claimed, events: this.events, notifications,
+      instances: this.instances, saves: this.saves, finished: this.finished, queued: this.tasks, claimed: this.claimed, events: this.events, notifications,
     });
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Everything a step writes, in ONE statement: the saved states (version-checked),
- * the finished tasks (ownership-checked), the queued and the locally claimed next
- * tasks, the history and the notifications. One round trip instead of one per table
+ * Everything a step writes, in ONE statement: new instances (a start), the saved
+ * states (version-checked), the finished tasks (ownership-checked), the queued and
+ * the locally claimed next tasks, the history and the notifications. One round trip instead of one per table
  * is most of what separates an action finishing from the next one starting.
  *
  * Data-modifying CTEs all run exactly once whether or not the final SELECT reads
@@ -15,9 +15,11 @@
  */
 import type { Json } from "../../ir-schema/index.ts";
 import type { Queryable } from "../store/db.ts";
-import { json, type HistoryEvent, type InstanceStatus, type NewTask } from "./sql.ts";
+import { json, type HistoryEvent, type InstanceStatus, type NewInstance, type NewTask } from "./sql.ts";
 
 export interface StepWrite {
+  /** New instances (a start); a taken idempotency key fails the statement with DuplicateStartError. */
+  instances: NewInstance[];
   saves: Array<{ id: string; version: number; status: InstanceStatus; state: Json; result?: Json; error?: Json; wakeAt: number | null }>;
   /** Tasks whose final outcome this step applies; each must still be held by `workerId`. */
   finished: Array<{ instanceId: string; callId: string; attempt: number; ok: boolean }>;
@@ -42,11 +44,24 @@ export class StaleStepError extends Error {
 }
 const STALE = "cairn: stale step";
 
+/** A new instance's idempotency key was taken meanwhile: nothing was written. */
+export class DuplicateStartError extends Error {
+  override name = "DuplicateStartError";
+}
+const DUPLICATE = "cairn: duplicate start";
+
 export async function writeStep(q: Queryable, s: string, workerId: string | null, leaseMs: number, w: StepWrite): Promise<StepWriteResult> {
   let rows: StepWriteResult[];
   try {
     rows = await q.query<StepWriteResult>(
-    `WITH saved AS (
+    `WITH ins AS (
+       INSERT INTO ${s}.instances (id, workflow, hash, status, input, state, result, error, idempotency_key, wake_at, finished_at)
+       SELECT r.id, r.workflow, r.hash, r.status, r.input, r.state, r.result, r.error, r.key,
+              to_timestamp(r.wake_at / 1000), CASE WHEN r.status IN ('completed', 'failed') THEN clock_timestamp() END
+         FROM json_to_recordset($13::text::json) AS r(id uuid, workflow text, hash text, status text, input json, state json,
+              result json, error json, key text, wake_at float8)
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1),
+     saved AS (
        UPDATE ${s}.instances i SET status = u.status, state = u.state, result = u.result, error = u.error,
               wake_at = to_timestamp(u.wake_at / 1000), version = i.version + 1, updated_at = clock_timestamp(),
               finished_at = CASE WHEN u.status IN ('completed', 'failed', 'cancelled') THEN clock_timestamp() END
@@ -81,7 +96,9 @@ export async function writeStep(q: Queryable, s: string, workerId: string | null
             -- (The text depends on the counts, so the planner cannot fold the cast away.)
             CASE WHEN (SELECT count(*) FROM saved) = $9 AND (SELECT count(*) FROM fin) = $10 THEN 0
                  ELSE ('${STALE}: saved ' || (SELECT count(*) FROM saved) || ' of ' || $9 ||
-                       ', finished ' || (SELECT count(*) FROM fin) || ' of ' || $10)::int END AS guard`,
+                       ', finished ' || (SELECT count(*) FROM fin) || ' of ' || $10)::int END AS guard,
+            CASE WHEN (SELECT count(*) FROM ins) = $14 THEN 0
+                 ELSE ('${DUPLICATE}: inserted ' || (SELECT count(*) FROM ins) || ' of ' || $14)::int END AS started`,
     [
       json(w.saves.map((r) => ({
         id: r.id, version: r.version, status: r.status, state: r.state, result: r.result ?? null, error: r.error ?? null, wake_at: r.wakeAt,
@@ -97,10 +114,16 @@ export async function writeStep(q: Queryable, s: string, workerId: string | null
       w.finished.length,
       w.saves.map((r) => r.id),
       [...new Set(w.finished.map((x) => x.instanceId))],
+      json(w.instances.map((i) => ({
+        id: i.id, workflow: i.workflow, hash: i.hash, status: i.status, input: i.input, state: i.state,
+        result: i.result ?? null, error: i.error ?? null, key: i.key, wake_at: i.wakeAt,
+      }))),
+      w.instances.length,
     ],
   );
   } catch (err) {
     if ((err as Error).message?.includes(STALE)) throw new StaleStepError((err as Error).message);
+    if ((err as Error).message?.includes(DUPLICATE)) throw new DuplicateStartError((err as Error).message);
     throw err;
   }
   return { saved: rows[0].saved, finished: rows[0].finished };
