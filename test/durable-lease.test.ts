@@ -106,6 +106,14 @@ test("siblings of a fan-out claimed together complete from memory, one after the
     expect(cache.get(run.id)?.version).toBe(i < 2 ? v0 + i + 1 : undefined);
   }
   expect(await env.client.result(run.id, { timeoutMs: 5000 })).toEqual([10, 20, 30]);
+  // One "waiting" event: a sibling resolving while the join still waits adds none.
+  const kinds = await db.query<{ kind: string; call_id: string | null }>(
+    `SELECT kind, call_id FROM "${env.schema}".history WHERE instance_id = $1 ORDER BY seq`, [run.id],
+  );
+  expect(kinds.map((k) => `${k.kind}${k.call_id ? " " + k.call_id : ""}`)).toEqual([
+    "started", "dispatched c1", "dispatched c2", "dispatched c3", "waiting", "attempt c1", "attempt c2", "attempt c3",
+    "resolved c2", "resolved c1", "resolved c3", "completed",
+  ]);
   // A task whose instance is no longer running is claimed without a state to cache.
   const done = await env.client.start(artifact, { a: 5 });
   await done.cancel();

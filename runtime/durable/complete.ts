@@ -126,13 +126,14 @@ async function applyBatch(
     }
     const artifact = await engine.artifact(q, base.hash);
     let state: State = stateFromJson(base.state);
+    const waitingAt = { ...state.pc };
     for (const c of completions) state = resolve(state, c.task.call_id, c.outcome);
     // A deferred call may finish while its workflow sleeps: record it, but the sleep
     // still ends when the timer says, not now.
     const out: StepOutput =
       base.status === "sleeping"
         ? { status: "sleeping", state, wakeAt: base.wakeAt, tasks: [], events: [] }
-        : stepOutput(id, artifact, advance(artifact, state, base.now));
+        : stepOutput(id, artifact, advance(artifact, state, base.now), waitingAt);
     // A sleep's deadline must come from the database's clock, not this worker's.
     if (!rows && out.status === "sleeping") throw new NeedsLock();
     writes.save(id, base.version, out);

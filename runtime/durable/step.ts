@@ -21,7 +21,12 @@ export interface StepOutput {
   events: HistoryEvent[];
 }
 
-export function stepOutput(instanceId: string, artifact: Artifact, { state, dispatch }: AdvanceResult): StepOutput {
+/**
+ * `waitingAt`: where the program waited before this step. Still waiting there,
+ * having dispatched nothing (a fan-out's sibling resolved, the join still waits),
+ * the step records no new "waiting" event: it would repeat the last one.
+ */
+export function stepOutput(instanceId: string, artifact: Artifact, { state, dispatch }: AdvanceResult, waitingAt?: State["pc"]): StepOutput {
   const tasks: NewTask[] = dispatch.map((d) => ({
     instanceId,
     callId: d.callId,
@@ -43,7 +48,9 @@ export function stepOutput(instanceId: string, artifact: Artifact, { state, disp
         events.push({ instanceId, kind: "sleeping", data: { until: new Date(state.wait.until).toISOString(), at } });
         return { status: "sleeping", state, wakeAt: state.wait.until, tasks, events };
       }
-      events.push({ instanceId, kind: "waiting", data: { pending: Object.keys(state.wait?.pending ?? {}), at } });
+      if (dispatch.length > 0 || waitingAt?.block !== state.pc.block || waitingAt.instr !== state.pc.instr) {
+        events.push({ instanceId, kind: "waiting", data: { pending: Object.keys(state.wait?.pending ?? {}), at } });
+      }
       return { status: "running", state, wakeAt: null, tasks, events };
     default:
       // `advance` only returns once the program must wait or has finished.
