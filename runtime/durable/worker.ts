@@ -140,6 +140,7 @@ export class Worker {
     if (!this.running) return;
     this.running = false;
     this.stopping.abort();
+    this.wake?.();
     const all = [...this.inFlight.values()];
     const settled = Promise.all(all.map((f) => f.done));
     const grace = new AbortController();
@@ -246,9 +247,16 @@ export class Worker {
       this.kicked = false;
       return;
     }
-    const wakeUp = new AbortController();
-    this.wake = () => wakeUp.abort();
-    await delay(ms, AbortSignal.any([wakeUp.signal, this.stopping.signal]));
+    // A plain timer and callback: this runs after nearly every batch, and abort
+    // signals cost a DOMException each.
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
     this.wake = null;
     this.kicked = false;
   }

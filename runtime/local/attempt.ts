@@ -24,25 +24,27 @@ const ATTEMPT_OVER = "attempt over";
  * cannot be killed; its late result is ignored). Shared by `runLocal` and workers.
  */
 export async function runAttempt(fn: AnyFunction, args: readonly unknown[], options: AttemptOptions): Promise<unknown> {
-  const controller = new AbortController();
-  const { parent } = options;
-  const onParentAbort = () => controller.abort(parent?.reason);
-  if (parent?.aborted) onParentAbort();
-  else parent?.addEventListener("abort", onParentAbort);
-  const ctx: ActionContext = { ...options.context, signal: controller.signal };
+  const { parent, timeoutMs } = options;
+  // Without a timeout the attempt's signal is its parent's: nothing else aborts it.
+  const controller = timeoutMs === undefined && parent ? null : new AbortController();
+  const onParentAbort = () => controller?.abort(parent?.reason);
+  if (controller && parent) {
+    if (parent.aborted) onParentAbort();
+    else parent.addEventListener("abort", onParentAbort);
+  }
+  const ctx: ActionContext = { ...options.context, signal: controller?.signal ?? parent! };
   // Each attempt gets its own copy: an action mutating its arguments must not affect a retry.
   const copy = structuredClone(args) as unknown[];
   let timerStop: AbortController | undefined;
   const running = new Promise<unknown>((resolve) => resolve(runWithActionContext(ctx, () => fn(...copy))));
   try {
-    const { timeoutMs } = options;
     if (timeoutMs === undefined) return await running;
     timerStop = new AbortController();
     const clock = options.clock ?? realClock();
     const timedOut = clock.sleepUntil(clock.now() + timeoutMs, timerStop.signal).then(() => {
       if (timerStop!.signal.aborted) return;
       const error = new ActionTimeoutError(`action '${options.action}' timed out after ${timeoutMs}ms`, { action: options.action, timeoutMs });
-      controller.abort(error);
+      controller!.abort(error);
       throw error;
     });
     return await Promise.race([running, timedOut]);
