@@ -189,8 +189,11 @@ export class Worker {
         }
         if (woke) this.emit({ type: "woke", count: woke });
         backoff = 100;
-        // Whatever just happened may have made more work (a woken instance dispatches).
-        if (claimed > 0 || woke > 0) continue;
+        // Look again at once if the claim was full (more may be ready) or instances woke
+        // (they may have dispatched); a claim that took less than it could has emptied
+        // the queue, and new work will notify.
+        if (this.backlog && claimed > 0) continue;
+        if (woke > 0) continue;
         const untilWake = this.nextWake === null ? this.opts.pollMs : this.nextWake - Date.now() + 1;
         await this.idle(Math.max(0, Math.min(this.opts.pollMs, untilWake)));
       } catch (err) {
