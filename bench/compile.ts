@@ -61,6 +61,7 @@ const timings = measure(
             sourceType: "module",
             plugins: ["typescript", "decorators", "explicitResourceManagement"],
             errorRecovery: true,
+            attachComment: false,
           });
         }
       },

@@ -3,7 +3,8 @@ import type { Artifact } from "../ir-schema/index.ts";
 import type { ActionLocation, CompileOptions, CompileResult, ModuleResolver } from "./types.ts";
 import { createModuleCache } from "./resolve/module-cache.ts";
 import { ModuleGraph } from "./analyze/module-graph.ts";
-import { findWorkflows } from "./analyze/workflows.ts";
+import { findWorkflows, type WorkflowDef } from "./analyze/workflows.ts";
+import { layoutOf, type ModuleLayout } from "./analyze/module-layout.ts";
 import { Reporter } from "./diagnostics/reporter.ts";
 import { lowerWorkflow } from "./lower/workflow.ts";
 
@@ -13,6 +14,30 @@ import { lowerWorkflow } from "./lower/workflow.ts";
  * throws for bad input; every problem of the file is a diagnostic.
  */
 export function compile(source: string, file: string, resolver: ModuleResolver, options: CompileOptions = {}): CompileResult {
+  return compileModule(source, file, resolver, options, false).result;
+}
+
+/**
+ * compile(), plus the module's layout (moduleLayout) when it compiled without
+ * errors, made from the same parse, module graph and workflow discovery rather
+ * than a second pass over the module: what the bundler transform needs.
+ */
+export function compileWithLayout(
+  source: string,
+  file: string,
+  resolver: ModuleResolver,
+  options: CompileOptions = {},
+): { result: CompileResult; layout: ModuleLayout | null } {
+  return compileModule(source, file, resolver, options, true);
+}
+
+function compileModule(
+  source: string,
+  file: string,
+  resolver: ModuleResolver,
+  options: CompileOptions,
+  withLayout: boolean,
+): { result: CompileResult; layout: ModuleLayout | null } {
   const root = resolve(options.root ?? resolver.root);
   const cache = options.cache ?? createModuleCache();
   const absFile = resolve(file);
@@ -26,17 +51,23 @@ export function compile(source: string, file: string, resolver: ModuleResolver, 
   for (const e of parsed.syntaxErrors) {
     reporter.report("syntax", absFile, { loc: { start: e, end: e } }, { detail: e.message });
   }
-  if (!parsed.ast || parsed.syntaxErrors.length > 0) return { workflows, serialized, diagnostics: reporter.diagnostics(), actions: [] };
+  if (!parsed.ast || parsed.syntaxErrors.length > 0) {
+    return { result: { workflows, serialized, diagnostics: reporter.diagnostics(), actions: [] }, layout: null };
+  }
+  // Kept for the layout, which is made from the same analysis.
+  let analysis: { graph: ModuleGraph; defs: WorkflowDef[] } | null = null;
 
   try {
     for (const decl of summary.decls.values()) {
       if (decl.kind === "action" && decl.name === null) {
-        reporter.report("anonymousAction", absFile, decl.node, { what: "pass a name or use a named function expression" });
+        reporter.report("anonymousAction", absFile, decl.span, { what: "pass a name or use a named function expression" });
       }
     }
     const graph = new ModuleGraph(resolver, cache, absFile, source);
     const seen = new Set<string>();
-    for (const def of findWorkflows(parsed.ast, absFile, graph, reporter)) {
+    const defs = findWorkflows(parsed.ast, absFile, graph, reporter);
+    analysis = { graph, defs };
+    for (const def of defs) {
       if (seen.has(def.name)) {
         reporter.report("workflowDefinition", absFile, def.fn, {
           what: `a second workflow named \`${def.name}\` in this file`,
@@ -62,5 +93,10 @@ export function compile(source: string, file: string, resolver: ModuleResolver, 
     const detail = error instanceof Error ? error.message : String(error);
     reporter.report("internal", absFile, null, { what: relFile, detail });
   }
-  return { workflows, serialized, diagnostics: reporter.diagnostics(), actions: [...actions.values()] };
+  const diagnostics = reporter.diagnostics();
+  const layout =
+    withLayout && analysis && !diagnostics.some((d) => d.severity === "error")
+      ? layoutOf(source, absFile, parsed.ast, summary, analysis.graph, analysis.defs)
+      : null;
+  return { result: { workflows, serialized, diagnostics, actions: [...actions.values()] }, layout };
 }

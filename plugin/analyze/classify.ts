@@ -84,15 +84,17 @@ export function classifyVariable(
   const e = unwrapTs(init);
   if (e.type === "CallExpression" && cairnCallee(e.callee, cairnName) === "action") {
     const { name, fn } = wrappedFunction(e);
-    return { kind: "action", name, isVoid: fn ? isVoidReturn(fn) : false, node: e };
+    const first = e.arguments[0];
+    const nameInsertAt = first && first.type !== "StringLiteral" ? (first.start ?? null) : null;
+    return { kind: "action", name, isVoid: fn ? isVoidReturn(fn) : false, span: { loc: e.loc }, nameInsertAt };
   }
   if (e.type === "CallExpression" && cairnCallee(e.callee, cairnName) === "workflow") {
-    return { kind: "other", what: "a workflow", node: e };
+    return { kind: "other", what: "a workflow" };
   }
   if (kind === "const") {
     const p = primitiveValue(e);
-    if (p) return { kind: "const", value: p.value, node: e };
+    if (p) return { kind: "const", value: p.value };
   }
   const what = kind === "const" ? "a module-level constant that is not a primitive literal" : `a module-level \`${kind}\` variable`;
-  return { kind: "other", what, node: e };
+  return { kind: "other", what };
 }

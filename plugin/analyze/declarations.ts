@@ -4,13 +4,32 @@ import type * as t from "@babel/types";
 export const CAIRN_SPECIFIER = "cairn";
 export const TIMER_SPECIFIERS: ReadonlySet<string> = new Set(["node:timers/promises", "timers/promises"]);
 
-/** What a module-level binding is, as far as a workflow body is concerned. */
+/**
+ * What a module-level binding is, as far as a workflow body is concerned. Holds
+ * positions rather than syntax nodes (a superclass expression aside): a cached
+ * summary outlives its module's syntax tree (ModuleCache.release), which a node
+ * reference would keep alive.
+ */
 export type Decl =
-  | { kind: "action"; name: string | null; isVoid: boolean; node: t.Node }
-  | { kind: "class"; className: string; superclass: t.Expression | null; node: t.Node }
-  | { kind: "enum"; members: ReadonlyMap<string, string | number>; node: t.Node }
-  | { kind: "const"; value: string | number | boolean | null; node: t.Node }
-  | { kind: "other"; what: string; node: t.Node };
+  | {
+      kind: "action";
+      name: string | null;
+      isVoid: boolean;
+      /** The `action(...)` call's location, for diagnostics. */
+      span: { loc: t.SourceLocation | null | undefined };
+      /** Offset of the first argument when it is not a string literal: where a transform inserts the name. */
+      nameInsertAt: number | null;
+    }
+  | {
+      kind: "class";
+      className: string;
+      superclass: t.Expression | null;
+      /** Offset just after the class body's `{`. */
+      bodyStart: number;
+    }
+  | { kind: "enum"; members: ReadonlyMap<string, string | number> }
+  | { kind: "const"; value: string | number | boolean | null }
+  | { kind: "other"; what: string };
 
 export interface ImportBinding {
   source: string;

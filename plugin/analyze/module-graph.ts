@@ -38,7 +38,8 @@ export class ModuleGraph {
 
   summary(file: string): ModuleSummary | null {
     const source = file === this.mainFile ? this.mainSource : this.resolver.read(file);
-    return source === null ? null : this.cache.get(file, source).summary;
+    if (source === null) return null;
+    return this.cache.summary ? this.cache.summary(file, source) : this.cache.get(file, source).summary;
   }
 
   /** What `local` names at the top level of `file`; null when it is not a module-level binding. */

@@ -5,7 +5,8 @@ import { createModuleCache, type ModuleCache } from "../resolve/module-cache.ts"
 import { Reporter } from "../diagnostics/reporter.ts";
 import { unwrapTs } from "./classify.ts";
 import { ModuleGraph, type Resolved } from "./module-graph.ts";
-import { findWorkflows } from "./workflows.ts";
+import { findWorkflows, type WorkflowDef } from "./workflows.ts";
+import type { ModuleSummary } from "./declarations.ts";
 
 /** A workflow definition and the source range its compiled handle replaces. */
 export interface WorkflowSite {
@@ -53,21 +54,37 @@ export interface ModuleLayout {
  * analysis (module summaries, the module graph, workflow discovery), so a
  * transform never disagrees with the compiler about what is a workflow, an action
  * or an error class. Reuses the parse in `cache`: call it after compile() with the
- * same cache and it costs a walk of the top level.
+ * same cache and it costs a walk of the top level. (The bundler transform gets the
+ * layout from compileWithLayout instead, which also reuses compile()'s discovery.)
  */
 export function moduleLayout(source: string, file: string, resolver: ModuleResolver, options: { cache?: ModuleCache } = {}): ModuleLayout {
   const cache = options.cache ?? createModuleCache();
-  const layout: ModuleLayout = { workflows: [], actions: [], errorClasses: [], errorRefs: [] };
   const { parsed, summary } = cache.get(file, source);
-  if (!parsed.ast || parsed.syntaxErrors.length > 0) return layout;
+  if (!parsed.ast || parsed.syntaxErrors.length > 0) return { workflows: [], actions: [], errorClasses: [], errorRefs: [] };
   const graph = new ModuleGraph(resolver, cache, file, source);
-  const body = parsed.ast.program.body;
+  return layoutOf(source, file, parsed.ast, summary, graph, findWorkflows(parsed.ast, file, graph, new Reporter()));
+}
+
+/** The layout from an analysis already made: `defs` is findWorkflows' result for `ast`. */
+export function layoutOf(
+  source: string,
+  file: string,
+  ast: t.File,
+  summary: ModuleSummary,
+  graph: ModuleGraph,
+  defs: readonly WorkflowDef[],
+): ModuleLayout {
+  const layout: ModuleLayout = { workflows: [], actions: [], errorClasses: [], errorRefs: [] };
+  const body = ast.program.body;
   const refs = new Map<string, string>();
 
-  for (const def of findWorkflows(parsed.ast, file, graph, new Reporter())) {
+  for (const def of defs) {
     const top = body.find((s) => s.start! <= def.fn.start! && def.fn.end! <= s.end!);
     const site = top && workflowSite(def.name, def.form, def.fn, top);
     if (site) layout.workflows.push(site);
+    // Only a body whose text says `instanceof` can hold one: most bodies skip the walk.
+    const at = source.indexOf("instanceof", def.fn.body.start!);
+    if (at < 0 || at >= def.fn.body.end!) continue;
     walk(def.fn.body, (node) => {
       if (node.type !== "BinaryExpression" || node.operator !== "instanceof") return;
       const right = node.right;
@@ -79,12 +96,9 @@ export function moduleLayout(source: string, file: string, resolver: ModuleResol
 
   for (const [local, decl] of summary.decls) {
     if (decl.kind === "action") {
-      const call = decl.node as t.CallExpression;
-      const first = call.arguments[0];
-      if (decl.name !== null && first && first.type !== "StringLiteral") layout.actions.push({ name: decl.name, insertAt: first.start! });
+      if (decl.name !== null && decl.nameInsertAt !== null) layout.actions.push({ name: decl.name, insertAt: decl.nameInsertAt });
     } else if (decl.kind === "class" && graph.resolveLocal(file, local)?.kind === "errorClass") {
-      const cls = decl.node as t.ClassDeclaration;
-      layout.errorClasses.push({ className: decl.className, bodyStart: cls.body.start! + 1 });
+      layout.errorClasses.push({ className: decl.className, bodyStart: decl.bodyStart });
     }
   }
 

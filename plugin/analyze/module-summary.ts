@@ -84,17 +84,17 @@ function declarationsOf(node: t.Node, cairnName: (local: string) => string | nul
         if (d.id.type !== "Identifier") continue;
         const decl = d.init
           ? classifyVariable(node.kind, d.init, cairnName)
-          : { kind: "other" as const, what: "an uninitialised module-level variable", node: d };
+          : { kind: "other" as const, what: "an uninitialised module-level variable" };
         if (decl) out.push([d.id.name, decl]);
       }
       return out;
     }
     case "ClassDeclaration":
-      return node.id ? [[node.id.name, { kind: "class", className: node.id.name, superclass: node.superClass ?? null, node }]] : [];
+      return node.id ? [[node.id.name, { kind: "class", className: node.id.name, superclass: node.superClass ?? null, bodyStart: node.body.start! + 1 }]] : [];
     case "FunctionDeclaration":
-      return node.id ? [[node.id.name, { kind: "other", what: "a module-level function", node }]] : [];
+      return node.id ? [[node.id.name, { kind: "other", what: "a module-level function" }]] : [];
     case "TSEnumDeclaration":
-      return [[node.id.name, { kind: "enum", members: enumMembers(node), node }]];
+      return [[node.id.name, { kind: "enum", members: enumMembers(node) }]];
     default:
       return [];
   }

@@ -2,8 +2,8 @@
  * `cairn/babel`: the cairn transform as a Babel plugin, for Babel and Jest users.
  * `plugins: [["cairn/babel", { outDir?, include?, exclude? }]]`.
  */
-import { artifactFileName } from "../../ir-schema/index.ts";
-import { prettyCanonical, writeArtifactFiles } from "../bundler/artifact-files.ts";
+import { artifactFileName, serializeArtifact } from "../../ir-schema/index.ts";
+import { writeArtifactFiles } from "../bundler/artifact-files.ts";
 import { diagnosticsText } from "../bundler/messages.ts";
 import { mayUseCairn, type CairnPluginOptions } from "../bundler/options.ts";
 import { createPluginContext } from "../bundler/plugin-context.ts";
@@ -49,7 +49,7 @@ export default function cairnBabel(api: BabelApi, options: CairnPluginOptions = 
         // Later plugins (e.g. the CommonJS transform Jest uses) need the new bindings in scope.
         path.scope.crawl();
         if (ctx.outDir && outcome.artifacts.length > 0) {
-          const files = outcome.artifacts.map((a, i) => ({ fileName: artifactFileName(a), source: prettyCanonical(outcome.canonical[i]) }));
+          const files = outcome.artifacts.map((a) => ({ fileName: artifactFileName(a), source: serializeArtifact(a) }));
           writeArtifactFiles(ctx.outDir, files);
         }
       },

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MANIFEST_FILE, artifactFileName, createManifest, serializeArtifact, serializeManifest, type Artifact } from "../../ir-schema/index.ts";
 
@@ -15,30 +15,48 @@ export interface ArtifactFile {
  * The files a build writes: one per workflow and `manifest.json`, the same bytes
  * `cairn build` writes for the same workflows. Errors (the same workflow name
  * defined by two modules) instead of files: the runtime looks workflows up by name.
+ * Each file is serializeArtifact of the artifact itself: compile() builds artifacts
+ * in canonical key order, so that is one native JSON.stringify, where
+ * prettyCanonical would first parse the whole canonical text again.
  */
-export function artifactFiles(artifacts: readonly Artifact[], canonical?: readonly string[]): { files: ArtifactFile[]; errors: string[] } {
+export function artifactFiles(artifacts: readonly Artifact[]): { files: ArtifactFile[]; errors: string[] } {
   const byName = new Map<string, Artifact[]>();
   for (const a of artifacts) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
   const errors = [...byName]
     .filter(([, list]) => list.length > 1)
     .map(([name, list]) => `workflow name "${name}" is defined more than once (${list.map((a) => a.source).join(", ")}); names must be unique`);
   if (errors.length > 0) return { files: [], errors };
-  const files = artifacts.map((a, i) => ({ fileName: artifactFileName(a), source: canonical ? prettyCanonical(canonical[i]) : serializeArtifact(a) }));
+  const files = artifacts.map((a) => ({ fileName: artifactFileName(a), source: serializeArtifact(a) }));
   files.push({ fileName: MANIFEST_FILE, source: serializeManifest(createManifest(artifacts)) });
   return { files, errors };
 }
 
 /**
- * serializeArtifact's bytes from the artifact's canonical JSON: parsing keeps the
- * sorted key order (integer-like keys go first in both), and native JSON beats a
- * second sorted copy of a large artifact.
+ * serializeArtifact's bytes from an artifact's canonical JSON: parsing keeps the
+ * sorted key order (integer-like keys go first in both).
  */
 export function prettyCanonical(canonical: string): string {
   return JSON.stringify(JSON.parse(canonical), null, 2) + "\n";
 }
 
-/** Artifacts of earlier builds stay: instances of older workflow versions may still need them. */
+/**
+ * Artifacts of earlier builds stay: instances of older workflow versions may still
+ * need them. A file that already holds exactly these bytes (the usual case on a
+ * rebuild: artifact names carry the hash) is left alone, since reading and
+ * comparing costs about half of rewriting it.
+ */
 export function writeArtifactFiles(dir: string, files: readonly ArtifactFile[]): void {
   mkdirSync(dir, { recursive: true });
-  for (const f of files) writeFileSync(join(dir, f.fileName), f.source);
+  for (const f of files) {
+    const path = join(dir, f.fileName);
+    if (readIfExists(path) !== f.source) writeFileSync(path, f.source);
+  }
+}
+
+function readIfExists(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Loader, OutputFile, PartialMessage, PluginBuild } from "esbuild";
 import { ARTIFACT_SUBDIR, artifactFiles, writeArtifactFiles, type ArtifactFile } from "./artifact-files.ts";
@@ -39,8 +39,9 @@ export function esbuildSetup(ctx: PluginContext) {
       };
     });
 
-    build.onLoad({ filter: exactPaths(candidates), namespace: "file" }, async (args) => {
-      const code = await readFile(args.path, "utf8");
+    build.onLoad({ filter: exactPaths(candidates), namespace: "file" }, (args) => {
+      // Sync: the compile right after blocks anyway, and a promise read costs several thread-pool round trips.
+      const code = readFileSync(args.path, "utf8");
       if (!mayUseCairn(code)) {
         ctx.compiler.forget(args.path);
         return undefined;
@@ -62,9 +63,9 @@ export function esbuildSetup(ctx: PluginContext) {
 
     build.onEnd((result) => {
       if (result.errors.length > 0) return undefined;
-      const { artifacts, canonical, failed } = ctx.compiler.artifactsOf(seen);
+      const { artifacts, failed } = ctx.compiler.artifactsOf(seen);
       if (failed) return undefined;
-      const { files, errors } = artifactFiles(artifacts, canonical);
+      const { files, errors } = artifactFiles(artifacts);
       if (errors.length > 0) return { errors: errors.map((text): PartialMessage => ({ text })) };
       if (ctx.outDir) writeArtifactFiles(ctx.outDir, files);
       else if (outputDir && opts.write === false) result.outputFiles?.push(...files.map((f) => outputFile(join(outputDir, ARTIFACT_SUBDIR), f)));

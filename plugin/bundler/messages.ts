@@ -11,6 +11,8 @@ import type { Diagnostic } from "../types.ts";
 
 /** esbuild: one message per diagnostic; esbuild draws the frame from `lineText`, the hint is a note. */
 export function esbuildMessages(ds: readonly Diagnostic[], source: string, cwd: string): PartialMessage[] {
+  // Called for every compiled module, nearly always with nothing to report: skip splitting its text.
+  if (ds.length === 0) return [];
   const lines = source.split(/\r?\n/);
   return ds.map((d) => {
     const lineText = lines[d.line - 1] ?? "";

@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { canonicalJson, type Artifact } from "../../ir-schema/index.ts";
-import { compile } from "../compile.ts";
+import { compileWithLayout } from "../compile.ts";
 import { createModuleCache } from "../resolve/module-cache.ts";
 import { nodeResolver } from "../resolve/node-resolver.ts";
-import { moduleLayout, type ModuleLayout } from "../analyze/module-layout.ts";
+import type { ModuleLayout } from "../analyze/module-layout.ts";
 import type { Diagnostic, ModuleResolver } from "../types.ts";
 import { rewriteModule, type RewrittenModule } from "./rewrite-module.ts";
 
@@ -20,7 +20,7 @@ export interface ModuleOutcome {
   /** Where the rewrite acted (null when the module has errors), for transforms that edit an AST instead. */
   layout: ModuleLayout | null;
   artifacts: Artifact[];
-  /** canonicalJson of each artifact (same order): the one serialization handles and artifact files are made from. */
+  /** canonicalJson of each artifact (same order), from the pass that hashed it: what the handles embed. */
   canonical: string[];
   errors: Diagnostic[];
   warnings: Diagnostic[];
@@ -65,10 +65,11 @@ export class ModuleCompiler {
     this.onCompile?.(file);
     const { resolver, deps } = this.recordingResolver(file);
     const root = resolver.root;
-    const result = compile(code, file, resolver, { root, cache: this.parseCache });
+    const compiled = compileWithLayout(code, file, resolver, { root, cache: this.parseCache });
+    const result = compiled.result;
     const errors = result.diagnostics.filter((d) => d.severity === "error");
     const warnings = result.diagnostics.filter((d) => d.severity !== "error");
-    const layout = errors.length > 0 ? null : moduleLayout(code, file, resolver, { cache: this.parseCache });
+    const layout = errors.length > 0 ? null : compiled.layout;
     const artifacts = errors.length > 0 ? [] : result.workflows;
     const canonical = errors.length > 0 ? [] : (result.serialized ?? artifacts.map((a) => canonicalJson(a)));
     const outcome: ModuleOutcome = {
@@ -86,17 +87,16 @@ export class ModuleCompiler {
     for (const [dep, text] of deps) if (dep !== file) depHashes.set(dep, text === null ? null : digest(text));
     this.results.set(file, { hash, deps: depHashes, outcome });
     this.modules.set(file, outcome);
+    // The outcome holds offsets, not nodes: the tree is not needed again unless the
+    // module is compiled anew (a dependency changed), which then parses it again.
+    this.parseCache.release?.(resolve(file));
     return outcome;
   }
 
-  /** Artifacts (and their canonical JSON) of the given modules, in a stable order (by file, then as compiled). */
-  artifactsOf(files: Iterable<string>): { artifacts: Artifact[]; canonical: string[]; failed: boolean } {
+  /** Artifacts of the given modules, in a stable order (by file, then as compiled). */
+  artifactsOf(files: Iterable<string>): { artifacts: Artifact[]; failed: boolean } {
     const picked = [...files].filter((f) => this.modules.has(f)).sort().map((f) => this.modules.get(f)!);
-    return {
-      artifacts: picked.flatMap((m) => m.artifacts),
-      canonical: picked.flatMap((m) => m.canonical),
-      failed: picked.some((m) => m.errors.length > 0),
-    };
+    return { artifacts: picked.flatMap((m) => m.artifacts), failed: picked.some((m) => m.errors.length > 0) };
   }
 
   /** Forgets a deleted module (watch mode). */

@@ -6,7 +6,7 @@ import type { Lowerer } from "./lowerer.ts";
 import { lowerExprs, type Operand } from "./anf.ts";
 import { array } from "./ir.ts";
 import { staticRef } from "./static-refs.ts";
-import { lowerExpr, lowerItems } from "./expressions.ts";
+import { lowerItems } from "./expressions.ts";
 
 export type ActionRef = Extract<Resolved, { kind: "action" }>;
 
@@ -66,13 +66,12 @@ export function dispatch(L: Lowerer, ac: ActionCall, target: string | null): str
     if (action.file !== L.env.file) L.report("anonymousAction", ac.call, { what: `\`${ac.callee}\`, imported from ${action.file}` });
     return target ?? L.temp("h");
   }
-  const operands: Array<Operand<Expr>> = [{ node: ac.call, lower: () => array(lowerItems(L, ac.call.arguments, loc), loc) }];
-  const optionsNode = ac.options;
-  if (optionsNode) operands.push({ node: optionsNode, lower: () => lowerExpr(L, optionsNode) });
+  const operands: Array<t.Node | Operand<Expr>> = [{ node: ac.call, lower: () => array(lowerItems(L, ac.call.arguments, loc), loc) }];
+  if (ac.options) operands.push(ac.options);
   const [args, options = null] = lowerExprs(L, operands);
   L.actions.set(action.name, { name: action.name, file: action.file, exportName: action.exportName ?? action.local });
   const site = L.nextSite();
   const handle = target ?? L.temp("h");
-  L.emit({ kind: "call", site, iter: [...L.iter], action: action.name, args, options, target: handle, loc });
+  L.emit({ action: action.name, args, iter: [...L.iter], kind: "call", loc, options, site, target: handle });
   return handle;
 }

@@ -3,6 +3,7 @@ import { VISITOR_KEYS } from "@babel/types";
 import type { Expr } from "../../ir-schema/index.ts";
 import type { Lowerer } from "./lowerer.ts";
 import { ref } from "./ir.ts";
+import { lowerExpr } from "./expressions.ts";
 
 const FUNCTION_TYPES = new Set(["ArrowFunctionExpression", "FunctionExpression", "FunctionDeclaration", "ClassMethod", "ObjectMethod"]);
 
@@ -10,7 +11,7 @@ const FUNCTION_TYPES = new Set(["ArrowFunctionExpression", "FunctionExpression",
 export function containsAwait(L: Lowerer, node: t.Node | null | undefined): boolean {
   if (!node) return false;
   if (node.type === "AwaitExpression") return true;
-  if (FUNCTION_TYPES.has(node.type)) return false;
+  if (FUNCTION_TYPES.has(node.type) || !L.mayAwait(node)) return false;
   return L.memoAwait(node, () => {
     for (const key of VISITOR_KEYS[node.type] ?? []) {
       const child = (node as unknown as Record<string, unknown>)[key];
@@ -50,9 +51,22 @@ export function spill(L: Lowerer, e: Expr): Expr {
   return ref(tmp, e.loc);
 }
 
+/** An operand that is not simply a node to lower: `node` (null when nothing in it can suspend) and how to lower it. */
 export interface Operand<T> {
   node: t.Node | null;
   lower: () => T;
+}
+
+/**
+ * An operand as lowerOperands takes it: a node, lowered by the caller's
+ * `lowerNode`, or an Operand for anything else. Plain nodes need no closure per
+ * operand (under tsx, every closure assigned to a property also costs a
+ * defineProperty call for its name).
+ */
+export type OperandOf<T, N extends t.Node = t.Node> = N | null | Operand<T>;
+
+function isOperand<T, N extends t.Node>(o: OperandOf<T, N>): o is Operand<T> {
+  return o !== null && !("type" in o);
 }
 
 /**
@@ -61,19 +75,26 @@ export interface Operand<T> {
  * a temporary first, so it is evaluated (and may throw) before the later
  * operand's actions are dispatched.
  */
-export function lowerOperands<T>(L: Lowerer, operands: ReadonlyArray<Operand<T>>, exprOf: (v: T) => Expr | null, rewrap: (v: T, e: Expr) => T): T[] {
+export function lowerOperands<T, N extends t.Node = t.Node>(
+  L: Lowerer,
+  operands: ReadonlyArray<OperandOf<T, N>>,
+  lowerNode: (node: N | null) => T,
+  exprOf: (v: T) => Expr | null,
+  rewrap: (v: T, e: Expr) => T,
+): T[] {
   let last = -1;
-  operands.forEach((o, i) => {
-    if (containsAwait(L, o.node)) last = i;
-  });
+  for (let i = 0; i < operands.length; i++) {
+    const o = operands[i];
+    if (containsAwait(L, isOperand(o) ? o.node : o)) last = i;
+  }
   return operands.map((o, i) => {
-    const v = o.lower();
+    const v = isOperand(o) ? o.lower() : lowerNode(o);
     const e = exprOf(v);
     return i < last && e !== null && !isStable(e) ? rewrap(v, spill(L, e)) : v;
   });
 }
 
-/** lowerOperands for plain expressions. */
-export function lowerExprs(L: Lowerer, operands: ReadonlyArray<Operand<Expr>>): Expr[] {
-  return lowerOperands(L, operands, (e) => e, (_, e) => e);
+/** lowerOperands for plain expressions; a node is lowered with lowerExpr. */
+export function lowerExprs(L: Lowerer, operands: ReadonlyArray<t.Node | Operand<Expr>>): Expr[] {
+  return lowerOperands<Expr>(L, operands, (node) => lowerExpr(L, node!), (e) => e, (_, e) => e);
 }

@@ -86,7 +86,7 @@ export function lowerArrayFn(L: Lowerer, input: t.Node): Expr {
     L.pureDepth--;
     L.scopes.pop();
   }
-  return { kind: "arrayFn", fn, source, param, index, body: lowered, loc };
+  return { body: lowered, fn, index, kind: "arrayFn", loc, param, source };
 }
 
 /** The value assigned to a variable or pattern: the position where `xs.map(cb)` may stand. */

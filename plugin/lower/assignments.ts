@@ -49,8 +49,8 @@ export function assignableLocal(L: Lowerer, id: t.Identifier): string | null {
 
 interface MemberPath {
   root: string;
-  /** Property nodes from the root outwards; `null` entries are non-computed names (already literals). */
-  steps: Array<{ node: t.Node | null; lower: () => Expr }>;
+  /** Property nodes from the root outwards; a non-computed name is an operand lowering to its literal. */
+  steps: Array<t.Node | Operand<Expr>>;
 }
 
 /** `a.b[c].d` as root `a` and the path [b, c, d]; null (after reporting) when the root is not a local. */
@@ -61,7 +61,7 @@ function memberPath(L: Lowerer, target: t.MemberExpression): MemberPath | null {
     const m: t.MemberExpression = cur;
     const p = m.property;
     if (p.type === "PrivateName") return null;
-    steps.unshift(m.computed ? { node: p, lower: () => lowerExpr(L, p) } : { node: null, lower: () => lit((p as t.Identifier).name, L.loc(p)) });
+    steps.unshift(m.computed ? p : { node: null, lower: () => lit((p as t.Identifier).name, L.loc(p)) });
     cur = unwrapTs(m.object);
   }
   if (cur.type !== "Identifier") {
@@ -78,7 +78,7 @@ function memberPath(L: Lowerer, target: t.MemberExpression): MemberPath | null {
 }
 
 /** `a.b[i] = value` with the path evaluated before the value, as JavaScript does. */
-export function assignToMember(L: Lowerer, target: t.MemberExpression, value: Operand<Expr>, combine?: (old: Expr, v: Expr) => Expr): void {
+export function assignToMember(L: Lowerer, target: t.MemberExpression, value: t.Node | Operand<Expr>, combine?: (old: Expr, v: Expr) => Expr): void {
   const path = memberPath(L, target);
   if (!path) return;
   const loc = L.loc(target);
@@ -88,8 +88,6 @@ export function assignToMember(L: Lowerer, target: t.MemberExpression, value: Op
   if (combine) v = combine(steps.reduce<Expr>((obj, key) => member(obj, key, loc), ref(path.root, loc)), v);
   L.assign(path.root, v, loc, steps);
 }
-
-const operand = (L: Lowerer, node: t.Node): Operand<Expr> => ({ node, lower: () => lowerExpr(L, node) });
 
 /** `x = v`, `x += v`, `x ??= v`, `a.b = v`, `[a, b] = v` as statements. */
 export function lowerAssignment(L: Lowerer, node: t.AssignmentExpression): void {
@@ -101,7 +99,7 @@ export function lowerAssignment(L: Lowerer, node: t.AssignmentExpression): void 
       const target = assignableLocal(L, left);
       if (target) lowerInto(L, target, left, node.right);
     } else if (left.type === "MemberExpression") {
-      assignToMember(L, left, operand(L, node.right));
+      assignToMember(L, left, node.right);
     } else {
       assignPattern(L, left, lowerValue(L, node.right), (id) => assignableLocal(L, id));
     }
@@ -117,10 +115,10 @@ export function lowerAssignment(L: Lowerer, node: t.AssignmentExpression): void 
   }
   const combine = (old: Expr, v: Expr): Expr =>
     LOGICAL_ASSIGN.has(op)
-      ? { kind: "logical", op: op.slice(0, -1) as "&&" | "||" | "??", left: old, right: v, loc }
+      ? { kind: "logical", left: old, loc, op: op.slice(0, -1) as "&&" | "||" | "??", right: v }
       : binary(op.slice(0, -1) as BinaryOp, old, v, loc);
   if (left.type === "MemberExpression") {
-    assignToMember(L, left, operand(L, node.right), combine);
+    assignToMember(L, left, node.right, combine);
     return;
   }
   const target = assignableLocal(L, left);
@@ -136,18 +134,18 @@ function lowerLogicalAssign(L: Lowerer, node: t.AssignmentExpression, left: t.Id
   const current = lowerExpr(L, left);
   const test =
     node.operator === "&&=" ? current
-    : node.operator === "||=" ? ({ kind: "unary", op: "!", arg: current, loc } as Expr)
+    : node.operator === "||=" ? ({ arg: current, kind: "unary", loc, op: "!" } as Expr)
     : binary("==", current, lit(null, loc), loc);
   const then = L.cfg.newBlock();
   const join = L.cfg.newBlock();
-  L.cfg.terminate({ kind: "branch", cond: test, then: then.id, else: join.id, loc });
+  L.cfg.terminate({ cond: test, else: join.id, kind: "branch", loc, then: then.id });
   L.cfg.switchTo(then);
-  if (left.type === "MemberExpression") assignToMember(L, left, operand(L, node.right));
+  if (left.type === "MemberExpression") assignToMember(L, left, node.right);
   else {
     const target = assignableLocal(L, left);
     if (target) lowerInto(L, target, left, node.right);
   }
-  L.cfg.terminate({ kind: "jump", to: join.id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: join.id });
   L.cfg.switchTo(join);
 }
 
@@ -182,13 +180,13 @@ export function lowerPush(L: Lowerer, call: t.CallExpression): boolean {
     const target = assignableLocal(L, object);
     if (!target) return true;
     L.valueUses.push({ irName: target, node: object });
-    L.emit({ kind: "push", target, path: [], items: array(lowerItems(L, call.arguments, loc), loc), loc });
+    L.emit({ items: array(lowerItems(L, call.arguments, loc), loc), kind: "push", loc, path: [], target });
     return true;
   }
   if (object.type !== "MemberExpression") return false;
   const path = memberPath(L, object);
   if (!path) return true;
   const lowered = lowerExprs(L, [...path.steps, { node: call, lower: () => array(lowerItems(L, call.arguments, loc), loc) }]);
-  L.emit({ kind: "push", target: path.root, path: lowered.slice(0, -1), items: lowered[lowered.length - 1], loc });
+  L.emit({ items: lowered[lowered.length - 1], kind: "push", loc, path: lowered.slice(0, -1), target: path.root });
   return true;
 }

@@ -42,7 +42,7 @@ export function lowerAwait(L: Lowerer, node: t.AwaitExpression, use: Use, target
     if (use === "value" && ac.action.isVoid) L.report("voidResult", node, { name: ac.callee });
     const handle = dispatch(L, ac, null);
     const to = into();
-    L.emit({ kind: "await", mode: "one", value: ref(handle, loc), target: to, loc });
+    L.emit({ kind: "await", loc, mode: "one", target: to, value: ref(handle, loc) });
     return result(to);
   }
   if (arg.type === "CallExpression") {
@@ -59,7 +59,7 @@ export function lowerAwait(L: Lowerer, node: t.AwaitExpression, use: Use, target
     const handle = L.handles.get(local.irName);
     if (use === "value" && handle?.isVoid) L.report("voidResult", node, { name: handle.action });
     const to = into();
-    L.emit({ kind: "await", mode: "one", value: ref(local.irName, L.loc(arg)), target: to, loc });
+    L.emit({ kind: "await", loc, mode: "one", target: to, value: ref(local.irName, L.loc(arg)) });
     return result(to);
   }
   return lowerExpr(L, arg);
@@ -79,6 +79,6 @@ function lowerSleep(L: Lowerer, node: t.AwaitExpression, call: t.CallExpression)
   // `setTimeout(ms, value)` from timers/promises resolves to `value`.
   const value = rest[0];
   const valueExpr = isExpressionArg(value) ? lowerExpr(L, value) : undef(loc);
-  L.emit({ kind: "sleep", duration: durationExpr, loc });
+  L.emit({ duration: durationExpr, kind: "sleep", loc });
   return valueExpr;
 }

@@ -38,7 +38,7 @@ export function lowerCall(L: Lowerer, node: t.CallExpression | t.OptionalCallExp
   const r = staticRef(L, callee);
   if (r) {
     if (r.kind === "global" && BUILTINS.has(r.dotted)) {
-      return { kind: "builtin", name: r.dotted, args: lowerItems(L, node.arguments, loc), loc };
+      return { args: lowerItems(L, node.arguments, loc), kind: "builtin", loc, name: r.dotted };
     }
     reportStaticCall(L, node, r, what);
     return fail;
@@ -47,7 +47,7 @@ export function lowerCall(L: Lowerer, node: t.CallExpression | t.OptionalCallExp
     const name = !callee.computed && callee.property.type === "Identifier" ? callee.property.name : null;
     if (name && MethodNames.has(name)) {
       const [object, args] = receiverAndArgs(L, callee.object, node.arguments, loc);
-      return { kind: "method", object, name, args, optional: node.type === "OptionalCallExpression", loc };
+      return { args, kind: "method", loc, name, object, optional: node.type === "OptionalCallExpression" };
     }
     if (name && ARRAY_FNS.has(name)) {
       L.report("nestedFunction", node, { what: `the callback of \`.${name}(...)\` in this position` });
@@ -114,8 +114,8 @@ export function lowerNew(L: Lowerer, node: t.NewExpression): Expr {
       L.report("primitiveMisuse", node, { what: "`new RetryPolicy(...)` takes one options object", hint: "write `new RetryPolicy({ attempts: 3, delay: \"1s\" })`" });
       return lit(null, loc);
     }
-    const options = arg ? lowerExpr(L, arg) : { kind: "object" as const, props: [], loc };
-    return { kind: "retryPolicy", options, loc };
+    const options = arg ? lowerExpr(L, arg) : { kind: "object" as const, loc, props: [] };
+    return { kind: "retryPolicy", loc, options };
   }
   const what = `\`${L.text(node)}\``;
   if (r?.kind === "global" && isNondeterministic(r.dotted)) L.report("nondeterministic", node, { what });

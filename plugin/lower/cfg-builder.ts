@@ -83,8 +83,8 @@ export class CfgBuilder {
       .map((b) => {
         const term = b.term as Term;
         return {
+          handler: b.handler ? { bind: b.handler.bind, block: at(b.handler.block) } : null,
           id: at(b.id),
-          handler: b.handler ? { block: at(b.handler.block), bind: b.handler.bind } : null,
           instrs: b.instrs,
           term:
             term.kind === "jump" ? { ...term, to: at(term.to) }
@@ -92,7 +92,7 @@ export class CfgBuilder {
             : term,
         };
       });
-    return { entry: 0, blocks };
+    return { blocks, entry: 0 };
   }
 
   /** A jump to a block that only jumps on goes straight to the final target. */

@@ -36,8 +36,8 @@ export function lowerExpr(L: Lowerer, input: t.Node): Expr {
     case "OptionalMemberExpression":
       return lowerMember(L, node);
     case "TemplateLiteral": {
-      const exprs = lowerExprs(L, node.expressions.map((e) => ({ node: e, lower: () => lowerExpr(L, e) })));
-      return { kind: "template", quasis: node.quasis.map((q) => q.value.cooked ?? q.value.raw), exprs, loc };
+      const exprs = lowerExprs(L, node.expressions);
+      return { exprs, kind: "template", loc, quasis: node.quasis.map((q) => q.value.cooked ?? q.value.raw) };
     }
     case "ArrayExpression":
       return array(lowerItems(L, node.elements, loc), loc);
@@ -49,12 +49,14 @@ export function lowerExpr(L: Lowerer, input: t.Node): Expr {
         return lit(null, loc);
       }
       if (node.operator === "throw") return unsupported(L, node, "a `throw` expression", "use a `throw` statement in a catch block");
-      return { kind: "unary", op: node.operator, arg: lowerExpr(L, node.argument), loc };
+      return { arg: lowerExpr(L, node.argument), kind: "unary", loc, op: node.operator };
     case "BinaryExpression":
       return lowerBinary(L, node);
-    case "LogicalExpression":
+    case "LogicalExpression": {
       if (containsAwait(L, node.right)) return lowerShortCircuit(L, node);
-      return { kind: "logical", op: node.operator, ...pair(L, node.left, node.right), loc };
+      const { left, right } = pair(L, node.left, node.right);
+      return { kind: "logical", left, loc, op: node.operator, right };
+    }
     case "ConditionalExpression": {
       if (containsAwait(L, node.consequent) || containsAwait(L, node.alternate)) return lowerBranchingCond(L, node);
       const test = lowerExpr(L, node.test);
@@ -106,10 +108,7 @@ function unsupported(L: Lowerer, node: t.Node, what: string, hint: string): Expr
 }
 
 function pair(L: Lowerer, left: t.Node, right: t.Node): { left: Expr; right: Expr } {
-  const [l, r] = lowerExprs(L, [
-    { node: left, lower: () => lowerExpr(L, left) },
-    { node: right, lower: () => lowerExpr(L, right) },
-  ]);
+  const [l, r] = lowerExprs(L, [left, right]);
   return { left: l, right: r };
 }
 
@@ -132,10 +131,10 @@ function lowerMember(L: Lowerer, node: t.MemberExpression | t.OptionalMemberExpr
   const optional = node.type === "OptionalMemberExpression";
   const property = node.property;
   if (!node.computed) {
-    return { kind: "member", object: lowerExpr(L, node.object), property: lit((property as t.Identifier).name, L.loc(property)), optional, loc };
+    return { kind: "member", loc, object: lowerExpr(L, node.object), optional, property: lit((property as t.Identifier).name, L.loc(property)) };
   }
   const { left, right } = pair(L, node.object, property);
-  return { kind: "member", object: left, property: right, optional, loc };
+  return { kind: "member", loc, object: left, optional, property: right };
 }
 
 function lowerBinary(L: Lowerer, node: t.BinaryExpression): Expr {
@@ -149,16 +148,13 @@ function lowerBinary(L: Lowerer, node: t.BinaryExpression): Expr {
 
 /** Array elements / call arguments, with spreads and holes, left to right. */
 export function lowerItems(L: Lowerer, elements: ReadonlyArray<t.Node | null>, loc: string): Item[] {
-  const operands: Array<Operand<Item>> = elements.map((el) => ({
-    node: el,
-    lower: (): Item => {
+  return lowerOperands<Item>(
+    L, elements,
+    (el) => {
       if (!el) return undef(loc);
-      if (el.type === "SpreadElement") return { kind: "spread", value: lowerExpr(L, el.argument), loc: L.loc(el) };
+      if (el.type === "SpreadElement") return { kind: "spread", loc: L.loc(el), value: lowerExpr(L, el.argument) };
       return lowerExpr(L, el);
     },
-  }));
-  return lowerOperands(
-    L, operands,
     (i) => (i.kind === "spread" ? i.value : i),
     (i, e) => (i.kind === "spread" ? { ...i, value: e } : e),
   );
@@ -167,23 +163,18 @@ export function lowerItems(L: Lowerer, elements: ReadonlyArray<t.Node | null>, l
 function lowerObject(L: Lowerer, node: t.ObjectExpression): Expr {
   const loc = L.loc(node);
   // Keys and values are operands in source order: `{ [k]: await f() }` evaluates k first.
-  const operands: Array<Operand<Expr>> = [];
+  const operands: Array<t.Node | Operand<Expr>> = [];
   const shape: Array<"spread" | "prop"> = [];
   for (const p of node.properties) {
     if (p.type === "SpreadElement") {
-      operands.push({ node: p.argument, lower: () => lowerExpr(L, p.argument) });
+      operands.push(p.argument);
       shape.push("spread");
     } else if (p.type === "ObjectMethod") {
       L.report("nestedFunction", p, { what: p.kind === "method" ? "an object method" : `a ${p.kind}ter` });
     } else {
       const key = p.key;
-      operands.push(
-        p.computed
-          ? { node: key, lower: () => lowerExpr(L, key) }
-          : { node: null, lower: () => lit(keyName(key), L.loc(key)) },
-      );
-      const value = p.value;
-      operands.push({ node: value, lower: () => lowerExpr(L, value) });
+      operands.push(p.computed ? key : { node: null, lower: () => lit(keyName(key), L.loc(key)) });
+      operands.push(p.value);
       shape.push("prop");
     }
   }
@@ -191,13 +182,13 @@ function lowerObject(L: Lowerer, node: t.ObjectExpression): Expr {
   const props: Array<Extract<Expr, { kind: "object" }>["props"][number]> = [];
   let i = 0;
   for (const s of shape) {
-    if (s === "spread") props.push({ kind: "spread", value: values[i++], loc: values[i - 1].loc });
+    if (s === "spread") props.push({ kind: "spread", loc: values[i].loc, value: values[i++] });
     else {
-      props.push({ kind: "prop", key: values[i], value: values[i + 1], loc: values[i].loc });
+      props.push({ key: values[i], kind: "prop", loc: values[i].loc, value: values[i + 1] });
       i += 2;
     }
   }
-  return { kind: "object", props, loc };
+  return { kind: "object", loc, props };
 }
 
 function keyName(key: t.Node): string {

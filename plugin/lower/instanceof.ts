@@ -28,5 +28,5 @@ export function lowerInstanceof(L: Lowerer, node: t.BinaryExpression): Expr {
     return lit(false, L.loc(node));
   }
   L.errors.add(className);
-  return { kind: "isError", value, className, loc: L.loc(node) };
+  return { className, kind: "isError", loc: L.loc(node), value };
 }

@@ -35,7 +35,7 @@ function lowerLoopBody(L: Lowerer, loop: LoopBlocks, labels: readonly string[], 
   lower();
   L.jumpTargets.pop();
   L.iter.pop();
-  L.cfg.terminate({ kind: "jump", to: loop.latch.id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: loop.latch.id });
 }
 
 /** The loop test runs once per iteration: its calls carry the loop counter like the body's. */
@@ -59,10 +59,10 @@ function lowerIteration(L: Lowerer, s: t.ForOfStatement | t.ForInStatement, sour
   const items = L.temp("o");
   L.assign(items, source, loc);
   const loop = startLoop(L, loc);
-  L.cfg.terminate({ kind: "jump", to: loop.header.id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: loop.header.id });
   L.cfg.switchTo(loop.header);
   const more = binary("<", ref(loop.counter, loc), prop(ref(items, loc), "length", loc), loc);
-  L.cfg.terminate({ kind: "branch", cond: more, then: loop.body.id, else: loop.exit.id, loc });
+  L.cfg.terminate({ cond: more, else: loop.exit.id, kind: "branch", loc, then: loop.body.id });
   L.scopes.push();
   lowerLoopBody(L, loop, labels, loc, () => {
     const current = member(ref(items, loc), ref(loop.counter, loc), L.loc(s.left));
@@ -81,7 +81,7 @@ function lowerIteration(L: Lowerer, s: t.ForOfStatement | t.ForInStatement, sour
   L.scopes.pop();
   L.cfg.switchTo(loop.latch);
   increment(L, loop, loc);
-  L.cfg.terminate({ kind: "jump", to: loop.header.id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: loop.header.id });
   L.cfg.switchTo(loop.exit);
 }
 
@@ -104,13 +104,13 @@ export function lowerFor(L: Lowerer, s: t.ForStatement, labels: readonly string[
     lowerExpressionStatement(L, s.init);
   }
   const loop = startLoop(L, loc);
-  L.cfg.terminate({ kind: "jump", to: loop.header.id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: loop.header.id });
   L.cfg.switchTo(loop.header);
   if (s.test) {
     const test = lowerTest(L, loop, s.test);
-    L.cfg.terminate({ kind: "branch", cond: test, then: loop.body.id, else: loop.exit.id, loc });
+    L.cfg.terminate({ cond: test, else: loop.exit.id, kind: "branch", loc, then: loop.body.id });
   } else {
-    L.cfg.terminate({ kind: "jump", to: loop.body.id, loc });
+    L.cfg.terminate({ kind: "jump", loc, to: loop.body.id });
   }
   lowerLoopBody(L, loop, labels, loc, () => lowerBlock(L, s.body));
   L.cfg.switchTo(loop.latch);
@@ -121,7 +121,7 @@ export function lowerFor(L: Lowerer, s: t.ForStatement, labels: readonly string[
     L.iter.pop();
   }
   increment(L, loop, loc);
-  L.cfg.terminate({ kind: "jump", to: loop.header.id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: loop.header.id });
   L.scopes.pop();
   L.cfg.switchTo(loop.exit);
 }
@@ -129,14 +129,14 @@ export function lowerFor(L: Lowerer, s: t.ForStatement, labels: readonly string[
 export function lowerWhile(L: Lowerer, s: t.WhileStatement, labels: readonly string[]): void {
   const loc = L.loc(s);
   const loop = startLoop(L, loc);
-  L.cfg.terminate({ kind: "jump", to: loop.header.id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: loop.header.id });
   L.cfg.switchTo(loop.header);
   const test = lowerTest(L, loop, s.test);
-  L.cfg.terminate({ kind: "branch", cond: test, then: loop.body.id, else: loop.exit.id, loc });
+  L.cfg.terminate({ cond: test, else: loop.exit.id, kind: "branch", loc, then: loop.body.id });
   lowerLoopBody(L, loop, labels, loc, () => lowerBlock(L, s.body));
   L.cfg.switchTo(loop.latch);
   increment(L, loop, loc);
-  L.cfg.terminate({ kind: "jump", to: loop.header.id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: loop.header.id });
   L.cfg.switchTo(loop.exit);
 }
 
@@ -144,12 +144,12 @@ export function lowerWhile(L: Lowerer, s: t.WhileStatement, labels: readonly str
 export function lowerDoWhile(L: Lowerer, s: t.DoWhileStatement, labels: readonly string[]): void {
   const loc = L.loc(s);
   const loop = startLoop(L, loc);
-  L.cfg.terminate({ kind: "jump", to: loop.body.id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: loop.body.id });
   lowerLoopBody(L, loop, labels, loc, () => lowerBlock(L, s.body));
   L.cfg.switchTo(loop.latch);
   increment(L, loop, loc);
   const test = lowerTest(L, loop, s.test);
-  L.cfg.terminate({ kind: "branch", cond: test, then: loop.body.id, else: loop.exit.id, loc });
+  L.cfg.terminate({ cond: test, else: loop.exit.id, kind: "branch", loc, then: loop.body.id });
   L.cfg.switchTo(loop.exit);
 }
 
@@ -161,7 +161,7 @@ export function lowerBreakContinue(L: Lowerer, s: t.BreakStatement | t.ContinueS
     const matches = label ? target.labels.includes(label) : isBreak ? target.kind !== "label" : target.kind === "loop";
     if (!matches) continue;
     const to = isBreak ? target.breakTo : target.continueTo;
-    if (to) L.cfg.terminate({ kind: "jump", to: to.id, loc: L.loc(s) });
+    if (to) L.cfg.terminate({ kind: "jump", loc: L.loc(s), to: to.id });
     else L.report("unsupported", s, { what: `\`continue ${label}\` to a labelled statement that is not a loop`, hint: "continue a loop" });
     return;
   }

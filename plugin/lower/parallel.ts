@@ -2,7 +2,7 @@ import type * as t from "@babel/types";
 import type { Expr, Item } from "../../ir-schema/index.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 import type { Lowerer } from "./lowerer.ts";
-import { containsAwait, lowerOperands, type Operand } from "./anf.ts";
+import { containsAwait, lowerOperands } from "./anf.ts";
 import { array, binary, lit, member, plus1, prop, ref, undef } from "./ir.ts";
 import { localBinding, staticRef } from "./static-refs.ts";
 import { isExpressionArg, lowerExpr } from "./expressions.ts";
@@ -38,15 +38,15 @@ export function lowerParallel(L: Lowerer, call: t.CallExpression, mode: Parallel
     const fanOut = matchFanOut(L, list);
     value = fanOut ? lowerFanOut(L, fanOut) : lowerExpr(L, list);
   }
-  L.emit({ kind: "await", mode, value, target, loc });
+  L.emit({ kind: "await", loc, mode, target, value });
 }
 
 function lowerElements(L: Lowerer, list: t.ArrayExpression, loc: string): Item[] {
-  const operands: Array<Operand<Item>> = list.elements.map((el) => ({
-    node: el,
-    lower: (): Item => {
+  return lowerOperands<Item, t.Expression | t.SpreadElement>(
+    L, list.elements,
+    (el) => {
       if (!el) return undef(loc);
-      if (el.type === "SpreadElement") return { kind: "spread", value: lowerExpr(L, el.argument), loc: L.loc(el) };
+      if (el.type === "SpreadElement") return { kind: "spread", loc: L.loc(el), value: lowerExpr(L, el.argument) };
       const ac = matchActionCall(L, el);
       if (ac === "invalid") return lit(null, loc);
       if (ac) {
@@ -56,9 +56,6 @@ function lowerElements(L: Lowerer, list: t.ArrayExpression, loc: string): Item[]
       const local = localBinding(L, unwrapTs(el));
       return local ? ref(local.irName, L.loc(el)) : lowerExpr(L, el);
     },
-  }));
-  return lowerOperands(
-    L, operands,
     (i) => (i.kind === "spread" ? i.value : i),
     (i, e) => (i.kind === "spread" ? { ...i, value: e } : e),
   );
@@ -117,14 +114,14 @@ function lowerFanOut(L: Lowerer, f: FanOut): Expr {
   const header = L.cfg.newBlock();
   const body = L.cfg.newBlock();
   const exit = L.cfg.newBlock();
-  L.cfg.terminate({ kind: "jump", to: header.id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: header.id });
   L.cfg.switchTo(header);
   L.cfg.terminate({
-    kind: "branch",
     cond: binary("<", ref(counter, loc), prop(ref(source, loc), "length", loc), loc),
-    then: body.id,
     else: exit.id,
+    kind: "branch",
     loc,
+    then: body.id,
   });
   L.cfg.switchTo(body);
   L.scopes.push();
@@ -139,9 +136,9 @@ function lowerFanOut(L: Lowerer, f: FanOut): Expr {
     });
   }
   const handle = dispatch(L, f.body, null);
-  L.emit({ kind: "push", target: handles, path: [], items: array([ref(handle, loc)], loc), loc });
+  L.emit({ items: array([ref(handle, loc)], loc), kind: "push", loc, path: [], target: handles });
   L.assign(counter, plus1(counter, loc), loc);
-  L.cfg.terminate({ kind: "jump", to: header.id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: header.id });
   L.iter.pop();
   L.scopes.pop();
   L.cfg.switchTo(exit);

@@ -26,10 +26,10 @@ function withDefault(L: Lowerer, sub: Expr, fallback: t.Expression): Expr {
   L.assign(tmp, sub, loc);
   const then = L.cfg.newBlock();
   const join = L.cfg.newBlock();
-  L.cfg.terminate({ kind: "branch", cond: isUndefined(ref(tmp, loc)), then: then.id, else: join.id, loc });
+  L.cfg.terminate({ cond: isUndefined(ref(tmp, loc)), else: join.id, kind: "branch", loc, then: then.id });
   L.cfg.switchTo(then);
   L.assign(tmp, lowerExpr(L, fallback), loc);
-  L.cfg.terminate({ kind: "jump", to: join.id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: join.id });
   L.cfg.switchTo(join);
   return ref(tmp, loc);
 }
@@ -95,5 +95,5 @@ function objectRest(L: Lowerer, v: Expr, keys: Expr[], loc: string): Expr {
   const p = L.temp("p");
   const excluded = unary("!", method(array([...keys], loc), "includes", [member(ref(p, loc), lit(0, loc), loc)], loc), loc);
   const entries = builtin("Object.entries", [v], loc);
-  return builtin("Object.fromEntries", [{ kind: "arrayFn", fn: "filter", source: entries, param: p, index: null, body: excluded, loc }], loc);
+  return builtin("Object.fromEntries", [{ body: excluded, fn: "filter", index: null, kind: "arrayFn", loc, param: p, source: entries }], loc);
 }

@@ -24,12 +24,12 @@ export function lowerShortCircuit(L: Lowerer, node: t.LogicalExpression): Expr {
   const right = L.cfg.newBlock();
   const join = L.cfg.newBlock();
   const v = ref(result, loc);
-  if (node.operator === "&&") L.cfg.terminate({ kind: "branch", cond: v, then: right.id, else: join.id, loc });
-  else if (node.operator === "||") L.cfg.terminate({ kind: "branch", cond: v, then: join.id, else: right.id, loc });
-  else L.cfg.terminate({ kind: "branch", cond: binary("==", v, lit(null, loc), loc), then: right.id, else: join.id, loc });
+  if (node.operator === "&&") L.cfg.terminate({ cond: v, else: join.id, kind: "branch", loc, then: right.id });
+  else if (node.operator === "||") L.cfg.terminate({ cond: v, else: right.id, kind: "branch", loc, then: join.id });
+  else L.cfg.terminate({ cond: binary("==", v, lit(null, loc), loc), else: join.id, kind: "branch", loc, then: right.id });
   L.cfg.switchTo(right);
   assignResult(L, result, node.right);
-  L.cfg.terminate({ kind: "jump", to: join.id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: join.id });
   L.cfg.switchTo(join);
   return ref(result, loc);
 }
@@ -42,11 +42,11 @@ export function lowerBranchingCond(L: Lowerer, node: t.ConditionalExpression): E
   const then = L.cfg.newBlock();
   const otherwise = L.cfg.newBlock();
   const join = L.cfg.newBlock();
-  L.cfg.terminate({ kind: "branch", cond: test, then: then.id, else: otherwise.id, loc });
+  L.cfg.terminate({ cond: test, else: otherwise.id, kind: "branch", loc, then: then.id });
   for (const [block, expr] of [[then, node.consequent], [otherwise, node.alternate]] as const) {
     L.cfg.switchTo(block);
     assignResult(L, result, expr);
-    L.cfg.terminate({ kind: "jump", to: join.id, loc });
+    L.cfg.terminate({ kind: "jump", loc, to: join.id });
   }
   L.cfg.switchTo(join);
   return ref(result, loc);

@@ -79,7 +79,7 @@ export function lowerStatement(L: Lowerer, s: t.Statement, labels: readonly stri
     case "ReturnStatement": {
       const arg = s.argument;
       const value = !arg ? undef(loc) : arg.type === "AwaitExpression" ? lowerAwait(L, arg, "value", null) : lowerExpr(L, arg);
-      L.cfg.terminate({ kind: "return", value, loc });
+      L.cfg.terminate({ kind: "return", loc, value });
       return;
     }
     case "ForOfStatement":
@@ -137,7 +137,7 @@ function lowerLabeled(L: Lowerer, s: t.LabeledStatement, labels: readonly string
   L.jumpTargets.push({ kind: "label", labels, breakTo: exit, continueTo: null });
   lowerStatement(L, body);
   L.jumpTargets.pop();
-  L.cfg.terminate({ kind: "jump", to: exit.id, loc: L.loc(s) });
+  L.cfg.terminate({ kind: "jump", loc: L.loc(s), to: exit.id });
   L.cfg.switchTo(exit);
 }
 
@@ -198,14 +198,14 @@ function lowerIf(L: Lowerer, s: t.IfStatement): void {
   const then = L.cfg.newBlock();
   const otherwise = s.alternate ? L.cfg.newBlock() : null;
   const join = L.cfg.newBlock();
-  L.cfg.terminate({ kind: "branch", cond: test, then: then.id, else: (otherwise ?? join).id, loc });
+  L.cfg.terminate({ cond: test, else: (otherwise ?? join).id, kind: "branch", loc, then: then.id });
   L.cfg.switchTo(then);
   lowerBlock(L, s.consequent);
-  L.cfg.terminate({ kind: "jump", to: join.id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: join.id });
   if (otherwise && s.alternate) {
     L.cfg.switchTo(otherwise);
     lowerBlock(L, s.alternate);
-    L.cfg.terminate({ kind: "jump", to: join.id, loc });
+    L.cfg.terminate({ kind: "jump", loc, to: join.id });
   }
   L.cfg.switchTo(join);
 }

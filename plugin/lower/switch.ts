@@ -23,10 +23,10 @@ export function lowerSwitch(L: Lowerer, s: t.SwitchStatement, labels: readonly s
     }
     const test = lowerExpr(L, c.test);
     const next = L.cfg.newBlock();
-    L.cfg.terminate({ kind: "branch", cond: binary("===", d, test, L.loc(c)), then: bodies[i].id, else: next.id, loc: L.loc(c) });
+    L.cfg.terminate({ cond: binary("===", d, test, L.loc(c)), else: next.id, kind: "branch", loc: L.loc(c), then: bodies[i].id });
     L.cfg.switchTo(next);
   });
-  L.cfg.terminate({ kind: "jump", to: (defaultIndex >= 0 ? bodies[defaultIndex] : exit).id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: (defaultIndex >= 0 ? bodies[defaultIndex] : exit).id });
 
   L.scopes.push();
   hoistDeclarations(L, s.cases.flatMap((c) => c.consequent));
@@ -34,7 +34,7 @@ export function lowerSwitch(L: Lowerer, s: t.SwitchStatement, labels: readonly s
   s.cases.forEach((c, i) => {
     L.cfg.switchTo(bodies[i]);
     for (const stmt of c.consequent) lowerStatement(L, stmt);
-    L.cfg.terminate({ kind: "jump", to: (bodies[i + 1] ?? exit).id, loc: L.loc(c) });
+    L.cfg.terminate({ kind: "jump", loc: L.loc(c), to: (bodies[i + 1] ?? exit).id });
   });
   L.jumpTargets.pop();
   L.scopes.pop();

@@ -38,17 +38,17 @@ export function lowerTry(L: Lowerer, s: t.TryStatement): void {
   const join = L.cfg.newBlock();
   L.cfg.pushHandler({ block: catchEntry.id, bind });
   const tryEntry = L.cfg.newBlock();
-  L.cfg.terminate({ kind: "jump", to: tryEntry.id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: tryEntry.id });
   L.cfg.switchTo(tryEntry);
   lowerBlock(L, s.block);
-  L.cfg.terminate({ kind: "jump", to: join.id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: join.id });
   L.cfg.popHandler();
 
   L.cfg.switchTo(catchEntry);
   L.scopes.push(catchFrame);
   lowerStatements(L, clause.body.body);
   L.scopes.pop();
-  L.cfg.terminate({ kind: "jump", to: join.id, loc });
+  L.cfg.terminate({ kind: "jump", loc, to: join.id });
   L.cfg.switchTo(join);
 }
 
@@ -60,5 +60,5 @@ export function lowerThrow(L: Lowerer, s: t.ThrowStatement): void {
     L.report("throwNotCaught", s, { what: L.text(arg) });
     return;
   }
-  L.cfg.terminate({ kind: "throw", value: ref(binding.irName, L.loc(arg)), loc: L.loc(s) });
+  L.cfg.terminate({ kind: "throw", loc: L.loc(s), value: ref(binding.irName, L.loc(arg)) });
 }

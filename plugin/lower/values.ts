@@ -14,7 +14,7 @@ const GLOBAL_VALUES: ReadonlySet<string> = new Set(["undefined", "NaN", "Infinit
 export function staticValue(L: Lowerer, node: t.Node, r: StaticRef): Expr {
   const loc = L.loc(node);
   if (r.kind === "global") {
-    if (GLOBAL_VALUES.has(r.dotted)) return { kind: "global", name: r.dotted as "undefined" | "NaN" | "Infinity", loc };
+    if (GLOBAL_VALUES.has(r.dotted)) return { kind: "global", loc, name: r.dotted as "undefined" | "NaN" | "Infinity" };
     if (r.dotted in BuiltinConstants) return lit(BuiltinConstants[r.dotted as keyof typeof BuiltinConstants], loc);
     if (isNondeterministic(r.dotted)) L.report("nondeterministic", node, { what: `\`${r.dotted}\`` });
     else L.report("moduleBinding", node, { name: r.dotted, why: "is not defined in the workflow body (globals other than pure builtins are not available)" });

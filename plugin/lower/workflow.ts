@@ -36,10 +36,10 @@ function lowerParams(L: Lowerer, fn: t.Function): string[] {
     const loc = L.loc(param);
     const then = L.cfg.newBlock();
     const join = L.cfg.newBlock();
-    L.cfg.terminate({ kind: "branch", cond: binary("===", { kind: "var", name, loc }, undef(loc), loc), then: then.id, else: join.id, loc });
+    L.cfg.terminate({ cond: binary("===", { kind: "var", loc, name }, undef(loc), loc), else: join.id, kind: "branch", loc, then: then.id });
     L.cfg.switchTo(then);
     assignPattern(L, param.left, lowerExpr(L, param.right), () => name);
-    L.cfg.terminate({ kind: "jump", to: join.id, loc });
+    L.cfg.terminate({ kind: "jump", loc, to: join.id });
     L.cfg.switchTo(join);
   }
   return params;
@@ -74,19 +74,20 @@ export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow 
   const params = lowerParams(L, fn);
   const endLoc = fn.loc ? `${env.relFile}:${fn.loc.end.line}:${fn.loc.end.column + 1}` : L.loc(fn);
   if (fn.body.type === "BlockStatement") lowerStatements(L, fn.body.body);
-  else L.cfg.terminate({ kind: "return", value: lowerExpr(L, fn.body), loc: L.loc(fn.body) });
+  else L.cfg.terminate({ kind: "return", loc: L.loc(fn.body), value: lowerExpr(L, fn.body) });
   checkHandles(L);
-  const program = L.cfg.finish(() => ({ kind: "return", value: undef(endLoc), loc: endLoc }));
+  const program = L.cfg.finish(() => ({ kind: "return", loc: endLoc, value: undef(endLoc) }));
   const actions = [...L.actions.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (env.reporter.count > before) return { artifact: null, json: null, actions };
+  // Keys in sorted order, like every IR node: sealing then serializes without copying (ir-schema/hash.ts).
   const { artifact, json } = sealArtifactJson({
-    irVersion: IR_VERSION,
-    name: def.name,
-    source: env.relFile,
-    params,
     actions: actions.map((a) => a.name),
     errors: [...L.errors].sort(),
+    irVersion: IR_VERSION,
+    name: def.name,
+    params,
     program,
+    source: env.relFile,
   });
   const valid = env.validate ? validateArtifact(artifact, { hash: false }) : { ok: true as const };
   if (!valid.ok) {

@@ -33,6 +33,8 @@ export function parseModule(source: string, options: { jsx?: boolean } = {}): Pa
       // JSX only for .tsx: in .ts, `<T>x` is a type assertion, not an element.
       plugins: ["typescript", "decorators", "explicitResourceManagement", ...(options.jsx ? (["jsx"] as const) : [])],
       errorRecovery: true,
+      // Nothing reads comments off nodes; attaching them is work (Babel: up to 30% on comment-heavy code) and memory.
+      attachComment: false,
     });
     const errors = (ast.errors ?? []) as ParseError[];
     return {
