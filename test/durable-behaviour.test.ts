@@ -168,6 +168,29 @@ describe("running", () => {
     expect(woke.at - slept.at).toBeGreaterThanOrEqual(1500);
   });
 
+  test("a first step that sleeps takes its deadline from the database clock when the row is written", async () => {
+    const { artifact } = await inlineWorkflow("beh_first_sleep", `
+      import { action, workflow, sleep } from "cairn";
+      export const after = action(async function after(n: number) { return n; });
+      export const nap = workflow(async function nap(n: number) {
+        await sleep("1h");
+        return await after(n);
+      });
+    `);
+    // Many at once, so that building the statement takes a while: a deadline taken
+    // from this process's clock before writing would fall short of an hour after
+    // the row's creation.
+    const ids = await env.client.startMany(artifact, Array.from({ length: 400 }, (_, n) => ({ n })));
+    const rows = await env.db.query<{ short: number; sleeping: number }>(
+      `SELECT count(*) FILTER (WHERE wake_at < created_at + interval '1 hour')::int AS short,
+              count(*) FILTER (WHERE status = 'sleeping')::int AS sleeping
+         FROM "${env.schema}".instances WHERE id = ANY($1::uuid[])`,
+      [ids.map((h) => h.id)],
+    );
+    expect(rows).toEqual([{ short: 0, sleeping: 400 }]);
+    for (const h of ids) await h.cancel();
+  });
+
   test("cancel stops the instance, drops its queue and aborts running attempts", async () => {
     const { artifact, actions, file } = await inlineWorkflow("beh_cancel", `
       import { action, actionContext, workflow } from "cairn";

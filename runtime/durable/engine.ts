@@ -94,16 +94,10 @@ export class Engine {
    * idempotency key that is already taken, nothing is created and [] is returned.
    */
   async startMany(artifact: Artifact, inputs: unknown[], idempotencyKey?: string): Promise<string[]> {
-    const initial = inputs.map((input) => {
-      const clean = this.checkInput(artifact, input);
-      try {
-        return { clean, state: start(artifact, clean) };
-      } catch (err) {
-        throw new InvalidInputError((err as Error).message);
-      }
-    });
+    const initial = inputs.map((input) => this.checkInput(artifact, input));
     // This process's clock only matters to a first step that sleeps: its deadline
-    // must come from the database's clock, read in a transaction of its own.
+    // must come from the database's clock, read in a transaction of its own (and
+    // the steps are run again from fresh states: advancing one changes it).
     let writes = this.firstSteps(artifact, initial, Date.now(), idempotencyKey);
     try {
       if (writes.instances.some((i) => i.status === "sleeping")) {
@@ -120,9 +114,15 @@ export class Engine {
   }
 
   /** The rows that start these instances: each program run to its first suspension. */
-  private firstSteps(artifact: Artifact, initial: Array<{ clean: Record<string, Json>; state: State }>, now: number, key: string | undefined): Writes {
+  private firstSteps(artifact: Artifact, inputs: Array<Record<string, Json>>, now: number, key: string | undefined): Writes {
     const writes = new Writes();
-    for (const { clean, state } of initial) {
+    for (const clean of inputs) {
+      let state: State;
+      try {
+        state = start(artifact, clean);
+      } catch (err) {
+        throw new InvalidInputError((err as Error).message);
+      }
       const id = randomUUID();
       const out = stepOutput(id, artifact, advance(artifact, state, now));
       writes.add(id, out, [{ instanceId: id, kind: "started", data: { workflow: artifact.name, hash: artifact.hash, input: clean } }]);
