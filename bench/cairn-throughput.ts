@@ -39,7 +39,7 @@ async function measure(
   const schema = opts.schema ?? `tp_${workload.name}_${opts.workers}w_${opts.instances}`;
   const rig = await cairnRig(url, schema, workload, opts.workers, ctx.concurrency, ctx.profileDir);
   try {
-    const cpu = cpuMeter(() => rig.workers.map((w) => w.pid), () => backendPids(ctx.serverUrl, dbNameOf(url)));
+    const cpu = cpuMeter(() => rig.workers.map((w) => w.pid), () => backendPids(ctx.serverUrl, dbNameOf(url)), dbNameOf(url));
     const w0 = monotonicUs();
     const t0 = now();
     await startBatches(rig, workload, opts.instances, (n) => ({ n }));

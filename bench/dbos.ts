@@ -60,7 +60,7 @@ async function inProcess(ctx: BenchContext, url: string, instances: number): Pro
   const child = dbosChild(url, { BENCH_MODE: "inprocess", BENCH_INSTANCES: String(instances) });
   try {
     await child.ready;
-    const cpu = cpuMeter(() => [child.pid], () => backendPids(ctx.serverUrl, DB));
+    const cpu = cpuMeter(() => [child.pid], () => backendPids(ctx.serverUrl, DB), DB);
     child.child.kill("SIGUSR2");
     const msg = await child.message("throughput", 600_000);
     const use = await cpu.stop();
@@ -92,7 +92,7 @@ async function queue(ctx: BenchContext, url: string, workers: number, instances:
     }
     const client = dbosChild(url, { BENCH_MODE: "queue-client", BENCH_INSTANCES: String(instances) });
     await client.ready;
-    const cpu = cpuMeter(() => children.map((c) => c.pid), () => backendPids(ctx.serverUrl, DB));
+    const cpu = cpuMeter(() => children.map((c) => c.pid), () => backendPids(ctx.serverUrl, DB), DB);
     client.child.kill("SIGUSR2");
     const msg = await client.message("enqueued", 600_000);
     const stats = await withDb(url, (db) =>

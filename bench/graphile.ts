@@ -87,7 +87,7 @@ export async function graphileThroughput(ctx: BenchContext, processes: number, i
 async function throughput(ctx: BenchContext, url: string, processes: number, instances: number): Promise<Omit<ThroughputResult, "dbTransactions">> {
   const rig = await graphileRig(ctx, url, processes);
   try {
-    const cpu = cpuMeter(() => rig.runners.map((r) => r.pid), () => backendPids(ctx.serverUrl, DB));
+    const cpu = cpuMeter(() => rig.runners.map((r) => r.pid), () => backendPids(ctx.serverUrl, DB), DB);
     const all = rig.allDone(instances);
     const t0 = now();
     for (let i = 0; i < instances; i += 500) await rig.addChains(i, Math.min(500, instances - i));

@@ -65,6 +65,25 @@ function postgresCpuByPid(): Map<number, number> {
   return out;
 }
 
+/**
+ * Pids of the backends serving `database`, from their process titles
+ * ("postgres: <cluster>: <user> <database> <client> <state>"): cheap enough to poll,
+ * unlike a connection that asks pg_stat_activity (and forks a backend of its own).
+ */
+function backendsByTitle(database: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (title.startsWith("postgres: ") && title.split(" ").includes(database)) out.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
 /** Pids of the server backends connected to `database` (the server is shared: other databases' work is not ours). */
 export async function backendPids(serverUrl: string, database: string): Promise<number[]> {
   return withAdmin(serverUrl, async (c) =>
@@ -93,18 +112,31 @@ export interface CpuUse {
   machineBusy: number;
 }
 
-export function cpuMeter(pids: () => number[], backends: () => Promise<number[]>): { stop(): Promise<CpuUse> } {
+export function cpuMeter(pids: () => number[], backends: () => Promise<number[]>, database: string): { stop(): Promise<CpuUse> } {
   const startProc = pids().reduce((a, p) => a + processCpuMs(p), 0);
   const startPg = postgresCpuByPid();
   const startMachine = machineCpuMs();
   const startClient = process.cpuUsage();
+  // Sampled while the run lasts, not only at its end: a backend whose connection a
+  // pool closed mid-run (idle timeout) would otherwise take its CPU time with it.
+  const lastSeen = new Map<number, number>();
+  const sample = async (ids = backendsByTitle(database)) => {
+    const cpu = postgresCpuByPid();
+    for (const pid of ids) {
+      const ms = cpu.get(pid);
+      if (ms !== undefined) lastSeen.set(pid, ms);
+    }
+  };
+  const timer = setInterval(() => void sample().catch(() => {}), 200);
   return {
     async stop() {
+      clearInterval(timer);
       const m = machineCpuMs();
       const client = process.cpuUsage(startClient);
       const processMs = pids().reduce((a, p) => a + processCpuMs(p), 0) - startProc;
-      const pgNow = postgresCpuByPid();
-      const postgresMs = (await backends()).reduce((a, pid) => a + (pgNow.get(pid) ?? 0) - (startPg.get(pid) ?? 0), 0);
+      await sample([...new Set([...backendsByTitle(database), ...(await backends())])]);
+      let postgresMs = 0;
+      for (const [pid, ms] of lastSeen) postgresMs += ms - (startPg.get(pid) ?? 0);
       return {
         processMs,
         clientMs: (client.user + client.system) / 1000,
