@@ -48,7 +48,12 @@ export class GroupCommit {
   submit(c: Completion): Promise<boolean | undefined> {
     return new Promise((resolve) => {
       this.queue.push({ ...c, done: resolve });
-      this.flushing ??= this.flush().finally(() => (this.flushing = null));
+      // Started on the next turn of the event loop, not now: the actions a batch
+      // launched and that finish at once (in microtasks) then join the same batch
+      // instead of the first of them committing alone.
+      this.flushing ??= new Promise<void>((r) => setImmediate(r))
+        .then(() => this.flush())
+        .finally(() => (this.flushing = null));
     });
   }
 
@@ -62,6 +67,8 @@ export class GroupCommit {
         for (const c of batch) c.done(applied.has(`${c.task.instance_id}:${c.task.call_id}`));
         for (const task of local) h.launch(task);
         backoff = 100;
+        // As in submit(): let what the batch launched finish and join the next one.
+        if (local.length > 0) await new Promise<void>((r) => setImmediate(r));
       } catch (err) {
         h.report(err as Error);
         if (!h.running() && backoff >= 5000) {
