@@ -258,7 +258,12 @@ export class Worker {
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wake = done;
+      // Woken on the next turn of the event loop: every action finishing in this one
+      // has then freed its slot, and one claim takes work for all of them.
+      this.wake = () => {
+        clearTimeout(timer);
+        setImmediate(resolve);
+      };
     });
     this.wake = null;
     this.kicked = false;
