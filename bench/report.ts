@@ -136,7 +136,10 @@ function observations(r: Results): string[] {
         `${f(lc.startToFirst.p50, 2)} ms, last action -> result() p50 ${f(lc.lastToResult.p50, 2)} ms, against a one-client ` +
         `pgbench commit of ${f(commitMs, 2)} ms: each hop costs ~${commitMs ? f(lc.actionToNext.p50 / commitMs, 1) : "—"} commits' worth of time ` +
         `(the machine was ${f(lc.machineBusy * 100)}% busy meanwhile). One instance committed ${f(lc.txPerInstance, 1)} transactions ` +
-        `(DBOS ${f(lat(r, "dbos")?.txPerInstance, 1)}, graphile-worker ${f(lat(r, "graphile")?.txPerInstance, 1)}), polls and set-up included.`,
+        `(DBOS ${f(lat(r, "dbos")?.txPerInstance, 1)}, graphile-worker ${f(lat(r, "graphile")?.txPerInstance, 1)}), polls and set-up included. ` +
+        "Between one action and the next the worker makes one round trip: the step's single write statement (instance, " +
+        "finished and next task, history rows; committed on its own), with the next action already claimed by it; the rest " +
+        "of a hop is that statement's execution, the worker's own processing and the scheduling of two processes on the cores.",
     );
   }
   return lines;
