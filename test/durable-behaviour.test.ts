@@ -191,6 +191,34 @@ describe("running", () => {
     for (const h of ids) await h.cancel();
   });
 
+  test("a worker stopping past its grace hands its running tasks to an idle worker at once", async () => {
+    const { artifact, actions, file } = await inlineWorkflow("beh_handoff", `
+      import { action, actionContext, workflow } from "cairn";
+      export const gate = { open: false, started: 0 };
+      export const slow = action(async function slow(x: number) {
+        gate.started++;
+        if (gate.open) return x * 2;
+        const { signal } = actionContext();
+        return await new Promise<number>((_, reject) => signal.addEventListener("abort", () => reject(new Error("aborted"))));
+      });
+      export const handoff = workflow(async function handoff(x: number) { return await slow(x); });
+    `);
+    const gate = ((await import(file)) as { gate: { open: boolean; started: number } }).gate;
+    await env.stopWorkers();
+    // Polls and leases far longer than the test waits: only the release's notification can hand the task over.
+    const slowPolls = { actions, pollMs: 60_000, leaseMs: 60_000 };
+    const first = await env.startWorker(slowPolls);
+    const run = await env.client.start(artifact, { x: 21 });
+    await waitFor(async () => gate.started === 1);
+    const second = await env.startWorker(slowPolls);
+    gate.open = true;
+    await first.stop(50);
+    expect(await run.result({ timeoutMs: 10_000 })).toBe(42);
+    const attempts = (await history(run.id)).filter((e) => e.kind === "attempt").map((e) => (e.data as { worker: string }).worker);
+    expect(attempts).toEqual([first.id, second.id]);
+    await env.stopWorkers();
+  });
+
   test("cancel stops the instance, drops its queue and aborts running attempts", async () => {
     const { artifact, actions, file } = await inlineWorkflow("beh_cancel", `
       import { action, actionContext, workflow } from "cairn";

@@ -57,13 +57,13 @@ export function taskQueries(s: string) {
     },
 
     /** Makes tasks whose worker stopped heartbeating claimable again. */
-    async releaseExpired(q: Queryable): Promise<Array<{ instance_id: string; call_id: string; worker_id: string; attempt: number }>> {
+    async releaseExpired(q: Queryable): Promise<Array<{ instance_id: string; call_id: string; action: string; worker_id: string; attempt: number }>> {
       return q.query(
         `UPDATE ${s}.tasks t SET status = 'ready', lease_until = NULL, worker_id = NULL
            FROM (SELECT instance_id, call_id, worker_id FROM ${s}.tasks WHERE status = 'running' AND lease_until < clock_timestamp()
                  FOR UPDATE SKIP LOCKED) x
           WHERE t.instance_id = x.instance_id AND t.call_id = x.call_id
-        RETURNING t.instance_id, t.call_id, x.worker_id, t.attempt`,
+        RETURNING t.instance_id, t.call_id, t.action, x.worker_id, t.attempt`,
       );
     },
 

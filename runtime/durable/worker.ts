@@ -151,6 +151,7 @@ export class Worker {
       for (const f of left) f.abort.abort(new Error("worker shutting down"));
       await this.engine.q
         .releaseWorker(this.db, this.id, left.map((f) => [f.task.instance_id, f.task.call_id]))
+        .then(() => this.announce(left.map((f) => f.task.action)))
         .catch((e: Error) => this.report("release", e));
     }
     await Promise.all(this.loops);
@@ -227,17 +228,26 @@ export class Worker {
         await this.engine.q.heartbeatWorker(this.db, this.id);
         const freed = await this.engine.q.releaseExpired(this.db);
         if (freed.length) {
-          for (const f of freed) {
-            await this.engine.q.appendHistory(this.db, [
-              { instanceId: f.instance_id, kind: "lease-expired", callId: f.call_id, data: { worker: f.worker_id, attempt: f.attempt } },
-            ]);
-          }
+          await this.engine.q.appendHistory(
+            this.db,
+            freed.map((f) => ({ instanceId: f.instance_id, kind: "lease-expired", callId: f.call_id, data: { worker: f.worker_id, attempt: f.attempt } })),
+          );
+          await this.announce(freed.map((f) => f.action));
           this.kick();
         }
       } catch (err) {
         this.report("maintenance", err as Error);
       }
     }
+  }
+
+  /**
+   * Tells every worker that tasks of these actions are ready again (released at
+   * shutdown, or freed from a dead worker's leases): idle workers claim them now
+   * instead of at their next poll.
+   */
+  private async announce(actions: string[]): Promise<void> {
+    if (actions.length > 0) await this.engine.q.notify(this.db, "tasks", [...new Set(actions)].join(","));
   }
 
   private kick(): void {
