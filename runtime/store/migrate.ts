@@ -63,7 +63,9 @@ async function bootstrap(db: Db, s: string): Promise<void> {
       await db.query(sql);
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if (code !== "23505" && code !== "42P06" && code !== "42P07") throw err;
+      // unique_violation (the catalog's own index), duplicate_schema, duplicate_table,
+      // duplicate_object (the table's row type, created first).
+      if (code !== "23505" && code !== "42P06" && code !== "42P07" && code !== "42710") throw err;
     }
   }
 }
