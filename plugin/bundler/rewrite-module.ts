@@ -21,8 +21,7 @@ export interface RewrittenModule {
  *   matches `instanceof` by constructor names and minifiers rename classes.
  * Every other byte is kept, and replaced ranges keep their line count, so line
  * numbers after them stay the same even without source maps.
- * Returns null when there is nothing to change. The MagicString that source maps
- * come from is only built when a map is asked for.
+ * Returns null when there is nothing to change.
  */
 export function rewriteModule(
   code: string,
@@ -36,65 +35,24 @@ export function rewriteModule(
   if (workflows.length === 0 && layout.actions.length === 0 && layout.errorClasses.length === 0 && layout.errorRefs.length === 0) {
     return null;
   }
-  const edits: Edit[] = [];
-  for (const w of workflows) edits.push({ start: w.start, end: w.end, text: handleCode(w, byName.get(w.name)!, lineBreaks(code, w.start, w.end)) });
-  for (const a of layout.actions) edits.push({ start: a.insertAt, end: a.insertAt, text: `${JSON.stringify(a.name)}, ` });
-  for (const c of layout.errorClasses) edits.push({ start: c.bodyStart, end: c.bodyStart, text: ` static { ${pin("this", c.className)} }` });
+  const s = new MagicString(code);
+  for (const w of workflows) s.overwrite(w.start, w.end, handleCode(w, byName.get(w.name)!, lineBreaks(code, w.start, w.end)));
+  for (const a of layout.actions) s.appendLeft(a.insertAt, `${JSON.stringify(a.name)}, `);
+  for (const c of layout.errorClasses) s.appendLeft(c.bodyStart, ` static { ${pin("this", c.className)} }`);
   const tail = moduleTail(layout, workflows.length > 0);
-  const appended = tail.length > 0 ? `\n${tail.join("\n")}\n` : "";
-
-  let s: MagicString | null = null;
-  const edited = (): MagicString => {
-    if (!s) {
-      s = new MagicString(code);
-      for (const e of edits) {
-        if (e.start < e.end) s.overwrite(e.start, e.end, e.text);
-        else s.appendLeft(e.start, e.text);
-      }
-      if (appended) s.append(appended);
-    }
-    return s;
-  };
+  if (tail.length > 0) s.append(`\n${tail.join("\n")}\n`);
   let map: SourceMap | null = null;
   return {
-    code: spliced(code, edits, appended) ?? edited().toString(),
+    code: s.toString(),
     map() {
       if (!map) {
-        map = edited().generateMap({ source: id, includeContent: true, hires: "boundary" });
+        map = s.generateMap({ source: id, includeContent: true, hires: "boundary" });
         // Absolute, not relative to `file` as magic-string makes it: webpack resolves relative sources against the wrong directory.
         map.sources = [id];
       }
       return map;
     },
   };
-}
-
-/** Replaces `start..end` by `text`, or inserts `text` at `start` when the range is empty. */
-interface Edit {
-  start: number;
-  end: number;
-  text: string;
-}
-
-/**
- * The edited text by plain slicing, which is what MagicString's toString() gives
- * for these edits (an insertion at the start of a replaced range goes before the
- * replacement, one at its end after it), without building its chunk list: only a
- * source map needs that. Null when edits overlap, which only MagicString decides.
- */
-function spliced(code: string, edits: readonly Edit[], appended: string): string | null {
-  const sorted = edits
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => a.e.start - b.e.start || (a.e.end > a.e.start ? 1 : 0) - (b.e.end > b.e.start ? 1 : 0) || a.i - b.i)
-    .map(({ e }) => e);
-  let out = "";
-  let at = 0;
-  for (const e of sorted) {
-    if (e.start < at) return null;
-    out += code.slice(at, e.start) + e.text;
-    at = e.end;
-  }
-  return out + code.slice(at) + appended;
 }
 
 /** The statement that pins a class's `name` (the constructor name the runtime matches errors by). */

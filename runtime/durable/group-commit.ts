@@ -3,6 +3,7 @@
  * commits, then go to the engine together (one transaction for the lot), so under
  * load the cost of a transaction is shared by every action that finished meanwhile.
  */
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Json } from "../../ir-schema/index.ts";
 import type { Completion, LocalClaim, StateCache } from "./complete.ts";
 import type { Engine } from "./engine.ts";
@@ -51,7 +52,7 @@ export class GroupCommit {
       // Started on the next turn of the event loop, not now: the actions a batch
       // launched and that finish at once (in microtasks) then join the same batch
       // instead of the first of them committing alone.
-      this.flushing ??= new Promise<void>((r) => setImmediate(r))
+      this.flushing ??= nextTurn()
         .then(() => this.flush())
         .finally(() => (this.flushing = null));
     });
@@ -68,7 +69,7 @@ export class GroupCommit {
         for (const task of local) h.launch(task);
         backoff = 100;
         // As in submit(): let what the batch launched finish and join the next one.
-        if (local.length > 0) await new Promise<void>((r) => setImmediate(r));
+        if (local.length > 0) await nextTurn();
       } catch (err) {
         h.report(err as Error);
         if (!h.running() && backoff >= 5000) {

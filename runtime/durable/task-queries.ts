@@ -1,7 +1,7 @@
 /** SQL for action tasks: the queue, leases and retries (bound to a quoted schema name). */
 import type { Queryable } from "../store/db.ts";
 import type { Json } from "../../ir-schema/index.ts";
-import { TASK_COLS, json, ms, taskCols, type ClaimedTask, type NewTask, type TaskRow } from "./sql.ts";
+import { TASK_COLS, json, ms, type ClaimedTask, type TaskRow } from "./sql.ts";
 
 export function taskQueries(s: string) {
   return {

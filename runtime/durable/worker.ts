@@ -205,7 +205,6 @@ export class Worker {
     }
   }
 
-
   /**
    * When the earliest sleeper is due, by the database's clock, as a time on this
    * process's clock (only a duration crosses between the two, so skew is harmless).

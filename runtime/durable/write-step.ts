@@ -1,8 +1,9 @@
 /**
  * Everything a step writes, in ONE statement: new instances (a start), the saved
  * states (version-checked), the finished tasks (ownership-checked), the queued and
- * the locally claimed next tasks, the history and the notifications. One round trip instead of one per table
- * is most of what separates an action finishing from the next one starting.
+ * the locally claimed next tasks, the history and the notifications. One round trip
+ * instead of one per table is most of what separates an action finishing from the
+ * next one starting.
  *
  * Data-modifying CTEs all run exactly once whether or not the final SELECT reads
  * them, and see the same snapshot; none of them reads what another writes, so their
