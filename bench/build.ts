@@ -19,6 +19,7 @@
  *
  * Options: --runs <n> (default 7), --only <bundler,...>.
  */
+import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -29,6 +30,7 @@ import cairnEsbuild from "../plugin/bundler/esbuild.ts";
 import cairnRollup from "../plugin/bundler/rollup.ts";
 import cairnVite from "../plugin/bundler/vite.ts";
 import cairnWebpack from "../plugin/bundler/webpack.ts";
+import type { CairnPluginOptions } from "../plugin/bundler/options.ts";
 import { typescript } from "../test/helpers/rollup-esbuild.ts";
 import { MODULES, WORKFLOW_MODULES, writeApp, type BenchApp } from "./build-app.ts";
 
@@ -36,38 +38,40 @@ const TS_LOADER = fileURLToPath(new URL("../test/helpers/esbuild-ts-loader.cjs",
 const TARGETS = { ratio: 1.3, perWorkflowModule: 2, perOtherModule: 0.05 };
 const RATIO_TARGETED = new Set(["vite", "rollup"]);
 
-type Build = (app: BenchApp, withPlugin: boolean, out: string) => Promise<void>;
+/** The plugin's options for a build with it; null: a build without it. */
+type Plugin = CairnPluginOptions | null;
+type Build = (app: BenchApp, plugin: Plugin, out: string) => Promise<void>;
 
 const bundlers: Record<string, Build> = {
-  async esbuild(app, withPlugin, out) {
+  async esbuild(app, plugin, out) {
     await esbuild.build({
       absWorkingDir: app.dir, entryPoints: [app.entry], bundle: true, platform: "node", format: "esm", outdir: out, logLevel: "silent",
-      plugins: withPlugin ? [cairnEsbuild()] : [],
+      plugins: plugin ? [cairnEsbuild(plugin)] : [],
     });
   },
-  async rollup(app, withPlugin, out) {
+  async rollup(app, plugin, out) {
     const bundle = await rollup({
       input: app.entry, external: [/^cairn$/, /^node:/], onwarn: () => {},
-      plugins: [...(withPlugin ? [cairnRollup()] : []), typescript()],
+      plugins: [...(plugin ? [cairnRollup(plugin)] : []), typescript()],
     });
     await bundle.write({ dir: out, format: "esm" });
     await bundle.close();
   },
-  async vite(app, withPlugin, out) {
+  async vite(app, plugin, out) {
     await viteBuild({
       root: app.dir, configFile: false, logLevel: "silent",
-      plugins: withPlugin ? [cairnVite()] : [],
+      plugins: plugin ? [cairnVite(plugin)] : [],
       build: { ssr: app.entry, outDir: out, emptyOutDir: true, minify: false },
     });
   },
-  async webpack(app, withPlugin, out) {
+  async webpack(app, plugin, out) {
     const compiler = webpack({
       mode: "development", devtool: false, context: app.dir, entry: app.entry, target: "node20",
       output: { path: out, filename: "index.mjs", module: true, library: { type: "module" }, chunkFormat: "module" },
       experiments: { outputModule: true },
       resolve: { extensions: [".ts", ".js"] },
       module: { rules: [{ test: /\.ts$/, use: [{ loader: TS_LOADER }] }] },
-      plugins: withPlugin ? [cairnWebpack()] : [],
+      plugins: plugin ? [cairnWebpack(plugin)] : [],
       infrastructureLogging: { level: "none" },
     });
     await new Promise<void>((resolve, reject) =>
@@ -87,58 +91,68 @@ interface Sample {
   cpu: number;
 }
 
-async function time(build: Build, app: BenchApp, withPlugin: boolean): Promise<Sample> {
+async function time(build: Build, app: BenchApp, plugin: Plugin, out: string): Promise<Sample> {
   const wall = performance.now();
   const cpu = process.cpuUsage();
-  await build(app, withPlugin, `${app.dir}/dist-${withPlugin ? "with" : "without"}`);
+  await build(app, plugin, `${app.dir}/dist-${out}`);
   const used = process.cpuUsage(cpu);
   return { wall: performance.now() - wall, cpu: (used.user + used.system) / 1000 };
 }
 
+/** The three builds compared, each a fresh plugin instance: without the plugin, a first build (nothing cached), a build from the disk cache. */
+interface Builds<T> {
+  without: T;
+  first: T;
+  cached: T;
+}
+
 /**
- * Best of `runs` cold builds with and without the plugin, interleaved, after one
- * warm-up each. Best rather than median: other load on the machine only ever adds
- * time, and the differences measured here are small next to it.
+ * Best of `runs` cold builds of each kind, interleaved, after one warm-up each
+ * (which also fills the cache). Best rather than median: other load on the
+ * machine only ever adds time, and the differences measured here are small next to it.
  */
-async function measure(build: Build, app: BenchApp): Promise<{ without: Sample; with: Sample }> {
-  await time(build, app, false);
-  await time(build, app, true);
-  const without: Sample[] = [];
-  const withPlugin: Sample[] = [];
-  for (let i = 0; i < runs; i++) {
-    without.push(await time(build, app, false));
-    withPlugin.push(await time(build, app, true));
-  }
+async function measure(build: Build, app: BenchApp): Promise<Builds<Sample>> {
+  const plugins: Builds<Plugin> = { without: null, first: { cacheDir: false }, cached: { cacheDir: `${app.dir}/cache` } };
+  const kinds = Object.keys(plugins) as Array<keyof Builds<Plugin>>;
+  rmSync(`${app.dir}/cache`, { recursive: true, force: true });
+  for (const k of kinds) await time(build, app, plugins[k], k);
+  const samples: Builds<Sample[]> = { without: [], first: [], cached: [] };
+  for (let i = 0; i < runs; i++) for (const k of kinds) samples[k].push(await time(build, app, plugins[k], k));
   const best = (xs: Sample[]): Sample => ({ wall: Math.min(...xs.map((x) => x.wall)), cpu: Math.min(...xs.map((x) => x.cpu)) });
-  return { without: best(without), with: best(withPlugin) };
+  return { without: best(samples.without), first: best(samples.first), cached: best(samples.cached) };
 }
 
 const apps = { workflows: writeApp("workflows"), plain: writeApp("plain") };
 const misses: string[] = [];
 try {
-  console.log(`bench:build: ${MODULES} modules (${WORKFLOW_MODULES} with workflows), best of ${runs} cold builds each\n`);
-  console.log("            wall: app without / with / ratio    cpu: app without / with / ratio   +ms per workflow module / other module (cpu)");
+  console.log(`bench:build: ${MODULES} modules (${WORKFLOW_MODULES} with workflows), best of ${runs} cold builds each`);
+  console.log("first: a build that compiles every module (nothing cached: a fresh checkout, cacheDir: false);");
+  console.log("cached: a new plugin instance whose disk cache holds every module (a restarted dev server, a CI build restoring the cache)\n");
+  console.log("                   wall: app without / with / ratio    cpu: app without / with / ratio   +ms per workflow module / other module (cpu)");
   for (const name of only) {
     const build = bundlers[name];
     if (!build) throw new Error(`unknown bundler ${name}; one of ${Object.keys(bundlers).join(", ")}`);
     const app = await measure(build, apps.workflows);
     const plain = await measure(build, apps.plain);
-    const ratio = (k: keyof Sample) => app.with[k] / app.without[k];
-    const perOther = (plain.with.cpu - plain.without.cpu) / MODULES;
-    const perWorkflow = (app.with.cpu - app.without.cpu - perOther * (MODULES - WORKFLOW_MODULES)) / WORKFLOW_MODULES;
-    const ms = (n: number) => `${n.toFixed(0)} ms`;
-    const row = [
-      name.padEnd(9),
-      `${ms(app.without.wall)} / ${ms(app.with.wall)} / ${ratio("wall").toFixed(2)}x`.padStart(30),
-      `${ms(app.without.cpu)} / ${ms(app.with.cpu)} / ${ratio("cpu").toFixed(2)}x`.padStart(33),
-      `${perWorkflow.toFixed(2)} / ${perOther.toFixed(4)}`.padStart(28),
-    ].join("  ");
-    console.log(row);
-    // esbuild bundles in its own process, which process CPU time does not see: its ratio is on wall time.
-    const judged = name === "esbuild" ? ratio("wall") : ratio("cpu");
-    if (RATIO_TARGETED.has(name) && judged > TARGETS.ratio) misses.push(`${name}: ratio ${judged.toFixed(2)}x > ${TARGETS.ratio}x`);
-    if (perWorkflow > TARGETS.perWorkflowModule) misses.push(`${name}: ${perWorkflow.toFixed(2)} ms per workflow module > ${TARGETS.perWorkflowModule}`);
-    if (perOther > TARGETS.perOtherModule) misses.push(`${name}: ${perOther.toFixed(4)} ms per other module > ${TARGETS.perOtherModule}`);
+    for (const kind of ["first", "cached"] as const) {
+      const ratio = (k: keyof Sample) => app[kind][k] / app.without[k];
+      const perOther = (plain[kind].cpu - plain.without.cpu) / MODULES;
+      const perWorkflow = (app[kind].cpu - app.without.cpu - perOther * (MODULES - WORKFLOW_MODULES)) / WORKFLOW_MODULES;
+      const ms = (n: number) => `${n.toFixed(0)} ms`;
+      const row = [
+        `${name} ${kind}`.padEnd(16),
+        `${ms(app.without.wall)} / ${ms(app[kind].wall)} / ${ratio("wall").toFixed(2)}x`.padStart(30),
+        `${ms(app.without.cpu)} / ${ms(app[kind].cpu)} / ${ratio("cpu").toFixed(2)}x`.padStart(33),
+        `${perWorkflow.toFixed(2)} / ${perOther.toFixed(4)}`.padStart(28),
+      ].join("  ");
+      console.log(row);
+      // esbuild bundles in its own process, which process CPU time does not see: its ratio is on wall time.
+      const judged = name === "esbuild" ? ratio("wall") : ratio("cpu");
+      const label = `${name} (${kind})`;
+      if (RATIO_TARGETED.has(name) && judged > TARGETS.ratio) misses.push(`${label}: ratio ${judged.toFixed(2)}x > ${TARGETS.ratio}x`);
+      if (perWorkflow > TARGETS.perWorkflowModule) misses.push(`${label}: ${perWorkflow.toFixed(2)} ms per workflow module > ${TARGETS.perWorkflowModule}`);
+      if (perOther > TARGETS.perOtherModule) misses.push(`${label}: ${perOther.toFixed(4)} ms per other module > ${TARGETS.perOtherModule}`);
+    }
   }
 } finally {
   apps.workflows.remove();

@@ -151,7 +151,7 @@ import { compiledWorkflow as __cairnCompiledWorkflow } from "cairn";
 
   test("compiled results are cached by content: the module's and every file its compile read", () => {
     const compiled: string[] = [];
-    const compiler = new ModuleCompiler({ onCompile: (f) => compiled.push(f.slice(project.dir.length + 1)) });
+    const compiler = new ModuleCompiler({ cacheDir: false, onCompile: (f) => compiled.push(f.slice(project.dir.length + 1)) });
     const file = project.path("src/workflows.ts");
     const first = compiler.transform(readFileSync(file, "utf8"), file);
     expect(first.deps.map((d) => d.slice(project.dir.length + 1)).sort()).toEqual(["src/actions.ts", "src/errors.ts"]);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { canonicalJson, type Artifact } from "../../ir-schema/index.ts";
 import { compileWithLayout } from "../compile.ts";
@@ -8,6 +8,7 @@ import { nodeResolver } from "../resolve/node-resolver.ts";
 import type { ModuleLayout } from "../analyze/module-layout.ts";
 import type { Diagnostic, ModuleResolver } from "../types.ts";
 import { rewriteModule, type RewrittenModule } from "./rewrite-module.ts";
+import { CompileCache, type CachedCompile } from "./compile-cache.ts";
 
 /** What transforming one module produced. */
 export interface ModuleOutcome {
@@ -28,43 +29,61 @@ export interface ModuleOutcome {
   deps: string[];
 }
 
+/** A compile held in memory: its inputs, as the disk cache records them, and its outcome. */
 interface CacheEntry {
-  hash: string;
-  deps: ReadonlyMap<string, string | null>;
+  inputs: CompileInputs;
   outcome: ModuleOutcome;
 }
 
+/** What a compile's result depends on besides the compiler: the module's text, the root, the files read and the imports resolved. */
+type CompileInputs = Pick<CachedCompile, "source" | "root" | "reads" | "resolutions">;
+
 /**
  * One per plugin instance: the compiler's parse cache, compiled results keyed by
- * content hash (the module's and every file its compile read), and the latest
- * outcome of each module, which the artifacts of a build are collected from.
+ * content hash (the module's and every file its compile read, and what each
+ * import resolved to), kept in memory and, unless `cacheDir` is false, on disk
+ * across builds; and the latest outcome of each module, which the artifacts of a
+ * build are collected from.
  */
 export class ModuleCompiler {
   private readonly parseCache = createModuleCache();
   private readonly results = new Map<string, CacheEntry>();
   private readonly roots = new Map<string, string>();
   private readonly resolvers = new Map<string, ModuleResolver>();
+  private readonly diskCaches = new Map<string, CompileCache | null>();
   /** Latest outcome per module file (only modules that passed the quick check). */
   readonly modules = new Map<string, ModuleOutcome>();
 
   private readonly root: string | undefined;
+  private readonly cacheDir: string | false | undefined;
   private readonly onCompile: ((file: string) => void) | undefined;
 
-  constructor(options: { root?: string; onCompile?: (file: string) => void } = {}) {
+  /**
+   * `cacheDir`: where compiled modules are kept across builds; absolute. Default
+   * `node_modules/.cache/cairn` in each module's project root; false: memory only.
+   */
+  constructor(options: { root?: string; cacheDir?: string | false; onCompile?: (file: string) => void } = {}) {
     this.root = options.root;
+    this.cacheDir = options.cacheDir;
     this.onCompile = options.onCompile;
   }
 
   transform(code: string, file: string): ModuleOutcome {
-    const hash = digest(code);
+    const source = digest(code);
+    const root = this.root ?? this.projectRoot(file);
+    const base = this.baseResolver(root);
     const hit = this.results.get(file);
-    if (hit && hit.hash === hash && depsUnchanged(hit.deps)) {
+    if (hit && hit.inputs.source === source && hit.inputs.root === root && inputsUnchanged(hit.inputs, base)) {
       this.modules.set(file, hit.outcome);
       return hit.outcome;
     }
+    const disk = this.diskCache(root);
+    const stored = disk?.get(file);
+    if (stored && stored.source === source && stored.root === root && inputsUnchanged(stored, base)) {
+      return this.remember(file, stored, storedOutcome(code, file, stored));
+    }
     this.onCompile?.(file);
-    const { resolver, deps } = this.recordingResolver(file);
-    const root = resolver.root;
+    const { resolver, reads, resolutions } = recordingResolver(base);
     const compiled = compileWithLayout(code, file, resolver, { root, cache: this.parseCache });
     const result = compiled.result;
     const errors = result.diagnostics.filter((d) => d.severity === "error");
@@ -72,6 +91,7 @@ export class ModuleCompiler {
     const layout = errors.length > 0 ? null : compiled.layout;
     const artifacts = errors.length > 0 ? [] : result.workflows;
     const canonical = errors.length > 0 ? [] : (result.serialized ?? artifacts.map((a) => canonicalJson(a)));
+    const others = [...reads].filter(([dep]) => dep !== file);
     const outcome: ModuleOutcome = {
       file,
       source: code,
@@ -81,16 +101,19 @@ export class ModuleCompiler {
       canonical,
       errors,
       warnings,
-      deps: [...deps.keys()].filter((d) => d !== file),
+      deps: others.map(([dep]) => dep),
     };
-    const depHashes = new Map<string, string | null>();
-    for (const [dep, text] of deps) if (dep !== file) depHashes.set(dep, text === null ? null : digest(text));
-    this.results.set(file, { hash, deps: depHashes, outcome });
-    this.modules.set(file, outcome);
+    const inputs: CompileInputs = {
+      source,
+      root,
+      reads: others.map(([dep, text]): [string, string | null] => [dep, text === null ? null : digest(text)]),
+      resolutions: resolutions(),
+    };
+    disk?.set(file, { ...inputs, canonical, layout, errors, warnings });
     // The outcome holds offsets, not nodes: the tree is not needed again unless the
     // module is compiled anew (a dependency changed), which then parses it again.
     this.parseCache.release?.(resolve(file));
-    return outcome;
+    return this.remember(file, inputs, outcome);
   }
 
   /** Artifacts of the given modules, in a stable order (by file, then as compiled). */
@@ -105,26 +128,24 @@ export class ModuleCompiler {
     this.results.delete(file);
   }
 
-  /** The project resolver for `file`, reading each file once per compile and recording what it read. */
-  private recordingResolver(file: string): { resolver: ModuleResolver; deps: Map<string, string | null> } {
-    const root = this.root ?? this.projectRoot(file);
+  private remember(file: string, inputs: CompileInputs, outcome: ModuleOutcome): ModuleOutcome {
+    this.results.set(file, { inputs: { source: inputs.source, root: inputs.root, reads: inputs.reads, resolutions: inputs.resolutions }, outcome });
+    this.modules.set(file, outcome);
+    return outcome;
+  }
+
+  private baseResolver(root: string): ModuleResolver {
     let base = this.resolvers.get(root);
     if (!base) this.resolvers.set(root, (base = nodeResolver(root)));
-    const deps = new Map<string, string | null>();
-    const b = base;
-    return {
-      deps,
-      resolver: {
-        root: b.root,
-        resolve: (specifier, from) => b.resolve(specifier, from),
-        read(path) {
-          if (deps.has(path)) return deps.get(path)!;
-          const text = b.read(path);
-          deps.set(path, text);
-          return text;
-        },
-      },
-    };
+    return base;
+  }
+
+  private diskCache(root: string): CompileCache | null {
+    if (this.cacheDir === false) return null;
+    const dir = this.cacheDir ?? join(root, "node_modules", ".cache", "cairn");
+    let cache = this.diskCaches.get(dir);
+    if (cache === undefined) this.diskCaches.set(dir, (cache = new CompileCache(dir)));
+    return cache;
   }
 
   /** Same rule as the CLI: nearest directory with a package.json or tsconfig.json. */
@@ -149,15 +170,66 @@ function digest(text: string): string {
   return createHash("sha1").update(text).digest("base64");
 }
 
-function depsUnchanged(deps: ReadonlyMap<string, string | null>): boolean {
-  for (const [file, hash] of deps) {
-    let text: string | null;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      text = null;
-    }
+/** `base`, recording every file it reads (each read once per compile) and every import it resolves. */
+function recordingResolver(base: ModuleResolver): {
+  resolver: ModuleResolver;
+  reads: Map<string, string | null>;
+  /** The imports resolved so far, each once. */
+  resolutions: () => CompileInputs["resolutions"];
+} {
+  const reads = new Map<string, string | null>();
+  const resolved = new Map<string, CompileInputs["resolutions"][number]>();
+  return {
+    reads,
+    resolutions: () => [...resolved.values()],
+    resolver: {
+      root: base.root,
+      resolve(specifier, from) {
+        const key = `${specifier}\0${from}`;
+        const hit = resolved.get(key);
+        if (hit) return hit[2];
+        const file = base.resolve(specifier, from);
+        resolved.set(key, [specifier, from, file]);
+        return file;
+      },
+      read(path) {
+        if (reads.has(path)) return reads.get(path)!;
+        const text = base.read(path);
+        reads.set(path, text);
+        return text;
+      },
+    },
+  };
+}
+
+/**
+ * Whether a compile with these inputs would still see the same project: every
+ * file it read has the same text (or is still missing), and every import still
+ * resolves to the same file (a new `x.ts` can shadow `x/index.ts`).
+ */
+function inputsUnchanged(inputs: CompileInputs, resolver: ModuleResolver): boolean {
+  for (const [file, hash] of inputs.reads) {
+    const text = resolver.read(file);
     if ((text === null ? null : digest(text)) !== hash) return false;
   }
+  for (const [specifier, from, resolved] of inputs.resolutions) {
+    if (resolver.resolve(specifier, from) !== resolved) return false;
+  }
   return true;
+}
+
+/** The outcome of a compile read back from the disk cache; the rewrite is redone (it is cheap, and its source map is made on demand). */
+function storedOutcome(code: string, file: string, stored: CachedCompile): ModuleOutcome {
+  const artifacts = stored.canonical.map((json) => JSON.parse(json) as Artifact);
+  return {
+    file,
+    source: code,
+    output: stored.layout && rewriteModule(code, file, stored.layout, artifacts, stored.canonical),
+    layout: stored.layout,
+    artifacts,
+    canonical: stored.canonical,
+    errors: stored.errors,
+    warnings: stored.warnings,
+    deps: stored.reads.map(([dep]) => dep),
+  };
 }

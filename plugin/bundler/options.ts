@@ -20,6 +20,14 @@ export interface CairnPluginOptions {
    * workflow the same.
    */
   root?: string;
+  /**
+   * Where compiled modules are kept between builds, so that a restarted dev server
+   * or a CI build that restores the folder skips every unchanged workflow module.
+   * Relative to the working directory. Default: `node_modules/.cache/cairn` in each
+   * module's project root (the nearest folder with a package.json or
+   * tsconfig.json). `false`: keep them in memory only, for the plugin's lifetime.
+   */
+  cacheDir?: string | false;
   /** Called with each module's path when it is compiled rather than served from the cache (build diagnostics, tests). */
   onCompile?: (file: string) => void;
 }

@@ -20,7 +20,11 @@ export function createPluginContext(options: CairnPluginOptions = {}): PluginCon
   return {
     cwd,
     filter: createIdFilter(options, cwd),
-    compiler: new ModuleCompiler({ root: options.root === undefined ? undefined : resolve(cwd, options.root), onCompile: options.onCompile }),
+    compiler: new ModuleCompiler({
+      root: options.root === undefined ? undefined : resolve(cwd, options.root),
+      cacheDir: typeof options.cacheDir === "string" ? resolve(cwd, options.cacheDir) : options.cacheDir,
+      onCompile: options.onCompile,
+    }),
     outDir: resolveOutDir(options.outDir, cwd),
   };
 }

@@ -1,0 +1,180 @@
+/**
+ * The compile cache on disk: a new plugin instance (a restarted dev server, a CI
+ * build with the folder restored) serves unchanged modules from it, with exactly
+ * the output a compile gives; any change to what a compile read or resolved, to
+ * the compiler, or to the entry itself is a miss; and the cache never fails a build.
+ */
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import * as esbuild from "esbuild";
+import cairn from "cairn/esbuild";
+import { ModuleCompiler, type ModuleOutcome } from "../plugin/bundler/module-compiler.ts";
+import { CompileCache, compilerFingerprint, type CachedCompile } from "../plugin/bundler/compile-cache.ts";
+import { GOOD_FILES, createProject, type TempProject } from "./helpers/bundler-project.ts";
+import { importBundle } from "./helpers/bundle-checks.ts";
+
+/** Every file under `dir`, relative path -> text. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) out[join(e.parentPath, e.name).slice(dir.length + 1)] = readFileSync(join(e.parentPath, e.name), "utf8");
+  }
+  return out;
+}
+
+/** What a transform gave, without the lazily made source map (compared separately). */
+function plain(o: ModuleOutcome) {
+  return { ...o, output: o.output && { code: o.output.code, map: o.output.map().toString() } };
+}
+
+describe("the compile cache on disk", () => {
+  let project: TempProject;
+  beforeAll(() => {
+    project = createProject("cache", {
+      ...GOOD_FILES,
+      "src/acts/index.ts": `import { action } from "cairn";\nexport const ping = action("ping-v1", async (n: number) => n + 1);\n`,
+      "src/flow.ts": `import { workflow } from "cairn";\nimport { ping } from "./acts";\n\nexport const flow = workflow(async function flow(n: number) {\n  return await ping(n);\n});\n`,
+      "src/bad.ts": `import { workflow } from "cairn";\n\nexport const bad = workflow(async function bad() {\n  return Math.random();\n});\n`,
+    });
+  });
+  afterAll(() => project?.remove());
+
+  const compilerFor = (cacheDir: string, compiled: string[]) =>
+    new ModuleCompiler({ cacheDir, onCompile: (f) => compiled.push(f.slice(project.dir.length + 1)) });
+
+  test("a second plugin instance builds from the cache: nothing compiled, the same bundle, artifacts and source map", async () => {
+    const cacheDir = project.path("cache-esbuild");
+    const compiled: string[] = [];
+    const build = (out: string) =>
+      esbuild.build({
+        absWorkingDir: project.dir, entryPoints: ["src/index.ts"], bundle: true, platform: "node", format: "esm", sourcemap: true,
+        outdir: out, logLevel: "silent", plugins: [cairn({ cacheDir, onCompile: (f) => compiled.push(f.slice(project.dir.length + 1)) })],
+      });
+    await build("dist-first");
+    expect(compiled.splice(0).sort()).toEqual(["src/actions.ts", "src/workflows.ts"]);
+    expect(readdirSync(cacheDir).length).toBe(2); // one entry per module
+    await build("dist-cached");
+    expect(compiled).toEqual([]);
+    expect(tree(project.path("dist-cached"))).toEqual(tree(project.path("dist-first")));
+    const bundle = await importBundle(project.path("dist-cached/index.js"));
+    expect(Object.keys(bundle).sort()).toEqual(["Digest", "QuotaExceeded", "charge", "describeWorkflows", "loadUser", "onboarding", "sendEmail"]);
+  });
+
+  test("without cacheDir, entries go to node_modules/.cache/cairn in the project root", async () => {
+    const dir = project.path("node_modules/.cache/cairn");
+    rmSync(dir, { recursive: true, force: true });
+    await esbuild.build({
+      absWorkingDir: project.dir, entryPoints: ["src/flow.ts"], bundle: true, platform: "node", format: "esm",
+      outdir: "dist-default", logLevel: "silent", plugins: [cairn()],
+    });
+    const entries = readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as { file: string; compile: CachedCompile });
+    expect(entries.map((e) => e.file).sort()).toEqual([project.path("src/acts/index.ts"), project.path("src/flow.ts")]);
+    const entry = entries.find((e) => e.file.endsWith("flow.ts"))!;
+    expect(entry.file).toBe(project.path("src/flow.ts"));
+    expect(entry.compile.root).toBe(project.dir);
+    expect(entry.compile.reads).toEqual([[project.path("src/acts/index.ts"), expect.stringMatching(/^[A-Za-z0-9+/]{27}=$/)]]);
+    expect(entry.compile.resolutions).toEqual([["./acts", project.path("src/flow.ts"), project.path("src/acts/index.ts")]]);
+  });
+
+  test("an edit to the module or to a file it read, or a file that changes what an import resolves to, recompiles", () => {
+    const cacheDir = project.path("cache-inputs");
+    const file = project.path("src/flow.ts");
+    const compiled: string[] = [];
+    const transform = () => compilerFor(cacheDir, compiled).transform(readFileSync(file, "utf8"), file);
+    const actionsOf = (o: ModuleOutcome) => o.artifacts.map((a) => a.actions);
+
+    const first = transform();
+    expect(actionsOf(first)).toEqual([["ping-v1"]]);
+    expect(plain(transform())).toEqual(plain(first));
+    expect(compiled.splice(0)).toEqual(["src/flow.ts"]);
+
+    // `./acts` now resolves to acts.ts, which shadows acts/index.ts.
+    project.write("src/acts.ts", `import { action } from "cairn";\nexport const ping = action("ping-v2", async (n: number) => n + 2);\n`);
+    try {
+      expect(actionsOf(transform())).toEqual([["ping-v2"]]);
+      expect(compiled.splice(0)).toEqual(["src/flow.ts"]);
+      writeFileSync(project.path("src/acts.ts"), readFileSync(project.path("src/acts.ts"), "utf8").replace("ping-v2", "ping-v3"));
+      expect(actionsOf(transform())).toEqual([["ping-v3"]]);
+      expect(compiled.splice(0)).toEqual(["src/flow.ts"]);
+      transform();
+      expect(compiled.splice(0)).toEqual([]);
+    } finally {
+      rmSync(project.path("src/acts.ts"));
+    }
+    expect(actionsOf(transform())).toEqual([["ping-v1"]]);
+    writeFileSync(file, readFileSync(file, "utf8").replace("return await ping(n);", "return await ping(n + 1);"));
+    try {
+      expect(transform().artifacts[0].hash).not.toBe(first.artifacts[0].hash);
+      expect(compiled.splice(0)).toEqual(["src/flow.ts", "src/flow.ts"]);
+    } finally {
+      writeFileSync(file, readFileSync(file, "utf8").replace("return await ping(n + 1);", "return await ping(n);"));
+    }
+  });
+
+  test("a module with errors is cached with its diagnostics", () => {
+    const cacheDir = project.path("cache-errors");
+    const file = project.path("src/bad.ts");
+    const compiled: string[] = [];
+    const first = compilerFor(cacheDir, compiled).transform(readFileSync(file, "utf8"), file);
+    const again = compilerFor(cacheDir, compiled).transform(readFileSync(file, "utf8"), file);
+    expect(compiled).toEqual(["src/bad.ts"]);
+    expect(first.errors.map((d) => [d.code, d.line, d.column])).toEqual([["CAIRN100", 4, 10]]);
+    expect(again.errors).toEqual(first.errors);
+    expect(again.output).toBeNull();
+    expect(again.artifacts).toEqual([]);
+  });
+
+  test("a corrupt, truncated or foreign entry is a miss, which the compile then replaces", () => {
+    const cacheDir = project.path("cache-corrupt");
+    const file = project.path("src/flow.ts");
+    const compiled: string[] = [];
+    const transform = () => compilerFor(cacheDir, compiled).transform(readFileSync(file, "utf8"), file);
+    const first = transform();
+    compiled.splice(0);
+    const [name] = readdirSync(cacheDir);
+    const entryPath = join(cacheDir, name);
+    const good = readFileSync(entryPath, "utf8");
+    const bad = [
+      "",
+      good.slice(0, good.length >> 1),
+      "null",
+      JSON.stringify({ ...JSON.parse(good), format: 99 }),
+      JSON.stringify({ ...JSON.parse(good), fingerprint: "another compiler" }),
+      JSON.stringify({ ...JSON.parse(good), file: project.path("src/other.ts") }),
+      JSON.stringify({ ...JSON.parse(good), compile: { ...JSON.parse(good).compile, canonical: [42] } }),
+      '{"__proto__": {"compile": 1}}',
+    ];
+    for (const text of bad) {
+      writeFileSync(entryPath, text);
+      expect(plain(transform())).toEqual(plain(first));
+      expect(compiled.splice(0)).toEqual(["src/flow.ts"]);
+      expect(readFileSync(entryPath, "utf8")).toBe(good);
+    }
+  });
+
+  test("an entry written by another compiler is not served", () => {
+    const dir = project.path("cache-fingerprint");
+    const compile: CachedCompile = { source: "s", root: "/r", reads: [], resolutions: [], canonical: [], layout: null, errors: [], warnings: [] };
+    new CompileCache(dir, "compiler-a").set("/r/a.ts", compile);
+    expect(new CompileCache(dir, "compiler-a").get("/r/a.ts")).toEqual(compile);
+    expect(new CompileCache(dir, "compiler-b").get("/r/a.ts")).toBeNull();
+    expect(compilerFingerprint()).toMatch(/^[0-9a-f]{40}$/);
+    expect(compilerFingerprint()).toBe(compilerFingerprint());
+  });
+
+  test("a cache folder that cannot be written never fails a build", async () => {
+    const compiled: string[] = [];
+    const build = () =>
+      esbuild.build({
+        absWorkingDir: project.dir, entryPoints: ["src/flow.ts"], bundle: true, platform: "node", format: "esm", outdir: "dist-unwritable", logLevel: "silent",
+        // Under a regular file: every mkdir and write fails.
+        plugins: [cairn({ cacheDir: project.path("package.json/cache"), onCompile: (f) => compiled.push(f.slice(project.dir.length + 1)) })],
+      });
+    expect((await build()).errors).toEqual([]);
+    expect((await build()).errors).toEqual([]);
+    expect(compiled.sort()).toEqual(["src/acts/index.ts", "src/acts/index.ts", "src/flow.ts", "src/flow.ts"]);
+    expect(existsSync(project.path("dist-unwritable/cairn/manifest.json"))).toBe(true);
+    expect(readdirSync(project.path("src")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+});
