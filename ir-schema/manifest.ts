@@ -37,18 +37,26 @@ export function artifactFileName(artifact: Pick<Artifact, "name" | "hash">): str
   return `${artifact.name.replace(/[^A-Za-z0-9._-]/g, "_")}.${hex}.json`;
 }
 
+/** What the manifest says about one artifact. */
+export function manifestEntry(artifact: Artifact): ManifestEntry {
+  return {
+    name: artifact.name,
+    hash: artifact.hash,
+    file: artifactFileName(artifact),
+    source: artifact.source,
+    params: [...artifact.params],
+    actions: [...artifact.actions],
+  };
+}
+
 /** Deterministic: sorted by name, no timestamps, no absolute paths. */
 export function createManifest(artifacts: readonly Artifact[]): Manifest {
-  const workflows = artifacts
-    .map((a) => ({
-      name: a.name,
-      hash: a.hash,
-      file: artifactFileName(a),
-      source: a.source,
-      params: [...a.params],
-      actions: [...a.actions],
-    }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return manifestOf(artifacts.map(manifestEntry));
+}
+
+/** createManifest from the entries (a bundler keeps those, not whole artifacts, for modules it did not recompile). */
+export function manifestOf(entries: readonly ManifestEntry[]): Manifest {
+  const workflows = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { irVersion: IR_VERSION, workflows };
 }
 

@@ -5,6 +5,7 @@
  * the compiler, or to the entry itself is a miss; and the cache never fails a build.
  */
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as esbuild from "esbuild";
@@ -68,7 +69,8 @@ describe("the compile cache on disk", () => {
       absWorkingDir: project.dir, entryPoints: ["src/flow.ts"], bundle: true, platform: "node", format: "esm",
       outdir: "dist-default", logLevel: "silent", plugins: [cairn()],
     });
-    const entries = readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as { file: string; compile: CachedCompile });
+    const header = (f: string) => readFileSync(join(dir, f), "utf8").split("\n")[1];
+    const entries = readdirSync(dir).map((f) => JSON.parse(header(f)) as { file: string; compile: CachedCompile });
     expect(entries.map((e) => e.file).sort()).toEqual([project.path("src/acts/index.ts"), project.path("src/flow.ts")]);
     const entry = entries.find((e) => e.file.endsWith("flow.ts"))!;
     expect(entry.file).toBe(project.path("src/flow.ts"));
@@ -82,7 +84,7 @@ describe("the compile cache on disk", () => {
     const file = project.path("src/flow.ts");
     const compiled: string[] = [];
     const transform = () => compilerFor(cacheDir, compiled).transform(readFileSync(file, "utf8"), file);
-    const actionsOf = (o: ModuleOutcome) => o.artifacts.map((a) => a.actions);
+    const actionsOf = (o: ModuleOutcome) => o.workflows.map((w) => w.manifest.actions);
 
     const first = transform();
     expect(actionsOf(first)).toEqual([["ping-v1"]]);
@@ -105,7 +107,7 @@ describe("the compile cache on disk", () => {
     expect(actionsOf(transform())).toEqual([["ping-v1"]]);
     writeFileSync(file, readFileSync(file, "utf8").replace("return await ping(n);", "return await ping(n + 1);"));
     try {
-      expect(transform().artifacts[0].hash).not.toBe(first.artifacts[0].hash);
+      expect(transform().workflows[0].manifest.hash).not.toBe(first.workflows[0].manifest.hash);
       expect(compiled.splice(0)).toEqual(["src/flow.ts", "src/flow.ts"]);
     } finally {
       writeFileSync(file, readFileSync(file, "utf8").replace("return await ping(n + 1);", "return await ping(n);"));
@@ -122,7 +124,7 @@ describe("the compile cache on disk", () => {
     expect(first.errors.map((d) => [d.code, d.line, d.column])).toEqual([["CAIRN100", 4, 10]]);
     expect(again.errors).toEqual(first.errors);
     expect(again.output).toBeNull();
-    expect(again.artifacts).toEqual([]);
+    expect(again.workflows).toEqual([]);
   });
 
   test("a corrupt, truncated or foreign entry is a miss, which the compile then replaces", () => {
@@ -135,17 +137,35 @@ describe("the compile cache on disk", () => {
     const [name] = readdirSync(cacheDir);
     const entryPath = join(cacheDir, name);
     const good = readFileSync(entryPath, "utf8");
+    // A digest line, a JSON header line, then the texts the header gives the lengths of.
+    const [digestLine, headerLine] = good.split("\n", 2);
+    const rest = good.slice(digestLine.length + headerLine.length + 2);
+    const header = JSON.parse(headerLine) as Record<string, unknown> & { compile: Record<string, unknown>; lengths: number[] };
+    const digest = (text: string) => createHash("sha1").update(text).digest("base64");
+    // Damage the digest would catch, re-signed: what the checks behind it must catch.
+    const signed = (h: unknown, body = rest) => `${digest(`${JSON.stringify(h)}\n${body}`)}\n${JSON.stringify(h)}\n${body}`;
+    expect(signed(header)).toBe(good);
     const bad = [
       "",
-      good.slice(0, good.length >> 1),
-      "null",
-      JSON.stringify({ ...JSON.parse(good), format: 99 }),
-      JSON.stringify({ ...JSON.parse(good), fingerprint: "another compiler" }),
-      JSON.stringify({ ...JSON.parse(good), file: project.path("src/other.ts") }),
-      JSON.stringify({ ...JSON.parse(good), compile: { ...JSON.parse(good).compile, canonical: [42] } }),
-      '{"__proto__": {"compile": 1}}',
+      digestLine,
+      good.slice(0, good.length - 10),
+      good + "x",
+      good.replace("ping-v1", "ping-v2"),
+      good.replace('"actions":["ping-v1"]', '"actions":["ping-v2"]'),
+      `${"A".repeat(27)}=\n${headerLine}\n${rest}`,
+      signed(null),
+      signed({ ...header, format: 99 }),
+      signed({ ...header, fingerprint: "another compiler" }),
+      signed({ ...header, file: project.path("src/other.ts") }),
+      signed({ ...header, compile: { ...header.compile, workflows: [42] } }),
+      signed({ ...header, compile: { ...header.compile, code: false } }),
+      signed({ ...header, compile: { ...header.compile, workflows: [{ ...(header.compile.workflows as object[])[0], manifest: { actions: "ping-v1" } }] } }),
+      signed({ ...header, lengths: header.lengths.slice(1) }),
+      signed({ ...header, lengths: [...header.lengths.slice(0, -1), header.lengths.at(-1)! + 1] }),
+      signed(JSON.parse('{"__proto__": {"compile": 1}}')),
     ];
     for (const text of bad) {
+      expect(text).not.toBe(good);
       writeFileSync(entryPath, text);
       expect(plain(transform())).toEqual(plain(first));
       expect(compiled.splice(0)).toEqual(["src/flow.ts"]);
@@ -155,7 +175,7 @@ describe("the compile cache on disk", () => {
 
   test("an entry written by another compiler is not served", () => {
     const dir = project.path("cache-fingerprint");
-    const compile: CachedCompile = { source: "s", root: "/r", reads: [], resolutions: [], canonical: [], layout: null, errors: [], warnings: [] };
+    const compile: CachedCompile = { source: "s", root: "/r", reads: [], resolutions: [], code: "x\ny", workflows: [], layout: null, errors: [], warnings: [] };
     new CompileCache(dir, "compiler-a").set("/r/a.ts", compile);
     expect(new CompileCache(dir, "compiler-a").get("/r/a.ts")).toEqual(compile);
     expect(new CompileCache(dir, "compiler-b").get("/r/a.ts")).toBeNull();

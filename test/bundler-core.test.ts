@@ -133,7 +133,7 @@ export const after = "line 21";
 import { compiledWorkflow as __cairnCompiledWorkflow } from "cairn";
 `);
     expect(code.split("\n").indexOf('export const after = "line 21";')).toBe(20);
-    expect(out.artifacts.map((a) => a.name)).toEqual(["explicit-name", "Hidden", "byDefault"]);
+    expect(out.workflows.map((w) => w.manifest.name)).toEqual(["explicit-name", "Hidden", "byDefault"]);
   });
 
   test("artifact files are serializeArtifact's bytes, made from the canonical JSON compile() hashed and handles carry", () => {
@@ -160,7 +160,7 @@ import { compiledWorkflow as __cairnCompiledWorkflow } from "cairn";
     writeFileSync(actions, readFileSync(actions, "utf8").replace('action("send-email"', 'action("send-mail"'));
     const second = compiler.transform(readFileSync(file, "utf8"), file);
     expect(second).not.toBe(first);
-    expect(second.artifacts.find((a) => a.name === "onboarding")!.actions).toEqual(["charge", "loadUser", "send-mail"]);
+    expect(second.workflows.find((w) => w.manifest.name === "onboarding")!.manifest.actions).toEqual(["charge", "loadUser", "send-mail"]);
     expect(compiled).toEqual(["src/workflows.ts", "src/workflows.ts"]);
     writeFileSync(actions, GOOD_FILES["src/actions.ts"]);
   });

@@ -1,7 +1,7 @@
 import type * as t from "@babel/types";
-import type { Artifact } from "../../ir-schema/index.ts";
 import type { ModuleLayout, WorkflowSite } from "../analyze/module-layout.ts";
 import { handleExpression, moduleTail, pin } from "../bundler/rewrite-module.ts";
+import type { BuiltWorkflow } from "../bundler/built-workflow.ts";
 
 /** The slice of Babel's plugin API this plugin uses (`@babel/core` ships no types). */
 export interface BabelApi {
@@ -24,9 +24,9 @@ export interface ProgramPath {
  * Nodes are found by the offsets the compiler's analysis reported, which index
  * the same text Babel parsed.
  */
-export function applyLayout(api: BabelApi, program: t.Program, layout: ModuleLayout, artifacts: readonly Artifact[], canonical: readonly string[]): void {
+export function applyLayout(api: BabelApi, program: t.Program, layout: ModuleLayout, built: readonly BuiltWorkflow[]): void {
   const { types: b, template } = api;
-  const byName = new Map(artifacts.map((a, i) => [a.name, canonical[i]]));
+  const byName = new Map(built.map((w) => [w.manifest.name, w.canonical]));
   const workflows = layout.workflows.filter((w) => byName.has(w.name));
   const actions = new Map(layout.actions.map((a) => [a.insertAt, a.name]));
   const errorBodies = new Map(layout.errorClasses.map((c) => [c.bodyStart, c.className]));

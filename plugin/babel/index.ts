@@ -2,7 +2,6 @@
  * `cairn/babel`: the cairn transform as a Babel plugin, for Babel and Jest users.
  * `plugins: [["cairn/babel", { outDir?, include?, exclude? }]]`.
  */
-import { artifactFileName, serializeArtifact } from "../../ir-schema/index.ts";
 import { writeArtifactFiles } from "../bundler/artifact-files.ts";
 import { diagnosticsText } from "../bundler/messages.ts";
 import { mayUseCairn, type CairnPluginOptions } from "../bundler/options.ts";
@@ -45,12 +44,11 @@ export default function cairnBabel(api: BabelApi, options: CairnPluginOptions = 
         // Babel has no warning channel of its own.
         if (outcome.warnings.length > 0) console.warn(diagnosticsText(outcome.warnings, code, ctx.cwd));
         if (!outcome.layout) return;
-        applyLayout(api, path.node, outcome.layout, outcome.artifacts, outcome.canonical);
+        applyLayout(api, path.node, outcome.layout, outcome.workflows);
         // Later plugins (e.g. the CommonJS transform Jest uses) need the new bindings in scope.
         path.scope.crawl();
-        if (ctx.outDir && outcome.artifacts.length > 0) {
-          const files = outcome.artifacts.map((a) => ({ fileName: artifactFileName(a), source: serializeArtifact(a) }));
-          writeArtifactFiles(ctx.outDir, files);
+        if (ctx.outDir && outcome.workflows.length > 0) {
+          writeArtifactFiles(ctx.outDir, outcome.workflows.map((w) => ({ fileName: w.fileName, source: w.text })));
         }
       },
     },

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MANIFEST_FILE, artifactFileName, createManifest, serializeArtifact, serializeManifest, type Artifact } from "../../ir-schema/index.ts";
+import { MANIFEST_FILE, manifestOf, serializeManifest } from "../../ir-schema/index.ts";
+import type { BuiltWorkflow } from "./built-workflow.ts";
 
 /** Sub-directory of the bundler's output directory that artifacts go to by default. */
 export const ARTIFACT_SUBDIR = "cairn";
@@ -15,19 +16,16 @@ export interface ArtifactFile {
  * The files a build writes: one per workflow and `manifest.json`, the same bytes
  * `cairn build` writes for the same workflows. Errors (the same workflow name
  * defined by two modules) instead of files: the runtime looks workflows up by name.
- * Each file is serializeArtifact of the artifact itself: compile() builds artifacts
- * in canonical key order, so that is one native JSON.stringify, where
- * prettyCanonical would first parse the whole canonical text again.
  */
-export function artifactFiles(artifacts: readonly Artifact[]): { files: ArtifactFile[]; errors: string[] } {
-  const byName = new Map<string, Artifact[]>();
-  for (const a of artifacts) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
+export function artifactFiles(workflows: readonly BuiltWorkflow[]): { files: ArtifactFile[]; errors: string[] } {
+  const byName = new Map<string, BuiltWorkflow[]>();
+  for (const w of workflows) byName.set(w.manifest.name, [...(byName.get(w.manifest.name) ?? []), w]);
   const errors = [...byName]
     .filter(([, list]) => list.length > 1)
-    .map(([name, list]) => `workflow name "${name}" is defined more than once (${list.map((a) => a.source).join(", ")}); names must be unique`);
+    .map(([name, list]) => `workflow name "${name}" is defined more than once (${list.map((w) => w.manifest.source).join(", ")}); names must be unique`);
   if (errors.length > 0) return { files: [], errors };
-  const files = artifacts.map((a) => ({ fileName: artifactFileName(a), source: serializeArtifact(a) }));
-  files.push({ fileName: MANIFEST_FILE, source: serializeManifest(createManifest(artifacts)) });
+  const files = workflows.map((w) => ({ fileName: w.fileName, source: w.text }));
+  files.push({ fileName: MANIFEST_FILE, source: serializeManifest(manifestOf(workflows.map((w) => w.manifest))) });
   return { files, errors };
 }
 

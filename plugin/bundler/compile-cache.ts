@@ -5,9 +5,10 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ModuleLayout } from "../analyze/module-layout.ts";
 import type { Diagnostic } from "../types.ts";
+import type { BuiltWorkflow } from "./built-workflow.ts";
 
 /** Bumped when the entry layout below changes; an entry of another format is a miss. */
-const ENTRY_FORMAT = 1;
+const ENTRY_FORMAT = 2;
 
 /** One module's compile as kept on disk: what it depended on, and what it produced. */
 export interface CachedCompile {
@@ -19,11 +20,23 @@ export interface CachedCompile {
   reads: Array<[file: string, digest: string | null]>;
   /** Every import the compile resolved, with what it resolved to then. */
   resolutions: Array<[specifier: string, from: string, resolved: string | null]>;
-  /** canonicalJson of each artifact, in compile order. */
-  canonical: string[];
+  /** The rewritten module; null when it is left as it is. */
+  code: string | null;
+  /** The module's workflows, in compile order. */
+  workflows: BuiltWorkflow[];
   layout: ModuleLayout | null;
   errors: Diagnostic[];
   warnings: Diagnostic[];
+}
+
+/** The first line of an entry: everything but the large texts, which follow it raw, in `lengths` order. */
+interface EntryHeader {
+  format: number;
+  fingerprint: string;
+  file: string;
+  compile: Omit<CachedCompile, "code" | "workflows"> & { code: boolean; workflows: Array<Omit<BuiltWorkflow, "canonical" | "text">> };
+  /** Lengths of the texts after the header: the code (when `compile.code`), then each workflow's `canonical` and `text`. */
+  lengths: number[];
 }
 
 /**
@@ -34,6 +47,11 @@ export interface CachedCompile {
  * fingerprint); whether the module's inputs are unchanged is for the caller to
  * check against `reads` and `resolutions`. The cache never fails a build: an
  * unreadable, corrupt or foreign entry is a miss, and a failed write is dropped.
+ *
+ * An entry is a digest line, a JSON header line, and the module's large texts
+ * as they are: inside JSON they would be escaped on every write and unescaped on
+ * every read, which cost more than reading them. The digest covers everything
+ * after it, so a damaged entry is a miss, never a wrong text in a bundle.
  */
 export class CompileCache {
   private fingerprintValue: string | null | undefined;
@@ -47,25 +65,54 @@ export class CompileCache {
   get(file: string): CachedCompile | null {
     const fingerprint = this.fingerprint();
     if (fingerprint === null) return null;
-    let entry: unknown;
+    let header: unknown;
+    let text: string;
     try {
-      entry = JSON.parse(readFileSync(this.pathOf(file), "utf8"));
+      const bytes = readFileSync(this.pathOf(file));
+      const first = bytes.indexOf(0x0a);
+      const second = bytes.indexOf(0x0a, first + 1);
+      if (first < 0 || second < 0) return null;
+      if (bytes.toString("latin1", 0, first) !== digest(bytes.subarray(first + 1))) return null;
+      header = JSON.parse(bytes.toString("utf8", first + 1, second));
+      if (!isHeader(header)) return null;
+      text = bytes.toString("utf8", second + 1);
     } catch {
       return null;
     }
-    if (!isEntry(entry) || entry.format !== ENTRY_FORMAT || entry.fingerprint !== fingerprint || entry.file !== file) return null;
-    return entry.compile;
+    if (header.format !== ENTRY_FORMAT || header.fingerprint !== fingerprint || header.file !== file) return null;
+    const { compile, lengths } = header;
+    if (lengths.length !== (compile.code ? 1 : 0) + 2 * compile.workflows.length) return null;
+    if (lengths.reduce((sum, n) => sum + n, 0) !== text.length) return null;
+    let at = 0;
+    const next = (i: number) => text.slice(at, (at += lengths[i]));
+    let i = 0;
+    const code = compile.code ? next(i++) : null;
+    const workflows = compile.workflows.map((w) => ({ ...w, canonical: next(i++), text: next(i++) }));
+    return { ...compile, code, workflows };
   }
 
   set(file: string, compile: CachedCompile): void {
     const fingerprint = this.fingerprint();
     if (fingerprint === null) return;
+    const texts = [...(compile.code === null ? [] : [compile.code]), ...compile.workflows.flatMap((w) => [w.canonical, w.text])];
+    const header: EntryHeader = {
+      format: ENTRY_FORMAT,
+      fingerprint,
+      file,
+      compile: {
+        ...compile,
+        code: compile.code !== null,
+        workflows: compile.workflows.map((w) => ({ fileName: w.fileName, manifest: w.manifest })),
+      },
+      lengths: texts.map((t) => t.length),
+    };
+    const content = Buffer.from(`${JSON.stringify(header)}\n${texts.join("")}`);
     const path = this.pathOf(file);
     // Write then rename: parallel builds sharing the directory never read half an entry.
     const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true });
-      writeFileSync(tmp, JSON.stringify({ format: ENTRY_FORMAT, fingerprint, file, compile }));
+      writeFileSync(tmp, Buffer.concat([Buffer.from(`${digest(content)}\n`), content]));
       renameSync(tmp, path);
     } catch {
       try {
@@ -117,15 +164,33 @@ function sourceFiles(dir: string): string[] {
     .sort();
 }
 
-function isEntry(value: unknown): value is { format: number; fingerprint: string; file: string; compile: CachedCompile } {
+function digest(bytes: Uint8Array): string {
+  return createHash("sha1").update(bytes).digest("base64");
+}
+
+function isHeader(value: unknown): value is EntryHeader {
   if (typeof value !== "object" || value === null) return false;
-  const c = (value as { compile?: unknown }).compile as Partial<CachedCompile> | undefined;
+  const { compile: c, lengths } = value as Partial<EntryHeader>;
   return (
     typeof c === "object" && c !== null &&
     typeof c.source === "string" && typeof c.root === "string" &&
     Array.isArray(c.reads) && Array.isArray(c.resolutions) &&
-    Array.isArray(c.canonical) && c.canonical.every((s) => typeof s === "string") &&
+    typeof c.code === "boolean" &&
+    Array.isArray(c.workflows) && c.workflows.every(isWorkflowHeader) &&
     (c.layout === null || typeof c.layout === "object") &&
-    Array.isArray(c.errors) && Array.isArray(c.warnings)
+    Array.isArray(c.errors) && Array.isArray(c.warnings) &&
+    Array.isArray(lengths) && lengths.every((n) => Number.isSafeInteger(n) && n >= 0)
+  );
+}
+
+function isWorkflowHeader(w: unknown): w is Omit<BuiltWorkflow, "canonical" | "text"> {
+  if (typeof w !== "object" || w === null) return false;
+  const { fileName, manifest: m } = w as Partial<BuiltWorkflow>;
+  const strings = (xs: unknown) => Array.isArray(xs) && xs.every((x) => typeof x === "string");
+  return (
+    typeof fileName === "string" &&
+    typeof m === "object" && m !== null &&
+    typeof m.name === "string" && typeof m.hash === "string" && typeof m.file === "string" && typeof m.source === "string" &&
+    strings(m.params) && strings(m.actions)
   );
 }

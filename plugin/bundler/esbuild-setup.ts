@@ -63,9 +63,9 @@ export function esbuildSetup(ctx: PluginContext) {
 
     build.onEnd((result) => {
       if (result.errors.length > 0) return undefined;
-      const { artifacts, failed } = ctx.compiler.artifactsOf(seen);
+      const { workflows, failed } = ctx.compiler.workflowsOf(seen);
       if (failed) return undefined;
-      const { files, errors } = artifactFiles(artifacts);
+      const { files, errors } = artifactFiles(workflows);
       if (errors.length > 0) return { errors: errors.map((text): PartialMessage => ({ text })) };
       if (ctx.outDir) writeArtifactFiles(ctx.outDir, files);
       else if (outputDir && opts.write === false) result.outputFiles?.push(...files.map((f) => outputFile(join(outputDir, ARTIFACT_SUBDIR), f)));

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { canonicalJson, type Artifact } from "../../ir-schema/index.ts";
+import { canonicalJson } from "../../ir-schema/index.ts";
 import { compileWithLayout } from "../compile.ts";
 import { createModuleCache } from "../resolve/module-cache.ts";
 import { nodeResolver } from "../resolve/node-resolver.ts";
@@ -9,6 +9,7 @@ import type { ModuleLayout } from "../analyze/module-layout.ts";
 import type { Diagnostic, ModuleResolver } from "../types.ts";
 import { rewriteModule, type RewrittenModule } from "./rewrite-module.ts";
 import { CompileCache, type CachedCompile } from "./compile-cache.ts";
+import { builtWorkflow, type BuiltWorkflow } from "./built-workflow.ts";
 
 /** What transforming one module produced. */
 export interface ModuleOutcome {
@@ -20,9 +21,8 @@ export interface ModuleOutcome {
   output: RewrittenModule | null;
   /** Where the rewrite acted (null when the module has errors), for transforms that edit an AST instead. */
   layout: ModuleLayout | null;
-  artifacts: Artifact[];
-  /** canonicalJson of each artifact (same order), from the pass that hashed it: what the handles embed. */
-  canonical: string[];
+  /** The module's workflows, as compiled (none when it has errors). */
+  workflows: BuiltWorkflow[];
   errors: Diagnostic[];
   warnings: Diagnostic[];
   /** Other project files the compile read (imports it followed): watch them. */
@@ -90,15 +90,14 @@ export class ModuleCompiler {
     const warnings = result.diagnostics.filter((d) => d.severity !== "error");
     const layout = errors.length > 0 ? null : compiled.layout;
     const artifacts = errors.length > 0 ? [] : result.workflows;
-    const canonical = errors.length > 0 ? [] : (result.serialized ?? artifacts.map((a) => canonicalJson(a)));
+    const workflows = artifacts.map((a, i) => builtWorkflow(a, result.serialized?.[i] ?? canonicalJson(a)));
     const others = [...reads].filter(([dep]) => dep !== file);
     const outcome: ModuleOutcome = {
       file,
       source: code,
-      output: layout && rewriteModule(code, file, layout, artifacts, canonical),
+      output: layout && rewriteModule(code, file, layout, workflows),
       layout,
-      artifacts,
-      canonical,
+      workflows,
       errors,
       warnings,
       deps: others.map(([dep]) => dep),
@@ -109,17 +108,17 @@ export class ModuleCompiler {
       reads: others.map(([dep, text]): [string, string | null] => [dep, text === null ? null : digest(text)]),
       resolutions: resolutions(),
     };
-    disk?.set(file, { ...inputs, canonical, layout, errors, warnings });
+    disk?.set(file, { ...inputs, code: outcome.output?.code ?? null, workflows, layout, errors, warnings });
     // The outcome holds offsets, not nodes: the tree is not needed again unless the
     // module is compiled anew (a dependency changed), which then parses it again.
     this.parseCache.release?.(resolve(file));
     return this.remember(file, inputs, outcome);
   }
 
-  /** Artifacts of the given modules, in a stable order (by file, then as compiled). */
-  artifactsOf(files: Iterable<string>): { artifacts: Artifact[]; failed: boolean } {
+  /** Workflows of the given modules, in a stable order (by file, then as compiled). */
+  workflowsOf(files: Iterable<string>): { workflows: BuiltWorkflow[]; failed: boolean } {
     const picked = [...files].filter((f) => this.modules.has(f)).sort().map((f) => this.modules.get(f)!);
-    return { artifacts: picked.flatMap((m) => m.artifacts), failed: picked.some((m) => m.errors.length > 0) };
+    return { workflows: picked.flatMap((m) => m.workflows), failed: picked.some((m) => m.errors.length > 0) };
   }
 
   /** Forgets a deleted module (watch mode). */
@@ -218,16 +217,23 @@ function inputsUnchanged(inputs: CompileInputs, resolver: ModuleResolver): boole
   return true;
 }
 
-/** The outcome of a compile read back from the disk cache; the rewrite is redone (it is cheap, and its source map is made on demand). */
+/**
+ * The outcome of a compile read back from the disk cache: the rewritten code as
+ * stored, and a source map (which only some builds ask for) from the rewrite
+ * done again on demand.
+ */
 function storedOutcome(code: string, file: string, stored: CachedCompile): ModuleOutcome {
-  const artifacts = stored.canonical.map((json) => JSON.parse(json) as Artifact);
+  const { layout, code: rewritten, workflows } = stored;
+  let redone: RewrittenModule | null = null;
   return {
     file,
     source: code,
-    output: stored.layout && rewriteModule(code, file, stored.layout, artifacts, stored.canonical),
-    layout: stored.layout,
-    artifacts,
-    canonical: stored.canonical,
+    output:
+      layout && rewritten !== null
+        ? { code: rewritten, map: () => (redone ??= rewriteModule(code, file, layout, workflows)!).map() }
+        : null,
+    layout,
+    workflows,
     errors: stored.errors,
     warnings: stored.warnings,
     deps: stored.reads.map(([dep]) => dep),

@@ -1,6 +1,6 @@
 import MagicString, { type SourceMap } from "magic-string";
-import type { Artifact } from "../../ir-schema/index.ts";
 import type { ModuleLayout, WorkflowSite } from "../analyze/module-layout.ts";
+import type { BuiltWorkflow } from "./built-workflow.ts";
 
 /** Local name of the injected `compiledWorkflow` import; unlikely to clash with user code. */
 export const HANDLE_FN = "__cairnCompiledWorkflow";
@@ -27,19 +27,18 @@ export function rewriteModule(
   code: string,
   id: string,
   layout: ModuleLayout,
-  artifacts: readonly Artifact[],
-  canonical: readonly string[] = artifacts.map((a) => JSON.stringify(a)),
+  workflows: readonly BuiltWorkflow[],
 ): RewrittenModule | null {
-  const byName = new Map(artifacts.map((a, i) => [a.name, canonical[i]]));
-  const workflows = layout.workflows.filter((w) => byName.has(w.name));
-  if (workflows.length === 0 && layout.actions.length === 0 && layout.errorClasses.length === 0 && layout.errorRefs.length === 0) {
+  const byName = new Map(workflows.map((w) => [w.manifest.name, w.canonical]));
+  const sites = layout.workflows.filter((w) => byName.has(w.name));
+  if (sites.length === 0 && layout.actions.length === 0 && layout.errorClasses.length === 0 && layout.errorRefs.length === 0) {
     return null;
   }
   const s = new MagicString(code);
-  for (const w of workflows) s.overwrite(w.start, w.end, handleCode(w, byName.get(w.name)!, lineBreaks(code, w.start, w.end)));
+  for (const w of sites) s.overwrite(w.start, w.end, handleCode(w, byName.get(w.name)!, lineBreaks(code, w.start, w.end)));
   for (const a of layout.actions) s.appendLeft(a.insertAt, `${JSON.stringify(a.name)}, `);
   for (const c of layout.errorClasses) s.appendLeft(c.bodyStart, ` static { ${pin("this", c.className)} }`);
-  const tail = moduleTail(layout, workflows.length > 0);
+  const tail = moduleTail(layout, sites.length > 0);
   if (tail.length > 0) s.append(`\n${tail.join("\n")}\n`);
   let map: SourceMap | null = null;
   return {

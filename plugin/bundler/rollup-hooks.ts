@@ -19,9 +19,9 @@ export function rollupHooks(ctx: PluginContext) {
     output.dir ? resolve(output.dir) : output.file ? dirname(resolve(output.file)) : null;
   return {
     generateBundle(this: RollupContext, output: NormalizedOutputOptions) {
-      const { artifacts, failed } = ctx.compiler.artifactsOf([...this.getModuleIds()].map(cleanId));
+      const { workflows, failed } = ctx.compiler.workflowsOf([...this.getModuleIds()].map(cleanId));
       if (failed) return;
-      const { files, errors } = artifactFiles(artifacts);
+      const { files, errors } = artifactFiles(workflows);
       // Duplicate workflow names fail the build before anything is written.
       if (errors.length > 0) this.error(errors.join("\n"));
       pending.set(outputDir(output) ?? "", files);

@@ -1,0 +1,20 @@
+import { artifactFileName, manifestEntry, serializeArtifact, type Artifact, type ManifestEntry } from "../../ir-schema/index.ts";
+
+/**
+ * A compiled workflow as a build uses it: the JSON its handle embeds, the
+ * artifact file, and its manifest entry. Only strings and plain data, made once
+ * per compile: rebuilds, and builds served from the disk cache, use it as it is,
+ * where the artifact object would have to be parsed and printed again.
+ */
+export interface BuiltWorkflow {
+  /** canonicalJson of the artifact, from the pass that hashed it: what the handle embeds. */
+  canonical: string;
+  /** The artifact file's name and text (serializeArtifact), as `cairn build` writes it. */
+  fileName: string;
+  text: string;
+  manifest: ManifestEntry;
+}
+
+export function builtWorkflow(artifact: Artifact, canonical: string): BuiltWorkflow {
+  return { canonical, fileName: artifactFileName(artifact), text: serializeArtifact(artifact), manifest: manifestEntry(artifact) };
+}
