@@ -19,7 +19,8 @@
  *   the action's result. Handles never escape into user-visible values.
  * - Call id: `site` + the current values of the `iter` counter vars, e.g. `c3@2.0`:
  *   stable across replays because it names the call site and loop iteration.
- * - loc: `"path/relative/to/root.ts:LINE:COL"` (1-based) of the source construct.
+ * - loc: `"path/relative/to/root.ts:LINE:COL"` (1-based) of the statement an
+ *   instruction or terminator came from. Expressions have none.
  * - Temporaries introduced by the compiler start with `%`, so they can never
  *   collide with a JavaScript identifier.
  */
@@ -32,8 +33,19 @@ const Name = Type.String({ minLength: 1 });
 const BlockId = Type.Integer({ minimum: 0 });
 const Json = Type.Unknown({ description: "any JSON value" });
 
+/** An instruction or terminator: where it is in the source is what runtime messages and status displays show. */
 function node<K extends string, P extends Record<string, TSchema>>(kind: K, props: P) {
   return Type.Object({ kind: Type.Literal(kind), ...props, loc: Loc }, { additionalProperties: false });
+}
+
+/**
+ * An expression (or an item or property of one). The compiler gives these no
+ * `loc` (it was a third of an artifact and nothing read it); artifacts of earlier
+ * compilers have one, and stay loadable: instances started from them may still
+ * be running.
+ */
+function expr<K extends string, P extends Record<string, TSchema>>(kind: K, props: P) {
+  return Type.Object({ kind: Type.Literal(kind), ...props, loc: Type.Optional(Loc) }, { additionalProperties: false });
 }
 
 const E = Type.Ref("Expr");
@@ -54,31 +66,31 @@ const lits = <const T extends readonly string[]>(xs: T) =>
 
 export const IrModule = Type.Module({
   // ---- expressions (pure) -------------------------------------------------
-  Lit: node("lit", { value: Json }),
-  Global: node("global", { name: lits(Globals) }),
-  Var: node("var", { name: Name }),
-  Member: node("member", { object: E, property: E, optional: Type.Boolean() }),
+  Lit: expr("lit", { value: Json }),
+  Global: expr("global", { name: lits(Globals) }),
+  Var: expr("var", { name: Name }),
+  Member: expr("member", { object: E, property: E, optional: Type.Boolean() }),
   /** A documented pure builtin function, by dotted name: `Math.max`, `String`, `JSON.stringify`. */
-  Builtin: node("builtin", { name: Name, args: Type.Array(Type.Ref("Item")) }),
+  Builtin: expr("builtin", { name: Name, args: Type.Array(Type.Ref("Item")) }),
   /** A pure method on a runtime value (string/array/number), dispatched on its type. */
-  Method: node("method", { object: E, name: Name, args: Type.Array(Type.Ref("Item")), optional: Type.Boolean() }),
-  Unary: node("unary", { op: lits(UnaryOps), arg: E }),
-  Binary: node("binary", { op: lits(BinaryOps), left: E, right: E }),
-  Logical: node("logical", { op: lits(LogicalOps), left: E, right: E }),
-  Cond: node("cond", { test: E, then: E, else: E }),
-  ArrayLit: node("array", { items: Type.Array(Type.Ref("Item")) }),
-  ObjectLit: node("object", { props: Type.Array(Type.Union([Type.Ref("Prop"), Type.Ref("Spread")])) }),
-  Template: node("template", { quasis: Type.Array(Type.String()), exprs: Type.Array(E) }),
+  Method: expr("method", { object: E, name: Name, args: Type.Array(Type.Ref("Item")), optional: Type.Boolean() }),
+  Unary: expr("unary", { op: lits(UnaryOps), arg: E }),
+  Binary: expr("binary", { op: lits(BinaryOps), left: E, right: E }),
+  Logical: expr("logical", { op: lits(LogicalOps), left: E, right: E }),
+  Cond: expr("cond", { test: E, then: E, else: E }),
+  ArrayLit: expr("array", { items: Type.Array(Type.Ref("Item")) }),
+  ObjectLit: expr("object", { props: Type.Array(Type.Union([Type.Ref("Prop"), Type.Ref("Spread")])) }),
+  Template: expr("template", { quasis: Type.Array(Type.String()), exprs: Type.Array(E) }),
   /** `value instanceof ClassName`, matched by class name against the error's ancestry. */
-  IsError: node("isError", { value: E, className: Name }),
+  IsError: expr("isError", { value: E, className: Name }),
   /** `source.fn((param, index) => body)` with a pure arrow body. */
-  ArrayFn: node("arrayFn", {
+  ArrayFn: expr("arrayFn", {
     fn: lits(ArrayFns), source: E, param: Name, index: Type.Union([Name, Type.Null()]), body: E,
   }),
   /** `new RetryPolicy(options)`: an object whose omitted `attempts` is 100. */
-  RetryPolicy: node("retryPolicy", { options: E }),
-  Spread: node("spread", { value: E }),
-  Prop: node("prop", { key: E, value: E }),
+  RetryPolicy: expr("retryPolicy", { options: E }),
+  Spread: expr("spread", { value: E }),
+  Prop: expr("prop", { key: E, value: E }),
   Item: Type.Union([E, Type.Ref("Spread")]),
   Expr: Type.Union([
     Type.Ref("Lit"), Type.Ref("Global"), Type.Ref("Var"), Type.Ref("Member"), Type.Ref("Builtin"),

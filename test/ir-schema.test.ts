@@ -26,6 +26,27 @@ test("a sealed artifact validates; its hash covers everything but itself", () =>
   expect(a.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
 });
 
+test("instructions and terminators carry a loc; expressions need none, and one from an earlier compiler is still checked", () => {
+  const withoutExprLocs = sample();
+  const instr = withoutExprLocs.program.blocks[0].instrs[0] as { value: unknown };
+  instr.value = { kind: "binary", op: "+", left: { kind: "var", name: "x" }, right: { kind: "lit", value: 1 } };
+  withoutExprLocs.program.blocks[0].term = { kind: "return", value: { kind: "var", name: "y" }, loc };
+  const lean = sealArtifact(withoutExprLocs);
+  expect(validateArtifact(lean)).toEqual({ ok: true, artifact: lean });
+  expect(validateArtifact(sealArtifact(sample())).ok).toBe(true);
+
+  const noInstrLoc = JSON.parse(JSON.stringify(withoutExprLocs));
+  delete noInstrLoc.program.blocks[0].instrs[0].loc;
+  const badExprLoc = JSON.parse(JSON.stringify(sample()));
+  badExprLoc.program.blocks[0].instrs[0].value.left.loc = "nowhere";
+  const errorsOf = (a: Omit<Artifact, "hash">) => {
+    const r = validateArtifact(sealArtifact(a));
+    return r.ok ? [] : r.errors.map((e) => e.path);
+  };
+  expect(errorsOf(noInstrLoc)).toEqual(["/program/blocks/0/instrs/0/loc"]);
+  expect(errorsOf(badExprLoc)).toEqual(["/program/blocks/0/instrs/0/value/left/loc"]);
+});
+
 test("errors name the path and what was expected, not just 'union'", () => {
   const bad = JSON.parse(JSON.stringify(sealArtifact(sample())));
   bad.program.blocks[0].instrs[0].value.op = "@";

@@ -66,7 +66,7 @@ export function dispatch(L: Lowerer, ac: ActionCall, target: string | null): str
     if (action.file !== L.env.file) L.report("anonymousAction", ac.call, { what: `\`${ac.callee}\`, imported from ${action.file}` });
     return target ?? L.temp("h");
   }
-  const operands: Array<t.Node | Operand<Expr>> = [{ node: ac.call, lower: () => array(lowerItems(L, ac.call.arguments, loc), loc) }];
+  const operands: Array<t.Node | Operand<Expr>> = [{ node: ac.call, lower: () => array(lowerItems(L, ac.call.arguments)) }];
   if (ac.options) operands.push(ac.options);
   const [args, options = null] = lowerExprs(L, operands);
   L.actions.set(action.name, { name: action.name, file: action.file, exportName: action.exportName ?? action.local });

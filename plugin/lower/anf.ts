@@ -43,12 +43,12 @@ export function isStable(e: Expr): boolean {
   }
 }
 
-/** Stores `e` in a fresh temporary unless it is already stable. */
-export function spill(L: Lowerer, e: Expr): Expr {
+/** Stores `e` in a fresh temporary (an assign at `loc`) unless it is already stable. */
+export function spill(L: Lowerer, e: Expr, loc: string): Expr {
   if (isStable(e)) return e;
   const tmp = L.temp("t");
-  L.assign(tmp, e, e.loc);
-  return ref(tmp, e.loc);
+  L.assign(tmp, e, loc);
+  return ref(tmp);
 }
 
 /** An operand that is not simply a node to lower: `node` (null when nothing in it can suspend) and how to lower it. */
@@ -90,7 +90,11 @@ export function lowerOperands<T, N extends t.Node = t.Node>(
   return operands.map((o, i) => {
     const v = isOperand(o) ? o.lower() : lowerNode(o);
     const e = exprOf(v);
-    return i < last && e !== null && !isStable(e) ? rewrap(v, spill(L, e)) : v;
+    if (i >= last || e === null || isStable(e)) return v;
+    // The spill is located at its operand, or else at the operand that suspends (which always has a node).
+    const at = isOperand(o) ? o.node : o;
+    const suspending = operands[last]!;
+    return rewrap(v, spill(L, e, L.loc(at ?? (isOperand(suspending) ? suspending.node : suspending))));
   });
 }
 

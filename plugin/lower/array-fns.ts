@@ -30,8 +30,7 @@ export function lowerArrayFn(L: Lowerer, input: t.Node): Expr {
   const callee = node.callee as t.MemberExpression;
   const fn = (callee.property as t.Identifier).name as ArrayFn;
   const cb = node.arguments[0] as t.ArrowFunctionExpression | t.FunctionExpression;
-  const loc = L.loc(node);
-  const fail = lit(null, loc);
+  const fail = lit(null);
   if (node.arguments.length !== 1) {
     L.report("unsupported", node.arguments[1], { what: `a second argument to \`.${fn}(...)\``, hint: "pass only the callback" });
     return fail;
@@ -86,7 +85,7 @@ export function lowerArrayFn(L: Lowerer, input: t.Node): Expr {
     L.pureDepth--;
     L.scopes.pop();
   }
-  return { body: lowered, fn, index, kind: "arrayFn", loc, param, source };
+  return { body: lowered, fn, index, kind: "arrayFn", param, source };
 }
 
 /** The value assigned to a variable or pattern: the position where `xs.map(cb)` may stand. */

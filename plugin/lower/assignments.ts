@@ -61,7 +61,7 @@ function memberPath(L: Lowerer, target: t.MemberExpression): MemberPath | null {
     const m: t.MemberExpression = cur;
     const p = m.property;
     if (p.type === "PrivateName") return null;
-    steps.unshift(m.computed ? p : { node: null, lower: () => lit((p as t.Identifier).name, L.loc(p)) });
+    steps.unshift(m.computed ? p : { node: null, lower: () => lit((p as t.Identifier).name) });
     cur = unwrapTs(m.object);
   }
   if (cur.type !== "Identifier") {
@@ -85,7 +85,7 @@ export function assignToMember(L: Lowerer, target: t.MemberExpression, value: t.
   const lowered = lowerExprs(L, [...path.steps, value]);
   const steps = lowered.slice(0, -1);
   let v = lowered[lowered.length - 1];
-  if (combine) v = combine(steps.reduce<Expr>((obj, key) => member(obj, key, loc), ref(path.root, loc)), v);
+  if (combine) v = combine(steps.reduce<Expr>((obj, key) => member(obj, key), ref(path.root)), v);
   L.assign(path.root, v, loc, steps);
 }
 
@@ -115,8 +115,8 @@ export function lowerAssignment(L: Lowerer, node: t.AssignmentExpression): void 
   }
   const combine = (old: Expr, v: Expr): Expr =>
     LOGICAL_ASSIGN.has(op)
-      ? { kind: "logical", left: old, loc, op: op.slice(0, -1) as "&&" | "||" | "??", right: v }
-      : binary(op.slice(0, -1) as BinaryOp, old, v, loc);
+      ? { kind: "logical", left: old, op: op.slice(0, -1) as "&&" | "||" | "??", right: v }
+      : binary(op.slice(0, -1) as BinaryOp, old, v);
   if (left.type === "MemberExpression") {
     assignToMember(L, left, node.right, combine);
     return;
@@ -125,7 +125,7 @@ export function lowerAssignment(L: Lowerer, node: t.AssignmentExpression): void 
   if (!target) return;
   L.valueUses.push({ irName: target, node: left });
   L.plainAssigns.push({ irName: target, node: left });
-  L.assign(target, combine(ref(target, L.loc(left)), lowerExpr(L, node.right)), loc);
+  L.assign(target, combine(ref(target), lowerExpr(L, node.right)), loc);
 }
 
 /** `x ||= await f()`: the right side (and its actions) only runs when the assignment happens. */
@@ -134,8 +134,8 @@ function lowerLogicalAssign(L: Lowerer, node: t.AssignmentExpression, left: t.Id
   const current = lowerExpr(L, left);
   const test =
     node.operator === "&&=" ? current
-    : node.operator === "||=" ? ({ arg: current, kind: "unary", loc, op: "!" } as Expr)
-    : binary("==", current, lit(null, loc), loc);
+    : node.operator === "||=" ? ({ arg: current, kind: "unary", op: "!" } as Expr)
+    : binary("==", current, lit(null));
   const then = L.cfg.newBlock();
   const join = L.cfg.newBlock();
   L.cfg.terminate({ cond: test, else: join.id, kind: "branch", loc, then: then.id });
@@ -153,16 +153,16 @@ function lowerLogicalAssign(L: Lowerer, node: t.AssignmentExpression, left: t.Id
 export function lowerUpdate(L: Lowerer, node: t.UpdateExpression): void {
   const loc = L.loc(node);
   const op = node.operator === "++" ? "+" : "-";
-  const combine = (old: Expr, one: Expr): Expr => binary(op, old, one, loc);
+  const combine = (old: Expr, one: Expr): Expr => binary(op, old, one);
   const arg = node.argument;
   if (arg.type === "MemberExpression") {
-    assignToMember(L, arg, { node: null, lower: () => lit(1, loc) }, combine);
+    assignToMember(L, arg, { node: null, lower: () => lit(1) }, combine);
   } else if (arg.type === "Identifier") {
     const target = assignableLocal(L, arg);
     if (!target) return;
     L.valueUses.push({ irName: target, node: arg });
     L.plainAssigns.push({ irName: target, node: arg });
-    L.assign(target, combine(ref(target, loc), lit(1, loc)), loc);
+    L.assign(target, combine(ref(target), lit(1)), loc);
   } else {
     L.report("unsupported", node, { what: `\`${L.text(node)}\``, hint: "update a variable or a property" });
   }
@@ -180,13 +180,13 @@ export function lowerPush(L: Lowerer, call: t.CallExpression): boolean {
     const target = assignableLocal(L, object);
     if (!target) return true;
     L.valueUses.push({ irName: target, node: object });
-    L.emit({ items: array(lowerItems(L, call.arguments, loc), loc), kind: "push", loc, path: [], target });
+    L.emit({ items: array(lowerItems(L, call.arguments)), kind: "push", loc, path: [], target });
     return true;
   }
   if (object.type !== "MemberExpression") return false;
   const path = memberPath(L, object);
   if (!path) return true;
-  const lowered = lowerExprs(L, [...path.steps, { node: call, lower: () => array(lowerItems(L, call.arguments, loc), loc) }]);
+  const lowered = lowerExprs(L, [...path.steps, { node: call, lower: () => array(lowerItems(L, call.arguments)) }]);
   L.emit({ items: lowered[lowered.length - 1], kind: "push", loc, path: lowered.slice(0, -1), target: path.root });
   return true;
 }

@@ -30,19 +30,19 @@ export function lowerAwait(L: Lowerer, node: t.AwaitExpression, use: Use, target
       what: "`await` inside a `.map`/`.filter` callback",
       hint: "dispatch the calls with `await Promise.all(xs.map((x) => myAction(x)))`, then transform the results",
     });
-    return lit(null, loc);
+    return lit(null);
   }
   const arg = unwrapTs(node.argument);
   const into = (): string | null => target ?? (use === "value" ? L.temp("t") : null);
-  const result = (name: string | null): Expr => (name ? ref(name, loc) : undef(loc));
+  const result = (name: string | null): Expr => (name ? ref(name) : undef());
 
   const ac = matchActionCall(L, arg);
-  if (ac === "invalid") return lit(null, loc);
+  if (ac === "invalid") return lit(null);
   if (ac) {
     if (use === "value" && ac.action.isVoid) L.report("voidResult", node, { name: ac.callee });
     const handle = dispatch(L, ac, null);
     const to = into();
-    L.emit({ kind: "await", loc, mode: "one", target: to, value: ref(handle, loc) });
+    L.emit({ kind: "await", loc, mode: "one", target: to, value: ref(handle) });
     return result(to);
   }
   if (arg.type === "CallExpression") {
@@ -59,7 +59,7 @@ export function lowerAwait(L: Lowerer, node: t.AwaitExpression, use: Use, target
     const handle = L.handles.get(local.irName);
     if (use === "value" && handle?.isVoid) L.report("voidResult", node, { name: handle.action });
     const to = into();
-    L.emit({ kind: "await", loc, mode: "one", target: to, value: ref(local.irName, L.loc(arg)) });
+    L.emit({ kind: "await", loc, mode: "one", target: to, value: ref(local.irName) });
     return result(to);
   }
   return lowerExpr(L, arg);
@@ -73,12 +73,12 @@ function lowerSleep(L: Lowerer, node: t.AwaitExpression, call: t.CallExpression)
       what: `\`${L.text(call)}\` needs exactly one duration`,
       hint: "write `await sleep(\"5s\")` or `await sleep(5000)`",
     });
-    return lit(null, loc);
+    return lit(null);
   }
   const durationExpr = lowerExpr(L, duration);
   // `setTimeout(ms, value)` from timers/promises resolves to `value`.
   const value = rest[0];
-  const valueExpr = isExpressionArg(value) ? lowerExpr(L, value) : undef(loc);
+  const valueExpr = isExpressionArg(value) ? lowerExpr(L, value) : undef();
   L.emit({ duration: durationExpr, kind: "sleep", loc });
   return valueExpr;
 }

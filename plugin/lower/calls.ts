@@ -16,8 +16,7 @@ const AWAITED_PRIMITIVES: ReadonlySet<string> = new Set(["sleep", "runAction"]);
  * and await lowering handle; reaching them here is a misuse, reported precisely.
  */
 export function lowerCall(L: Lowerer, node: t.CallExpression | t.OptionalCallExpression): Expr {
-  const loc = L.loc(node);
-  const fail = lit(null, loc);
+  const fail = lit(null);
   const what = `\`${L.text(node)}\``;
   if (node.type === "CallExpression") {
     const ac = matchActionCall(L, node);
@@ -38,7 +37,7 @@ export function lowerCall(L: Lowerer, node: t.CallExpression | t.OptionalCallExp
   const r = staticRef(L, callee);
   if (r) {
     if (r.kind === "global" && BUILTINS.has(r.dotted)) {
-      return { args: lowerItems(L, node.arguments, loc), kind: "builtin", loc, name: r.dotted };
+      return { args: lowerItems(L, node.arguments), kind: "builtin", name: r.dotted };
     }
     reportStaticCall(L, node, r, what);
     return fail;
@@ -46,8 +45,8 @@ export function lowerCall(L: Lowerer, node: t.CallExpression | t.OptionalCallExp
   if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") {
     const name = !callee.computed && callee.property.type === "Identifier" ? callee.property.name : null;
     if (name && MethodNames.has(name)) {
-      const [object, args] = receiverAndArgs(L, callee.object, node.arguments, loc);
-      return { args, kind: "method", loc, name, object, optional: node.type === "OptionalCallExpression" };
+      const [object, args] = receiverAndArgs(L, callee.object, node.arguments);
+      return { args, kind: "method", name, object, optional: node.type === "OptionalCallExpression" };
     }
     if (name && ARRAY_FNS.has(name)) {
       L.report("nestedFunction", node, { what: `the callback of \`.${name}(...)\` in this position` });
@@ -69,8 +68,8 @@ export function lowerCall(L: Lowerer, node: t.CallExpression | t.OptionalCallExp
 }
 
 /** The receiver is the first operand: it is spilled when an argument suspends. */
-function receiverAndArgs(L: Lowerer, object: t.Node, args: t.CallExpression["arguments"], loc: string): [Expr, Item[]] {
-  const [receiver, ...items] = lowerItems(L, [object, ...args], loc);
+function receiverAndArgs(L: Lowerer, object: t.Node, args: t.CallExpression["arguments"]): [Expr, Item[]] {
+  const [receiver, ...items] = lowerItems(L, [object, ...args]);
   return [receiver as Expr, items];
 }
 
@@ -106,19 +105,18 @@ function reportStaticCall(L: Lowerer, node: t.Node, r: StaticRef, what: string):
 
 /** `new RetryPolicy(options)` is the only constructor a workflow body may call. */
 export function lowerNew(L: Lowerer, node: t.NewExpression): Expr {
-  const loc = L.loc(node);
   const r = staticRef(L, node.callee);
   if (r?.kind === "module" && r.resolved.kind === "cairn" && r.resolved.name === "RetryPolicy") {
     const arg = node.arguments[0];
     if (node.arguments.length > 1 || arg?.type === "SpreadElement") {
       L.report("primitiveMisuse", node, { what: "`new RetryPolicy(...)` takes one options object", hint: "write `new RetryPolicy({ attempts: 3, delay: \"1s\" })`" });
-      return lit(null, loc);
+      return lit(null);
     }
-    const options = arg ? lowerExpr(L, arg) : { kind: "object" as const, loc, props: [] };
-    return { kind: "retryPolicy", loc, options };
+    const options = arg ? lowerExpr(L, arg) : { kind: "object" as const, props: [] };
+    return { kind: "retryPolicy", options };
   }
   const what = `\`${L.text(node)}\``;
   if (r?.kind === "global" && isNondeterministic(r.dotted)) L.report("nondeterministic", node, { what });
   else L.report("newExpression", node, { what });
-  return lit(null, loc);
+  return lit(null);
 }

@@ -21,14 +21,13 @@ const BINARY: ReadonlySet<string> = new Set(BinaryOps);
  */
 export function lowerExpr(L: Lowerer, input: t.Node): Expr {
   const node = unwrapTs(input as t.Expression);
-  const loc = L.loc(node);
   switch (node.type) {
     case "NumericLiteral":
     case "StringLiteral":
     case "BooleanLiteral":
-      return lit(node.value, loc);
+      return lit(node.value);
     case "NullLiteral":
-      return lit(null, loc);
+      return lit(null);
     case "Identifier":
       return lowerIdentifier(L, node);
     case "ThisExpression":
@@ -37,30 +36,30 @@ export function lowerExpr(L: Lowerer, input: t.Node): Expr {
       return lowerMember(L, node);
     case "TemplateLiteral": {
       const exprs = lowerExprs(L, node.expressions);
-      return { exprs, kind: "template", loc, quasis: node.quasis.map((q) => q.value.cooked ?? q.value.raw) };
+      return { exprs, kind: "template", quasis: node.quasis.map((q) => q.value.cooked ?? q.value.raw) };
     }
     case "ArrayExpression":
-      return array(lowerItems(L, node.elements, loc), loc);
+      return array(lowerItems(L, node.elements));
     case "ObjectExpression":
       return lowerObject(L, node);
     case "UnaryExpression":
       if (node.operator === "delete") {
         L.report("deleteOperator", node);
-        return lit(null, loc);
+        return lit(null);
       }
       if (node.operator === "throw") return unsupported(L, node, "a `throw` expression", "use a `throw` statement in a catch block");
-      return { arg: lowerExpr(L, node.argument), kind: "unary", loc, op: node.operator };
+      return { arg: lowerExpr(L, node.argument), kind: "unary", op: node.operator };
     case "BinaryExpression":
       return lowerBinary(L, node);
     case "LogicalExpression": {
       if (containsAwait(L, node.right)) return lowerShortCircuit(L, node);
       const { left, right } = pair(L, node.left, node.right);
-      return { kind: "logical", left, loc, op: node.operator, right };
+      return { kind: "logical", left, op: node.operator, right };
     }
     case "ConditionalExpression": {
       if (containsAwait(L, node.consequent) || containsAwait(L, node.alternate)) return lowerBranchingCond(L, node);
       const test = lowerExpr(L, node.test);
-      return cond(test, lowerExpr(L, node.consequent), lowerExpr(L, node.alternate), loc);
+      return cond(test, lowerExpr(L, node.consequent), lowerExpr(L, node.alternate));
     }
     case "AwaitExpression":
       return lowerAwait(L, node, "value", null);
@@ -72,23 +71,23 @@ export function lowerExpr(L: Lowerer, input: t.Node): Expr {
     case "AssignmentExpression":
     case "UpdateExpression":
       L.report("assignInExpression", node, { what: `\`${L.text(node)}\`` });
-      return lit(null, loc);
+      return lit(null);
     case "ArrowFunctionExpression":
       L.report("nestedFunction", node, { what: "an arrow function" });
-      return lit(null, loc);
+      return lit(null);
     case "FunctionExpression":
       L.report(node.generator ? "generator" : "nestedFunction", node, { what: node.generator ? "a generator function" : "a function expression" });
-      return lit(null, loc);
+      return lit(null);
     case "YieldExpression":
       L.report("generator", node, { what: "`yield`" });
-      return lit(null, loc);
+      return lit(null);
     case "ClassExpression":
       return unsupported(L, node, "a class expression", "declare classes at module level and construct instances inside actions");
     case "SequenceExpression":
       return unsupported(L, node, "the comma operator", "split it into separate statements");
     case "TaggedTemplateExpression":
       L.report("notCallable", node, { what: `the tag \`${L.text(node.tag)}\`` });
-      return lit(null, loc);
+      return lit(null);
     case "RegExpLiteral":
       return unsupported(L, node, "a regular expression literal", "use string methods, or do the matching inside an action");
     case "BigIntLiteral":
@@ -96,7 +95,7 @@ export function lowerExpr(L: Lowerer, input: t.Node): Expr {
     case "Import":
     case "ImportExpression":
       L.report("notCallable", node, { what: "`import(...)`" });
-      return lit(null, loc);
+      return lit(null);
     default:
       return unsupported(L, node, `\`${L.text(node)}\` (${node.type})`, "rewrite it with the constructs listed in docs/ir.md, or move it into an action");
   }
@@ -104,7 +103,7 @@ export function lowerExpr(L: Lowerer, input: t.Node): Expr {
 
 function unsupported(L: Lowerer, node: t.Node, what: string, hint: string): Expr {
   L.report("unsupported", node, { what, hint });
-  return lit(null, L.loc(node));
+  return lit(null);
 }
 
 function pair(L: Lowerer, left: t.Node, right: t.Node): { left: Expr; right: Expr } {
@@ -116,7 +115,7 @@ function lowerIdentifier(L: Lowerer, node: t.Identifier): Expr {
   const local = localBinding(L, node);
   if (local) {
     L.valueUses.push({ irName: local.irName, node });
-    return ref(local.irName, L.loc(node));
+    return ref(local.irName);
   }
   return staticValue(L, node, staticRef(L, node) ?? { kind: "global", dotted: node.name });
 }
@@ -126,33 +125,31 @@ function lowerMember(L: Lowerer, node: t.MemberExpression | t.OptionalMemberExpr
   if (r) return staticValue(L, node, r);
   if (node.type === "ThisExpression") return staticValue(L, node, { kind: "this", dotted: "this" });
   if (node.property.type === "PrivateName") return unsupported(L, node, "a private field", "use a plain property");
-  const loc = L.loc(node);
   // `a?.b.c` is one optional chain in Babel: every link of it short-circuits.
   const optional = node.type === "OptionalMemberExpression";
   const property = node.property;
   if (!node.computed) {
-    return { kind: "member", loc, object: lowerExpr(L, node.object), optional, property: lit((property as t.Identifier).name, L.loc(property)) };
+    return { kind: "member", object: lowerExpr(L, node.object), optional, property: lit((property as t.Identifier).name) };
   }
   const { left, right } = pair(L, node.object, property);
-  return { kind: "member", loc, object: left, optional, property: right };
+  return { kind: "member", object: left, optional, property: right };
 }
 
 function lowerBinary(L: Lowerer, node: t.BinaryExpression): Expr {
-  const loc = L.loc(node);
   if (node.operator === "instanceof") return lowerInstanceof(L, node);
   if (node.left.type === "PrivateName") return unsupported(L, node, "`#field in obj`", "use a plain property");
   if (!BINARY.has(node.operator)) return unsupported(L, node, `the \`${node.operator}\` operator`, "rewrite the expression");
   const { left, right } = pair(L, node.left, node.right);
-  return binary(node.operator as BinaryOp, left, right, loc);
+  return binary(node.operator as BinaryOp, left, right);
 }
 
 /** Array elements / call arguments, with spreads and holes, left to right. */
-export function lowerItems(L: Lowerer, elements: ReadonlyArray<t.Node | null>, loc: string): Item[] {
+export function lowerItems(L: Lowerer, elements: ReadonlyArray<t.Node | null>): Item[] {
   return lowerOperands<Item>(
     L, elements,
     (el) => {
-      if (!el) return undef(loc);
-      if (el.type === "SpreadElement") return { kind: "spread", loc: L.loc(el), value: lowerExpr(L, el.argument) };
+      if (!el) return undef();
+      if (el.type === "SpreadElement") return { kind: "spread", value: lowerExpr(L, el.argument) };
       return lowerExpr(L, el);
     },
     (i) => (i.kind === "spread" ? i.value : i),
@@ -161,7 +158,6 @@ export function lowerItems(L: Lowerer, elements: ReadonlyArray<t.Node | null>, l
 }
 
 function lowerObject(L: Lowerer, node: t.ObjectExpression): Expr {
-  const loc = L.loc(node);
   // Keys and values are operands in source order: `{ [k]: await f() }` evaluates k first.
   const operands: Array<t.Node | Operand<Expr>> = [];
   const shape: Array<"spread" | "prop"> = [];
@@ -173,7 +169,7 @@ function lowerObject(L: Lowerer, node: t.ObjectExpression): Expr {
       L.report("nestedFunction", p, { what: p.kind === "method" ? "an object method" : `a ${p.kind}ter` });
     } else {
       const key = p.key;
-      operands.push(p.computed ? key : { node: null, lower: () => lit(keyName(key), L.loc(key)) });
+      operands.push(p.computed ? key : { node: null, lower: () => lit(keyName(key)) });
       operands.push(p.value);
       shape.push("prop");
     }
@@ -182,13 +178,13 @@ function lowerObject(L: Lowerer, node: t.ObjectExpression): Expr {
   const props: Array<Extract<Expr, { kind: "object" }>["props"][number]> = [];
   let i = 0;
   for (const s of shape) {
-    if (s === "spread") props.push({ kind: "spread", loc: values[i].loc, value: values[i++] });
+    if (s === "spread") props.push({ kind: "spread", value: values[i++] });
     else {
-      props.push({ key: values[i], kind: "prop", loc: values[i].loc, value: values[i + 1] });
+      props.push({ key: values[i], kind: "prop", value: values[i + 1] });
       i += 2;
     }
   }
-  return { kind: "object", loc, props };
+  return { kind: "object", props };
 }
 
 function keyName(key: t.Node): string {

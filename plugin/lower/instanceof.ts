@@ -25,8 +25,8 @@ export function lowerInstanceof(L: Lowerer, node: t.BinaryExpression): Expr {
       what: `\`instanceof ${L.text(node.right)}\``,
       hint: "`instanceof` can only match error classes (classes that extend Error); check a property such as `x.kind` instead",
     });
-    return lit(false, L.loc(node));
+    return lit(false);
   }
   L.errors.add(className);
-  return { className, kind: "isError", loc: L.loc(node), value };
+  return { className, kind: "isError", value };
 }

@@ -23,7 +23,7 @@ interface LoopBlocks {
 
 function startLoop(L: Lowerer, loc: string): LoopBlocks {
   const counter = L.temp("i");
-  L.assign(counter, lit(0, loc), loc);
+  L.assign(counter, lit(0), loc);
   return { counter, header: L.cfg.newBlock(), body: L.cfg.newBlock(), latch: L.cfg.newBlock(), exit: L.cfg.newBlock() };
 }
 
@@ -47,7 +47,7 @@ function lowerTest(L: Lowerer, loop: LoopBlocks, test: t.Expression): Expr {
 }
 
 function increment(L: Lowerer, loop: LoopBlocks, loc: string): void {
-  L.assign(loop.counter, plus1(loop.counter, loc), loc);
+  L.assign(loop.counter, plus1(loop.counter), loc);
 }
 
 /** `for (const x of xs)`: iterate a copy of xs by index; `for (k in o)` iterates Object.keys(o). */
@@ -61,11 +61,11 @@ function lowerIteration(L: Lowerer, s: t.ForOfStatement | t.ForInStatement, sour
   const loop = startLoop(L, loc);
   L.cfg.terminate({ kind: "jump", loc, to: loop.header.id });
   L.cfg.switchTo(loop.header);
-  const more = binary("<", ref(loop.counter, loc), prop(ref(items, loc), "length", loc), loc);
+  const more = binary("<", ref(loop.counter), prop(ref(items), "length"));
   L.cfg.terminate({ cond: more, else: loop.exit.id, kind: "branch", loc, then: loop.body.id });
   L.scopes.push();
   lowerLoopBody(L, loop, labels, loc, () => {
-    const current = member(ref(items, loc), ref(loop.counter, loc), L.loc(s.left));
+    const current = member(ref(items), ref(loop.counter));
     const left = s.left;
     if (left.type === "VariableDeclaration") {
       const d = left.declarations[0];
@@ -90,8 +90,7 @@ export function lowerForOf(L: Lowerer, s: t.ForOfStatement, labels: readonly str
 }
 
 export function lowerForIn(L: Lowerer, s: t.ForInStatement, labels: readonly string[]): void {
-  const loc = L.loc(s.right);
-  lowerIteration(L, s, builtin("Object.keys", [lowerExpr(L, s.right)], loc), labels);
+  lowerIteration(L, s, builtin("Object.keys", [lowerExpr(L, s.right)]), labels);
 }
 
 export function lowerFor(L: Lowerer, s: t.ForStatement, labels: readonly string[]): void {

@@ -33,7 +33,7 @@ export function lowerParallel(L: Lowerer, call: t.CallExpression, mode: Parallel
   }
   const list = unwrapTs(arg);
   let value: Expr;
-  if (list.type === "ArrayExpression") value = array(lowerElements(L, list, loc), loc);
+  if (list.type === "ArrayExpression") value = array(lowerElements(L, list));
   else {
     const fanOut = matchFanOut(L, list);
     value = fanOut ? lowerFanOut(L, fanOut) : lowerExpr(L, list);
@@ -41,20 +41,20 @@ export function lowerParallel(L: Lowerer, call: t.CallExpression, mode: Parallel
   L.emit({ kind: "await", loc, mode, target, value });
 }
 
-function lowerElements(L: Lowerer, list: t.ArrayExpression, loc: string): Item[] {
+function lowerElements(L: Lowerer, list: t.ArrayExpression): Item[] {
   return lowerOperands<Item, t.Expression | t.SpreadElement>(
     L, list.elements,
     (el) => {
-      if (!el) return undef(loc);
-      if (el.type === "SpreadElement") return { kind: "spread", loc: L.loc(el), value: lowerExpr(L, el.argument) };
+      if (!el) return undef();
+      if (el.type === "SpreadElement") return { kind: "spread", value: lowerExpr(L, el.argument) };
       const ac = matchActionCall(L, el);
-      if (ac === "invalid") return lit(null, loc);
+      if (ac === "invalid") return lit(null);
       if (ac) {
-        return ref(dispatch(L, ac, null), L.loc(el));
+        return ref(dispatch(L, ac, null));
       }
       // A handle variable is what Promise.all is for: not a "use as a value".
       const local = localBinding(L, unwrapTs(el));
-      return local ? ref(local.irName, L.loc(el)) : lowerExpr(L, el);
+      return local ? ref(local.irName) : lowerExpr(L, el);
     },
     (i) => (i.kind === "spread" ? i.value : i),
     (i, e) => (i.kind === "spread" ? { ...i, value: e } : e),
@@ -109,15 +109,15 @@ function lowerFanOut(L: Lowerer, f: FanOut): Expr {
   const handles = L.temp("a");
   const counter = L.temp("i");
   L.assign(source, lowerExpr(L, f.source), loc);
-  L.assign(handles, array([], loc), loc);
-  L.assign(counter, lit(0, loc), loc);
+  L.assign(handles, array([]), loc);
+  L.assign(counter, lit(0), loc);
   const header = L.cfg.newBlock();
   const body = L.cfg.newBlock();
   const exit = L.cfg.newBlock();
   L.cfg.terminate({ kind: "jump", loc, to: header.id });
   L.cfg.switchTo(header);
   L.cfg.terminate({
-    cond: binary("<", ref(counter, loc), prop(ref(source, loc), "length", loc), loc),
+    cond: binary("<", ref(counter), prop(ref(source), "length")),
     else: exit.id,
     kind: "branch",
     loc,
@@ -127,8 +127,8 @@ function lowerFanOut(L: Lowerer, f: FanOut): Expr {
   L.scopes.push();
   L.iter.push(counter);
   const param = L.scopes.declare(f.param.name, "callback");
-  L.assign(param.irName, member(ref(source, loc), ref(counter, loc), loc), L.loc(f.param));
-  if (f.index) L.assign(L.scopes.declare(f.index.name, "callback").irName, ref(counter, loc), L.loc(f.index));
+  L.assign(param.irName, member(ref(source), ref(counter)), L.loc(f.param));
+  if (f.index) L.assign(L.scopes.declare(f.index.name, "callback").irName, ref(counter), L.loc(f.index));
   if (containsAwait(L, f.body.call) || (f.body.options && containsAwait(L, f.body.options))) {
     L.report("primitiveMisuse", f.body.call, {
       what: "`await` inside the arguments of a `Promise.all(xs.map(...))` callback",
@@ -136,11 +136,11 @@ function lowerFanOut(L: Lowerer, f: FanOut): Expr {
     });
   }
   const handle = dispatch(L, f.body, null);
-  L.emit({ items: array([ref(handle, loc)], loc), kind: "push", loc, path: [], target: handles });
-  L.assign(counter, plus1(counter, loc), loc);
+  L.emit({ items: array([ref(handle)]), kind: "push", loc, path: [], target: handles });
+  L.assign(counter, plus1(counter), loc);
   L.cfg.terminate({ kind: "jump", loc, to: header.id });
   L.iter.pop();
   L.scopes.pop();
   L.cfg.switchTo(exit);
-  return ref(handles, loc);
+  return ref(handles);
 }

@@ -10,28 +10,28 @@ import { assignToMember } from "./assignments.ts";
 export type Bind = (id: t.Identifier) => string | null;
 
 /** Keeps a value in a variable so a pattern can read it several times without re-evaluating it. */
-function inVar(L: Lowerer, value: Expr): Expr {
+function inVar(L: Lowerer, value: Expr, loc: string): Expr {
   if (value.kind === "var") return value;
   const tmp = L.temp("t");
-  L.assign(tmp, value, value.loc);
-  return ref(tmp, value.loc);
+  L.assign(tmp, value, loc);
+  return ref(tmp);
 }
 
 /** `sub === undefined ? default : sub`, as a branch when the default suspends (it must only run when needed). */
 function withDefault(L: Lowerer, sub: Expr, fallback: t.Expression): Expr {
   const loc = L.loc(fallback);
-  const isUndefined = (e: Expr) => binary("===", e, undef(loc), loc);
-  if (!containsAwait(L, fallback)) return cond(isUndefined(sub), lowerExpr(L, fallback), sub, loc);
+  const isUndefined = (e: Expr) => binary("===", e, undef());
+  if (!containsAwait(L, fallback)) return cond(isUndefined(sub), lowerExpr(L, fallback), sub);
   const tmp = L.temp("t");
   L.assign(tmp, sub, loc);
   const then = L.cfg.newBlock();
   const join = L.cfg.newBlock();
-  L.cfg.terminate({ cond: isUndefined(ref(tmp, loc)), else: join.id, kind: "branch", loc, then: then.id });
+  L.cfg.terminate({ cond: isUndefined(ref(tmp)), else: join.id, kind: "branch", loc, then: then.id });
   L.cfg.switchTo(then);
   L.assign(tmp, lowerExpr(L, fallback), loc);
   L.cfg.terminate({ kind: "jump", loc, to: join.id });
   L.cfg.switchTo(join);
-  return ref(tmp, loc);
+  return ref(tmp);
 }
 
 /** Destructuring, lowered to plain assigns (defaults, rest and nesting included). */
@@ -53,25 +53,25 @@ export function assignPattern(L: Lowerer, pattern: t.Node, value: Expr, bind: Bi
       assignPattern(L, pattern.left, withDefault(L, value, pattern.right), bind);
       return;
     case "ArrayPattern": {
-      const v = inVar(L, value);
+      const v = inVar(L, value, L.loc(pattern));
       pattern.elements.forEach((el, i) => {
         if (!el) return;
-        if (el.type === "RestElement") assignPattern(L, el.argument, method(v, "slice", [lit(i, loc)], L.loc(el)), bind);
-        else assignPattern(L, el, member(v, lit(i, L.loc(el)), L.loc(el)), bind);
+        if (el.type === "RestElement") assignPattern(L, el.argument, method(v, "slice", [lit(i)]), bind);
+        else assignPattern(L, el, member(v, lit(i)), bind);
       });
       return;
     }
     case "ObjectPattern": {
-      const v = inVar(L, value);
+      const v = inVar(L, value, L.loc(pattern));
       const keys: Expr[] = [];
       for (const p of pattern.properties) {
         if (p.type === "RestElement") {
-          assignPattern(L, p.argument, objectRest(L, v, keys, L.loc(p)), bind);
+          assignPattern(L, p.argument, objectRest(L, v, keys), bind);
           continue;
         }
-        const key = p.computed ? inVar(L, lowerExpr(L, p.key)) : lit(keyName(p.key), L.loc(p.key));
+        const key = p.computed ? inVar(L, lowerExpr(L, p.key), L.loc(p.key)) : lit(keyName(p.key));
         keys.push(key);
-        assignPattern(L, p.value, member(v, key, L.loc(p)), bind);
+        assignPattern(L, p.value, member(v, key), bind);
       }
       return;
     }
@@ -91,9 +91,9 @@ function keyName(key: t.Node): string {
 }
 
 /** `{ a, ...rest } = v`: rest = Object.fromEntries(Object.entries(v).filter((p) => !["a"].includes(p[0]))). */
-function objectRest(L: Lowerer, v: Expr, keys: Expr[], loc: string): Expr {
+function objectRest(L: Lowerer, v: Expr, keys: Expr[]): Expr {
   const p = L.temp("p");
-  const excluded = unary("!", method(array([...keys], loc), "includes", [member(ref(p, loc), lit(0, loc), loc)], loc), loc);
-  const entries = builtin("Object.entries", [v], loc);
-  return builtin("Object.fromEntries", [{ body: excluded, fn: "filter", index: null, kind: "arrayFn", loc, param: p, source: entries }], loc);
+  const excluded = unary("!", method(array([...keys]), "includes", [member(ref(p), lit(0))]));
+  const entries = builtin("Object.entries", [v]);
+  return builtin("Object.fromEntries", [{ body: excluded, fn: "filter", index: null, kind: "arrayFn", param: p, source: entries }]);
 }

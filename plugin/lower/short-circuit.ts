@@ -23,15 +23,15 @@ export function lowerShortCircuit(L: Lowerer, node: t.LogicalExpression): Expr {
   assignResult(L, result, node.left);
   const right = L.cfg.newBlock();
   const join = L.cfg.newBlock();
-  const v = ref(result, loc);
+  const v = ref(result);
   if (node.operator === "&&") L.cfg.terminate({ cond: v, else: join.id, kind: "branch", loc, then: right.id });
   else if (node.operator === "||") L.cfg.terminate({ cond: v, else: right.id, kind: "branch", loc, then: join.id });
-  else L.cfg.terminate({ cond: binary("==", v, lit(null, loc), loc), else: join.id, kind: "branch", loc, then: right.id });
+  else L.cfg.terminate({ cond: binary("==", v, lit(null)), else: join.id, kind: "branch", loc, then: right.id });
   L.cfg.switchTo(right);
   assignResult(L, result, node.right);
   L.cfg.terminate({ kind: "jump", loc, to: join.id });
   L.cfg.switchTo(join);
-  return ref(result, loc);
+  return ref(result);
 }
 
 /** `c ? await f() : g` becomes a branch, so only the taken side runs. */
@@ -49,5 +49,5 @@ export function lowerBranchingCond(L: Lowerer, node: t.ConditionalExpression): E
     L.cfg.terminate({ kind: "jump", loc, to: join.id });
   }
   L.cfg.switchTo(join);
-  return ref(result, loc);
+  return ref(result);
 }

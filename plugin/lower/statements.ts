@@ -78,7 +78,7 @@ export function lowerStatement(L: Lowerer, s: t.Statement, labels: readonly stri
       return lowerIf(L, s);
     case "ReturnStatement": {
       const arg = s.argument;
-      const value = !arg ? undef(loc) : arg.type === "AwaitExpression" ? lowerAwait(L, arg, "value", null) : lowerExpr(L, arg);
+      const value = !arg ? undef() : arg.type === "AwaitExpression" ? lowerAwait(L, arg, "value", null) : lowerExpr(L, arg);
       L.cfg.terminate({ kind: "return", loc, value });
       return;
     }
@@ -185,7 +185,7 @@ function lowerDeclaration(L: Lowerer, s: t.VariableDeclaration): void {
     if (d.id.type === "Identifier") {
       const target = bind(d.id);
       if (d.init) lowerInto(L, target, d.id, d.init);
-      else L.assign(target, undef(L.loc(d)), L.loc(d));
+      else L.assign(target, undef(), L.loc(d));
     } else if (d.init) {
       assignPattern(L, d.id, lowerValue(L, d.init), bind);
     }

@@ -12,7 +12,7 @@ import { hoistDeclarations, lowerStatement } from "./statements.ts";
  */
 export function lowerSwitch(L: Lowerer, s: t.SwitchStatement, labels: readonly string[]): void {
   const loc = L.loc(s);
-  const d = spill(L, lowerExpr(L, s.discriminant));
+  const d = spill(L, lowerExpr(L, s.discriminant), L.loc(s.discriminant));
   const bodies = s.cases.map(() => L.cfg.newBlock());
   const exit = L.cfg.newBlock();
   let defaultIndex = -1;
@@ -23,7 +23,7 @@ export function lowerSwitch(L: Lowerer, s: t.SwitchStatement, labels: readonly s
     }
     const test = lowerExpr(L, c.test);
     const next = L.cfg.newBlock();
-    L.cfg.terminate({ cond: binary("===", d, test, L.loc(c)), else: next.id, kind: "branch", loc: L.loc(c), then: bodies[i].id });
+    L.cfg.terminate({ cond: binary("===", d, test), else: next.id, kind: "branch", loc: L.loc(c), then: bodies[i].id });
     L.cfg.switchTo(next);
   });
   L.cfg.terminate({ kind: "jump", loc, to: (defaultIndex >= 0 ? bodies[defaultIndex] : exit).id });

@@ -60,5 +60,5 @@ export function lowerThrow(L: Lowerer, s: t.ThrowStatement): void {
     L.report("throwNotCaught", s, { what: L.text(arg) });
     return;
   }
-  L.cfg.terminate({ kind: "throw", loc: L.loc(s), value: ref(binding.irName, L.loc(arg)) });
+  L.cfg.terminate({ kind: "throw", loc: L.loc(s), value: ref(binding.irName) });
 }

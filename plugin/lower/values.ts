@@ -12,28 +12,27 @@ const GLOBAL_VALUES: ReadonlySet<string> = new Set(["undefined", "NaN", "Infinit
  * become IR globals/literals, everything else is reported.
  */
 export function staticValue(L: Lowerer, node: t.Node, r: StaticRef): Expr {
-  const loc = L.loc(node);
   if (r.kind === "global") {
-    if (GLOBAL_VALUES.has(r.dotted)) return { kind: "global", loc, name: r.dotted as "undefined" | "NaN" | "Infinity" };
-    if (r.dotted in BuiltinConstants) return lit(BuiltinConstants[r.dotted as keyof typeof BuiltinConstants], loc);
+    if (GLOBAL_VALUES.has(r.dotted)) return { kind: "global", name: r.dotted as "undefined" | "NaN" | "Infinity" };
+    if (r.dotted in BuiltinConstants) return lit(BuiltinConstants[r.dotted as keyof typeof BuiltinConstants]);
     if (isNondeterministic(r.dotted)) L.report("nondeterministic", node, { what: `\`${r.dotted}\`` });
     else L.report("moduleBinding", node, { name: r.dotted, why: "is not defined in the workflow body (globals other than pure builtins are not available)" });
-    return lit(null, loc);
+    return lit(null);
   }
   if (r.kind === "this") {
     L.report("unsupported", node, {
       what: `\`${r.dotted}\``,
       hint: "a workflow class may only use `this.runAction(call, options)`; keep state in local variables",
     });
-    return lit(null, loc);
+    return lit(null);
   }
   const res = r.resolved;
-  if (res.kind === "const") return lit(res.value, loc);
+  if (res.kind === "const") return lit(res.value);
   const why =
     res.kind === "action" ? `is an action and cannot be used as a value; call it: \`await ${r.text}(...)\``
     : res.kind === "errorClass" ? "is an error class; it can only be used on the right of `instanceof`"
     : res.kind === "enum" ? "is an enum; only its members can be used"
     : `is ${describe(res)} and cannot be referenced from a workflow body`;
   L.report("moduleBinding", node, { name: r.text, why });
-  return lit(null, loc);
+  return lit(null);
 }

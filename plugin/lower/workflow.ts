@@ -36,7 +36,7 @@ function lowerParams(L: Lowerer, fn: t.Function): string[] {
     const loc = L.loc(param);
     const then = L.cfg.newBlock();
     const join = L.cfg.newBlock();
-    L.cfg.terminate({ cond: binary("===", { kind: "var", loc, name }, undef(loc), loc), else: join.id, kind: "branch", loc, then: then.id });
+    L.cfg.terminate({ cond: binary("===", { kind: "var", name }, undef()), else: join.id, kind: "branch", loc, then: then.id });
     L.cfg.switchTo(then);
     assignPattern(L, param.left, lowerExpr(L, param.right), () => name);
     L.cfg.terminate({ kind: "jump", loc, to: join.id });
@@ -76,7 +76,7 @@ export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow 
   if (fn.body.type === "BlockStatement") lowerStatements(L, fn.body.body);
   else L.cfg.terminate({ kind: "return", loc: L.loc(fn.body), value: lowerExpr(L, fn.body) });
   checkHandles(L);
-  const program = L.cfg.finish(() => ({ kind: "return", loc: endLoc, value: undef(endLoc) }));
+  const program = L.cfg.finish(() => ({ kind: "return", loc: endLoc, value: undef() }));
   const actions = [...L.actions.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (env.reporter.count > before) return { artifact: null, json: null, actions };
   // Keys in sorted order, like every IR node: sealing then serializes without copying (ir-schema/hash.ts).
