@@ -176,9 +176,13 @@ describe("the compile cache on disk", () => {
   test("an entry written by another compiler is not served", () => {
     const dir = project.path("cache-fingerprint");
     const compile: CachedCompile = { source: "s", root: "/r", reads: [], resolutions: [], code: "x\ny", workflows: [], layout: null, errors: [], warnings: [] };
-    new CompileCache(dir, "compiler-a").set("/r/a.ts", compile);
-    expect(new CompileCache(dir, "compiler-a").get("/r/a.ts")).toEqual(compile);
-    expect(new CompileCache(dir, "compiler-b").get("/r/a.ts")).toBeNull();
+    new CompileCache(dir, () => "compiler-a").set("/r/a.ts", compile);
+    expect(new CompileCache(dir, () => "compiler-a").get("/r/a.ts")).toEqual(compile);
+    expect(new CompileCache(dir, () => "compiler-b").get("/r/a.ts")).toBeNull();
+    // No fingerprint (the compiler's sources cannot be read): no cache at all.
+    expect(new CompileCache(dir, () => null).get("/r/a.ts")).toBeNull();
+    new CompileCache(join(dir, "unused"), () => null).set("/r/a.ts", compile);
+    expect(existsSync(join(dir, "unused"))).toBe(false);
     expect(compilerFingerprint()).toMatch(/^[0-9a-f]{40}$/);
     expect(compilerFingerprint()).toBe(compilerFingerprint());
   });

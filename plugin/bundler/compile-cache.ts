@@ -56,10 +56,13 @@ interface EntryHeader {
 export class CompileCache {
   private fingerprintValue: string | null | undefined;
 
-  /** `fingerprint` is for tests; by default it is a digest of the compiler's own source files. */
+  /**
+   * `fingerprint`: of the compiler that reads and writes the entries, asked for on
+   * first use (default: compilerFingerprint(); null turns the cache off).
+   */
   constructor(
     readonly dir: string,
-    private readonly fingerprintOverride?: string,
+    private readonly fingerprintOf: () => string | null = compilerFingerprint,
   ) {}
 
   get(file: string): CachedCompile | null {
@@ -129,7 +132,7 @@ export class CompileCache {
   }
 
   private fingerprint(): string | null {
-    if (this.fingerprintValue === undefined) this.fingerprintValue = this.fingerprintOverride ?? compilerFingerprint();
+    if (this.fingerprintValue === undefined) this.fingerprintValue = this.fingerprintOf();
     return this.fingerprintValue;
   }
 }
