@@ -127,7 +127,11 @@ function withHash(artifact: Omit<Artifact, "hash">, hash: string): Artifact {
   return sealed as unknown as Artifact;
 }
 
-/** The on-disk form: canonical key order, two-space indent, trailing newline. */
+/**
+ * The on-disk form: the canonical JSON (what the hash covers, plus the hash) and a
+ * newline. One line: artifacts are for machines, and an indented copy of a large
+ * one is about twice the bytes to write, ship and load (`jq . file` indents it).
+ */
 export function serializeArtifact(artifact: Artifact): string {
-  return JSON.stringify(canonical(artifact), null, 2) + "\n";
+  return canonicalJson(artifact) + "\n";
 }

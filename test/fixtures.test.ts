@@ -13,7 +13,7 @@ import { serializeArtifact, validateArtifact } from "../ir-schema/index.ts";
 import type { Artifact } from "../ir-schema/index.ts";
 import { isAction } from "../runtime/index.ts";
 import { compileFile, compileSingle, importActions, loadActions, runCompiled } from "./helpers/compiled.ts";
-import { canonicalOutcome, expectedOutcome, loadFixtures, REPO_ROOT, settle } from "./helpers/fixtures.ts";
+import { canonicalOutcome, expectedOutcome, loadFixtures, prettyArtifact, REPO_ROOT, settle } from "./helpers/fixtures.ts";
 
 const UPDATE = process.env.UPDATE === "1" && !process.env.CI;
 const fixtures = loadFixtures();
@@ -57,7 +57,7 @@ describe.each(fixtures)("$name", (fixture) => {
   });
 
   test("matches the IR snapshot", () => {
-    const text = serializeArtifact(compiled.artifact!);
+    const text = prettyArtifact(compiled.artifact!);
     if (UPDATE) {
       writeFileSync(fixture.irFile, text);
       return;

@@ -30,14 +30,6 @@ export function artifactFiles(workflows: readonly BuiltWorkflow[]): { files: Art
 }
 
 /**
- * serializeArtifact's bytes from an artifact's canonical JSON: parsing keeps the
- * sorted key order (integer-like keys go first in both).
- */
-export function prettyCanonical(canonical: string): string {
-  return JSON.stringify(JSON.parse(canonical), null, 2) + "\n";
-}
-
-/**
  * Artifacts of earlier builds stay: instances of older workflow versions may still
  * need them. A file that already holds exactly these bytes (the usual case on a
  * rebuild: artifact names carry the hash) is left alone, since reading and

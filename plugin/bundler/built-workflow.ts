@@ -1,4 +1,4 @@
-import { artifactFileName, manifestEntry, serializeArtifact, type Artifact, type ManifestEntry } from "../../ir-schema/index.ts";
+import { artifactFileName, manifestEntry, type Artifact, type ManifestEntry } from "../../ir-schema/index.ts";
 
 /**
  * A compiled workflow as a build uses it: the JSON its handle embeds, the
@@ -9,12 +9,13 @@ import { artifactFileName, manifestEntry, serializeArtifact, type Artifact, type
 export interface BuiltWorkflow {
   /** canonicalJson of the artifact, from the pass that hashed it: what the handle embeds. */
   canonical: string;
-  /** The artifact file's name and text (serializeArtifact), as `cairn build` writes it. */
+  /** The artifact file's name and text, as `cairn build` writes it (serializeArtifact: the canonical JSON and a newline). */
   fileName: string;
   text: string;
   manifest: ManifestEntry;
 }
 
+/** `canonical` is canonicalJson(artifact), which compile() returns with the artifact. */
 export function builtWorkflow(artifact: Artifact, canonical: string): BuiltWorkflow {
-  return { canonical, fileName: artifactFileName(artifact), text: serializeArtifact(artifact), manifest: manifestEntry(artifact) };
+  return { canonical, fileName: artifactFileName(artifact), text: `${canonical}\n`, manifest: manifestEntry(artifact) };
 }

@@ -7,6 +7,16 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { canonicalJson, type Artifact } from "../../ir-schema/index.ts";
+
+/**
+ * An artifact indented, for the IR snapshots (`ir.json`) people review; the files
+ * builds write are one line (serializeArtifact). Parsing canonical JSON keeps its
+ * key order.
+ */
+export function prettyArtifact(artifact: Artifact): string {
+  return JSON.stringify(JSON.parse(canonicalJson(artifact)), null, 2) + "\n";
+}
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 export const ACCEPT_DIR = join(REPO_ROOT, "fixtures", "accept");
