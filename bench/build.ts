@@ -6,7 +6,10 @@
  *   - ratio: build time with the plugin / without, on the app with workflows;
  *   - +ms per other module: (plain app with - without) / 500;
  *   - +ms per workflow module: the rest of the difference on the workflow app,
- *     divided by its 40 workflow modules.
+ *     divided by its 40 workflow modules;
+ *   - of which in transform: the CPU inside the plugin's ModuleCompiler.transform
+ *     (compile or cache read, and rewrite) per workflow module, which the bundler's
+ *     own noise does not blur (Rollup's and Vite's differences are within it).
  * Every build is a cold one (fresh bundler and plugin instance); the best of
  * --runs after one warm-up, with and without interleaved so drift hits both alike.
  * Targets are judged on this process's CPU time, like bench:compile (on a busy
@@ -31,6 +34,7 @@ import cairnRollup from "../plugin/bundler/rollup.ts";
 import cairnVite from "../plugin/bundler/vite.ts";
 import cairnWebpack from "../plugin/bundler/webpack.ts";
 import type { CairnPluginOptions } from "../plugin/bundler/options.ts";
+import { ModuleCompiler } from "../plugin/bundler/module-compiler.ts";
 import { typescript } from "../test/helpers/rollup-esbuild.ts";
 import { MODULES, WORKFLOW_MODULES, writeApp, type BenchApp } from "./build-app.ts";
 
@@ -89,14 +93,30 @@ const only = values.only ? values.only.split(",") : Object.keys(bundlers);
 interface Sample {
   wall: number;
   cpu: number;
+  /** CPU inside ModuleCompiler.transform (compile, or cache read, and rewrite): the plugin's own share, free of the bundler's noise. */
+  transform: number;
 }
 
+/** Counts the CPU spent in every plugin instance's ModuleCompiler.transform. */
+let transformCpu = 0;
+const transform = ModuleCompiler.prototype.transform;
+ModuleCompiler.prototype.transform = function (this: ModuleCompiler, code: string, file: string) {
+  const start = process.cpuUsage();
+  try {
+    return transform.call(this, code, file);
+  } finally {
+    const used = process.cpuUsage(start);
+    transformCpu += (used.user + used.system) / 1000;
+  }
+};
+
 async function time(build: Build, app: BenchApp, plugin: Plugin, out: string): Promise<Sample> {
+  transformCpu = 0;
   const wall = performance.now();
   const cpu = process.cpuUsage();
   await build(app, plugin, `${app.dir}/dist-${out}`);
   const used = process.cpuUsage(cpu);
-  return { wall: performance.now() - wall, cpu: (used.user + used.system) / 1000 };
+  return { wall: performance.now() - wall, cpu: (used.user + used.system) / 1000, transform: transformCpu };
 }
 
 /** The three builds compared, each a fresh plugin instance: without the plugin, a first build (nothing cached), a build from the disk cache. */
@@ -125,7 +145,11 @@ async function measure(build: Build, app: BenchApp): Promise<Builds<Sample>> {
   for (const k of kinds) await run(k);
   const samples: Builds<Sample[]> = { without: [], first: [], cached: [] };
   for (let i = 0; i < runs; i++) for (const k of kinds) samples[k].push(await run(k));
-  const best = (xs: Sample[]): Sample => ({ wall: Math.min(...xs.map((x) => x.wall)), cpu: Math.min(...xs.map((x) => x.cpu)) });
+  const best = (xs: Sample[]): Sample => ({
+    wall: Math.min(...xs.map((x) => x.wall)),
+    cpu: Math.min(...xs.map((x) => x.cpu)),
+    transform: Math.min(...xs.map((x) => x.transform)),
+  });
   return { without: best(samples.without), first: best(samples.first), cached: best(samples.cached) };
 }
 
@@ -135,7 +159,7 @@ try {
   console.log(`bench:build: ${MODULES} modules (${WORKFLOW_MODULES} with workflows), best of ${runs} cold builds each`);
   console.log("first: a build that compiles every module and writes the cache (a fresh checkout, default options);");
   console.log("cached: a new plugin instance whose disk cache holds every module (a restarted dev server, a CI build restoring the cache)\n");
-  console.log("                   wall: app without / with / ratio    cpu: app without / with / ratio   +ms per workflow module / other module (cpu)");
+  console.log("                   wall: app without / with / ratio    cpu: app without / with / ratio   +ms per workflow module / other module (cpu)   of which in transform");
   for (const name of only) {
     const build = bundlers[name];
     if (!build) throw new Error(`unknown bundler ${name}; one of ${Object.keys(bundlers).join(", ")}`);
@@ -151,6 +175,7 @@ try {
         `${ms(app.without.wall)} / ${ms(app[kind].wall)} / ${ratio("wall").toFixed(2)}x`.padStart(30),
         `${ms(app.without.cpu)} / ${ms(app[kind].cpu)} / ${ratio("cpu").toFixed(2)}x`.padStart(33),
         `${perWorkflow.toFixed(2)} / ${perOther.toFixed(4)}`.padStart(28),
+        `${(app[kind].transform / WORKFLOW_MODULES).toFixed(2)}`.padStart(24),
       ].join("  ");
       console.log(row);
       // esbuild bundles in its own process, which process CPU time does not see: its ratio is on wall time.
