@@ -29,7 +29,7 @@ export interface CachedCompile {
   warnings: Diagnostic[];
 }
 
-/** The first line of an entry: everything but the large texts, which follow it raw, in `lengths` order. */
+/** The second line of an entry (after its digest): everything but the large texts, which follow it raw, in `lengths` order. */
 interface EntryHeader {
   format: number;
   fingerprint: string;
@@ -128,7 +128,7 @@ export class CompileCache {
 
   /** One entry per module path, overwritten when it changes: the directory grows with the project, not with its history. */
   private pathOf(file: string): string {
-    return join(this.dir, `${createHash("sha1").update(file).digest("hex")}.json`);
+    return join(this.dir, `${createHash("sha1").update(file).digest("hex")}.entry`);
   }
 
   private fingerprint(): string | null {
