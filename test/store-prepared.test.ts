@@ -4,8 +4,8 @@
  * prepared statement must not break the query that uses it.
  */
 import { afterAll, describe, expect, test } from "vitest";
-import { connectDb, type Db } from "../runtime/store/db.ts";
-import { databaseUrl, drivers, dropSchema, freshSchemaName } from "./helpers/db.ts";
+import type { Db } from "../runtime/store/db.ts";
+import { drivers, dropSchema, freshSchemaName, openTestDb } from "./helpers/db.ts";
 
 describe.each(drivers)("prepared statements (%s driver)", (driver) => {
   const schema = freshSchemaName("prep");
@@ -17,7 +17,7 @@ describe.each(drivers)("prepared statements (%s driver)", (driver) => {
 
   test("a parameterized statement is prepared once per connection and reused", async () => {
     // One connection, so the statement and pg_prepared_statements share a session.
-    db = await connectDb(databaseUrl(), { driver, max: 1 });
+    db = await openTestDb(driver, 1);
     await db.query(`CREATE SCHEMA "${schema}"`);
     await db.query(`CREATE TABLE "${schema}".t (a int PRIMARY KEY, b text)`);
     await db.query(`INSERT INTO "${schema}".t VALUES (1, 'one'), (2, 'two')`);

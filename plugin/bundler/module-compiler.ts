@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { canonicalJson } from "../../ir-schema/index.ts";
@@ -8,7 +7,7 @@ import { nodeResolver } from "../resolve/node-resolver.ts";
 import type { ModuleLayout } from "../analyze/module-layout.ts";
 import type { Diagnostic, ModuleResolver } from "../types.ts";
 import { rewriteModule, type RewrittenModule } from "./rewrite-module.ts";
-import { CompileCache, compilerFingerprint, type CachedCompile } from "./compile-cache.ts";
+import { CompileCache, compilerFingerprint, digest, type CachedCompile } from "./compile-cache.ts";
 import { builtWorkflow, type BuiltWorkflow } from "./built-workflow.ts";
 
 /** What transforming one module produced. */
@@ -165,10 +164,6 @@ export class ModuleCompiler {
     this.roots.set(start, found);
     return found;
   }
-}
-
-function digest(text: string): string {
-  return createHash("sha1").update(text).digest("base64");
 }
 
 /** `base`, recording every file it reads (each read once per compile) and every import it resolves. */

@@ -13,8 +13,8 @@ export function freshSchemaName(prefix = "t"): string {
   return `${prefix}_${randomBytes(5).toString("hex")}`;
 }
 
-export async function openTestDb(driver: DriverName = "pg"): Promise<Db> {
-  return connectDb(databaseUrl(), { driver, max: 5 });
+export async function openTestDb(driver: DriverName = "pg", max = 5): Promise<Db> {
+  return connectDb(databaseUrl(), { driver, max });
 }
 
 export async function dropSchema(db: Db, schema: string): Promise<void> {
