@@ -159,7 +159,7 @@ describe("the compile cache on disk", () => {
       signed({ ...header, fingerprint: "another compiler" }),
       signed({ ...header, file: project.path("src/other.ts") }),
       signed({ ...header, compile: { ...header.compile, workflows: [42] } }),
-      signed({ ...header, compile: { ...header.compile, code: false } }),
+      signed({ ...header, compile: { ...header.compile, reads: "none" } }),
       signed({ ...header, compile: { ...header.compile, workflows: [{ ...(header.compile.workflows as object[])[0], manifest: { actions: "ping-v1" } }] } }),
       signed({ ...header, lengths: header.lengths.slice(1) }),
       signed({ ...header, lengths: [...header.lengths.slice(0, -1), header.lengths.at(-1)! + 1] }),
@@ -176,7 +176,9 @@ describe("the compile cache on disk", () => {
 
   test("an entry written by another compiler is not served", () => {
     const dir = project.path("cache-fingerprint");
-    const compile: CachedCompile = { source: "s", root: "/r", reads: [], resolutions: [], code: "x\ny", workflows: [], layout: null, errors: [], warnings: [] };
+    const manifest = { name: "w", hash: "h", file: "w.h.json", source: "a.ts", params: ["n"], actions: ["x"] };
+    const workflows = [{ canonical: '{"a":"\u00e9\\n"}', fileName: "w.h.json", text: '{"a":"\u00e9\\n"}\n', manifest }];
+    const compile: CachedCompile = { source: "s", root: "/r", reads: [], resolutions: [], workflows, layout: null, errors: [], warnings: [] };
     new CompileCache(dir, () => "compiler-a").set("/r/a.ts", compile);
     expect(new CompileCache(dir, () => "compiler-a").get("/r/a.ts")).toEqual(compile);
     expect(new CompileCache(dir, () => "compiler-b").get("/r/a.ts")).toBeNull();
@@ -186,6 +188,25 @@ describe("the compile cache on disk", () => {
     expect(existsSync(join(dir, "unused"))).toBe(false);
     expect(compilerFingerprint()).toMatch(/^[0-9a-f]{40}$/);
     expect(compilerFingerprint()).toBe(compilerFingerprint());
+  });
+
+  test("a folder deleted under a long-lived cache is made again on the next write; entries are listed once", () => {
+    const dir = project.path("cache-deleted");
+    const compile: CachedCompile = { source: "s", root: "/r", reads: [], resolutions: [], workflows: [], layout: null, errors: [], warnings: [] };
+    const cache = new CompileCache(dir, () => "compiler-a");
+    expect(cache.get("/r/a.ts")).toBeNull();
+    cache.set("/r/a.ts", compile);
+    expect(cache.get("/r/a.ts")).toEqual(compile);
+    rmSync(dir, { recursive: true });
+    expect(cache.get("/r/a.ts")).toBeNull();
+    cache.set("/r/a.ts", compile); // fails (no folder) and is dropped
+    cache.set("/r/a.ts", compile);
+    expect(readdirSync(dir)).toHaveLength(1);
+    expect(cache.get("/r/a.ts")).toEqual(compile);
+    // Written by another instance after this one listed the folder: a miss here (a compile), served to a new instance.
+    new CompileCache(dir, () => "compiler-a").set("/r/b.ts", compile);
+    expect(cache.get("/r/b.ts")).toBeNull();
+    expect(new CompileCache(dir, () => "compiler-a").get("/r/b.ts")).toEqual(compile);
   });
 
   test("a cache folder that cannot be written never fails a build", async () => {

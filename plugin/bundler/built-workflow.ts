@@ -17,5 +17,10 @@ export interface BuiltWorkflow {
 
 /** `canonical` is canonicalJson(artifact), which compile() returns with the artifact. */
 export function builtWorkflow(artifact: Artifact, canonical: string): BuiltWorkflow {
-  return { canonical, fileName: artifactFileName(artifact), text: `${canonical}\n`, manifest: manifestEntry(artifact) };
+  return { canonical, fileName: artifactFileName(artifact), text: artifactText(canonical), manifest: manifestEntry(artifact) };
+}
+
+/** An artifact file's text from its canonical JSON: what serializeArtifact gives for the same artifact. */
+export function artifactText(canonical: string): string {
+  return `${canonical}\n`;
 }

@@ -5,12 +5,17 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ModuleLayout } from "../analyze/module-layout.ts";
 import type { Diagnostic } from "../types.ts";
-import type { BuiltWorkflow } from "./built-workflow.ts";
+import { artifactText, type BuiltWorkflow } from "./built-workflow.ts";
 
 /** Bumped when the entry layout below changes; an entry of another format is a miss. */
-const ENTRY_FORMAT = 2;
+const ENTRY_FORMAT = 3;
 
-/** One module's compile as kept on disk: what it depended on, and what it produced. */
+/**
+ * One module's compile as kept on disk: what it depended on, and what it
+ * produced. Not the rewritten module: it is made again from the layout and the
+ * workflows (a few hundredths of a millisecond), where storing it would double
+ * an entry's size, since it embeds every workflow's IR once more.
+ */
 export interface CachedCompile {
   /** Digest of the module's text. */
   source: string;
@@ -20,8 +25,6 @@ export interface CachedCompile {
   reads: Array<[file: string, digest: string | null]>;
   /** Every import the compile resolved, with what it resolved to then. */
   resolutions: Array<[specifier: string, from: string, resolved: string | null]>;
-  /** The rewritten module; null when it is left as it is. */
-  code: string | null;
   /** The module's workflows, in compile order. */
   workflows: BuiltWorkflow[];
   layout: ModuleLayout | null;
@@ -29,13 +32,13 @@ export interface CachedCompile {
   warnings: Diagnostic[];
 }
 
-/** The second line of an entry (after its digest): everything but the large texts, which follow it raw, in `lengths` order. */
+/** The second line of an entry (after its digest): everything but the workflows' IR, which follows it raw, in `lengths` order. */
 interface EntryHeader {
   format: number;
   fingerprint: string;
   file: string;
-  compile: Omit<CachedCompile, "code" | "workflows"> & { code: boolean; workflows: Array<Omit<BuiltWorkflow, "canonical" | "text">> };
-  /** Lengths of the texts after the header: the code (when `compile.code`), then each workflow's `canonical` and `text`. */
+  compile: Omit<CachedCompile, "workflows"> & { workflows: Array<Omit<BuiltWorkflow, "canonical" | "text">> };
+  /** Lengths of each workflow's `canonical` JSON after the header (its artifact `text` is made from it). */
   lengths: number[];
 }
 
@@ -48,13 +51,21 @@ interface EntryHeader {
  * check against `reads` and `resolutions`. The cache never fails a build: an
  * unreadable, corrupt or foreign entry is a miss, and a failed write is dropped.
  *
- * An entry is a digest line, a JSON header line, and the module's large texts
- * as they are: inside JSON they would be escaped on every write and unescaped on
- * every read, which cost more than reading them. The digest covers everything
+ * An entry is a digest line, a JSON header line, and the workflows' IR as it
+ * is: inside JSON it would be escaped on every write and unescaped on every
+ * read, which cost more than reading it. The digest covers everything
  * after it, so a damaged entry is a miss, never a wrong text in a bundle.
  */
 export class CompileCache {
   private fingerprintValue: string | null | undefined;
+  /**
+   * Entry names in the directory, listed once on first use: on a first build
+   * every lookup misses, and a failed read costs an exception each. Entries other
+   * processes write later are not seen, which costs a compile, never a wrong result.
+   */
+  private entries: Set<string> | undefined;
+  /** Whether the directory is known to exist (made once, again after a failed write). */
+  private dirMade = false;
 
   /**
    * `fingerprint`: of the compiler that reads and writes the entries, asked for on
@@ -68,10 +79,12 @@ export class CompileCache {
   get(file: string): CachedCompile | null {
     const fingerprint = this.fingerprint();
     if (fingerprint === null) return null;
+    const name = entryName(file);
+    if (!this.listed().has(name)) return null;
     let header: unknown;
     let text: string;
     try {
-      const bytes = readFileSync(this.pathOf(file));
+      const bytes = readFileSync(join(this.dir, name));
       const first = bytes.indexOf(0x0a);
       const second = bytes.indexOf(0x0a, first + 1);
       if (first < 0 || second < 0) return null;
@@ -84,40 +97,41 @@ export class CompileCache {
     }
     if (header.format !== ENTRY_FORMAT || header.fingerprint !== fingerprint || header.file !== file) return null;
     const { compile, lengths } = header;
-    if (lengths.length !== (compile.code ? 1 : 0) + 2 * compile.workflows.length) return null;
+    if (lengths.length !== compile.workflows.length) return null;
     if (lengths.reduce((sum, n) => sum + n, 0) !== text.length) return null;
     let at = 0;
-    const next = (i: number) => text.slice(at, (at += lengths[i]));
-    let i = 0;
-    const code = compile.code ? next(i++) : null;
-    const workflows = compile.workflows.map((w) => ({ ...w, canonical: next(i++), text: next(i++) }));
-    return { ...compile, code, workflows };
+    const workflows = compile.workflows.map((w, i) => {
+      const canonical = text.slice(at, (at += lengths[i]));
+      return { ...w, canonical, text: artifactText(canonical) };
+    });
+    return { ...compile, workflows };
   }
 
   set(file: string, compile: CachedCompile): void {
     const fingerprint = this.fingerprint();
     if (fingerprint === null) return;
-    const texts = [...(compile.code === null ? [] : [compile.code]), ...compile.workflows.flatMap((w) => [w.canonical, w.text])];
     const header: EntryHeader = {
       format: ENTRY_FORMAT,
       fingerprint,
       file,
-      compile: {
-        ...compile,
-        code: compile.code !== null,
-        workflows: compile.workflows.map((w) => ({ fileName: w.fileName, manifest: w.manifest })),
-      },
-      lengths: texts.map((t) => t.length),
+      compile: { ...compile, workflows: compile.workflows.map((w) => ({ fileName: w.fileName, manifest: w.manifest })) },
+      lengths: compile.workflows.map((w) => w.canonical.length),
     };
-    const content = Buffer.from(`${JSON.stringify(header)}\n${texts.join("")}`);
-    const path = this.pathOf(file);
+    // A string throughout: the hash and the write each encode it, cheaper than a Buffer copy and a concat.
+    const content = `${JSON.stringify(header)}\n${compile.workflows.map((w) => w.canonical).join("")}`;
+    const name = entryName(file);
+    const path = join(this.dir, name);
     // Write then rename: parallel builds sharing the directory never read half an entry.
     const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
-      mkdirSync(this.dir, { recursive: true });
-      writeFileSync(tmp, Buffer.concat([Buffer.from(`${digest(content)}\n`), content]));
+      if (!this.dirMade) mkdirSync(this.dir, { recursive: true });
+      this.dirMade = true;
+      writeFileSync(tmp, `${digest(content)}\n${content}`);
       renameSync(tmp, path);
+      this.listed().add(name);
     } catch {
+      // Perhaps the directory was deleted under a long-lived instance: make it again next time.
+      this.dirMade = false;
       try {
         rmSync(tmp, { force: true });
       } catch {
@@ -126,9 +140,15 @@ export class CompileCache {
     }
   }
 
-  /** One entry per module path, overwritten when it changes: the directory grows with the project, not with its history. */
-  private pathOf(file: string): string {
-    return join(this.dir, `${createHash("sha1").update(file).digest("hex")}.entry`);
+  private listed(): Set<string> {
+    if (this.entries === undefined) {
+      try {
+        this.entries = new Set(readdirSync(this.dir).filter((f) => f.endsWith(".entry")));
+      } catch {
+        this.entries = new Set();
+      }
+    }
+    return this.entries;
   }
 
   private fingerprint(): string | null {
@@ -167,6 +187,11 @@ function sourceFiles(dir: string): string[] {
     .sort();
 }
 
+/** One entry per module path, overwritten when it changes: the directory grows with the project, not with its history. */
+function entryName(file: string): string {
+  return `${createHash("sha1").update(file).digest("hex")}.entry`;
+}
+
 /** The content digest the cache uses everywhere: of module texts, of the files a compile read, of an entry. */
 export function digest(data: string | Uint8Array): string {
   return createHash("sha1").update(data).digest("base64");
@@ -179,7 +204,6 @@ function isHeader(value: unknown): value is EntryHeader {
     typeof c === "object" && c !== null &&
     typeof c.source === "string" && typeof c.root === "string" &&
     Array.isArray(c.reads) && Array.isArray(c.resolutions) &&
-    typeof c.code === "boolean" &&
     Array.isArray(c.workflows) && c.workflows.every(isWorkflowHeader) &&
     (c.layout === null || typeof c.layout === "object") &&
     Array.isArray(c.errors) && Array.isArray(c.warnings) &&

@@ -108,7 +108,7 @@ export class ModuleCompiler {
       reads: others.map(([dep, text]): [string, string | null] => [dep, text === null ? null : digest(text)]),
       resolutions: resolutions(),
     };
-    disk?.set(file, { ...inputs, code: outcome.output?.code ?? null, workflows, layout, errors, warnings });
+    disk?.set(file, { ...inputs, workflows, layout, errors, warnings });
     // The outcome holds offsets, not nodes: the tree is not needed again unless the
     // module is compiled anew (a dependency changed), which then parses it again.
     this.parseCache.release?.(resolve(file));
@@ -214,21 +214,13 @@ function inputsUnchanged(inputs: CompileInputs, resolver: ModuleResolver): boole
   return true;
 }
 
-/**
- * The outcome of a compile read back from the disk cache: the rewritten code as
- * stored, and a source map (which only some builds ask for) from the rewrite
- * done again on demand.
- */
+/** The outcome of a compile read back from the disk cache; the module is rewritten again from its layout and workflows. */
 function storedOutcome(code: string, file: string, stored: CachedCompile): ModuleOutcome {
-  const { layout, code: rewritten, workflows } = stored;
-  let redone: RewrittenModule | null = null;
+  const { layout, workflows } = stored;
   return {
     file,
     source: code,
-    output:
-      layout && rewritten !== null
-        ? { code: rewritten, map: () => (redone ??= rewriteModule(code, file, layout, workflows)!).map() }
-        : null,
+    output: layout && rewriteModule(code, file, layout, workflows),
     layout,
     workflows,
     errors: stored.errors,
