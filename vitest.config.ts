@@ -26,9 +26,18 @@ function typescriptKeepingNames(): Plugin {
   };
 }
 
+/**
+ * The plugin entry points (`cairn/vite`, ...) resolve to the built JavaScript in
+ * dist/ by default, which bundler CLIs load with no TypeScript loader; the suite
+ * tests the sources, through the condition package.json maps to them.
+ */
+const conditions = ["cairn-source", "module", "node", "development|production"];
+
 export default defineConfig({
   esbuild: false,
   plugins: [typescriptKeepingNames()],
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ["cairn-source"] } },
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/setup/database.ts"],

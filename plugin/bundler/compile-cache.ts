@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -159,15 +159,17 @@ export class CompileCache {
 
 /**
  * A digest of everything that decides what the compiler outputs: its source
- * files (the package version alone would not change for a linked checkout under
- * development) and the parser's version. Null, which turns the cache off, when
+ * files and their build (the package version alone would not change for a linked
+ * checkout under development) and the parser's version. Null, which turns the cache off, when
  * they cannot be read (the compiler was bundled into something else).
  */
 export function compilerFingerprint(): string | null {
   try {
     const packageRoot = fileURLToPath(new URL("../../", import.meta.url));
     const hash = createHash("sha1");
-    for (const dir of ["plugin", "ir-schema"]) {
+    // dist/plugin: the build of the same sources that bundler CLIs load (scripts/build.mjs).
+    for (const dir of ["plugin", "ir-schema", "dist/plugin"]) {
+      if (dir.startsWith("dist/") && !existsSync(join(packageRoot, dir))) continue;
       for (const file of sourceFiles(join(packageRoot, dir))) {
         hash.update(relative(packageRoot, file)).update("\0").update(readFileSync(file)).update("\0");
       }

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Builds what must load in plain Node: the bundler and Babel plugins, which a
+// bundler's own CLI imports from its config file (`vite build`, `rollup -c`,
+// webpack, babel-jest) with no TypeScript loader in the process. Everything else
+// (the runtime, the CLI) runs under the CLI, which loads TypeScript itself.
+// Plain JavaScript, so `npm install` (the `prepare` script) can run it.
+//
+// One ESM bundle per entry point, sharing chunks (one copy of the compiler
+// however many entries a process loads); dependencies stay imports.
+//
+// `node scripts/build.mjs [package dir]`: the package directory to write
+// dist/plugin into, default this one (the tests build an installed copy).
+import { build } from "esbuild";
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const PLUGIN_ENTRIES = {
+  esbuild: "plugin/bundler/esbuild.ts",
+  vite: "plugin/bundler/vite.ts",
+  rollup: "plugin/bundler/rollup.ts",
+  webpack: "plugin/bundler/webpack.ts",
+  babel: "plugin/babel/index.ts",
+  plugin: "plugin/index.ts",
+};
+
+const outdir = resolve(process.argv[2] ?? root, "dist", "plugin");
+rmSync(outdir, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: PLUGIN_ENTRIES,
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  packages: "external",
+  sourcemap: "linked",
+  logLevel: "warning",
+  metafile: true,
+});
+const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith(".js"));
+console.log(`cairn: built ${files.length} files into ${outdir} (${Object.keys(PLUGIN_ENTRIES).join(", ")})`);

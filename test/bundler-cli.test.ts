@@ -1,0 +1,181 @@
+/**
+ * The plugins as users meet them: loaded by each bundler's own entry point (Vite's
+ * and Rollup's CLIs reading a config file, a plain `node build.mjs` for esbuild and
+ * webpack, @babel/core resolving "cairn/babel" by name) in a plain Node process with
+ * no TypeScript loader, from an installed copy of the package whose dist/ is built
+ * by scripts/build.mjs, as `npm install` (prepare) builds it.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { BAD_FILES, GOOD_FILES, badDiagnostics, createProject, type TempProject } from "./helpers/bundler-project.ts";
+import { expectArtifacts } from "./helpers/bundle-checks.ts";
+import { REPO_ROOT } from "./helpers/fixtures.ts";
+
+/**
+ * What the package holds once installed, besides dist/ (built into the copy).
+ * Copied, not linked: bundlers treat a file whose real path is outside
+ * node_modules as the project's own and compile it themselves, which would hide
+ * a plugin that plain Node cannot load. Its dependencies are linked.
+ */
+const PACKAGE_ENTRIES = ["package.json", "index.ts", "plugin", "runtime", "ir-schema", "cli"];
+const TOOLS = ["vite", "rollup", "esbuild", "webpack", "@babel"];
+
+/** Replaces the project's linked cairn with an installed copy that has its own freshly built dist/. */
+function installBuiltCairn(project: TempProject): void {
+  const pkg = project.path("node_modules/cairn");
+  rmSync(pkg);
+  mkdirSync(pkg);
+  for (const entry of PACKAGE_ENTRIES) cpSync(join(REPO_ROOT, entry), join(pkg, entry), { recursive: true });
+  symlinkSync(join(REPO_ROOT, "node_modules"), join(pkg, "node_modules"));
+  const built = spawnSync(process.execPath, [join(REPO_ROOT, "scripts/build.mjs"), pkg], { encoding: "utf8" });
+  expect(built.stderr).toBe("");
+  expect(built.status).toBe(0);
+  for (const tool of TOOLS) symlinkSync(join(REPO_ROOT, "node_modules", tool), project.path(`node_modules/${tool}`));
+}
+
+/** Runs `node <args>` in the project: no TypeScript loader, nothing inherited from vitest's own process options. */
+function node(project: TempProject, ...args: string[]) {
+  const { NODE_OPTIONS: _ignored, ...env } = process.env;
+  const run = spawnSync(process.execPath, args, { cwd: project.dir, env: { ...env, NO_COLOR: "1" }, encoding: "utf8", timeout: 60_000 });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+const VITE_CONFIG = `import { defineConfig } from "vite";
+import cairn from "cairn/vite";
+
+export default defineConfig({
+  plugins: [cairn()],
+  build: { ssr: "src/index.ts", outDir: "dist", sourcemap: true },
+});
+`;
+
+/** Rollup's config: TypeScript through esbuild's transform (what @rollup/plugin-typescript does), after cairn. */
+const ROLLUP_CONFIG = `import cairn from "cairn/rollup";
+import { transform } from "esbuild";
+
+const typescript = { name: "ts", async transform(code, id) {
+  if (!id.endsWith(".ts")) return null;
+  const out = await transform(code, { loader: "ts", format: "esm", sourcemap: true, sourcefile: id });
+  return { code: out.code, map: out.map };
+} };
+
+export default {
+  input: "src/index.ts",
+  output: { dir: "dist", format: "esm", sourcemap: true },
+  external: [/^cairn/, /^node:/],
+  plugins: [cairn(), typescript],
+};
+`;
+
+const ESBUILD_SCRIPT = `import * as esbuild from "esbuild";
+import cairn from "cairn/esbuild";
+
+await esbuild.build({
+  entryPoints: ["src/index.ts"], bundle: true, platform: "node", format: "esm", outdir: "dist",
+  external: ["cairn"], logLevel: "error", plugins: [cairn()],
+});
+`;
+
+const WEBPACK_SCRIPT = `import { fileURLToPath } from "node:url";
+import webpack from "webpack";
+import cairn from "cairn/webpack";
+
+const compiler = webpack({
+  mode: "production", target: "node20", entry: "./src/index.ts",
+  output: { path: fileURLToPath(new URL("./dist", import.meta.url)), filename: "index.mjs", module: true, library: { type: "module" } },
+  experiments: { outputModule: true },
+  externals: { cairn: "module cairn" },
+  resolve: { extensions: [".ts", ".js"] },
+  module: { rules: [{ test: /\\.ts$/, loader: ${JSON.stringify(join(REPO_ROOT, "test/helpers/esbuild-ts-loader.cjs"))} }] },
+  plugins: [cairn()],
+});
+compiler.run((err, stats) => compiler.close(() => {
+  if (err || stats.hasErrors()) { console.error(err ?? stats.toString("errors-only")); process.exit(1); }
+}));
+`;
+
+/** Babel resolves the plugin by name, from the project, as a babel.config.json would. */
+const BABEL_SCRIPT = `import { transformAsync } from "@babel/core";
+import { readFileSync } from "node:fs";
+
+for (const file of ["src/actions.ts", "src/workflows.ts"]) {
+  const out = await transformAsync(readFileSync(file, "utf8"), {
+    filename: file, babelrc: false, configFile: false, parserOpts: { plugins: ["typescript"] },
+    plugins: [["cairn/babel", { outDir: "dist/cairn" }]],
+  });
+  if (!out.code.includes("__cairnCompiledWorkflow") && file.endsWith("workflows.ts")) throw new Error("not transformed");
+}
+`;
+
+describe("bundler CLIs load the built plugins in plain Node", () => {
+  let project: TempProject;
+  beforeAll(() => {
+    project = createProject("cli-plugins", BAD_FILES);
+    installBuiltCairn(project);
+  });
+  afterAll(() => project?.remove());
+
+  /** The good project only: index.ts without bad.ts. */
+  const good = () => project.write("src/index.ts", GOOD_FILES["src/index.ts"]);
+
+  test("vite build, with the README's config, writes the CLI's artifacts", async () => {
+    good();
+    project.write("vite.config.ts", VITE_CONFIG);
+    const run = node(project, "node_modules/vite/bin/vite.js", "build", "--logLevel", "error");
+    expect(run.output).toBe("");
+    expect(run.status).toBe(0);
+    await expectArtifacts(project.path("dist/cairn"), project);
+  });
+
+  test("vite build fails on a compile error, printing each diagnostic with its location, hint and line", () => {
+    project.write("src/index.ts", BAD_FILES["src/index.ts"]);
+    project.write("vite.config.ts", VITE_CONFIG);
+    const run = node(project, "node_modules/vite/bin/vite.js", "build", "--logLevel", "error");
+    expect(run.status).toBe(1);
+    for (const d of badDiagnostics(project)) {
+      // Vite runs in the project: paths are relative to it.
+      expect(run.output).toContain(d.header.replace(/^.*src\/bad\.ts/, "src/bad.ts"));
+      expect(run.output).toContain(d.hint);
+      expect(run.output).toContain(d.lineText);
+    }
+  });
+
+  test("rollup -c writes the CLI's artifacts", async () => {
+    good();
+    rmSync(project.path("dist"), { recursive: true, force: true });
+    project.write("rollup.config.mjs", ROLLUP_CONFIG);
+    const run = node(project, "node_modules/rollup/dist/bin/rollup", "-c", "rollup.config.mjs", "--silent");
+    expect(run.output).toBe("");
+    expect(run.status).toBe(0);
+    await expectArtifacts(project.path("dist/cairn"), project);
+  });
+
+  test.each([
+    ["esbuild", ESBUILD_SCRIPT],
+    ["webpack", WEBPACK_SCRIPT],
+  ])("a plain node build script with cairn/%s writes the CLI's artifacts", async (_name, script) => {
+    good();
+    rmSync(project.path("dist"), { recursive: true, force: true });
+    project.write("build.mjs", script);
+    const run = node(project, "build.mjs");
+    expect(run.output).toBe("");
+    expect(run.status).toBe(0);
+    await expectArtifacts(project.path("dist/cairn"), project);
+  });
+
+  test("@babel/core loads cairn/babel by name and writes each workflow's artifact", () => {
+    rmSync(project.path("dist"), { recursive: true, force: true });
+    project.write("babel.mjs", BABEL_SCRIPT);
+    const run = node(project, "babel.mjs");
+    expect(run.output).toBe("");
+    expect(run.status).toBe(0);
+    expect(
+      spawnSync("ls", [project.path("dist/cairn")], { encoding: "utf8" })
+        .stdout.split("\n")
+        .filter(Boolean)
+        .map((f) => f.replace(/\.[0-9a-f]{12}\.json$/, ".<hash>.json")),
+    ).toEqual(["Digest.<hash>.json", "onboarding.<hash>.json"]);
+  });
+});
