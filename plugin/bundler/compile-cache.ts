@@ -160,10 +160,22 @@ export class CompileCache {
 /**
  * A digest of everything that decides what the compiler outputs: its source
  * files and their build (the package version alone would not change for a linked
- * checkout under development) and the parser's version. Null, which turns the cache off, when
- * they cannot be read (the compiler was bundled into something else).
+ * checkout under development) and the parser's version. Null, which turns the
+ * cache off, when they cannot be read (the compiler was bundled into something else).
+ *
+ * Computed once per process, on first use: it stands for the compiler that is
+ * loaded, which cannot change while the process runs (a plugin instance made
+ * after its sources were edited still runs the old code, and must not label its
+ * entries as the new compiler's), and it saves every build reading the sources.
  */
 export function compilerFingerprint(): string | null {
+  if (loaded === undefined) loaded = fingerprintOfFiles();
+  return loaded;
+}
+
+let loaded: string | null | undefined;
+
+function fingerprintOfFiles(): string | null {
   try {
     const packageRoot = fileURLToPath(new URL("../../", import.meta.url));
     const hash = createHash("sha1");

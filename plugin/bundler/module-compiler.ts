@@ -7,7 +7,7 @@ import { nodeResolver } from "../resolve/node-resolver.ts";
 import type { ModuleLayout } from "../analyze/module-layout.ts";
 import type { Diagnostic, ModuleResolver } from "../types.ts";
 import { rewriteModule, type RewrittenModule } from "./rewrite-module.ts";
-import { CompileCache, compilerFingerprint, digest, type CachedCompile } from "./compile-cache.ts";
+import { CompileCache, digest, type CachedCompile } from "./compile-cache.ts";
 import { builtWorkflow, type BuiltWorkflow } from "./built-workflow.ts";
 
 /** What transforming one module produced. */
@@ -50,7 +50,6 @@ export class ModuleCompiler {
   private readonly roots = new Map<string, string>();
   private readonly resolvers = new Map<string, ModuleResolver>();
   private readonly diskCaches = new Map<string, CompileCache>();
-  private fingerprint: string | null | undefined;
   /** Latest outcome per module file (only modules that passed the quick check). */
   readonly modules = new Map<string, ModuleOutcome>();
 
@@ -143,8 +142,7 @@ export class ModuleCompiler {
     if (this.cacheDir === false) return null;
     const dir = this.cacheDir ?? join(root, "node_modules", ".cache", "cairn");
     let cache = this.diskCaches.get(dir);
-    // One fingerprint (a digest of the compiler's sources) however many project roots.
-    if (cache === undefined) this.diskCaches.set(dir, (cache = new CompileCache(dir, () => (this.fingerprint ??= compilerFingerprint()))));
+    if (cache === undefined) this.diskCaches.set(dir, (cache = new CompileCache(dir)));
     return cache;
   }
 
