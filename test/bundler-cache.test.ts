@@ -2,18 +2,54 @@
  * The compile cache on disk: a new plugin instance (a restarted dev server, a CI
  * build with the folder restored) serves unchanged modules from it, with exactly
  * the output a compile gives; any change to what a compile read or resolved, to
- * the compiler, or to the entry itself is a miss; and the cache never fails a build.
+ * the compiler, or to the pack itself is a miss; packs merge, and the cache never
+ * fails a build.
  */
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import * as esbuild from "esbuild";
 import cairn from "cairn/esbuild";
+import cairnRollup from "cairn/rollup";
+import cairnVite from "cairn/vite";
+import cairnWebpack from "cairn/webpack";
+import { rollup } from "rollup";
+import { build as viteBuild } from "vite";
+import webpack from "webpack";
+import { fileURLToPath } from "node:url";
+import type { CairnPluginOptions } from "../plugin/bundler/options.ts";
+import { typescript } from "./helpers/rollup-esbuild.ts";
 import { ModuleCompiler, type ModuleOutcome } from "../plugin/bundler/module-compiler.ts";
 import { CompileCache, compilerFingerprint, type CachedCompile } from "../plugin/bundler/compile-cache.ts";
 import { GOOD_FILES, createProject, type TempProject } from "./helpers/bundler-project.ts";
 import { importBundle } from "./helpers/bundle-checks.ts";
+
+const TS_LOADER = fileURLToPath(new URL("./helpers/esbuild-ts-loader.cjs", import.meta.url));
+
+/** Minimal builds of the project's src/index.ts with each bundler's own API, cairn external. */
+const BUILDERS = {
+  async rollup(dir: string, out: string, options: CairnPluginOptions) {
+    const bundle = await rollup({ input: join(dir, "src/index.ts"), external: [/^cairn$/], plugins: [cairnRollup(options), typescript()], onwarn: () => {} });
+    await bundle.write({ dir: out, format: "esm" });
+    await bundle.close();
+  },
+  async vite(dir: string, out: string, options: CairnPluginOptions) {
+    await viteBuild({ root: dir, configFile: false, logLevel: "silent", plugins: [cairnVite(options)], build: { ssr: "src/index.ts", outDir: out, emptyOutDir: true } });
+  },
+  async webpack(dir: string, out: string, options: CairnPluginOptions) {
+    const compiler = webpack({
+      mode: "development", devtool: false, context: dir, entry: "./src/index.ts", target: "node20",
+      output: { path: out, filename: "index.mjs", module: true, library: { type: "module" }, chunkFormat: "module" },
+      experiments: { outputModule: true }, externals: { cairn: "module cairn" },
+      resolve: { extensions: [".ts", ".js"] }, module: { rules: [{ test: /\.ts$/, use: [{ loader: TS_LOADER }] }] },
+      plugins: [cairnWebpack(options)], infrastructureLogging: { level: "none" },
+    });
+    await new Promise<void>((resolve, reject) =>
+      compiler.run((err, stats) => compiler.close(() => (err ? reject(err) : stats?.hasErrors() ? reject(new Error(stats.toString("errors-only"))) : resolve()))),
+    );
+  },
+};
 
 /** Every file under `dir`, relative path -> text. */
 function tree(dir: string): Record<string, string> {
@@ -43,6 +79,14 @@ describe("the compile cache on disk", () => {
 
   const compilerFor = (cacheDir: string, compiled: string[]) =>
     new ModuleCompiler({ cacheDir, onCompile: (f) => compiled.push(f.slice(project.dir.length + 1)) });
+  /** One module through a new plugin instance, whose compile is then written (as a bundler's end of build does). */
+  const transformOnce = (cacheDir: string, compiled: string[], file: string) => {
+    const compiler = compilerFor(cacheDir, compiled);
+    const outcome = compiler.transform(readFileSync(file, "utf8"), file);
+    compiler.flush();
+    return outcome;
+  };
+  const PACK = /^[0-9a-z]{10}-\d+-[0-9a-f]{8}\.pack$/;
 
   test("a second plugin instance builds from the cache: nothing compiled, the same bundle, artifacts and source map", async () => {
     const cacheDir = project.path("cache-esbuild");
@@ -54,13 +98,28 @@ describe("the compile cache on disk", () => {
       });
     await build("dist-first");
     expect(compiled.splice(0).sort()).toEqual(["src/actions.ts", "src/workflows.ts"]);
-    // One entry per module, and nothing else (no temporary file left behind).
-    expect(readdirSync(cacheDir).map((f) => f.replace(/^[0-9a-f]{40}\.entry$/, "<entry>"))).toEqual(["<entry>", "<entry>"]);
+    // One pack for the build, and nothing else (no temporary file left behind).
+    expect(readdirSync(cacheDir).map((f) => f.replace(PACK, "<pack>"))).toEqual(["<pack>"]);
     await build("dist-cached");
     expect(compiled).toEqual([]);
     expect(tree(project.path("dist-cached"))).toEqual(tree(project.path("dist-first")));
     const bundle = await importBundle(project.path("dist-cached/index.js"));
     expect(Object.keys(bundle).sort()).toEqual(["Digest", "QuotaExceeded", "charge", "describeWorkflows", "loadUser", "onboarding", "sendEmail"]);
+  });
+
+  // Each bundler writes the build's compiles at its end of build (Rollup/Vite buildEnd, webpack's emit).
+  test.each(["rollup", "vite", "webpack"] as const)("%s: a second plugin instance builds the same output from the cache", async (bundler) => {
+    const cacheDir = project.path(`cache-${bundler}`);
+    const compiled: string[] = [];
+    // Vite also bundles the linked cairn package itself: only the project's modules count here.
+    const options = { cacheDir, onCompile: (f: string) => f.startsWith(project.dir) && compiled.push(f.slice(project.dir.length + 1)) };
+    const build = (out: string) => BUILDERS[bundler](project.dir, project.path(out), options);
+    await build(`dist-${bundler}-first`);
+    expect(compiled.splice(0).sort()).toEqual(["src/actions.ts", "src/workflows.ts"]);
+    expect(readdirSync(cacheDir).map((f) => f.replace(PACK, "<pack>"))).toEqual(["<pack>"]);
+    await build(`dist-${bundler}-cached`);
+    expect(compiled).toEqual([]);
+    expect(tree(project.path(`dist-${bundler}-cached`))).toEqual(tree(project.path(`dist-${bundler}-first`)));
   });
 
   test("without cacheDir, entries go to node_modules/.cache/cairn in the project root", async () => {
@@ -70,8 +129,11 @@ describe("the compile cache on disk", () => {
       absWorkingDir: project.dir, entryPoints: ["src/flow.ts"], bundle: true, platform: "node", format: "esm",
       outdir: "dist-default", logLevel: "silent", plugins: [cairn()],
     });
-    const header = (f: string) => readFileSync(join(dir, f), "utf8").split("\n")[1];
-    const entries = readdirSync(dir).map((f) => JSON.parse(header(f)) as { file: string; compile: CachedCompile });
+    const [pack] = readdirSync(dir);
+    expect(pack).toMatch(PACK);
+    // A digest line, then a JSON header with every entry but its IR.
+    const header = JSON.parse(readFileSync(join(dir, pack), "utf8").split("\n")[1]) as { entries: Array<{ file: string; compile: CachedCompile }> };
+    const entries = header.entries;
     expect(entries.map((e) => e.file).sort()).toEqual([project.path("src/acts/index.ts"), project.path("src/flow.ts")]);
     const entry = entries.find((e) => e.file.endsWith("flow.ts"))!;
     expect(entry.file).toBe(project.path("src/flow.ts"));
@@ -84,7 +146,7 @@ describe("the compile cache on disk", () => {
     const cacheDir = project.path("cache-inputs");
     const file = project.path("src/flow.ts");
     const compiled: string[] = [];
-    const transform = () => compilerFor(cacheDir, compiled).transform(readFileSync(file, "utf8"), file);
+    const transform = () => transformOnce(cacheDir, compiled, file);
     const actionsOf = (o: ModuleOutcome) => o.workflows.map((w) => w.manifest.actions);
 
     const first = transform();
@@ -119,8 +181,8 @@ describe("the compile cache on disk", () => {
     const cacheDir = project.path("cache-errors");
     const file = project.path("src/bad.ts");
     const compiled: string[] = [];
-    const first = compilerFor(cacheDir, compiled).transform(readFileSync(file, "utf8"), file);
-    const again = compilerFor(cacheDir, compiled).transform(readFileSync(file, "utf8"), file);
+    const first = transformOnce(cacheDir, compiled, file);
+    const again = transformOnce(cacheDir, compiled, file);
     expect(compiled).toEqual(["src/bad.ts"]);
     expect(first.errors.map((d) => [d.code, d.line, d.column])).toEqual([["CAIRN100", 4, 10]]);
     expect(again.errors).toEqual(first.errors);
@@ -128,20 +190,23 @@ describe("the compile cache on disk", () => {
     expect(again.workflows).toEqual([]);
   });
 
-  test("a corrupt, truncated or foreign entry is a miss, which the compile then replaces", () => {
+  test("a corrupt, truncated or foreign pack is ignored, and the compile written again", () => {
     const cacheDir = project.path("cache-corrupt");
     const file = project.path("src/flow.ts");
     const compiled: string[] = [];
-    const transform = () => compilerFor(cacheDir, compiled).transform(readFileSync(file, "utf8"), file);
+    const transform = () => transformOnce(cacheDir, compiled, file);
     const first = transform();
     compiled.splice(0);
     const [name] = readdirSync(cacheDir);
-    const entryPath = join(cacheDir, name);
-    const good = readFileSync(entryPath, "utf8");
+    const packPath = join(cacheDir, name);
+    const good = readFileSync(packPath, "utf8");
     // A digest line, a JSON header line, then the texts the header gives the lengths of.
     const [digestLine, headerLine] = good.split("\n", 2);
     const rest = good.slice(digestLine.length + headerLine.length + 2);
-    const header = JSON.parse(headerLine) as Record<string, unknown> & { compile: Record<string, unknown>; lengths: number[] };
+    type Header = Record<string, unknown> & { entries: Array<Record<string, unknown> & { compile: Record<string, unknown>; lengths: number[] }> };
+    const header = JSON.parse(headerLine) as Header;
+    const [entry] = header.entries;
+    const withEntry = (e: Record<string, unknown>) => ({ ...header, entries: [e] });
     const digest = (text: string) => createHash("sha1").update(text).digest("base64");
     // Damage the digest would catch, re-signed: what the checks behind it must catch.
     const signed = (h: unknown, body = rest) => `${digest(`${JSON.stringify(h)}\n${body}`)}\n${JSON.stringify(h)}\n${body}`;
@@ -157,20 +222,25 @@ describe("the compile cache on disk", () => {
       signed(null),
       signed({ ...header, format: 99 }),
       signed({ ...header, fingerprint: "another compiler" }),
-      signed({ ...header, file: project.path("src/other.ts") }),
-      signed({ ...header, compile: { ...header.compile, workflows: [42] } }),
-      signed({ ...header, compile: { ...header.compile, reads: "none" } }),
-      signed({ ...header, compile: { ...header.compile, workflows: [{ ...(header.compile.workflows as object[])[0], manifest: { actions: "ping-v1" } }] } }),
-      signed({ ...header, lengths: header.lengths.slice(1) }),
-      signed({ ...header, lengths: [...header.lengths.slice(0, -1), header.lengths.at(-1)! + 1] }),
-      signed(JSON.parse('{"__proto__": {"compile": 1}}')),
+      signed({ ...header, entries: "none" }),
+      signed(withEntry({ ...entry, file: 42 })),
+      signed(withEntry({ ...entry, compile: { ...entry.compile, workflows: [42] } })),
+      signed(withEntry({ ...entry, compile: { ...entry.compile, reads: "none" } })),
+      signed(withEntry({ ...entry, compile: { ...entry.compile, workflows: [{ ...(entry.compile.workflows as object[])[0], manifest: { actions: "ping-v1" } }] } })),
+      signed(withEntry({ ...entry, lengths: entry.lengths.slice(1) })),
+      signed(withEntry({ ...entry, lengths: [...entry.lengths.slice(0, -1), entry.lengths.at(-1)! + 1] })),
+      signed(JSON.parse('{"__proto__": {"entries": []}}')),
     ];
     for (const text of bad) {
       expect(text).not.toBe(good);
-      writeFileSync(entryPath, text);
+      for (const f of readdirSync(cacheDir)) rmSync(join(cacheDir, f));
+      writeFileSync(packPath, text);
       expect(plain(transform())).toEqual(plain(first));
       expect(compiled.splice(0)).toEqual(["src/flow.ts"]);
-      expect(readFileSync(entryPath, "utf8")).toBe(good);
+      // The damaged pack stays until a merge; the new one holds the same compile as the first.
+      const written = readdirSync(cacheDir).filter((f) => f !== name);
+      expect(written).toHaveLength(1);
+      expect(readFileSync(join(cacheDir, written[0]), "utf8")).toBe(good);
     }
   });
 
@@ -179,34 +249,87 @@ describe("the compile cache on disk", () => {
     const manifest = { name: "w", hash: "h", file: "w.h.json", source: "a.ts", params: ["n"], actions: ["x"] };
     const workflows = [{ canonical: '{"a":"\u00e9\\n"}', fileName: "w.h.json", text: '{"a":"\u00e9\\n"}\n', manifest }];
     const compile: CachedCompile = { source: "s", root: "/r", reads: [], resolutions: [], workflows, layout: null, errors: [], warnings: [] };
-    new CompileCache(dir, () => "compiler-a").set("/r/a.ts", compile);
+    const writer = new CompileCache(dir, () => "compiler-a");
+    writer.set("/r/a.ts", compile);
+    writer.flush();
     expect(new CompileCache(dir, () => "compiler-a").get("/r/a.ts")).toEqual(compile);
     expect(new CompileCache(dir, () => "compiler-b").get("/r/a.ts")).toBeNull();
     // No fingerprint (the compiler's sources cannot be read): no cache at all.
     expect(new CompileCache(dir, () => null).get("/r/a.ts")).toBeNull();
-    new CompileCache(join(dir, "unused"), () => null).set("/r/a.ts", compile);
+    const off = new CompileCache(join(dir, "unused"), () => null);
+    off.set("/r/a.ts", compile);
+    off.flush();
     expect(existsSync(join(dir, "unused"))).toBe(false);
     expect(compilerFingerprint()).toMatch(/^[0-9a-f]{40}$/);
     expect(compilerFingerprint()).toBe(compilerFingerprint());
   });
 
-  test("a folder deleted under a long-lived cache is made again on the next write; entries are listed once", () => {
+  const entry = (source: string): CachedCompile => ({ source, root: "/r", reads: [], resolutions: [], workflows: [], layout: null, errors: [], warnings: [] });
+
+  test("packs are read once per instance; a folder deleted under a long-lived cache is made again at the next flush", () => {
     const dir = project.path("cache-deleted");
-    const compile: CachedCompile = { source: "s", root: "/r", reads: [], resolutions: [], workflows: [], layout: null, errors: [], warnings: [] };
     const cache = new CompileCache(dir, () => "compiler-a");
     expect(cache.get("/r/a.ts")).toBeNull();
-    cache.set("/r/a.ts", compile);
-    expect(cache.get("/r/a.ts")).toEqual(compile);
-    rmSync(dir, { recursive: true });
-    expect(cache.get("/r/a.ts")).toBeNull();
-    cache.set("/r/a.ts", compile); // fails (no folder) and is dropped
-    cache.set("/r/a.ts", compile);
+    cache.set("/r/a.ts", entry("a"));
+    expect(cache.get("/r/a.ts")).toEqual(entry("a")); // not yet written: served from memory
+    expect(existsSync(dir)).toBe(false);
+    cache.flush();
     expect(readdirSync(dir)).toHaveLength(1);
-    expect(cache.get("/r/a.ts")).toEqual(compile);
-    // Written by another instance after this one listed the folder: a miss here (a compile), served to a new instance.
-    new CompileCache(dir, () => "compiler-a").set("/r/b.ts", compile);
-    expect(cache.get("/r/b.ts")).toBeNull();
-    expect(new CompileCache(dir, () => "compiler-a").get("/r/b.ts")).toEqual(compile);
+    rmSync(dir, { recursive: true });
+    cache.set("/r/b.ts", entry("b"));
+    cache.flush();
+    expect(readdirSync(dir)).toHaveLength(1);
+    expect(new CompileCache(dir, () => "compiler-a").get("/r/b.ts")).toEqual(entry("b"));
+    // Written by another instance after this one read the folder: a miss here (a compile), served to a new instance.
+    const other = new CompileCache(dir, () => "compiler-a");
+    other.set("/r/c.ts", entry("c"));
+    other.flush();
+    expect(cache.get("/r/c.ts")).toBeNull();
+    expect(new CompileCache(dir, () => "compiler-a").get("/r/c.ts")).toEqual(entry("c"));
+  });
+
+  test("every 8 flushes the packs merge into one, leaving out modules whose file is gone; other processes' newer packs stay", () => {
+    const dir = project.path("cache-merge");
+    const files = Array.from({ length: 9 }, (_, i) => project.path(`merge/m${i}.ts`));
+    for (const f of files) project.write(f.slice(project.dir.length + 1), "export {};\n");
+    const cache = new CompileCache(dir, () => "compiler-a");
+    for (let i = 0; i < 8; i++) {
+      cache.set(files[i], entry(`v1-${i}`));
+      if (i === 3) cache.set(files[0], entry("v2-0")); // newer than the first pack's
+      cache.flush();
+      if (i === 4) {
+        const other = new CompileCache(dir, () => "compiler-a");
+        other.set(project.path("merge/other.ts"), entry("other"));
+        other.flush();
+      }
+    }
+    expect(readdirSync(dir)).toHaveLength(9);
+    expect(new CompileCache(dir, () => "compiler-a").get(files[0])).toEqual(entry("v2-0"));
+    rmSync(files[1]);
+    cache.set(files[8], entry("v1-8"));
+    cache.flush();
+    // This instance's 8 packs became one; the other instance's pack is not this one's to remove.
+    expect(readdirSync(dir)).toHaveLength(2);
+    const fresh = new CompileCache(dir, () => "compiler-a");
+    expect(files.map((f) => fresh.get(f)?.source ?? null)).toEqual(["v2-0", null, "v1-2", "v1-3", "v1-4", "v1-5", "v1-6", "v1-7", "v1-8"]);
+    expect(fresh.get(project.path("merge/other.ts"))).toEqual(entry("other"));
+  });
+
+  test("with no end of build (a dev server), what was set is written a second later", () => {
+    const dir = project.path("cache-timer");
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const cache = new CompileCache(dir, () => "compiler-a");
+      cache.set("/r/a.ts", entry("a"));
+      cache.set("/r/b.ts", entry("b"));
+      vi.advanceTimersByTime(999);
+      expect(existsSync(dir)).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(readdirSync(dir)).toHaveLength(1);
+      expect(new CompileCache(dir, () => "compiler-a").get("/r/b.ts")).toEqual(entry("b"));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test("a cache folder that cannot be written never fails a build", async () => {

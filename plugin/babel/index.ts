@@ -40,6 +40,8 @@ export default function cairnBabel(api: BabelApi, options: CairnPluginOptions = 
         const code = state.file.code;
         if (!file || !ctx.filter.test(file) || !mayUseCairn(code)) return;
         const outcome = ctx.compiler.transform(code, file);
+        // Babel sees one file at a time, with no end of build; Jest's workers exit without notice.
+        ctx.compiler.flush();
         if (outcome.errors.length > 0) throw new Error(`\n${diagnosticsText(outcome.errors, code, ctx.cwd)}`);
         // Babel has no warning channel of its own.
         if (outcome.warnings.length > 0) console.warn(diagnosticsText(outcome.warnings, code, ctx.cwd));

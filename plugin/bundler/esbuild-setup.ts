@@ -62,6 +62,7 @@ export function esbuildSetup(ctx: PluginContext) {
     });
 
     build.onEnd((result) => {
+      ctx.compiler.flush();
       if (result.errors.length > 0) return undefined;
       const { workflows, failed } = ctx.compiler.workflowsOf(seen);
       if (failed) return undefined;

@@ -7,7 +7,8 @@ import { nodeResolver } from "../resolve/node-resolver.ts";
 import type { ModuleLayout } from "../analyze/module-layout.ts";
 import type { Diagnostic, ModuleResolver } from "../types.ts";
 import { rewriteModule, type RewrittenModule } from "./rewrite-module.ts";
-import { CompileCache, digest, type CachedCompile } from "./compile-cache.ts";
+import { CompileCache, type CachedCompile } from "./compile-cache.ts";
+import { digest } from "./cache-pack.ts";
 import { builtWorkflow, type BuiltWorkflow } from "./built-workflow.ts";
 
 /** What transforming one module produced. */
@@ -118,6 +119,11 @@ export class ModuleCompiler {
   workflowsOf(files: Iterable<string>): { workflows: BuiltWorkflow[]; failed: boolean } {
     const picked = [...files].filter((f) => this.modules.has(f)).sort().map((f) => this.modules.get(f)!);
     return { workflows: picked.flatMap((m) => m.workflows), failed: picked.some((m) => m.errors.length > 0) };
+  }
+
+  /** Writes the compiles of this build to the disk cache (bundlers call it at the end of a build). */
+  flush(): void {
+    for (const cache of this.diskCaches.values()) cache.flush();
   }
 
   /** Forgets a deleted module (watch mode). */

@@ -28,6 +28,9 @@ export const cairnUnplugin = createUnplugin<CairnPluginOptions | undefined>((opt
         return transformHook(this, ctx, meta.framework, code, id);
       },
     },
+    buildEnd() {
+      ctx.compiler.flush();
+    },
     rollup: rollupHooks(ctx),
     vite: rollupHooks(ctx),
     webpack: webpackHooks(ctx),
