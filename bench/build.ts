@@ -7,11 +7,10 @@
  *   - +ms per other module: (plain app with - without) / 500;
  *   - +ms per workflow module: the rest of the difference on the workflow app,
  *     divided by its 40 workflow modules;
- *   - in transform + cache writes: the CPU inside the plugin's
- *     ModuleCompiler.transform (compile or cache read, and rewrite) per workflow
- *     module, which the bundler's own noise does not blur (Rollup's and Vite's
- *     differences are within it), and in writing the compile cache at the end of
- *     the build (one pack file).
+ *   - own CPU per workflow / other module: the same split of the CPU spent inside
+ *     the plugin's own callbacks (bench/plugin-meter.ts), with, for workflow
+ *     modules, the part in the transform (compile or cache read, and rewrite) and
+ *     in writing the compile cache.
  * Every build is a cold one (fresh bundler and plugin instance); the best of
  * --runs after one warm-up, with and without interleaved so drift hits both alike.
  * Targets are judged on this process's CPU time, like bench:compile (on a busy
@@ -20,11 +19,21 @@
  * transform), which makes the Vite and Rollup ratios conservative. esbuild's
  * ratio is on wall time.
  * Targets: ratio <= 1.3 for Vite and Rollup; <= 2 ms per workflow module and
- * <= 0.05 ms per other module for every bundler. Exits 1 when a target is missed.
+ * <= 0.05 ms per other module for every bundler. The per-module targets are judged
+ * on the difference of whole builds where it can be measured: with esbuild, whose
+ * bundling runs in its own process, the plugin is nearly all of this process's
+ * work. Rollup, Vite and webpack spend 0.4-1 s of this process's CPU, and a best
+ * of 7 still varies by tens of milliseconds from run to run, whole milliseconds
+ * per workflow module (the differences come out negative as often as not): there
+ * they are judged on the plugin's own CPU, which leaves out only its garbage's
+ * share of collections and the bundler's work on the rewritten modules (less than
+ * on the originals, whose workflow bodies it no longer parses).
+ * Exits 1 when a target is missed.
  *
  * Options: --runs <n> (default 7), --only <bundler,...>, --dir <folder> (where the
  * generated apps are written; default the repository's .cairn/bench).
  */
+import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -33,16 +42,15 @@ import * as esbuild from "esbuild";
 import { rollup } from "rollup";
 import { build as viteBuild } from "vite";
 import webpack from "webpack";
-import cairnEsbuild from "../plugin/bundler/esbuild.ts";
-import cairnRollup from "../plugin/bundler/rollup.ts";
-import cairnVite from "../plugin/bundler/vite.ts";
-import cairnWebpack from "../plugin/bundler/webpack.ts";
 import type { CairnPluginOptions } from "../plugin/bundler/options.ts";
 import { ModuleCompiler } from "../plugin/bundler/module-compiler.ts";
 import { CompileCache } from "../plugin/bundler/compile-cache.ts";
 import { typescript } from "../test/helpers/rollup-esbuild.ts";
 import { DEFAULT_APP_PARENT, MODULES, WORKFLOW_MODULES, writeApp, type BenchApp } from "./build-app.ts";
+import { CpuMeter, meteredPlugins } from "./plugin-meter.ts";
 
+const own = new CpuMeter();
+const cairn = meteredPlugins(own);
 const TS_LOADER = fileURLToPath(new URL("../test/helpers/esbuild-ts-loader.cjs", import.meta.url));
 const TARGETS = { ratio: 1.3, perWorkflowModule: 2, perOtherModule: 0.05 };
 const RATIO_TARGETED = new Set(["vite", "rollup"]);
@@ -55,13 +63,13 @@ const bundlers: Record<string, Build> = {
   async esbuild(app, plugin, out) {
     await esbuild.build({
       absWorkingDir: app.dir, entryPoints: [app.entry], bundle: true, platform: "node", format: "esm", outdir: out, logLevel: "silent",
-      plugins: plugin ? [cairnEsbuild(plugin)] : [],
+      plugins: plugin ? [cairn.esbuild(plugin)] : [],
     });
   },
   async rollup(app, plugin, out) {
     const bundle = await rollup({
       input: app.entry, external: [/^cairn$/, /^node:/], onwarn: () => {},
-      plugins: [...(plugin ? [cairnRollup(plugin)] : []), typescript()],
+      plugins: [...(plugin ? [cairn.rollup(plugin)] : []), typescript()],
     });
     await bundle.write({ dir: out, format: "esm" });
     await bundle.close();
@@ -69,7 +77,7 @@ const bundlers: Record<string, Build> = {
   async vite(app, plugin, out) {
     await viteBuild({
       root: app.dir, configFile: false, logLevel: "silent",
-      plugins: plugin ? [cairnVite(plugin)] : [],
+      plugins: plugin ? [cairn.vite(plugin)] : [],
       build: { ssr: app.entry, outDir: out, emptyOutDir: true, minify: false },
     });
   },
@@ -80,7 +88,7 @@ const bundlers: Record<string, Build> = {
       experiments: { outputModule: true },
       resolve: { extensions: [".ts", ".js"] },
       module: { rules: [{ test: /\.ts$/, use: [{ loader: TS_LOADER }] }] },
-      plugins: plugin ? [cairnWebpack(plugin)] : [],
+      plugins: plugin ? [cairn.webpack(plugin)] : [],
       infrastructureLogging: { level: "none" },
     });
     await new Promise<void>((resolve, reject) =>
@@ -98,6 +106,8 @@ const only = values.only ? values.only.split(",") : Object.keys(bundlers);
 interface Sample {
   wall: number;
   cpu: number;
+  /** CPU inside the plugin's callbacks. */
+  own: number;
   /** CPU inside ModuleCompiler.transform (compile, or cache read, and rewrite): the plugin's own share, free of the bundler's noise. */
   transform: number;
   /** CPU writing the compile cache (CompileCache.flush, at the end of the build). */
@@ -124,12 +134,13 @@ const transformCpu = meter(ModuleCompiler.prototype, "transform");
 const cacheWriteCpu = meter(CompileCache.prototype, "flush");
 
 async function time(build: Build, app: BenchApp, plugin: Plugin, out: string): Promise<Sample> {
-  transformCpu.total = cacheWriteCpu.total = 0;
+  own.total = transformCpu.total = cacheWriteCpu.total = 0;
   const wall = performance.now();
   const cpu = process.cpuUsage();
   await build(app, plugin, out);
   const used = process.cpuUsage(cpu);
-  return { wall: performance.now() - wall, cpu: (used.user + used.system) / 1000, transform: transformCpu.total, cacheWrites: cacheWriteCpu.total };
+  const ms = (used.user + used.system) / 1000;
+  return { wall: performance.now() - wall, cpu: ms, own: own.total, transform: transformCpu.total, cacheWrites: cacheWriteCpu.total };
 }
 
 /** The three builds compared, each a fresh plugin instance: without the plugin, a first build (nothing cached), a build from the disk cache. */
@@ -161,10 +172,22 @@ async function measure(build: Build, app: BenchApp): Promise<Builds<Sample>> {
   const best = (xs: Sample[]): Sample => ({
     wall: Math.min(...xs.map((x) => x.wall)),
     cpu: Math.min(...xs.map((x) => x.cpu)),
+    own: Math.min(...xs.map((x) => x.own)),
     transform: Math.min(...xs.map((x) => x.transform)),
     cacheWrites: Math.min(...xs.map((x) => x.cacheWrites)),
   });
   return { without: best(samples.without), first: best(samples.first), cached: best(samples.cached) };
+}
+
+/** Best of three fresh processes running bench/build-cold.ts. */
+function coldProcess(app: BenchApp): { without: number; first: number; cached: number } {
+  const script = fileURLToPath(new URL("./build-cold.ts", import.meta.url));
+  const runs = [0, 1, 2].map(() => {
+    const child = spawnSync(process.execPath, [...process.execArgv, script, app.dir, app.entry, app.work], { encoding: "utf8" });
+    if (child.status !== 0) throw new Error(`build-cold.ts failed: ${child.stderr}`);
+    return JSON.parse(child.stdout) as { without: number; first: number; cached: number };
+  });
+  return { without: Math.min(...runs.map((r) => r.without)), first: Math.min(...runs.map((r) => r.first)), cached: Math.min(...runs.map((r) => r.cached)) };
 }
 
 const parent = values.dir ? resolve(values.dir) : DEFAULT_APP_PARENT;
@@ -174,33 +197,52 @@ try {
   console.log(`bench:build: ${MODULES} modules (${WORKFLOW_MODULES} with workflows), best of ${runs} cold builds each`);
   console.log("first: a build that compiles every module and writes the cache (a fresh checkout, default options);");
   console.log("cached: a new plugin instance whose disk cache holds every module (a restarted dev server, a CI build restoring the cache)");
-  console.log("in transform + cache writes: CPU per workflow module inside the plugin's transform, and writing the compile cache at the end of the build\n");
-  console.log("                   wall: app without / with / ratio    cpu: app without / with / ratio   +ms per workflow module / other module (cpu)   in transform + cache writes");
+  console.log("own: CPU inside the plugin's callbacks; per workflow module, in parentheses, its transform + its compile cache writes");
+  console.log("judged (*): esbuild on the whole-build difference, the others on the plugin's own CPU (see the top of bench/build.ts)\n");
+  console.log(
+    "                  wall: without / with / ratio     cpu: without / with / ratio   +ms per workflow / other module   own per workflow / other module (transform + cache)",
+  );
   for (const name of only) {
     const build = bundlers[name];
     if (!build) throw new Error(`unknown bundler ${name}; one of ${Object.keys(bundlers).join(", ")}`);
     const app = await measure(build, apps.workflows);
     const plain = await measure(build, apps.plain);
     for (const kind of ["first", "cached"] as const) {
-      const ratio = (k: keyof Sample) => app[kind][k] / app.without[k];
+      const ratio = (k: "wall" | "cpu") => app[kind][k] / app.without[k];
       const perOther = (plain[kind].cpu - plain.without.cpu) / MODULES;
       const perWorkflow = (app[kind].cpu - app.without.cpu - perOther * (MODULES - WORKFLOW_MODULES)) / WORKFLOW_MODULES;
+      const ownPerOther = plain[kind].own / MODULES;
+      const ownPerWorkflow = (app[kind].own - ownPerOther * (MODULES - WORKFLOW_MODULES)) / WORKFLOW_MODULES;
+      const wholeBuild = name === "esbuild";
+      const judged = wholeBuild ? { workflow: perWorkflow, other: perOther } : { workflow: ownPerWorkflow, other: ownPerOther };
+      const star = (on: boolean) => (on ? "*" : " ");
       const ms = (n: number) => `${n.toFixed(0)} ms`;
-      const row = [
-        `${name} ${kind}`.padEnd(16),
-        `${ms(app.without.wall)} / ${ms(app[kind].wall)} / ${ratio("wall").toFixed(2)}x`.padStart(30),
-        `${ms(app.without.cpu)} / ${ms(app[kind].cpu)} / ${ratio("cpu").toFixed(2)}x`.padStart(33),
-        `${perWorkflow.toFixed(2)} / ${perOther.toFixed(4)}`.padStart(28),
-        `${(app[kind].transform / WORKFLOW_MODULES).toFixed(2)} + ${(app[kind].cacheWrites / WORKFLOW_MODULES).toFixed(2)}`.padStart(24),
-      ].join("  ");
-      console.log(row);
+      const perModule = (n: number) => (WORKFLOW_MODULES ? (n / WORKFLOW_MODULES).toFixed(2) : "");
+      console.log(
+        [
+          `${name} ${kind}`.padEnd(16),
+          `${ms(app.without.wall)} / ${ms(app[kind].wall)} / ${ratio("wall").toFixed(2)}x`.padStart(28),
+          `${ms(app.without.cpu)} / ${ms(app[kind].cpu)} / ${ratio("cpu").toFixed(2)}x`.padStart(31),
+          `${perWorkflow.toFixed(2)} / ${perOther.toFixed(4)}${star(wholeBuild)}`.padStart(33),
+          `${ownPerWorkflow.toFixed(2)} / ${ownPerOther.toFixed(4)}${star(!wholeBuild)} (${perModule(app[kind].transform)} + ${perModule(app[kind].cacheWrites)})`.padStart(46),
+        ].join("  "),
+      );
       // esbuild bundles in its own process, which process CPU time does not see: its ratio is on wall time.
-      const judged = name === "esbuild" ? ratio("wall") : ratio("cpu");
+      const judgedRatio = wholeBuild ? ratio("wall") : ratio("cpu");
       const label = `${name} (${kind})`;
-      if (RATIO_TARGETED.has(name) && judged > TARGETS.ratio) misses.push(`${label}: ratio ${judged.toFixed(2)}x > ${TARGETS.ratio}x`);
-      if (perWorkflow > TARGETS.perWorkflowModule) misses.push(`${label}: ${perWorkflow.toFixed(2)} ms per workflow module > ${TARGETS.perWorkflowModule}`);
-      if (perOther > TARGETS.perOtherModule) misses.push(`${label}: ${perOther.toFixed(4)} ms per other module > ${TARGETS.perOtherModule}`);
+      if (RATIO_TARGETED.has(name) && judgedRatio > TARGETS.ratio) misses.push(`${label}: ratio ${judgedRatio.toFixed(2)}x > ${TARGETS.ratio}x`);
+      if (judged.workflow > TARGETS.perWorkflowModule) misses.push(`${label}: ${judged.workflow.toFixed(2)} ms per workflow module > ${TARGETS.perWorkflowModule}`);
+      if (judged.other > TARGETS.perOtherModule) misses.push(`${label}: ${judged.other.toFixed(4)} ms per other module > ${TARGETS.perOtherModule}`);
     }
+  }
+  if (only.includes("esbuild")) {
+    const cold = coldProcess(apps.workflows);
+    const per = (n: number) => ((n - cold.without) / WORKFLOW_MODULES).toFixed(2);
+    console.log(
+      `\nesbuild in a new process, one build each (not judged: a fixed cost per process, mostly V8 warming up Babel's parser): ` +
+        `without ${cold.without.toFixed(0)} ms, first ${cold.first.toFixed(0)} ms (+${per(cold.first)} ms per workflow module, that cost included), ` +
+        `cached ${cold.cached.toFixed(0)} ms (+${per(cold.cached)})`,
+    );
   }
 } finally {
   apps.workflows.remove();
