@@ -13,6 +13,8 @@ export interface PluginContext {
   compiler: ModuleCompiler;
   /** The explicit `outDir` option, absolute; null means "cairn/ in the bundler's output directory". */
   outDir: string | null;
+  /** False when the build is known to make no source maps (a Vite build without `build.sourcemap`): transforms then return none. */
+  mapsWanted: boolean;
 }
 
 export function createPluginContext(options: CairnPluginOptions = {}): PluginContext {
@@ -26,5 +28,6 @@ export function createPluginContext(options: CairnPluginOptions = {}): PluginCon
       onCompile: options.onCompile,
     }),
     outDir: resolveOutDir(options.outDir, cwd),
+    mapsWanted: true,
   };
 }

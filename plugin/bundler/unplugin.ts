@@ -32,7 +32,13 @@ export const cairnUnplugin = createUnplugin<CairnPluginOptions | undefined>((opt
       ctx.compiler.flush();
     },
     rollup: rollupHooks(ctx),
-    vite: rollupHooks(ctx),
+    vite: {
+      ...rollupHooks(ctx),
+      // Rollup's output options are unknown while it transforms; Vite's are known. The dev server always maps.
+      configResolved(config: { command: string; build: { sourcemap: unknown } }) {
+        ctx.mapsWanted = config.command === "serve" || Boolean(config.build.sourcemap);
+      },
+    },
     webpack: webpackHooks(ctx),
   };
   if (meta.framework === "webpack") {
@@ -73,7 +79,7 @@ function transformHook(hook: UnpluginBuildContext & UnpluginContext, ctx: Plugin
   }
   if (!outcome.output) return null;
   const native = hook.getNativeBuildContext?.();
-  const wantsMap = native?.framework !== "webpack" || native.loaderContext?.sourceMap !== false;
+  const wantsMap = ctx.mapsWanted && (native?.framework !== "webpack" || native.loaderContext?.sourceMap !== false);
   return wantsMap ? { code: outcome.output.code, map: outcome.output.map() } : { code: outcome.output.code };
 }
 
