@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// Builds what must load in plain Node: the bundler and Babel plugins, which a
-// bundler's own CLI imports from its config file (`vite build`, `rollup -c`,
-// webpack, babel-jest) with no TypeScript loader in the process. Everything else
-// (the runtime, the CLI) runs under the CLI, which loads TypeScript itself.
+// Builds what the package ships besides its TypeScript sources:
+// - dist/plugin: what must load in plain Node, the bundler and Babel plugins,
+//   which a bundler's own CLI imports from its config file (`vite build`,
+//   `rollup -c`, webpack, babel-jest) with no TypeScript loader in the process.
+//   Everything else (the runtime, the CLI) runs under the CLI, which loads
+//   TypeScript itself.
+// - dist/types: declarations for every entry point, which users' type-checks
+//   read instead of our sources (tsconfig.types.json).
 // Plain JavaScript, so `npm install` (the `prepare` script) can run it.
 //
 // One ESM bundle per entry point, sharing chunks (one copy of the compiler
@@ -11,7 +15,9 @@
 // `node scripts/build.mjs [package dir]`: the package directory to write
 // dist/plugin into, default this one (the tests build an installed copy).
 import { build } from "esbuild";
+import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -25,7 +31,8 @@ const PLUGIN_ENTRIES = {
   plugin: "plugin/index.ts",
 };
 
-const outdir = resolve(process.argv[2] ?? root, "dist", "plugin");
+const dist = resolve(process.argv[2] ?? root, "dist");
+const outdir = resolve(dist, "plugin");
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
@@ -43,3 +50,13 @@ const result = await build({
 });
 const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith(".js"));
 console.log(`cairn: built ${files.length} files into ${outdir} (${Object.keys(PLUGIN_ENTRIES).join(", ")})`);
+
+const types = resolve(dist, "types");
+rmSync(types, { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+const emitted = spawnSync(process.execPath, [tsc, "-p", resolve(root, "tsconfig.types.json"), "--outDir", types], { stdio: "inherit" });
+if (emitted.status !== 0) {
+  console.error("cairn: emitting declarations failed");
+  process.exit(1);
+}
+console.log(`cairn: declarations in ${types}`);

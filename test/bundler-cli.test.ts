@@ -3,7 +3,8 @@
  * and Rollup's CLIs reading a config file, a plain `node build.mjs` for esbuild and
  * webpack, @babel/core resolving "cairn/babel" by name) in a plain Node process with
  * no TypeScript loader, from an installed copy of the package whose dist/ is built
- * by scripts/build.mjs, as `npm install` (prepare) builds it.
+ * by scripts/build.mjs, as `npm install` (prepare) builds it; and a TypeScript
+ * project type-checking against that copy (its declarations, not its sources).
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
@@ -20,7 +21,7 @@ import { REPO_ROOT } from "./helpers/fixtures.ts";
  * a plugin that plain Node cannot load. Its dependencies are linked.
  */
 const PACKAGE_ENTRIES = ["package.json", "index.ts", "plugin", "runtime", "ir-schema", "cli"];
-const TOOLS = ["vite", "rollup", "esbuild", "webpack", "@babel"];
+const TOOLS = ["vite", "rollup", "esbuild", "webpack", "@babel", "@types"];
 
 /** Replaces the project's linked cairn with an installed copy that has its own freshly built dist/. */
 function installBuiltCairn(project: TempProject): void {
@@ -109,6 +110,34 @@ for (const file of ["src/actions.ts", "src/workflows.ts"]) {
 }
 `;
 
+/**
+ * Every entry point, typed: the expected errors prove the types are real (an
+ * untyped `any` would leave them unused, itself an error).
+ */
+const TYPED_APP = `import { action, workflow, RetryPolicy } from "cairn";
+import { Worker, runLocal } from "cairn/runtime";
+import { validateArtifact, type Artifact } from "cairn/ir";
+import { compile } from "cairn/plugin";
+import cairnEsbuild from "cairn/esbuild";
+import cairnRollup from "cairn/rollup";
+import cairnWebpack from "cairn/webpack";
+import cairnBabel from "cairn/babel";
+
+export const greet = action(async function greet(name: string) { return \`hello, \${name}\`; });
+export const hello = workflow(async function hello(name: string) { return await greet(name); });
+export const retry = new RetryPolicy({ attempts: 3 });
+export const plugins = [cairnEsbuild({ outDir: "dist/cairn" }), cairnRollup(), cairnWebpack({ include: [/\\.ts$/] })];
+export const babel = cairnBabel;
+export const check = (a: Artifact) => validateArtifact(a).ok;
+export type W = typeof Worker;
+export const local = runLocal;
+export const compiled = compile;
+// @ts-expect-error: outDir is a path
+cairnEsbuild({ outDir: 42 });
+// @ts-expect-error: greet takes a string
+greet(1);
+`;
+
 describe("bundler CLIs load the built plugins in plain Node", () => {
   let project: TempProject;
   beforeAll(() => {
@@ -119,6 +148,19 @@ describe("bundler CLIs load the built plugins in plain Node", () => {
 
   /** The good project only: index.ts without bad.ts. */
   const good = () => project.write("src/index.ts", GOOD_FILES["src/index.ts"]);
+
+  test.each([
+    ["NodeNext", "NodeNext"],
+    ["ESNext", "Bundler"],
+  ])("a strict TypeScript project (module %s, resolution %s) type-checks against the package with no error", (module, moduleResolution) => {
+    project.write("vite.config.ts", VITE_CONFIG);
+    project.write("typed/app.ts", TYPED_APP);
+    const compilerOptions = { target: "ES2022", module, moduleResolution, strict: true, noEmit: true, skipLibCheck: false, types: ["node"] };
+    project.write("tsconfig.json", JSON.stringify({ compilerOptions, include: ["typed", "vite.config.ts"] }));
+    const run = node(project, join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-p", ".");
+    expect(run.output).toBe("");
+    expect(run.status).toBe(0);
+  }, 60_000);
 
   test("vite build, with the README's config, writes the CLI's artifacts", async () => {
     good();
