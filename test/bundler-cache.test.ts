@@ -86,7 +86,7 @@ describe("the compile cache on disk", () => {
     compiler.flush();
     return outcome;
   };
-  const PACK = /^[0-9a-z]{10}-\d+-[0-9a-f]{8}\.pack$/;
+  const PACK = /^[0-9a-z]{10}-[0-9a-z]{13}-\d+-[0-9a-f]{8}\.pack$/;
 
   test("a second plugin instance builds from the cache: nothing compiled, the same bundle, artifacts and source map", async () => {
     const cacheDir = project.path("cache-esbuild");

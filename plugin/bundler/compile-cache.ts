@@ -123,9 +123,17 @@ export class CompileCache {
   }
 }
 
-/** Sorts in the order packs were written (to the millisecond; a merge's own pack sorts after what it merged). */
+/**
+ * Sorts in the order packs were written: by wall-clock millisecond, then, within
+ * one, by this process's monotonic clock (flushes a few microseconds apart, or a
+ * merge right after a flush, must not come out in a random order). Across
+ * processes the same millisecond is a tie either way, which at worst serves an
+ * older entry that the caller's input check then turns into a compile.
+ */
 function packName(): string {
-  return `${Date.now().toString(36).padStart(10, "0")}-${process.pid}-${randomBytes(4).toString("hex")}.pack`;
+  const ms = Date.now().toString(36).padStart(10, "0");
+  const ns = process.hrtime.bigint().toString(36).padStart(13, "0");
+  return `${ms}-${ns}-${process.pid}-${randomBytes(4).toString("hex")}.pack`;
 }
 
 function tryRemove(path: string): void {
