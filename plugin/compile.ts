@@ -31,6 +31,11 @@ export function compileWithLayout(
   return compileModule(source, file, resolver, options, true);
 }
 
+/** compileWithLayout's layout alone (empty when the module has errors). */
+export function moduleLayout(source: string, file: string, resolver: ModuleResolver, options: CompileOptions = {}): ModuleLayout {
+  return compileWithLayout(source, file, resolver, options).layout ?? { workflows: [], actions: [], errorClasses: [], errorRefs: [] };
+}
+
 function compileModule(
   source: string,
   file: string,
@@ -46,6 +51,7 @@ function compileModule(
   const workflows: Artifact[] = [];
   const serialized: string[] = [];
   const actions = new Map<string, ActionLocation>();
+  const errorRefs = new Map<string, string>();
 
   const { parsed, summary } = cache.get(absFile, source);
   for (const e of parsed.syntaxErrors) {
@@ -78,6 +84,7 @@ function compileModule(
       seen.add(def.name);
       try {
         const lowered = lowerWorkflow(def, { file: absFile, relFile, source, graph, reporter, form: def.form, validate: options.validate });
+        for (const [expression, className] of lowered.errorRefs) errorRefs.set(expression, className);
         if (lowered.artifact) {
           workflows.push(lowered.artifact);
           serialized.push(lowered.json!);
@@ -96,7 +103,7 @@ function compileModule(
   const diagnostics = reporter.diagnostics();
   const layout =
     withLayout && analysis && !diagnostics.some((d) => d.severity === "error")
-      ? layoutOf(source, absFile, parsed.ast, summary, analysis.graph, analysis.defs)
+      ? layoutOf(absFile, parsed.ast, summary, analysis.graph, analysis.defs, errorRefs)
       : null;
   return { result: { workflows, serialized, diagnostics, actions: [...actions.values()] }, layout };
 }

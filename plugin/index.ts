@@ -6,4 +6,5 @@ export { formatDiagnostic, formatDiagnostics } from "./diagnostics/format.ts";
 export { Rules, type Rule, type RuleName } from "./diagnostics/rules.ts";
 export type { ActionLocation, CompileOptions, CompileResult, Diagnostic, ModuleResolver } from "./types.ts";
 export { printProgram, printExpr } from "./debug/print-ir.ts";
-export { moduleLayout, type ModuleLayout, type WorkflowSite, type ActionSite, type ErrorClassSite, type ErrorRef } from "./analyze/module-layout.ts";
+export { moduleLayout } from "./compile.ts";
+export type { ModuleLayout, WorkflowSite, ActionSite, ErrorClassSite, ErrorRef } from "./analyze/module-layout.ts";

@@ -12,7 +12,7 @@ import { createIdFilter, mayUseCairn } from "../plugin/bundler/options.ts";
 import { ModuleCompiler } from "../plugin/bundler/module-compiler.ts";
 import { builtWorkflow } from "../plugin/bundler/built-workflow.ts";
 import { canonicalJson, sealArtifact, serializeArtifact } from "../ir-schema/index.ts";
-import { compile, nodeResolver } from "../plugin/index.ts";
+import { compile, moduleLayout, nodeResolver } from "../plugin/index.ts";
 import { REPO_ROOT, loadFixtures } from "./helpers/fixtures.ts";
 import { GOOD_FILES, createProject, type TempProject } from "./helpers/bundler-project.ts";
 import { cliArtifacts, importBundle } from "./helpers/bundle-checks.ts";
@@ -134,6 +134,44 @@ import { compiledWorkflow as __cairnCompiledWorkflow } from "cairn";
 `);
     expect(code.split("\n").indexOf('export const after = "line 21";')).toBe(20);
     expect(out.workflows.map((w) => w.manifest.name)).toEqual(["explicit-name", "Hidden", "byDefault"]);
+  });
+
+  test("error classes a workflow matches are pinned through the expression it names them by, unless declared in the module", () => {
+    project.write("src/errs.ts", "export class Missing extends Error {}\nexport class Gone extends Error {}\n");
+    project.write(
+      "src/pins.ts",
+      `import { workflow } from "cairn";
+import { loadUser } from "./actions.ts";
+import * as errs from "./errs.ts";
+import { Gone } from "./errs.ts";
+
+export class Local extends Error {}
+
+export const pins = workflow(async function pins(id: string) {
+  try {
+    return await loadUser(id);
+  } catch (err) {
+    if (err instanceof errs.Missing) return null;
+    if (err instanceof Gone) return null;
+    if (err instanceof Local) return null;
+    if (err instanceof TypeError) return null;
+    throw err;
+  }
+});
+`,
+    );
+    const file = project.path("src/pins.ts");
+    const source = readFileSync(file, "utf8");
+    const layout = moduleLayout(source, file, nodeResolver(project.dir));
+    expect(layout.errorRefs).toEqual([
+      { expression: "errs.Missing", className: "Missing" },
+      { expression: "Gone", className: "Gone" },
+    ]);
+    expect(layout.errorClasses).toEqual([{ className: "Local", bodyStart: source.indexOf("Error {}") + "Error {".length }]);
+    const out = new ModuleCompiler({ cacheDir: false }).transform(source, file);
+    expect(out.layout).toEqual(layout);
+    expect(out.output!.code).toContain('try { Object.defineProperty(errs.Missing, "name", { value: "Missing", configurable: true }); } catch {}');
+    expect(out.output!.code).toContain('try { Object.defineProperty(Gone, "name", { value: "Gone", configurable: true }); } catch {}');
   });
 
   test("artifact files are serializeArtifact's bytes, made from the canonical JSON compile() hashed and handles carry", () => {

@@ -1,11 +1,7 @@
-import { VISITOR_KEYS } from "@babel/types";
 import type * as t from "@babel/types";
-import type { ModuleResolver } from "../types.ts";
-import { createModuleCache, type ModuleCache } from "../resolve/module-cache.ts";
-import { Reporter } from "../diagnostics/reporter.ts";
 import { unwrapTs } from "./classify.ts";
-import { ModuleGraph, type Resolved } from "./module-graph.ts";
-import { findWorkflows, type WorkflowDef } from "./workflows.ts";
+import type { ModuleGraph } from "./module-graph.ts";
+import type { WorkflowDef } from "./workflows.ts";
 import type { ModuleSummary } from "./declarations.ts";
 
 /** A workflow definition and the source range its compiled handle replaces. */
@@ -50,29 +46,20 @@ export interface ModuleLayout {
 }
 
 /**
- * The source ranges behind compile()'s view of a module, found by the same
- * analysis (module summaries, the module graph, workflow discovery), so a
- * transform never disagrees with the compiler about what is a workflow, an action
- * or an error class. Reuses the parse in `cache`: call it after compile() with the
- * same cache and it costs a walk of the top level. (The bundler transform gets the
- * layout from compileWithLayout instead, which also reuses compile()'s discovery.)
+ * Where the transform acts, from compile()'s own analysis (module summaries, the
+ * module graph, workflow discovery, and the lowering's resolution of
+ * `instanceof`), so a transform never disagrees with the compiler about what is a
+ * workflow, an action or an error class. `defs` is findWorkflows' result for
+ * `ast`, and `instanceofRefs` the expressions the lowering of those workflows
+ * matched error classes by (source text -> class name).
  */
-export function moduleLayout(source: string, file: string, resolver: ModuleResolver, options: { cache?: ModuleCache } = {}): ModuleLayout {
-  const cache = options.cache ?? createModuleCache();
-  const { parsed, summary } = cache.get(file, source);
-  if (!parsed.ast || parsed.syntaxErrors.length > 0) return { workflows: [], actions: [], errorClasses: [], errorRefs: [] };
-  const graph = new ModuleGraph(resolver, cache, file, source);
-  return layoutOf(source, file, parsed.ast, summary, graph, findWorkflows(parsed.ast, file, graph, new Reporter()));
-}
-
-/** The layout from an analysis already made: `defs` is findWorkflows' result for `ast`. */
 export function layoutOf(
-  source: string,
   file: string,
   ast: t.File,
   summary: ModuleSummary,
   graph: ModuleGraph,
   defs: readonly WorkflowDef[],
+  instanceofRefs: ReadonlyMap<string, string>,
 ): ModuleLayout {
   const layout: ModuleLayout = { workflows: [], actions: [], errorClasses: [], errorRefs: [] };
   const body = ast.program.body;
@@ -82,17 +69,9 @@ export function layoutOf(
     const top = body.find((s) => s.start! <= def.fn.start! && def.fn.end! <= s.end!);
     const site = top && workflowSite(def.name, def.form, def.fn, top);
     if (site) layout.workflows.push(site);
-    // Only a body whose text says `instanceof` can hold one: most bodies skip the walk.
-    const at = source.indexOf("instanceof", def.fn.body.start!);
-    if (at < 0 || at >= def.fn.body.end!) continue;
-    walk(def.fn.body, (node) => {
-      if (node.type !== "BinaryExpression" || node.operator !== "instanceof") return;
-      const right = node.right;
-      if (right.type === "Identifier" && summary.decls.has(right.name)) return; // declared here: pinned in its body
-      const r = resolveRef(graph, file, right);
-      if (r?.kind === "errorClass") refs.set(source.slice(right.start!, right.end!), r.className);
-    });
   }
+  // A class declared here is pinned in its own body.
+  for (const [expression, className] of instanceofRefs) if (!summary.decls.has(expression)) refs.set(expression, className);
 
   for (const [local, decl] of summary.decls) {
     if (decl.kind === "action") {
@@ -133,25 +112,4 @@ function workflowSite(name: string, form: "class" | "function", fn: t.Function, 
     }
   }
   return null;
-}
-
-function resolveRef(graph: ModuleGraph, file: string, e: t.Node): Resolved | null {
-  if (e.type === "Identifier") return graph.resolveLocal(file, e.name);
-  if (e.type === "MemberExpression" && !e.computed && e.object.type === "Identifier" && e.property.type === "Identifier") {
-    const ns = graph.resolveLocal(file, e.object.name);
-    return ns && graph.member(ns, e.property.name);
-  }
-  return null;
-}
-
-function walk(node: t.Node, visit: (node: t.Node) => void): void {
-  visit(node);
-  for (const key of VISITOR_KEYS[node.type] ?? []) {
-    const child = (node as unknown as Record<string, unknown>)[key];
-    if (Array.isArray(child)) {
-      for (const c of child) if (c && typeof c === "object" && "type" in c) walk(c as t.Node, visit);
-    } else if (child && typeof child === "object" && "type" in child) {
-      walk(child as t.Node, visit);
-    }
-  }
 }

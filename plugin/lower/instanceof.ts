@@ -11,7 +11,10 @@ function errorClassName(L: Lowerer, right: t.Node): string | null {
   const r = staticRef(L, right);
   if (r?.kind === "global" && BUILTIN_ERROR_CLASSES.has(r.dotted)) return r.dotted;
   if (r?.kind !== "module") return null;
-  if (r.resolved.kind === "errorClass") return r.resolved.className;
+  if (r.resolved.kind === "errorClass") {
+    L.errorRefs.set(L.text(right), r.resolved.className);
+    return r.resolved.className;
+  }
   if (r.resolved.kind === "cairn" && r.resolved.name === "ActionTimeoutError") return "ActionTimeoutError";
   return null;
 }

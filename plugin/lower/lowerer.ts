@@ -48,6 +48,12 @@ export class Lowerer {
   readonly jumpTargets: JumpTarget[] = [];
   readonly actions = new Map<string, ActionLocation>();
   readonly errors = new Set<string>();
+  /**
+   * Source text of each module-level expression an `instanceof` matched an error
+   * class by (`NotFound`, `errors.NotFound`), with the class name: what a bundler
+   * pins the class's name through (module-layout.ts), from the same resolution.
+   */
+  readonly errorRefs = new Map<string, string>();
   /** Variables ever bound to an un-awaited action call (flow-insensitive). */
   readonly handles = new Map<string, HandleInfo>();
   /** Reads of local variables as values, and plain assignments; checked against `handles` at the end. */

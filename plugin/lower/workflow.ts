@@ -14,6 +14,8 @@ export interface LoweredWorkflow {
   /** The artifact's canonical JSON (null with the artifact). */
   json: string | null;
   actions: ActionLocation[];
+  /** Lowerer.errorRefs: expressions naming the error classes the body matches on. */
+  errorRefs: ReadonlyMap<string, string>;
 }
 
 /** Parameters become `params`; a default value is applied when the input leaves it undefined. */
@@ -78,7 +80,8 @@ export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow 
   checkHandles(L);
   const program = L.cfg.finish(() => ({ kind: "return", loc: endLoc, value: undef() }));
   const actions = [...L.actions.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  if (env.reporter.count > before) return { artifact: null, json: null, actions };
+  const errorRefs = L.errorRefs;
+  if (env.reporter.count > before) return { artifact: null, json: null, actions, errorRefs };
   // Keys in sorted order, like every IR node: sealing then serializes without copying (ir-schema/hash.ts).
   const { artifact, json } = sealArtifactJson({
     actions: actions.map((a) => a.name),
@@ -93,7 +96,7 @@ export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow 
   if (!valid.ok) {
     const detail = valid.errors.map((e) => `${e.path}: ${e.message}`).join("; ");
     L.report("internal", fn, { what: `workflow \`${def.name}\``, detail: `invalid IR (${detail})` });
-    return { artifact: null, json: null, actions };
+    return { artifact: null, json: null, actions, errorRefs };
   }
-  return { artifact, json, actions };
+  return { artifact, json, actions, errorRefs };
 }
