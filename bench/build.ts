@@ -114,24 +114,10 @@ interface Sample {
   cacheWrites: number;
 }
 
-/** CPU spent inside a method of every instance, from the last reset(). */
-function meter<T extends object, K extends keyof T>(proto: T, method: K): { total: number } {
-  const counter = { total: 0 };
-  const original = proto[method] as (...args: unknown[]) => unknown;
-  proto[method] = function (this: unknown, ...args: unknown[]) {
-    const start = process.cpuUsage();
-    try {
-      return original.apply(this, args);
-    } finally {
-      const used = process.cpuUsage(start);
-      counter.total += (used.user + used.system) / 1000;
-    }
-  } as T[K];
-  return counter;
-}
-
-const transformCpu = meter(ModuleCompiler.prototype, "transform");
-const cacheWriteCpu = meter(CompileCache.prototype, "flush");
+const transformCpu = new CpuMeter();
+const cacheWriteCpu = new CpuMeter();
+ModuleCompiler.prototype.transform = transformCpu.wrap(ModuleCompiler.prototype.transform);
+CompileCache.prototype.flush = cacheWriteCpu.wrap(CompileCache.prototype.flush);
 
 async function time(build: Build, app: BenchApp, plugin: Plugin, out: string): Promise<Sample> {
   own.total = transformCpu.total = cacheWriteCpu.total = 0;
