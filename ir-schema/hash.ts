@@ -133,5 +133,10 @@ function withHash(artifact: Omit<Artifact, "hash">, hash: string): Artifact {
  * one is about twice the bytes to write, ship and load (`jq . file` indents it).
  */
 export function serializeArtifact(artifact: Artifact): string {
-  return canonicalJson(artifact) + "\n";
+  return artifactText(canonicalJson(artifact));
+}
+
+/** serializeArtifact's text from the canonical JSON already made (sealArtifactJson's), without serializing again. */
+export function artifactText(canonical: string): string {
+  return `${canonical}\n`;
 }

@@ -1,4 +1,4 @@
-import { artifactFileName, manifestEntry, type Artifact, type ManifestEntry } from "../../ir-schema/index.ts";
+import { artifactFileName, artifactText, manifestEntry, type Artifact, type ManifestEntry } from "../../ir-schema/index.ts";
 
 /**
  * A compiled workflow as a build uses it: the JSON its handle embeds, the
@@ -18,9 +18,4 @@ export interface BuiltWorkflow {
 /** `canonical` is canonicalJson(artifact), which compile() returns with the artifact. */
 export function builtWorkflow(artifact: Artifact, canonical: string): BuiltWorkflow {
   return { canonical, fileName: artifactFileName(artifact), text: artifactText(canonical), manifest: manifestEntry(artifact) };
-}
-
-/** An artifact file's text from its canonical JSON: what serializeArtifact gives for the same artifact. */
-export function artifactText(canonical: string): string {
-  return `${canonical}\n`;
 }

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { ModuleLayout } from "../analyze/module-layout.ts";
 import type { Diagnostic } from "../types.ts";
-import { artifactText, type BuiltWorkflow } from "./built-workflow.ts";
+import { artifactText } from "../../ir-schema/index.ts";
+import type { BuiltWorkflow } from "./built-workflow.ts";
 
 /** Bumped when the layout below changes; a pack of another format is ignored. */
 const PACK_FORMAT = 4;
