@@ -202,6 +202,30 @@ describe("the compile cache on disk", () => {
     expect(again.workflows).toEqual([]);
   });
 
+  test("IR with text beyond ASCII comes back from a pack exactly (its lengths count bytes)", () => {
+    const cacheDir = project.path("cache-unicode");
+    const file = project.path("src/greet.ts");
+    project.write(
+      "src/greet.ts",
+      `import { workflow } from "cairn";\nimport { ping } from "./acts";\n\n` +
+        `export const greet = workflow(async function greet(n: number) {\n  const a = await ping(n);\n  return { a, text: "héllo ✓ 𝄞" };\n});\n` +
+        `export const again = workflow(async function again(n: number) {\n  return { n, text: "ünïcode — ☃" };\n});\n`,
+    );
+    try {
+      const compiled: string[] = [];
+      const first = transformOnce(cacheDir, compiled, file);
+      const cached = transformOnce(cacheDir, compiled, file);
+      expect(compiled).toEqual(["src/greet.ts"]);
+      expect(first.workflows.map((w) => w.manifest.name)).toEqual(["greet", "again"]);
+      expect(JSON.parse(first.workflows[0].canonical)).toMatchObject({ name: "greet" });
+      expect(first.workflows[0].canonical).toContain('"héllo ✓ 𝄞"');
+      expect(first.workflows[1].canonical).toContain('"ünïcode — ☃"');
+      expect(plain(cached)).toEqual(plain(first));
+    } finally {
+      rmSync(file);
+    }
+  });
+
   test("a corrupt, truncated or foreign pack is ignored, and the compile written again", () => {
     const cacheDir = project.path("cache-corrupt");
     const file = project.path("src/flow.ts");

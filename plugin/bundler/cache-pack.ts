@@ -5,7 +5,7 @@ import { artifactText } from "../../ir-schema/index.ts";
 import type { BuiltWorkflow } from "./built-workflow.ts";
 
 /** Bumped when the layout below changes; a pack of another format is ignored. */
-const PACK_FORMAT = 4;
+const PACK_FORMAT = 5;
 
 /**
  * One module's compile as kept on disk: what it depended on, and what it
@@ -41,7 +41,7 @@ type WorkflowHeader = Omit<BuiltWorkflow, "canonical" | "text">;
 interface EntryHeader {
   file: string;
   compile: Omit<CachedCompile, "workflows"> & { workflows: WorkflowHeader[] };
-  /** Lengths of each workflow's `canonical` JSON (its artifact `text` is made from it). */
+  /** Lengths in UTF-8 bytes of each workflow's `canonical` JSON (its artifact `text` is made from it). */
   lengths: number[];
 }
 
@@ -57,21 +57,27 @@ interface PackHeader {
  * in header order (inside JSON it would be escaped on every write and unescaped
  * on every read, which cost more than reading it). The digest covers everything
  * after it, so a damaged pack is ignored, never a wrong text in a bundle.
+ *
+ * Returned as the pieces of the file, in order, for the caller to write one after
+ * another: a build's pack is a megabyte or more, and joining it into one string
+ * (then encoding that once to hash it and once to write it) cost several times
+ * what hashing and writing the pieces does (large strings get fresh memory).
  */
-export function encodePack(fingerprint: string, entries: Iterable<PackEntry>): string {
+export function encodePack(fingerprint: string, entries: Iterable<PackEntry>): string[] {
   const header: PackHeader = { format: PACK_FORMAT, fingerprint, entries: [] };
   const texts: string[] = [];
   for (const { file, compile } of entries) {
     header.entries.push({
       file,
       compile: { ...compile, workflows: compile.workflows.map((w) => ({ fileName: w.fileName, manifest: w.manifest })) },
-      lengths: compile.workflows.map((w) => w.canonical.length),
+      lengths: compile.workflows.map((w) => Buffer.byteLength(w.canonical)),
     });
     for (const w of compile.workflows) texts.push(w.canonical);
   }
-  // A string throughout: the hash and the write each encode it, cheaper than a Buffer copy and a concat.
-  const content = `${JSON.stringify(header)}\n${texts.join("")}`;
-  return `${digest(content)}\n${content}`;
+  const headerLine = `${JSON.stringify(header)}\n`;
+  const hash = createHash("sha1").update(headerLine);
+  for (const text of texts) hash.update(text);
+  return [`${hash.digest("base64")}\n`, headerLine, ...texts];
 }
 
 /** The entries of a pack written by the compiler `fingerprint`; null for a damaged or foreign pack, or another format. */
@@ -88,15 +94,15 @@ export function decodePack(bytes: Uint8Array, fingerprint: string): PackEntry[] 
     return null;
   }
   if (!isPackHeader(header) || header.format !== PACK_FORMAT || header.fingerprint !== fingerprint) return null;
-  const text = buffer.toString("utf8", second + 1);
-  if (header.entries.reduce((sum, e) => e.lengths.reduce((s, n) => s + n, sum), 0) !== text.length) return null;
-  let at = 0;
+  let at = second + 1;
+  if (header.entries.reduce((sum, e) => e.lengths.reduce((s, n) => s + n, sum), at) !== buffer.length) return null;
+  // Each text decoded on its own: never the whole pack as one string.
   return header.entries.map(({ file, compile, lengths }) => ({
     file,
     compile: {
       ...compile,
       workflows: compile.workflows.map((w, i) => {
-        const canonical = text.slice(at, (at += lengths[i]));
+        const canonical = buffer.toString("utf8", at, (at += lengths[i]));
         return { ...w, canonical, text: artifactText(canonical) };
       }),
     },

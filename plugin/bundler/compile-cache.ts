@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -78,7 +78,7 @@ export class CompileCache {
     const tmp = `${path}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true });
-      writeFileSync(tmp, encodePack(fingerprint, [...batch].map(([file, compile]) => ({ file, compile }))));
+      writePieces(tmp, encodePack(fingerprint, [...batch].map(([file, compile]) => ({ file, compile }))));
       renameSync(tmp, path);
     } catch {
       tryRemove(tmp);
@@ -134,6 +134,17 @@ function packName(): string {
   const ms = Date.now().toString(36).padStart(10, "0");
   const ns = process.hrtime.bigint().toString(36).padStart(13, "0");
   return `${ms}-${ns}-${process.pid}-${randomBytes(4).toString("hex")}.pack`;
+}
+
+/** Writes the file from its pieces, in order, without joining them. */
+function writePieces(path: string, pieces: readonly string[]): void {
+  const fd = openSync(path, "w");
+  try {
+    // To a descriptor, writeFileSync writes at the current position, the whole piece.
+    for (const piece of pieces) writeFileSync(fd, piece);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function tryRemove(path: string): void {
