@@ -12,6 +12,8 @@ import { createRequire } from "node:module";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
 import cairnBabel from "cairn/babel";
 import { artifactFileName, canonicalJson, serializeArtifact } from "../ir-schema/index.ts";
+import { compile, nodeResolver } from "../plugin/index.ts";
+import { artifactOf, runLocal, virtualClock } from "../runtime/index.ts";
 import { BAD_FILES, BODY_SNIPPETS, GOOD_FILES, badDiagnostics, createProject, positionOf, type TempProject } from "./helpers/bundler-project.ts";
 import { cliArtifacts, expectHandles, expectRunsLocally, importBundle } from "./helpers/bundle-checks.ts";
 
@@ -46,8 +48,10 @@ describe("cairn/babel", () => {
   test("workflow definitions become handles; the rest of the module stays, with source maps", () => {
     const out = transform(project, "src/workflows.ts");
     const [digest, onboarding] = cliArtifacts(project).sort((a, b) => (a.name < b.name ? -1 : 1));
-    expect(out.code).toContain(`export const onboarding = __cairnCompiledWorkflow(JSON.parse(${JSON.stringify(canonicalJson(onboarding))}));`);
-    expect(out.code).toContain(`export const Digest = __cairnCompiledWorkflow(JSON.parse(${JSON.stringify(canonicalJson(digest))}));`);
+    // The IR text as it is, in single quotes (it holds no quote or backslash to escape).
+    expect(canonicalJson(onboarding) + canonicalJson(digest)).not.toMatch(/['\\]/);
+    expect(out.code).toContain(`export const onboarding = __cairnCompiledWorkflow(JSON.parse('${canonicalJson(onboarding)}'));`);
+    expect(out.code).toContain(`export const Digest = __cairnCompiledWorkflow(JSON.parse('${canonicalJson(digest)}'));`);
     expect(out.code).toContain('import { compiledWorkflow as __cairnCompiledWorkflow } from "cairn";');
     for (const snippet of BODY_SNIPPETS) expect(out.code).not.toContain(snippet);
     expect(out.code).not.toContain("@workflow");
@@ -92,6 +96,22 @@ describe("cairn/babel", () => {
       const bundle = await importBundle(out.path("src/index.ts"));
       expectHandles(bundle, expected);
       await expectRunsLocally(bundle);
+    } finally {
+      out.remove();
+    }
+  });
+
+  test("a handle carries its IR's text exactly through Babel's printer", async () => {
+    const text = "it's \\ \"q\" `t` ${x} */ \u2028\u2029 \\' é ✓ 𝄞 \ud800";
+    project.write("src/texts.ts", `import { workflow } from "cairn";\nexport const texts = workflow(async function texts() {\n  return { text: ${JSON.stringify(text)} };\n});\n`);
+    const out = createProject("babel-texts", {});
+    try {
+      out.write("src/texts.ts", transform(project, "src/texts.ts").code!);
+      const file = project.path("src/texts.ts");
+      const [artifact] = compile(readFileSync(file, "utf8"), file, nodeResolver(project.dir)).workflows;
+      const { texts } = await importBundle(out.path("src/texts.ts"));
+      expect(artifactOf(texts as never)).toEqual(artifact);
+      expect(await runLocal(texts as never, {}, { actions: [], clock: virtualClock() })).toEqual({ text });
     } finally {
       out.remove();
     }

@@ -107,7 +107,7 @@ export const after = "line 21";
     const source = readFileSync(file, "utf8");
     const out = new ModuleCompiler().transform(source, file);
     expect(out.errors).toEqual([]);
-    const code = out.output!.code.replace(/JSON\.parse\("(?:[^"\\]|\\.)*"\)/g, (m) => `JSON.parse(<${(JSON.parse(JSON.parse(m.slice(11, -1))) as { name: string }).name}>)`);
+    const code = out.output!.code.replace(/JSON\.parse\('(?:[^'\\]|\\.)*'\)/g, (m) => `JSON.parse(<${(JSON.parse(m.slice(12, -2).replace(/\\(.)/g, "$1")) as { name: string }).name}>)`);
     expect(code).toBe(`import { workflow, Workflow, action } from "cairn";
 import { loadUser } from "./actions.ts";
 
@@ -201,6 +201,21 @@ export const pins = workflow(async function pins(id: string) {
     expect(second.workflows.find((w) => w.manifest.name === "onboarding")!.manifest.actions).toEqual(["charge", "loadUser", "send-mail"]);
     expect(compiled).toEqual(["src/workflows.ts", "src/workflows.ts"]);
     writeFileSync(actions, GOOD_FILES["src/actions.ts"]);
+  });
+
+  test("a handle carries its IR's text exactly: quotes, backslashes, line separators, `${`, comment ends", async () => {
+    const text = "it's \\ \"q\" `t` ${x} */ </script> \u2028\u2029 \\' é ✓ 𝄞 \ud800";
+    project.write("src/texts.ts", `import { workflow } from "cairn";\nexport const texts = workflow(async function texts() {\n  return { text: ${JSON.stringify(text)} };\n});\n`);
+    const file = project.path("src/texts.ts");
+    const [artifact] = compile(readFileSync(file, "utf8"), file, nodeResolver(project.dir)).workflows;
+    expect(JSON.stringify(artifact)).toContain(JSON.stringify(text).slice(1, -1));
+    for (const minify of [false, true]) {
+      const out = `dist-texts-${minify}/texts.js`;
+      await esbuild.build({ absWorkingDir: project.dir, entryPoints: ["src/texts.ts"], bundle: true, platform: "node", format: "esm", minify, outfile: out, logLevel: "silent", plugins: [cairn()] });
+      const handle = (await importBundle(project.path(out))).texts;
+      expect(artifactOf(handle as never)).toEqual(artifact);
+      expect(await runLocal(handle as never, {}, { actions: [], clock: virtualClock() })).toEqual({ text });
+    }
   });
 
   test("minified, an error class keeps its name through the pin in its own body", async () => {

@@ -65,7 +65,17 @@ export function pin(target: string, className: string): string {
  * it is the cheapest thing for a bundler to parse and for V8 to load.
  */
 export function handleExpression(json: string, breaks = ""): string {
-  return `${HANDLE_FN}(JSON.parse(${JSON.stringify(json)})${breaks ? `/*${breaks}*/` : ""})`;
+  return `${HANDLE_FN}(JSON.parse(${singleQuoted(json)})${breaks ? `/*${breaks}*/` : ""})`;
+}
+
+/**
+ * JSON text as a single-quoted JavaScript string. JSON.stringify would escape
+ * every `"`, of which JSON is full: a fifth longer for every bundler to read and
+ * three times the work to make. JSON text holds no line breaks but U+2028/U+2029,
+ * which string literals may hold since ES2019, so only `\` and `'` need escaping.
+ */
+function singleQuoted(json: string): string {
+  return `'${json.replace(/[\\']/g, "\\$&")}'`;
 }
 
 /** Statements appended to the module: the handle import, and name pins of imported error classes. */
