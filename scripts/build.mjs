@@ -1,22 +1,26 @@
 #!/usr/bin/env node
 // Builds what the package ships besides its TypeScript sources:
-// - dist/plugin: what must load in plain Node, the bundler and Babel plugins,
-//   which a bundler's own CLI imports from its config file (`vite build`,
-//   `rollup -c`, webpack, babel-jest) with no TypeScript loader in the process.
-//   Everything else (the runtime, the CLI) runs under the CLI, which loads
-//   TypeScript itself.
+// - dist/plugin: the bundler and Babel plugins, which a bundler's own CLI imports
+//   from its config file (`vite build`, `rollup -c`, webpack, babel-jest) with no
+//   TypeScript loader in the process.
+// - dist/runtime: the runtime entry points ("cairn", "cairn/runtime",
+//   "cairn/ir"), which an application imports when it runs in plain Node: a
+//   bundle that leaves cairn external, a server compiled by tsc. The CLI runs the
+//   sources instead (cli/cairn-resolution.js maps these files back to them), so a
+//   CLI process and the user code it loads share one copy of the runtime.
 // - dist/types: declarations for every entry point, which users' type-checks
 //   read instead of our sources (tsconfig.types.json).
 // Plain JavaScript, so `npm install` (the `prepare` script) can run it.
 //
-// One ESM bundle per entry point, sharing chunks (one copy of the compiler
-// however many entries a process loads); dependencies stay imports.
+// One ESM bundle per entry point, sharing chunks within each folder (one copy of
+// the compiler, or of the runtime, however many entries a process loads);
+// dependencies stay imports.
 //
-// `node scripts/build.mjs [package dir]`: the package directory to write
-// dist/plugin into, default this one (the tests build an installed copy).
+// `node scripts/build.mjs [package dir]`: the package directory to write dist/
+// into, default this one (the tests build an installed copy).
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { cpSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,26 +34,51 @@ const PLUGIN_ENTRIES = {
   babel: "plugin/babel/index.ts",
   plugin: "plugin/index.ts",
 };
+const RUNTIME_ENTRIES = {
+  index: "index.ts",
+  runtime: "runtime/index.ts",
+  ir: "ir-schema/index.ts",
+};
+
+/**
+ * Folder under dist/ -> its entry points (output name -> source), and files it
+ * reads at run time, copied next to its chunks where `import.meta.url` finds them.
+ */
+const BUNDLES = {
+  plugin: { entryPoints: PLUGIN_ENTRIES },
+  runtime: {
+    entryPoints: RUNTIME_ENTRIES,
+    // Bundling renames clashing top-level names; the runtime's classes keep theirs
+    // (error names are part of what users match on and see).
+    keepNames: true,
+    // runtime/store/migrate.ts reads `./migrations/` beside itself.
+    assets: { "runtime/store/migrations": "migrations" },
+  },
+};
 
 const dist = resolve(process.argv[2] ?? root, "dist");
-const outdir = resolve(dist, "plugin");
-rmSync(outdir, { recursive: true, force: true });
-const result = await build({
-  absWorkingDir: root,
-  entryPoints: PLUGIN_ENTRIES,
-  outdir,
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  packages: "external",
-  sourcemap: "linked",
-  logLevel: "warning",
-  metafile: true,
-});
-const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith(".js"));
-console.log(`cairn: built ${files.length} files into ${outdir} (${Object.keys(PLUGIN_ENTRIES).join(", ")})`);
+for (const [folder, { entryPoints, keepNames = false, assets = {} }] of Object.entries(BUNDLES)) {
+  const outdir = resolve(dist, folder);
+  rmSync(outdir, { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints,
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    keepNames,
+    sourcemap: "linked",
+    logLevel: "warning",
+    metafile: true,
+  });
+  for (const [from, to] of Object.entries(assets)) cpSync(resolve(root, from), resolve(outdir, to), { recursive: true });
+  const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith(".js"));
+  console.log(`cairn: built ${files.length} files into ${outdir} (${Object.keys(entryPoints).join(", ")})`);
+}
 
 const types = resolve(dist, "types");
 rmSync(types, { recursive: true, force: true });

@@ -11,7 +11,8 @@ import { cpSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { BAD_FILES, GOOD_FILES, badDiagnostics, createProject, type TempProject } from "./helpers/bundler-project.ts";
-import { expectArtifacts } from "./helpers/bundle-checks.ts";
+import { CASES, expectArtifacts } from "./helpers/bundle-checks.ts";
+import { databaseUrl, freshSchemaName } from "./helpers/db.ts";
 import { REPO_ROOT } from "./helpers/fixtures.ts";
 
 /**
@@ -42,6 +43,16 @@ function node(project: TempProject, ...args: string[]) {
   const run = spawnSync(process.execPath, args, { cwd: project.dir, env: { ...env, NO_COLOR: "1" }, encoding: "utf8", timeout: 60_000 });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
+
+/** RUN_SCRIPT's output for the project's bundle: what running each case gives. */
+function runBundle(project: TempProject, bundleFile: string) {
+  project.write("run.mjs", RUN_SCRIPT);
+  const run = node(project, "run.mjs", bundleFile, databaseUrl(), freshSchemaName("cli"));
+  expect(run.output).toBe(`${JSON.stringify({ local: EXPECTED_LOCAL, durable: { charged: true, receipt: "receipt-ada-pro" } })}\n`);
+  expect(run.status).toBe(0);
+}
+
+const EXPECTED_LOCAL = CASES.map((c) => ("error" in c ? { error: c.error.name } : { result: c.result }));
 
 const VITE_CONFIG = `import { defineConfig } from "vite";
 import cairn from "cairn/vite";
@@ -111,6 +122,35 @@ for (const file of ["src/actions.ts", "src/workflows.ts"]) {
 `;
 
 /**
+ * Runs a built bundle in plain Node, with cairn's runtime as the application would
+ * import it (the built JavaScript of the installed copy): each case in memory, and
+ * one durably on the test server (the migrations read from the built runtime).
+ */
+const RUN_SCRIPT = `import { connect, connectDb, runLocal, virtualClock, Worker } from "cairn/runtime";
+import { pathToFileURL } from "node:url";
+
+const [bundleFile, url, schema] = process.argv.slice(2);
+const bundle = await import(pathToFileURL(bundleFile).href);
+const local = [];
+for (const [workflow, input] of ${JSON.stringify(CASES.map((c) => [c.workflow, c.input]))}) {
+  local.push(await runLocal(bundle[workflow], input, { actions: bundle, clock: virtualClock() }).then((result) => ({ result }), (e) => ({ error: e.name })));
+}
+const client = await connect({ url, schema });
+const db = await connectDb(url);
+const worker = new Worker(db, { actions: bundle, workflows: [bundle.onboarding], schema, migrate: false, pollMs: 100 });
+await worker.start();
+try {
+  const run = await client.start(bundle.onboarding, { userId: "ada" });
+  console.log(JSON.stringify({ local, durable: await run.result({ timeoutMs: 20000 }) }));
+} finally {
+  await worker.stop(1000);
+  await db.query(\`DROP SCHEMA IF EXISTS "\${schema}" CASCADE\`);
+  await db.close();
+  await client.close();
+}
+`;
+
+/**
  * Every entry point, typed: the expected errors prove the types are real (an
  * untyped `any` would leave them unused, itself an error).
  */
@@ -169,6 +209,7 @@ describe("bundler CLIs load the built plugins in plain Node", () => {
     expect(run.output).toBe("");
     expect(run.status).toBe(0);
     await expectArtifacts(project.path("dist/cairn"), project);
+    runBundle(project, "dist/index.js");
   });
 
   test("vite build fails on a compile error, printing each diagnostic with its location, hint and line", () => {
@@ -184,7 +225,7 @@ describe("bundler CLIs load the built plugins in plain Node", () => {
     }
   });
 
-  test("rollup -c writes the CLI's artifacts", async () => {
+  test("rollup -c writes the CLI's artifacts; the bundle, cairn left external, runs in plain Node", async () => {
     good();
     rmSync(project.path("dist"), { recursive: true, force: true });
     project.write("rollup.config.mjs", ROLLUP_CONFIG);
@@ -192,12 +233,13 @@ describe("bundler CLIs load the built plugins in plain Node", () => {
     expect(run.output).toBe("");
     expect(run.status).toBe(0);
     await expectArtifacts(project.path("dist/cairn"), project);
+    runBundle(project, "dist/index.js");
   });
 
   test.each([
-    ["esbuild", ESBUILD_SCRIPT],
-    ["webpack", WEBPACK_SCRIPT],
-  ])("a plain node build script with cairn/%s writes the CLI's artifacts", async (_name, script) => {
+    ["esbuild", ESBUILD_SCRIPT, "dist/index.js"],
+    ["webpack", WEBPACK_SCRIPT, "dist/index.mjs"],
+  ])("a plain node build script with cairn/%s writes the CLI's artifacts; the bundle runs in plain Node", async (_name, script, bundle) => {
     good();
     rmSync(project.path("dist"), { recursive: true, force: true });
     project.write("build.mjs", script);
@@ -205,6 +247,7 @@ describe("bundler CLIs load the built plugins in plain Node", () => {
     expect(run.output).toBe("");
     expect(run.status).toBe(0);
     await expectArtifacts(project.path("dist/cairn"), project);
+    runBundle(project, bundle);
   });
 
   test("@babel/core loads cairn/babel by name and writes each workflow's artifact", () => {

@@ -1,3 +1,5 @@
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { cairn, REPO, tempProject } from "./cli-harness.ts";
 
@@ -107,6 +109,32 @@ describe.concurrent("cairn run --local", () => {
     const r = await cairn(["run", "flows/doubles.mts", "--local", "--input", '{"ns":[1,2,3]}'], esm.dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('{"out":[2,4,6],"status":"done on attempt 1"}\n');
+  });
+
+  it("user code gets the runtime's sources, as the CLI runs them, not the JavaScript built into dist/", async () => {
+    const where = tempProject("outside", {
+      "package.json": `{ "type": "module" }\n`,
+      "esm.ts": `import { action, workflow } from "cairn";
+export const where = action(async function where() { return [import.meta.resolve("cairn"), import.meta.resolve("cairn/runtime")]; });
+export const flow = workflow(async function flow() { return await where(); });
+`,
+      "cjs/package.json": `{ "type": "commonjs" }\n`,
+      "cjs/flow.ts": `import { action, workflow } from "cairn";
+declare const require: { resolve(id: string): string };
+export const where = action(async function where() { return [require.resolve("cairn"), require.resolve("cairn/runtime")]; });
+export const flow = workflow(async function flow() { return await where(); });
+`,
+    });
+    try {
+      const esm = await cairn(["run", "esm.ts", "--local"], where.dir);
+      // tsx loads the user's modules (and what they import) under a query of its own.
+      const unscoped = (out: string) => out.replace(/\?(tsx-)?namespace=[\w-]+/g, "");
+      expect(unscoped(esm.stdout)).toBe(`${JSON.stringify([pathToFileURL(join(REPO, "index.ts")).href, pathToFileURL(join(REPO, "runtime/index.ts")).href])}\n`);
+      const cjs = await cairn(["run", "cjs/flow.ts", "--local"], where.dir);
+      expect(unscoped(cjs.stdout)).toBe(`${JSON.stringify([join(REPO, "index.ts"), join(REPO, "runtime/index.ts")])}\n`);
+    } finally {
+      where.cleanup();
+    }
   });
 
   it("prints null for a workflow that returns nothing", async () => {
