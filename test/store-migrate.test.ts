@@ -1,7 +1,16 @@
 import { afterAll, describe, expect, test } from "vitest";
-import { migrate, loadMigrations } from "../runtime/store/migrate.ts";
+import { readdirSync } from "node:fs";
+import { migrate } from "../runtime/store/migrate.ts";
+import { MIGRATIONS } from "../runtime/store/migrations/index.ts";
 import { drivers, dropSchema, freshSchemaName, openTestDb } from "./helpers/db.ts";
 import type { Db } from "../runtime/store/db.ts";
+
+test("every numbered module in runtime/store/migrations is listed, in order, under its number and name", () => {
+  const files = readdirSync(new URL("../runtime/store/migrations/", import.meta.url)).filter((f) => f !== "index.ts").sort();
+  expect(files.every((f) => /^\d{4}_[a-z_]+\.ts$/.test(f))).toBe(true);
+  expect(MIGRATIONS.map((m) => `${String(m.id).padStart(4, "0")}_${m.name}.ts`)).toEqual(files);
+  expect(MIGRATIONS.map((m) => m.id)).toEqual(files.map((_, i) => i + 1));
+});
 
 describe.each(drivers)("migrations (%s driver)", (driver) => {
   const schema = freshSchemaName("mig");
@@ -14,11 +23,11 @@ describe.each(drivers)("migrations (%s driver)", (driver) => {
   test("racing migrators apply each migration exactly once", async () => {
     db = await openTestDb(driver);
     const results = await Promise.all(Array.from({ length: 8 }, () => migrate(db, schema)));
-    const all = loadMigrations().map((m) => `${String(m.id).padStart(4, "0")}_${m.name}`);
+    const all = MIGRATIONS.map((m) => `${String(m.id).padStart(4, "0")}_${m.name}`);
     expect(results.flat().sort()).toEqual(all);
     expect(results.filter((r) => r.length > 0)).toHaveLength(1);
     const rows = await db.query<{ id: number }>(`SELECT id FROM "${schema}".migrations ORDER BY id`);
-    expect(rows.map((r) => r.id)).toEqual(loadMigrations().map((m) => m.id));
+    expect(rows.map((r) => r.id)).toEqual(MIGRATIONS.map((m) => m.id));
     expect(await migrate(db, schema)).toEqual([]);
   });
 

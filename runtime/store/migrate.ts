@@ -1,26 +1,10 @@
 /**
- * Numbered SQL migrations (migrations/NNNN_name.sql), applied in order inside one
+ * Numbered SQL migrations (migrations/NNNN_name.ts), applied in order inside one
  * transaction that holds a schema-specific advisory lock, so any number of workers
  * and clients may call `migrate()` at start-up at the same time.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Db } from "./db.ts";
-
-export interface Migration {
-  id: number;
-  name: string;
-  sql: string;
-}
-
-const dir = fileURLToPath(new URL("./migrations/", import.meta.url));
-
-export function loadMigrations(): Migration[] {
-  return readdirSync(dir)
-    .filter((f) => /^\d{4}_.+\.sql$/.test(f))
-    .sort()
-    .map((f) => ({ id: Number(f.slice(0, 4)), name: f.slice(5, -4), sql: readFileSync(dir + f, "utf8") }));
-}
+import { MIGRATIONS } from "./migrations/index.ts";
 
 export function quoteIdent(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
@@ -37,7 +21,7 @@ export async function migrate(db: Db, schema = "cairn"): Promise<string[]> {
     await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`cairn-migrate:${schema}`]);
     const done = new Set((await tx.query<{ id: number }>(`SELECT id FROM ${s}.migrations`)).map((r) => r.id));
     const applied: string[] = [];
-    for (const m of loadMigrations()) {
+    for (const m of MIGRATIONS) {
       if (done.has(m.id)) continue;
       await tx.query(m.sql.replaceAll(":SCHEMA", s));
       await tx.query(`INSERT INTO ${s}.migrations (id, name) VALUES ($1, $2)`, [m.id, m.name]);

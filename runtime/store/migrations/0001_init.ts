@@ -1,4 +1,4 @@
--- Values are stored as `json`, not `json`: json keeps the text as written, so
+export default `-- Values are stored as json, not jsonb: json keeps the text as written, so
 -- object keys keep their insertion order, which JavaScript code can observe.
 -- Every hot table leads its primary key with instance_id, so the rows of one
 -- workflow instance can be co-located (and distributed by it, e.g. with Citus).
@@ -60,7 +60,7 @@ CREATE TABLE :SCHEMA.history (
   PRIMARY KEY (instance_id, seq)
 );
 
--- Live workers and the actions they can run: lets `cairn status` explain why a task
+-- Live workers and the actions they can run: lets "cairn status" explain why a task
 -- waits (no live worker has its action) instead of leaving it silently queued.
 CREATE TABLE :SCHEMA.workers (
   id            text PRIMARY KEY,
@@ -69,3 +69,4 @@ CREATE TABLE :SCHEMA.workers (
   started_at    timestamptz NOT NULL DEFAULT now(),
   heartbeat_at  timestamptz NOT NULL DEFAULT now()
 );
+`;

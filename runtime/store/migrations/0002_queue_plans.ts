@@ -1,4 +1,4 @@
--- Plans that stay right when the statistics are wrong. A burst of work (a deploy,
+export default `-- Plans that stay right when the statistics are wrong. A burst of work (a deploy,
 -- a backlog) outruns autovacuum's ANALYZE; the planner then believes a handful of
 -- tasks are ready and the tables are tiny, so it fetches every ready task and
 -- sorts them to claim a few (draining a backlog of n tasks costs O(n^2)), and joins
@@ -55,3 +55,4 @@ ALTER TABLE :SCHEMA.instances SET (fillfactor = 70);
 -- cost of every history row, the most written rows of all.
 ALTER TABLE :SCHEMA.tasks DROP CONSTRAINT tasks_instance_id_fkey;
 ALTER TABLE :SCHEMA.history DROP CONSTRAINT history_instance_id_fkey;
+`;

@@ -1,0 +1,19 @@
+/**
+ * The migrations, in the order they apply: one numbered module per migration,
+ * each the SQL it runs (`:SCHEMA` stands for the quoted schema name). Never edit
+ * one that has shipped; add the next number. Modules rather than .sql files read
+ * at run time, so the runtime still finds them when an application bundles it.
+ */
+import init from "./0001_init.ts";
+import queuePlans from "./0002_queue_plans.ts";
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { id: 1, name: "init", sql: init },
+  { id: 2, name: "queue_plans", sql: queuePlans },
+];
