@@ -127,6 +127,28 @@ compiler.run((err, stats) => compiler.close(() => {
 }));
 `;
 
+/**
+ * The README's webpack config: nothing external, so the runtime (and pg) are
+ * bundled in. Any warning webpack raises about cairn's own modules fails the build.
+ */
+const WEBPACK_INLINE_SCRIPT = `import { fileURLToPath } from "node:url";
+import webpack from "webpack";
+import cairn from "cairn/webpack";
+
+const compiler = webpack({
+  mode: "development", devtool: false, target: "node", entry: "./src/run.ts",
+  output: { path: fileURLToPath(new URL("./dist", import.meta.url)), filename: "run.mjs", module: true, library: { type: "module" } },
+  experiments: { outputModule: true },
+  resolve: { extensions: [".ts", ".js"] },
+  module: { rules: [{ test: /\\.ts$/, loader: ${JSON.stringify(join(REPO_ROOT, "test/helpers/esbuild-ts-loader.cjs"))} }] },
+  plugins: [cairn()],
+});
+compiler.run((err, stats) => compiler.close(() => {
+  const ours = (stats?.compilation.warnings ?? []).filter((w) => String(w.module?.resource ?? "").includes("node_modules/cairn/"));
+  if (err || stats.hasErrors() || ours.length > 0) { console.error(err ?? stats.toString("errors-warnings")); process.exit(1); }
+}));
+`;
+
 /** Babel resolves the plugin by name, from the project, as a babel.config.json would. */
 const BABEL_SCRIPT = `import { transformAsync } from "@babel/core";
 import { readFileSync } from "node:fs";
@@ -269,18 +291,21 @@ describe("bundler CLIs load the built plugins in plain Node", () => {
     runBundle(project, bundle);
   });
 
-  test("a program with cairn's runtime bundled into it runs durably in plain Node", async () => {
+  test.each([
+    ["esbuild", ESBUILD_INLINE_SCRIPT, "dist/run.js"],
+    ["webpack", WEBPACK_INLINE_SCRIPT, "dist/run.mjs"],
+  ])("%s: a program with cairn's runtime bundled into it builds without a warning from cairn and runs durably in plain Node", async (_name, script, program) => {
     good();
     rmSync(project.path("dist"), { recursive: true, force: true });
     project.write("src/run.ts", runner("./index.ts"));
-    project.write("build.mjs", ESBUILD_INLINE_SCRIPT);
+    project.write("build.mjs", script);
     try {
       const run = node(project, "build.mjs");
       expect(run.output).toBe("");
       expect(run.status).toBe(0);
       await expectArtifacts(project.path("dist/cairn"), project);
-      expect(readFileSync(project.path("dist/run.js"), "utf8")).toContain("CREATE TABLE");
-      expectRuns(project, "dist/run.js");
+      expect(readFileSync(project.path(program), "utf8")).toContain("CREATE TABLE");
+      expectRuns(project, program);
     } finally {
       rmSync(project.path("src/run.ts"));
     }

