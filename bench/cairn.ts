@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Artifact } from "../ir-schema/index.ts";
+import { validateArtifact, type Artifact } from "../ir-schema/index.ts";
 import { compile, formatDiagnostics, nodeResolver } from "../plugin/index.ts";
 import { connect, type Client } from "../runtime/durable/client.ts";
 import { migrate } from "../runtime/store/migrate.ts";
@@ -27,7 +27,7 @@ const ACTIONS: Record<WorkloadName, number> = { sequence: 3, fanout: 10, sleepy:
 /** Compiles bench/workloads/<name>.ts with the real compiler (schema-validated). */
 export function compileWorkload(name: WorkloadName): Workload {
   const file = join(BENCH_DIR, "workloads", `${name}.ts`);
-  const result = compile(readFileSync(file, "utf8"), file, nodeResolver(REPO_ROOT), { validate: true });
+  const result = compile(readFileSync(file, "utf8"), file, nodeResolver(REPO_ROOT), { validate: validateArtifact });
   if (result.diagnostics.length > 0 || result.workflows.length !== 1) {
     throw new Error(`workload ${name} does not compile cleanly:\n${formatDiagnostics(result.diagnostics, { cwd: REPO_ROOT })}`);
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { compile, createModuleCache, formatDiagnostics, nodeResolver } from "../plugin/index.ts";
 import type { CompileResult, Diagnostic, ModuleResolver } from "../plugin/index.ts";
+import { validateArtifact } from "../ir-schema/index.ts";
 import { findProjectRoot } from "./project-root.ts";
 import { mayDefineWorkflow, type SourceFile } from "./source-files.ts";
 
@@ -39,7 +40,7 @@ export function compileFiles(files: readonly SourceFile[]): CompiledFiles {
     const root = findProjectRoot(file.path);
     let resolver = resolvers.get(root);
     if (!resolver) resolvers.set(root, (resolver = nodeResolver(root)));
-    compiled.push({ path: file.path, root, result: compile(source, file.path, resolver, { root, cache, validate: true }) });
+    compiled.push({ path: file.path, root, result: compile(source, file.path, resolver, { root, cache, validate: validateArtifact }) });
   }
   return { files: compiled, diagnostics: compiled.flatMap((f) => f.result.diagnostics), sources, skipped };
 }

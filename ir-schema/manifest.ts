@@ -1,4 +1,4 @@
-import { IR_VERSION } from "./schema.ts";
+import { IR_VERSION } from "./vocabulary.ts";
 import type { Artifact } from "./types.ts";
 
 /**

@@ -25,8 +25,9 @@
  *   collide with a JavaScript identifier.
  */
 import { Type, type TLiteral, type TSchema, type TUnion } from "@sinclair/typebox";
+import { ArrayFns, AwaitModes, BinaryOps, Globals, IR_VERSION, LogicalOps, UnaryOps } from "./vocabulary.ts";
 
-export const IR_VERSION = 1;
+export { IR_VERSION, UnaryOps, BinaryOps, LogicalOps, ArrayFns, Globals, AwaitModes } from "./vocabulary.ts";
 
 const Loc = Type.String({ pattern: "^.+:[0-9]+:[0-9]+$", description: "path:line:col, 1-based" });
 const Name = Type.String({ minLength: 1 });
@@ -50,15 +51,6 @@ function expr<K extends string, P extends Record<string, TSchema>>(kind: K, prop
 
 const E = Type.Ref("Expr");
 
-export const UnaryOps = ["!", "-", "+", "~", "typeof", "void"] as const;
-export const BinaryOps = [
-  "+", "-", "*", "/", "%", "**", "==", "!=", "===", "!==", "<", "<=", ">", ">=",
-  "in", "&", "|", "^", "<<", ">>", ">>>",
-] as const;
-export const LogicalOps = ["&&", "||", "??"] as const;
-export const ArrayFns = ["map", "filter", "some", "every", "find", "findIndex", "flatMap"] as const;
-export const Globals = ["undefined", "NaN", "Infinity"] as const;
-export const AwaitModes = ["one", "all", "allSettled"] as const;
 
 type LiteralTuple<T extends readonly string[]> = { -readonly [I in keyof T]: TLiteral<T[I]> };
 const lits = <const T extends readonly string[]>(xs: T) =>

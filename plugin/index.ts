@@ -4,7 +4,7 @@ export { nodeResolver } from "./resolve/node-resolver.ts";
 export { createModuleCache, type ModuleCache } from "./resolve/module-cache.ts";
 export { formatDiagnostic, formatDiagnostics } from "./diagnostics/format.ts";
 export { Rules, type Rule, type RuleName } from "./diagnostics/rules.ts";
-export type { ActionLocation, CompileOptions, CompileResult, Diagnostic, ModuleResolver } from "./types.ts";
+export type { ActionLocation, ArtifactValidator, CompileOptions, CompileResult, Diagnostic, ModuleResolver } from "./types.ts";
 export { printProgram, printExpr } from "./debug/print-ir.ts";
 export { moduleLayout } from "./compile.ts";
 export type { ModuleLayout, WorkflowSite, ActionSite, ErrorClassSite, ErrorRef } from "./analyze/module-layout.ts";

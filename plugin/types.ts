@@ -1,5 +1,5 @@
 /** Public types of the compiler; see docs/interfaces.md. */
-import type { Artifact } from "../ir-schema/index.ts";
+import type { Artifact, ValidationResult } from "../ir-schema/index.ts";
 import type { ModuleCache } from "./resolve/module-cache.ts";
 
 export interface ModuleResolver {
@@ -11,18 +11,23 @@ export interface ModuleResolver {
   read(file: string): string | null;
 }
 
+/** What checks a compiled artifact: `validateArtifact` (the hash was just computed, so `hash: false`). */
+export type ArtifactValidator = (artifact: Artifact, options: { hash: false }) => ValidationResult;
+
 export interface CompileOptions {
   /** Project root; artifact `source` and every `loc` are relative to it (default `resolver.root`). */
   root?: string;
   /** Parsed-module cache shared across compile() calls (createModuleCache()). */
   cache?: ModuleCache;
   /**
-   * Check every artifact against the IR schema before returning it (an invalid one
-   * becomes CAIRN900). Off by default: it costs about a third of a compile, and the
-   * runtime validates every artifact it loads anyway. `cairn check/build` and the
-   * test suite turn it on.
+   * Check every artifact before returning it (an invalid one becomes CAIRN900):
+   * pass `validateArtifact` from cairn/ir. Off by default: it costs about a third
+   * of a compile, and the runtime validates every artifact it loads anyway.
+   * `cairn check/build` and the test suite turn it on. A function rather than a
+   * flag so that the compiler itself never loads the schema library, which the
+   * bundler plugins would pay for in every build process (a sixth of a second).
    */
-  validate?: boolean;
+  validate?: ArtifactValidator;
 }
 
 export interface ActionLocation {

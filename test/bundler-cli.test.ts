@@ -7,7 +7,7 @@
  * project type-checking against that copy (its declarations, not its sources).
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { BAD_FILES, GOOD_FILES, badDiagnostics, createProject, type TempProject } from "./helpers/bundler-project.ts";
@@ -242,6 +242,16 @@ describe("bundler CLIs load the built plugins in plain Node", () => {
     expect(run.output).toBe("");
     expect(run.status).toBe(0);
   }, 60_000);
+
+  test("the built plugins load only what compiling needs: not @babel/types, not the schema library", () => {
+    const dir = project.path("node_modules/cairn/dist/plugin");
+    const imported = new Set(
+      readdirSync(dir)
+        .filter((f) => f.endsWith(".js"))
+        .flatMap((f) => [...readFileSync(join(dir, f), "utf8").matchAll(/^import\b[^;]*?from "([^"./][^"]*)";/gm)].map((m) => m[1])),
+    );
+    expect([...imported].filter((p) => !p.startsWith("node:")).sort()).toEqual(["@babel/code-frame", "@babel/parser", "magic-string", "unplugin"]);
+  });
 
   test("vite build, with the README's config, writes the CLI's artifacts", async () => {
     good();

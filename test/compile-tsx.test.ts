@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
 import { compile } from "../plugin/index.ts";
+import { validateArtifact } from "../ir-schema/index.ts";
 
 const resolver = { root: "/p", resolve: () => null, read: () => null };
 const source = `import { action, workflow } from "cairn";
@@ -9,7 +10,7 @@ export const show = workflow(async function show(id: string) { return await load
 `;
 
 test(".tsx files may contain JSX next to workflows", () => {
-  const r = compile(source, "/p/view.tsx", resolver, { validate: true });
+  const r = compile(source, "/p/view.tsx", resolver, { validate: validateArtifact });
   expect(r.diagnostics).toEqual([]);
   expect(r.workflows.map((w) => [w.name, w.actions])).toEqual([["show", ["load"]]]);
 });

@@ -2,6 +2,7 @@ import type * as t from "@babel/types";
 import type { ModuleLayout, WorkflowSite } from "../analyze/module-layout.ts";
 import { handleExpression, moduleTail, pin } from "../bundler/rewrite-module.ts";
 import type { BuiltWorkflow } from "../bundler/built-workflow.ts";
+import { childKeys, isNode } from "../parse/children.ts";
 
 /** The slice of Babel's plugin API this plugin uses (`@babel/core` ships no types). */
 export interface BabelApi {
@@ -81,8 +82,7 @@ function replacement(api: BabelApi, site: WorkflowSite, json: string): t.Node[] 
  * by several).
  */
 function walk(node: t.Node, visit: (node: t.Node, replace: (nodes: t.Node[]) => void) => boolean): void {
-  for (const key of Object.keys(node)) {
-    if (key === "loc" || key === "leadingComments" || key === "trailingComments" || key === "innerComments") continue;
+  for (const key of childKeys(node)) {
     const value = (node as unknown as Record<string, unknown>)[key];
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
@@ -104,6 +104,3 @@ function walk(node: t.Node, visit: (node: t.Node, replace: (nodes: t.Node[]) => 
   }
 }
 
-function isNode(value: unknown): value is t.Node {
-  return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
-}

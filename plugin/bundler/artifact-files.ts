@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MANIFEST_FILE, manifestOf, serializeManifest } from "../../ir-schema/index.ts";
+import { MANIFEST_FILE, manifestOf, serializeManifest } from "../../ir-schema/manifest.ts";
 import type { BuiltWorkflow } from "./built-workflow.ts";
 
 /** Sub-directory of the bundler's output directory that artifacts go to by default. */

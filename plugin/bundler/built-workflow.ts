@@ -1,4 +1,6 @@
-import { artifactFileName, artifactText, manifestEntry, type Artifact, type ManifestEntry } from "../../ir-schema/index.ts";
+import type { Artifact, ManifestEntry } from "../../ir-schema/index.ts";
+import { artifactText } from "../../ir-schema/hash.ts";
+import { artifactFileName, manifestEntry } from "../../ir-schema/manifest.ts";
 
 /**
  * A compiled workflow as a build uses it: the JSON its handle embeds, the

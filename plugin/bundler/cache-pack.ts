@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ModuleLayout } from "../analyze/module-layout.ts";
 import type { Diagnostic } from "../types.ts";
-import { artifactText } from "../../ir-schema/index.ts";
+import { artifactText } from "../../ir-schema/hash.ts";
 import type { BuiltWorkflow } from "./built-workflow.ts";
 
 /** Bumped when the layout below changes; a pack of another format is ignored. */

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { canonicalJson } from "../../ir-schema/index.ts";
+import { canonicalJson } from "../../ir-schema/hash.ts";
 import { compileWithLayout } from "../compile.ts";
 import { createModuleCache } from "../resolve/module-cache.ts";
 import { nodeResolver } from "../resolve/node-resolver.ts";

@@ -1,9 +1,9 @@
 import type * as t from "@babel/types";
-import { VISITOR_KEYS } from "@babel/types";
 import type { Expr } from "../../ir-schema/index.ts";
 import type { Lowerer } from "./lowerer.ts";
 import { ref } from "./ir.ts";
 import { lowerExpr } from "./expressions.ts";
+import { someChild } from "../parse/children.ts";
 
 const FUNCTION_TYPES = new Set(["ArrowFunctionExpression", "FunctionExpression", "FunctionDeclaration", "ClassMethod", "ObjectMethod"]);
 
@@ -12,17 +12,7 @@ export function containsAwait(L: Lowerer, node: t.Node | null | undefined): bool
   if (!node) return false;
   if (node.type === "AwaitExpression") return true;
   if (FUNCTION_TYPES.has(node.type) || !L.mayAwait(node)) return false;
-  return L.memoAwait(node, () => {
-    for (const key of VISITOR_KEYS[node.type] ?? []) {
-      const child = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(child)) {
-        if (child.some((c) => c && typeof c === "object" && containsAwait(L, c as t.Node))) return true;
-      } else if (child && typeof child === "object" && "type" in child && containsAwait(L, child as t.Node)) {
-        return true;
-      }
-    }
-    return false;
-  });
+  return L.memoAwait(node, () => someChild(node, (child) => containsAwait(L, child)));
 }
 
 /**

@@ -1,5 +1,6 @@
 import type * as t from "@babel/types";
-import { ArrayFns, type Expr } from "../../ir-schema/index.ts";
+import type { Expr } from "../../ir-schema/index.ts";
+import { ArrayFns } from "../../ir-schema/vocabulary.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 import type { Lowerer } from "./lowerer.ts";
 import { lit } from "./ir.ts";

@@ -1,5 +1,7 @@
 import type * as t from "@babel/types";
-import { ArrayFns, BuiltinFunctions, MethodNames, type Expr, type Item } from "../../ir-schema/index.ts";
+import type { Expr, Item } from "../../ir-schema/index.ts";
+import { ArrayFns } from "../../ir-schema/vocabulary.ts";
+import { BuiltinFunctions, MethodNames } from "../../ir-schema/builtins.ts";
 import type { Lowerer } from "./lowerer.ts";
 import { lit } from "./ir.ts";
 import { isNondeterministic, staticRef, type StaticRef } from "./static-refs.ts";

@@ -1,5 +1,6 @@
 import type * as t from "@babel/types";
-import { BinaryOps, type Expr, type Item } from "../../ir-schema/index.ts";
+import type { Expr, Item } from "../../ir-schema/index.ts";
+import { BinaryOps } from "../../ir-schema/vocabulary.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 import type { Lowerer } from "./lowerer.ts";
 import { containsAwait, lowerExprs, lowerOperands, type Operand } from "./anf.ts";

@@ -3,7 +3,7 @@ import type { Expr, Instr } from "../../ir-schema/index.ts";
 import type { ModuleGraph } from "../analyze/module-graph.ts";
 import type { Reporter, Span } from "../diagnostics/reporter.ts";
 import type { RuleName } from "../diagnostics/rules.ts";
-import type { ActionLocation } from "../types.ts";
+import type { ActionLocation, ArtifactValidator } from "../types.ts";
 import { CfgBuilder, type DraftBlock } from "./cfg-builder.ts";
 import { Scopes } from "./scopes.ts";
 
@@ -16,8 +16,8 @@ export interface LowerEnv {
   graph: ModuleGraph;
   reporter: Reporter;
   form: "class" | "function";
-  /** Schema-check the produced artifact (CompileOptions.validate). */
-  validate?: boolean;
+  /** Checks the produced artifact (CompileOptions.validate). */
+  validate?: ArtifactValidator;
 }
 
 /** Where `break` / `continue` go from inside a loop, switch or labelled block. */

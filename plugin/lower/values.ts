@@ -1,5 +1,6 @@
 import type * as t from "@babel/types";
-import { BuiltinConstants, type Expr } from "../../ir-schema/index.ts";
+import type { Expr } from "../../ir-schema/index.ts";
+import { BuiltinConstants } from "../../ir-schema/builtins.ts";
 import type { Lowerer } from "./lowerer.ts";
 import { describe, isNondeterministic, type StaticRef } from "./static-refs.ts";
 import { lit } from "./ir.ts";

@@ -1,5 +1,7 @@
 import type * as t from "@babel/types";
-import { IR_VERSION, sealArtifactJson, validateArtifact, type Artifact } from "../../ir-schema/index.ts";
+import type { Artifact } from "../../ir-schema/index.ts";
+import { IR_VERSION } from "../../ir-schema/vocabulary.ts";
+import { sealArtifactJson } from "../../ir-schema/hash.ts";
 import type { WorkflowDef } from "../analyze/workflows.ts";
 import type { ActionLocation } from "../types.ts";
 import { Lowerer, type LowerEnv } from "./lowerer.ts";
@@ -92,7 +94,7 @@ export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow 
     program,
     source: env.relFile,
   });
-  const valid = env.validate ? validateArtifact(artifact, { hash: false }) : { ok: true as const };
+  const valid = env.validate ? env.validate(artifact, { hash: false }) : { ok: true as const };
   if (!valid.ok) {
     const detail = valid.errors.map((e) => `${e.path}: ${e.message}`).join("; ");
     L.report("internal", fn, { what: `workflow \`${def.name}\``, detail: `invalid IR (${detail})` });

@@ -6,11 +6,11 @@ import { pathToFileURL } from "node:url";
 import { compile, formatDiagnostics, nodeResolver } from "../../plugin/index.ts";
 import type { CompileResult } from "../../plugin/index.ts";
 import { action, isAction, runLocal, virtualClock } from "../../runtime/index.ts";
-import type { Artifact } from "../../ir-schema/index.ts";
+import { validateArtifact, type Artifact } from "../../ir-schema/index.ts";
 import { REPO_ROOT } from "./fixtures.ts";
 
 export function compileFile(file: string, source: string): CompileResult {
-  return compile(source, file, nodeResolver(REPO_ROOT), { validate: true });
+  return compile(source, file, nodeResolver(REPO_ROOT), { validate: validateArtifact });
 }
 
 /** The one workflow of a file that must compile cleanly; the error lists the diagnostics. */
