@@ -166,14 +166,15 @@ async function measure(build: Build, app: BenchApp): Promise<Builds<Sample>> {
 }
 
 /** Best of three fresh processes running bench/build-cold.ts. */
-function coldProcess(app: BenchApp): { without: number; first: number; cached: number } {
+function coldProcess(app: BenchApp): { without: number; load: number; first: number; cached: number } {
   const script = fileURLToPath(new URL("./build-cold.ts", import.meta.url));
   const runs = [0, 1, 2].map(() => {
     const child = spawnSync(process.execPath, [...process.execArgv, script, app.dir, app.entry, app.work], { encoding: "utf8" });
     if (child.status !== 0) throw new Error(`build-cold.ts failed: ${child.stderr}`);
-    return JSON.parse(child.stdout) as { without: number; first: number; cached: number };
+    return JSON.parse(child.stdout) as { without: number; load: number; first: number; cached: number };
   });
-  return { without: Math.min(...runs.map((r) => r.without)), first: Math.min(...runs.map((r) => r.first)), cached: Math.min(...runs.map((r) => r.cached)) };
+  const best = (k: "without" | "load" | "first" | "cached") => Math.min(...runs.map((r) => r[k]));
+  return { without: best("without"), load: best("load"), first: best("first"), cached: best("cached") };
 }
 
 const parent = values.dir ? resolve(values.dir) : DEFAULT_APP_PARENT;
@@ -225,9 +226,9 @@ try {
     const cold = coldProcess(apps.workflows);
     const per = (n: number) => ((n - cold.without) / WORKFLOW_MODULES).toFixed(2);
     console.log(
-      `\nesbuild in a new process, one build each (not judged: a fixed cost per process, mostly V8 warming up Babel's parser): ` +
-        `without ${cold.without.toFixed(0)} ms, first ${cold.first.toFixed(0)} ms (+${per(cold.first)} ms per workflow module, that cost included), ` +
-        `cached ${cold.cached.toFixed(0)} ms (+${per(cold.cached)})`,
+      `\nesbuild in a new process, one build each (not judged: fixed costs per process, loading cairn/esbuild and V8 warming up Babel's parser): ` +
+        `without ${cold.without.toFixed(0)} ms; loading the plugin ${cold.load.toFixed(0)} ms; first build, load included, ${cold.first.toFixed(0)} ms ` +
+        `(+${per(cold.first)} ms per workflow module, those costs included); from the cache, load included, ${cold.cached.toFixed(0)} ms (+${per(cold.cached)})`,
     );
   }
 } finally {
