@@ -5,13 +5,15 @@
 // "exports" (self-reference) map it to the right entry point. Resolution that
 // succeeds is never touched, so a project's installed copy of cairn always wins.
 //
-// It also keeps one copy of cairn in the process. The package's entry points
-// resolve to JavaScript built into dist/ (what plain Node runs), but the CLI runs
-// the TypeScript sources; user code importing "cairn" must get those same modules,
-// not a second runtime beside the CLI's. So a resolution that lands on one of this
-// package's built entry points is answered with the source file the package.json
-// "cairn-source" condition names for it. Another installed copy of cairn is left
-// alone.
+// It also keeps the CLI process on one version of cairn's code. The package's
+// entry points resolve to JavaScript built into dist/ (what plain Node runs), but
+// the CLI runs the TypeScript sources; user code importing "cairn" gets the same
+// sources, never the build beside them (which may be stale in a checkout, or not
+// built at all). So a resolution that lands on one of this package's built entry
+// points is answered with the source file the package.json "cairn-source"
+// condition names for it. (tsx still loads a user file's imports as instances of
+// their own, under its namespace query; the runtime's instances agree through
+// Symbol.for keys.) Another installed copy of cairn is left alone.
 //
 // Plain JavaScript: this file is also loaded as a module hook in Node's loader
 // thread, before any TypeScript support exists there.

@@ -6,8 +6,8 @@
 // - dist/runtime: the runtime entry points ("cairn", "cairn/runtime",
 //   "cairn/ir"), which an application imports when it runs in plain Node: a
 //   bundle that leaves cairn external, a server compiled by tsc. The CLI runs the
-//   sources instead (cli/cairn-resolution.js maps these files back to them), so a
-//   CLI process and the user code it loads share one copy of the runtime.
+//   sources instead (cli/cairn-resolution.js maps these files back to them), so
+//   the user code it loads runs the same code as the CLI, never this build.
 // - dist/types: declarations for every entry point, which users' type-checks
 //   read instead of our sources (tsconfig.types.json).
 // Plain JavaScript, so `npm install` (the `prepare` script) can run it.
