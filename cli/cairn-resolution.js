@@ -37,11 +37,37 @@ function sourcesOfBuiltEntries() {
   return map;
 }
 
-/** @param {{ url: string, format?: string | null }} resolved */
-function toSource(resolved) {
-  const source = SOURCE_OF.get(resolved.url);
-  // No format: the TypeScript loader (tsx) decides how to load the source.
-  return source ? { ...resolved, url: source, format: undefined } : resolved;
+/**
+ * The source instead of a built entry point, resolved again through the rest of
+ * the chain, so that the TypeScript loader (tsx) marks it as its own to load.
+ * @param {{ url: string }} resolved
+ * @param {object} context
+ * @param {(specifier: string, context?: object) => Promise<{ url: string }>} nextResolve
+ */
+async function toSource(resolved, context, nextResolve) {
+  const source = SOURCE_OF.get(resolved.url.replace(/[?#].*$/, ""));
+  return source ? nextResolve(source, context) : resolved;
+}
+
+/** The query cli/bundle-url.ts marks an ES module bundle with (kept equal to its ESM_MARK). */
+const ESM_MARK = "cairn-esm";
+
+/**
+ * A bundle the CLI imports as an ES module (its URL carries the mark), and the
+ * `.js` chunks it imports by relative path (marked in turn): format "module",
+ * which the loaders then follow, where they would take a typeless `.js` for
+ * CommonJS.
+ * @param {string} specifier
+ * @param {{ parentURL?: string }} context
+ * @param {{ url: string, format?: string | null }} resolved
+ */
+function asBundleModule(specifier, context, resolved) {
+  const marked = (/** @type {string | undefined} */ url) => url !== undefined && new URL(url).searchParams.has(ESM_MARK);
+  const chunk = specifier.startsWith(".") && marked(context.parentURL) && new URL(resolved.url).pathname.endsWith(".js");
+  if (!marked(resolved.url) && !chunk) return resolved;
+  const url = new URL(resolved.url);
+  url.searchParams.set(ESM_MARK, "");
+  return { ...resolved, url: url.href, format: "module" };
 }
 
 /** @param {string} specifier */
@@ -56,13 +82,15 @@ function isCairn(specifier) {
  * @param {(specifier: string, context?: object) => Promise<unknown>} nextResolve
  */
 export async function resolve(specifier, context, nextResolve) {
-  if (!isCairn(specifier)) return nextResolve(specifier, context);
+  if (!isCairn(specifier)) return asBundleModule(specifier, context, await nextResolve(specifier, context));
+  let resolved;
   try {
-    return toSource(await nextResolve(specifier, context));
+    resolved = await nextResolve(specifier, context);
   } catch (error) {
     if (context.parentURL === PACKAGE_JSON_URL.href) throw error;
-    return toSource(await nextResolve(specifier, { ...context, parentURL: PACKAGE_JSON_URL.href }));
+    resolved = await nextResolve(specifier, { ...context, parentURL: PACKAGE_JSON_URL.href });
   }
+  return toSource(resolved, context, nextResolve);
 }
 
 /**

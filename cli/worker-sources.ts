@@ -1,6 +1,5 @@
 import { statSync, existsSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Artifact } from "../ir-schema/index.ts";
 import { isAction, isCompiledWorkflow } from "../runtime/index.ts";
 import { ArtifactDirError, loadArtifactDir } from "../runtime/artifacts/index.ts";
@@ -9,6 +8,7 @@ import { UsageError } from "./exit-codes.ts";
 import { importOnce, loadActions, type ModuleCache } from "./load-actions.ts";
 import type { Output } from "./output.ts";
 import { collectSourceFiles, isSourceFile } from "./source-files.ts";
+import { bundleImportUrl } from "./bundle-url.ts";
 
 export interface WorkerSources {
   /** Action values (name -> function), from every source. */
@@ -38,7 +38,7 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
         throw error;
       }
     } else if (stat.isFile() && [".js", ".mjs", ".cjs"].includes(extname(abs))) {
-      const mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+      const mod = (await import(bundleImportUrl(abs))) as Record<string, unknown>;
       collectExports(mod, sources);
     } else if (stat.isDirectory() || isSourceFile(abs)) {
       tsArgs.push(p);
@@ -61,7 +61,9 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
       for (const a of found.actions) if (!seen.has(a)) seen.add(a) && sources.actions.push(a);
     }
   }
-  return sources;
+  // A bundle's handle and its prebuilt IR (`--ir`) are the same workflow: serve it once.
+  const byHash = new Map(sources.workflows.map((w) => [w.hash, w]));
+  return { ...sources, workflows: [...byHash.values()] };
 }
 
 function collectExports(mod: Record<string, unknown>, into: WorkerSources): void {

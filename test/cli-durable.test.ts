@@ -3,7 +3,10 @@
  * Most tests use the suite's server (DATABASE_URL) in a schema of their own; one
  * runs with DATABASE_URL unset, so cairn starts and reuses an embedded server.
  */
-import { chmodSync } from "node:fs";
+import { chmodSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as esbuild from "esbuild";
+import cairnEsbuild from "cairn/esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stopEmbeddedPostgres } from "../runtime/store/embedded.ts";
 import { spawn } from "node:child_process";
@@ -24,18 +27,30 @@ export const checkout = workflow(async function checkout(user: string, amount: n
 });
 `;
 
-describe("durable commands on DATABASE_URL", () => {
-  const project = tempProject("outside", { "wf.ts": WORKFLOW });
-  const schema = freshSchemaName("cli");
-  let env: Record<string, string>;
+/**
+ * A project and a schema of its own on the suite's server, both removed after the
+ * describe block; `env` (set before its tests run) points cairn at that schema.
+ */
+function onSuiteServer(files: Record<string, string>) {
+  const ctx = { project: tempProject("outside", files), schema: freshSchemaName("cli"), env: {} as Record<string, string> };
   beforeAll(() => {
-    env = { DATABASE_URL: databaseUrl(), CAIRN_SCHEMA: schema };
+    ctx.env = { DATABASE_URL: databaseUrl(), CAIRN_SCHEMA: ctx.schema };
   });
   afterAll(async () => {
     const db = await openTestDb();
-    await dropSchema(db, schema);
+    await dropSchema(db, ctx.schema);
     await db.close();
-    project.cleanup();
+    ctx.project.cleanup();
+  });
+  return ctx;
+}
+
+describe("durable commands on DATABASE_URL", () => {
+  const ctx = onSuiteServer({ "wf.ts": WORKFLOW });
+  const { project, schema } = ctx;
+  let env: Record<string, string>;
+  beforeAll(() => {
+    env = ctx.env;
   });
 
   it("run (durable) prints the result; a failure prints the error JSON and exits 1", async () => {
@@ -85,6 +100,49 @@ describe("durable commands on DATABASE_URL", () => {
     expect(await workerExit).toBe(0);
     expect(workerErr).toMatch(/cairn: worker .* serving 2 action\(s\) \[charge, notify-user\] and 1 workflow\(s\) \[checkout\]/);
     expect(workerErr).toMatch(/cairn: worker stopped\n$/);
+  }, 120_000);
+});
+
+describe("a deployment: cairn worker serving a bundle and its prebuilt IR", () => {
+  // No package.json: the bundle is an ES module in a typeless `.js`, which Node loads by its syntax.
+  const ctx = onSuiteServer({ "wf.ts": WORKFLOW, "admin.ts": `export { charge } from "./wf.ts";\n` });
+  const project = ctx.project;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    env = ctx.env;
+    // cairn left external, as a Node service ships it (the CLI resolves it for the
+    // bundle); two entry points, so the workflow's code lands in a shared chunk.
+    const built = await esbuild.build({
+      absWorkingDir: project.dir, entryPoints: ["wf.ts", "admin.ts"], bundle: true, splitting: true, platform: "node", format: "esm",
+      external: ["cairn"], outdir: "dist", logLevel: "silent", plugins: [cairnEsbuild()],
+    });
+    expect(built.errors).toEqual([]);
+    expect(readdirSync(join(project.dir, "dist")).filter((f) => f.startsWith("chunk-"))).toHaveLength(1);
+  });
+
+  it("cairn worker dist/wf.js --ir dist/cairn runs what cairn start starts; a tampered artifact stops it with the file and the reason", async () => {
+    const worker = spawn(process.execPath, [BIN, "worker", "dist/wf.js", "--ir", "dist/cairn"], { cwd: project.dir, env: { ...process.env, ...env } });
+    let workerErr = "";
+    worker.stderr.on("data", (c: Buffer) => (workerErr += c.toString()));
+    const workerExit = new Promise<number | null>((resolve) => worker.once("exit", resolve));
+    try {
+      const started = await cairn(["start", "wf.ts", "--input", '{"user":"cy","amount":9}'], project.dir, env);
+      expect(started.code).toBe(0);
+      const done = await cairn(["result", started.stdout.trim(), "--wait"], project.dir, env);
+      expect(done).toEqual({ code: 0, stdout: '{"receipt":"receipt-9","note":"cy:receipt-9"}\n', stderr: "" });
+    } finally {
+      worker.kill("SIGTERM");
+    }
+    expect(await workerExit).toBe(0);
+    // The bundle's handle and the artifact directory hold the same workflow: served once.
+    expect(workerErr).toMatch(/cairn: worker .* serving 2 action\(s\) \[charge, notify-user\] and 1 workflow\(s\) \[checkout\]/);
+
+    const [file] = readdirSync(join(project.dir, "dist/cairn")).filter((f) => f.startsWith("checkout."));
+    const artifact = join(project.dir, "dist/cairn", file);
+    writeFileSync(artifact, readFileSync(artifact, "utf8").replace('"receipt"', '"receipts"'));
+    const tampered = await cairn(["worker", "dist/wf.js", "--ir", "dist/cairn"], project.dir, env);
+    expect(tampered.code).toBe(3);
+    expect(tampered.stderr).toContain(`invalid artifact directory ${join(project.dir, "dist/cairn")}:\n  ${file}: content does not match its hash (modified after it was built)`);
   }, 120_000);
 });
 
