@@ -1,6 +1,20 @@
+import { createRequire } from "node:module";
 import { relative, sep } from "node:path";
-import { codeFrameColumns } from "@babel/code-frame";
 import type { Diagnostic } from "../types.ts";
+
+type CodeFrameColumns = (typeof import("@babel/code-frame"))["codeFrameColumns"];
+
+/**
+ * @babel/code-frame, loaded by the first diagnostic that shows a frame: a build
+ * with none (the usual one) never pays for loading it, a fiftieth of a second in
+ * a fresh process. A memo of a module, not state: it is the same function however
+ * often it is loaded.
+ */
+let codeFrameColumnsLoaded: CodeFrameColumns | undefined;
+function codeFrameColumns(...args: Parameters<CodeFrameColumns>): string {
+  codeFrameColumnsLoaded ??= (createRequire(import.meta.url)("@babel/code-frame") as typeof import("@babel/code-frame")).codeFrameColumns;
+  return codeFrameColumnsLoaded(...args);
+}
 
 function displayPath(file: string, cwd: string): string {
   const rel = relative(cwd, file) || file;
