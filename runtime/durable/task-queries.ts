@@ -33,13 +33,22 @@ export function taskQueries(s: string) {
       }));
     },
 
-    /** Puts a failed attempt back in the queue after its backoff. */
+    /**
+     * Puts a failed attempt back in the queue after its backoff and records the
+     * retry in the history, in one statement: a crash cannot leave one without the
+     * other. Null when this worker no longer held the task (nothing is written).
+     */
     async retryTask(q: Queryable, t: { instanceId: string; callId: string; workerId: string; attempt: number; delayMs: number; error: Json }): Promise<number | null> {
       const rows = await q.query<{ run_at: number }>(
-        `UPDATE ${s}.tasks SET status = 'ready', worker_id = NULL, lease_until = NULL, last_error = $6::text::json,
-                run_at = clock_timestamp() + $5::float8 * interval '1 millisecond'
-          WHERE instance_id = $1 AND call_id = $2 AND worker_id = $3 AND attempt = $4 AND status = 'running'
-        RETURNING ${ms("run_at")}`,
+        `WITH retried AS (
+           UPDATE ${s}.tasks SET status = 'ready', worker_id = NULL, lease_until = NULL, last_error = $6::text::json,
+                  run_at = clock_timestamp() + $5::float8 * interval '1 millisecond'
+            WHERE instance_id = $1 AND call_id = $2 AND worker_id = $3 AND attempt = $4 AND status = 'running'
+           RETURNING run_at),
+         recorded AS (
+           INSERT INTO ${s}.history (instance_id, kind, call_id, data)
+           SELECT $1, 'retry', $2, json_build_object('attempt', $4::int, 'delayMs', $5::float8, 'error', $6::text::json) FROM retried)
+         SELECT ${ms("run_at")} FROM retried`,
         [t.instanceId, t.callId, t.workerId, t.attempt, t.delayMs, json(t.error)],
       );
       return rows[0]?.run_at ?? null;

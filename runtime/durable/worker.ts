@@ -347,9 +347,6 @@ export class Worker {
     const { instance_id: instanceId, call_id: callId, action, attempt } = task;
     const at = await this.engine.q.retryTask(this.db, { instanceId, callId, workerId: this.id, attempt, delayMs, error: error as unknown as Json });
     if (at === null) return this.emit({ type: "lease-lost", instanceId, callId });
-    await this.engine.q.appendHistory(this.db, [
-      { instanceId, kind: "retry", callId, data: { attempt, delayMs, error: error as unknown as Json } },
-    ]);
     this.emit({ type: "retry", instanceId, callId, action, attempt, delayMs, error });
   }
 
