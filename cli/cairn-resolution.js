@@ -15,6 +15,9 @@
 // their own, under its namespace query; the runtime's instances agree through
 // Symbol.for keys.) Another installed copy of cairn is left alone.
 //
+// And it tells the loaders that a bundle `cairn worker` imports is an ES module
+// when cli/bundle-url.ts found it to be one (see there), with its chunks.
+//
 // Plain JavaScript: this file is also loaded as a module hook in Node's loader
 // thread, before any TypeScript support exists there.
 import Module, { createRequire, register } from "node:module";
@@ -62,6 +65,8 @@ const ESM_MARK = "cairn-esm";
  * @param {{ url: string, format?: string | null }} resolved
  */
 function asBundleModule(specifier, context, resolved) {
+  // Every module the CLI process loads passes here: a string test before any parsing.
+  if (!resolved.url.includes(ESM_MARK) && !context.parentURL?.includes(ESM_MARK)) return resolved;
   const marked = (/** @type {string | undefined} */ url) => url !== undefined && new URL(url).searchParams.has(ESM_MARK);
   const chunk = specifier.startsWith(".") && marked(context.parentURL) && new URL(resolved.url).pathname.endsWith(".js");
   if (!marked(resolved.url) && !chunk) return resolved;
