@@ -14,6 +14,7 @@ import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
+import { restoreLibrarySymlinks } from "./embedded-symlinks.ts";
 
 export interface EmbeddedServer {
   url: string;
@@ -160,6 +161,7 @@ async function binaries(owner: Owner = {}): Promise<{ pg_ctl: string; initdb: st
       `no embedded Postgres binaries for ${process.platform}-${process.arch} (package ${pkg}); set DATABASE_URL to use your own server`,
     );
   }
+  restoreLibrarySymlinks(dirname(dirname(dirname(found.pg_ctl))));
   if (owner.uid === undefined || !unreachableAncestor(found.pg_ctl, owner.uid)) return found;
   // A project in a directory only root may enter (mktemp -d, a home directory):
   // the `postgres` user runs a copy of the binaries from the system temp directory.
