@@ -44,6 +44,20 @@ function node(project: TempProject, ...args: string[]) {
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
+/**
+ * Builds the good project into a fresh dist/ with `node <args>` (a bundler's CLI or
+ * a build script): the build prints nothing, succeeds and writes the CLI's artifacts.
+ */
+async function expectCleanBuild(project: TempProject, ...args: string[]) {
+  // The good project only: index.ts without bad.ts.
+  project.write("src/index.ts", GOOD_FILES["src/index.ts"]);
+  rmSync(project.path("dist"), { recursive: true, force: true });
+  const run = node(project, ...args);
+  expect(run.output).toBe("");
+  expect(run.status).toBe(0);
+  await expectArtifacts(project.path("dist/cairn"), project);
+}
+
 /** Runs `program` (see runner()) and checks what each case gave. */
 function expectRuns(project: TempProject, program: string) {
   const run = node(project, program, databaseUrl(), freshSchemaName("cli"));
@@ -227,9 +241,6 @@ describe("bundler CLIs load the built plugins in plain Node", () => {
   });
   afterAll(() => project?.remove());
 
-  /** The good project only: index.ts without bad.ts. */
-  const good = () => project.write("src/index.ts", GOOD_FILES["src/index.ts"]);
-
   test.each([
     ["NodeNext", "NodeNext"],
     ["ESNext", "Bundler"],
@@ -255,12 +266,8 @@ describe("bundler CLIs load the built plugins in plain Node", () => {
   });
 
   test("vite build, with the README's config, writes the CLI's artifacts", async () => {
-    good();
     project.write("vite.config.ts", VITE_CONFIG);
-    const run = node(project, "node_modules/vite/bin/vite.js", "build", "--logLevel", "error");
-    expect(run.output).toBe("");
-    expect(run.status).toBe(0);
-    await expectArtifacts(project.path("dist/cairn"), project);
+    await expectCleanBuild(project, "node_modules/vite/bin/vite.js", "build", "--logLevel", "error");
     runBundle(project, "dist/index.js");
   });
 
@@ -278,13 +285,8 @@ describe("bundler CLIs load the built plugins in plain Node", () => {
   });
 
   test("rollup -c writes the CLI's artifacts; the bundle, cairn left external, runs in plain Node", async () => {
-    good();
-    rmSync(project.path("dist"), { recursive: true, force: true });
     project.write("rollup.config.mjs", ROLLUP_CONFIG);
-    const run = node(project, "node_modules/rollup/dist/bin/rollup", "-c", "rollup.config.mjs", "--silent");
-    expect(run.output).toBe("");
-    expect(run.status).toBe(0);
-    await expectArtifacts(project.path("dist/cairn"), project);
+    await expectCleanBuild(project, "node_modules/rollup/dist/bin/rollup", "-c", "rollup.config.mjs", "--silent");
     runBundle(project, "dist/index.js");
   });
 
@@ -292,13 +294,8 @@ describe("bundler CLIs load the built plugins in plain Node", () => {
     ["esbuild", ESBUILD_SCRIPT, "dist/index.js"],
     ["webpack", WEBPACK_SCRIPT, "dist/index.mjs"],
   ])("a plain node build script with cairn/%s writes the CLI's artifacts; the bundle runs in plain Node", async (_name, script, bundle) => {
-    good();
-    rmSync(project.path("dist"), { recursive: true, force: true });
     project.write("build.mjs", script);
-    const run = node(project, "build.mjs");
-    expect(run.output).toBe("");
-    expect(run.status).toBe(0);
-    await expectArtifacts(project.path("dist/cairn"), project);
+    await expectCleanBuild(project, "build.mjs");
     runBundle(project, bundle);
   });
 
@@ -306,15 +303,10 @@ describe("bundler CLIs load the built plugins in plain Node", () => {
     ["esbuild", ESBUILD_INLINE_SCRIPT, "dist/run.js"],
     ["webpack", WEBPACK_INLINE_SCRIPT, "dist/run.mjs"],
   ])("%s: a program with cairn's runtime bundled into it builds without a warning from cairn and runs durably in plain Node", async (_name, script, program) => {
-    good();
-    rmSync(project.path("dist"), { recursive: true, force: true });
     project.write("src/run.ts", runner("./index.ts"));
     project.write("build.mjs", script);
     try {
-      const run = node(project, "build.mjs");
-      expect(run.output).toBe("");
-      expect(run.status).toBe(0);
-      await expectArtifacts(project.path("dist/cairn"), project);
+      await expectCleanBuild(project, "build.mjs");
       expect(readFileSync(project.path(program), "utf8")).toContain("CREATE TABLE");
       expectRuns(project, program);
     } finally {
