@@ -12,7 +12,11 @@ const NOT_CHILDREN: ReadonlySet<string> = new Set([
  * process about a quarter of a second, which a build would pay for one table.
  */
 export function someChild(node: t.Node, visit: (child: t.Node) => boolean): boolean {
-  for (const key of childKeys(node)) {
+  // for-in, not childKeys(): this runs for every node a lowering asks about, and
+  // allocates nothing. (It also lists the prototype's `__clone`, a function, which
+  // isNode skips.)
+  for (const key in node) {
+    if (NOT_CHILDREN.has(key)) continue;
     const value = (node as unknown as Record<string, unknown>)[key];
     if (Array.isArray(value)) {
       for (const child of value) if (isNode(child) && visit(child)) return true;
