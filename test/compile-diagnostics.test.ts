@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Rules, formatDiagnostic, formatDiagnostics, type Diagnostic } from "../plugin/index.ts";
+import { parseModule } from "../plugin/parse/parse.ts";
 import { ROOT, compileFiles, problemsOf } from "./compile-support.ts";
 
 const d: Diagnostic = {
@@ -84,6 +85,22 @@ export const w = workflow(async function w() {
     const result = compileFiles({ "main.ts": `import { workflow } from "cairn";\nexport const w = workflow(async function w() {\n  return (1;\n});\n` });
     expect(result.workflows).toEqual([]);
     expect(result.diagnostics.map((x) => `${x.line}:${x.column} ${x.code} ${x.message}`)).toEqual(["3:12 CAIRN001 Unexpected token, expected \",\""]);
+  });
+
+  it("leaves Error.stackTraceLimit as it found it, after a clean parse and after one that gives up", () => {
+    const before = Error.stackTraceLimit;
+    try {
+      Error.stackTraceLimit = 17;
+      expect(parseModule("let i = 0;\nwhile (i < 3) i++;\n").syntaxErrors).toEqual([]);
+      expect(Error.stackTraceLimit).toBe(17);
+      // An unterminated template: Babel cannot recover and throws.
+      const fatal = parseModule("const x = `abc");
+      expect(fatal.ast).toBeNull();
+      expect(fatal.syntaxErrors).toEqual([{ message: "Unterminated template.", line: 1, column: 11 }]);
+      expect(Error.stackTraceLimit).toBe(17);
+    } finally {
+      Error.stackTraceLimit = before;
+    }
   });
 
   it("rejects rethrowing anything but the caught error, and unsupported statements with a reason", () => {
