@@ -69,6 +69,16 @@ describe("id filter and quick check", () => {
       true, true, false, false,
     ]);
   });
+
+  test("the check on a file's bytes agrees with the check on its decoded text", () => {
+    const texts = [`import { é } from "cairn";`, `const s = "ü'cairn'ü";`, `"cair\\u006e"`, `"cairn-ui" // "cairn`, "🙂\"cairn\"🙂"];
+    const bytes = texts.map((t) => Buffer.from(t));
+    // Invalid UTF-8 next to the needle: a lone continuation byte, a truncated sequence.
+    bytes.push(Buffer.concat([Buffer.from([0x80]), Buffer.from(`"cairn"`), Buffer.from([0xe2, 0x82])]));
+    bytes.push(Buffer.concat([Buffer.from([0xc3]), Buffer.from(`'cairn`), Buffer.from([0x80])]));
+    expect(bytes.map(mayUseCairn)).toEqual(bytes.map((b) => mayUseCairn(b.toString("utf8"))));
+    expect(bytes.map(mayUseCairn)).toEqual([true, true, false, false, true, true, false]);
+  });
 });
 
 describe("the rewrite", () => {

@@ -62,7 +62,7 @@ export class CandidateScanner {
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.uses;
     let uses = false;
     try {
-      uses = mayUseCairn(readFileSync(file, "utf8"));
+      uses = mayUseCairn(readFileSync(file));
     } catch {
       uses = false;
     }

@@ -94,8 +94,12 @@ export function globToRegExp(glob: string, cwd: string): RegExp {
 /**
  * The cheap check run before any parse: a module that defines workflows or
  * actions imports from "cairn", so its text names it in quotes. Everything else is
- * passed through untouched without being parsed.
+ * passed through untouched without being parsed. Also takes a file's bytes
+ * undecoded (the quick checks that read files run on every module of a build):
+ * in UTF-8 an ASCII byte never occurs inside another character's encoding, and an
+ * invalid sequence decodes to U+FFFD, so the bytes hold the needle exactly when
+ * the decoded text does.
  */
-export function mayUseCairn(code: string): boolean {
+export function mayUseCairn(code: string | Buffer): boolean {
   return code.includes('"cairn"') || code.includes("'cairn'");
 }

@@ -87,7 +87,7 @@ function fileMayUseCairn(compiler: WebpackCompiler, file: string): boolean {
   try {
     const fs = compiler.inputFileSystem as { readFileSync?: (path: string) => Buffer | string } | null;
     const text = fs?.readFileSync ? fs.readFileSync(file) : readFileSync(file);
-    return mayUseCairn(typeof text === "string" ? text : text.toString("utf8"));
+    return mayUseCairn(text);
   } catch {
     return false;
   }
