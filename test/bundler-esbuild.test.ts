@@ -7,7 +7,10 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as esbuild from "esbuild";
 import cairn from "cairn/esbuild";
+import { join } from "node:path";
 import { artifactFileName } from "../ir-schema/index.ts";
+import { exactPaths, notUnder, outsideFilter } from "../plugin/bundler/path-filters.ts";
+import { REPO_ROOT } from "./helpers/fixtures.ts";
 import { BAD_FILES, GOOD_FILES, badDiagnostics, createProject, shown, type TempProject } from "./helpers/bundler-project.ts";
 import {
   MAP_NEEDLES, cliArtifacts, expectArtifacts, expectHandles, expectNoWorkflowBodies, expectRunsDurably, expectRunsLocally, expectSourceMap, importBundle,
@@ -57,6 +60,25 @@ describe("cairn/esbuild", () => {
     const bundle = await importBundle(project.path("dist-min/index.js"));
     await expectRunsLocally(bundle);
     await expectRunsDurably(env, bundle);
+  });
+
+  test("modules outside the working directory (a monorepo's shared code) are compiled too, and a minified bundle of them runs", async () => {
+    const monorepo = createProject("esbuild-outside", { ...GOOD_FILES, "app/index.ts": `export * from "../src/index.ts";\n` });
+    try {
+      const compiled: string[] = [];
+      const result = await esbuild.build({
+        absWorkingDir: monorepo.path("app"), entryPoints: ["index.ts"], bundle: true, platform: "node", format: "esm", outdir: "dist", minify: true, logLevel: "silent",
+        plugins: [cairn({ onCompile: (file) => compiled.push(file.slice(monorepo.dir.length + 1)) })],
+      });
+      expect(result.errors).toEqual([]);
+      expect(compiled.sort()).toEqual(["src/actions.ts", "src/workflows.ts"]);
+      await expectArtifacts(monorepo.path("app/dist/cairn"), monorepo);
+      const bundle = await importBundle(monorepo.path("app/dist/index.js"));
+      await expectRunsLocally(bundle);
+      await expectRunsDurably(env, bundle);
+    } finally {
+      monorepo.remove();
+    }
   });
 
   test("outDir puts the artifacts elsewhere; write: false hands them back as output files", async () => {
@@ -124,5 +146,25 @@ describe("cairn/esbuild", () => {
       project.write("src/workflows.ts", GOOD_FILES["src/workflows.ts"]);
       project.write("src/actions.ts", GOOD_FILES["src/actions.ts"]);
     }
+  });
+});
+
+describe("esbuild's path filters", () => {
+  test("notUnder matches every path outside the given folders, shorter and sibling names included", () => {
+    const filter = notUnder(["/w/app/", "/w/node_modules/", "/w/app/deep/", "/x]y-^\\/"]);
+    const paths = ["/w/app/a.ts", "/w/app/deep/b.ts", "/w/node_modules/x/i.js", "/x]y-^\\/f.ts", "/w/app", "/w/apps/a.ts", "/w/ap", "/w/shared/a.ts", "/x]y-^\\", "/z.ts"];
+    expect(paths.filter((p) => filter.test(p))).toEqual(["/w/app", "/w/apps/a.ts", "/w/ap", "/w/shared/a.ts", "/x]y-^\\", "/z.ts"]);
+    expect(exactPaths([]).test("/a.ts")).toBe(false);
+    expect(["/a.ts", "/aXts", "/a.ts.bak"].map((p) => exactPaths(["/a.ts"]).test(p))).toEqual([true, false, false]);
+  });
+
+  test("the plugin checks files outside the working directory, but not installed packages or cairn's own code", () => {
+    const filter = outsideFilter("/repo/apps/web");
+    const paths = [
+      "/repo/apps/web/src/a.ts", "/repo/apps/web/node_modules/x/i.js", "/repo/node_modules/x/i.js", "/node_modules/y.js",
+      join(REPO_ROOT, "runtime/index.ts"), join(REPO_ROOT, "index.ts"), join(REPO_ROOT, "dist/runtime/index.js"),
+      "/repo/packages/shared/src/actions.ts", "/repo/apps/website/a.ts", join(REPO_ROOT, "test/tmp/p/src/a.ts"),
+    ];
+    expect(paths.filter((p) => filter.test(p))).toEqual(["/repo/packages/shared/src/actions.ts", "/repo/apps/website/a.ts", join(REPO_ROOT, "test/tmp/p/src/a.ts")]);
   });
 });

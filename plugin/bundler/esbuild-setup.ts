@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
-import type { Loader, OutputFile, PartialMessage, PluginBuild } from "esbuild";
+import type { Loader, OnLoadArgs, OnLoadResult, OutputFile, PartialMessage, PluginBuild } from "esbuild";
 import { ARTIFACT_SUBDIR, artifactFiles, writeArtifactFiles, type ArtifactFile } from "./artifact-files.ts";
 import { CandidateScanner } from "./candidate-scan.ts";
 import { esbuildMessages } from "./messages.ts";
 import { mayUseCairn } from "./options.ts";
+import { exactPaths, outsideFilter } from "./path-filters.ts";
 import type { PluginContext } from "./plugin-context.ts";
 
 const LOADERS: Record<string, Loader> = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": "jsx" };
@@ -39,27 +40,35 @@ export function esbuildSetup(ctx: PluginContext) {
       };
     });
 
-    build.onLoad({ filter: exactPaths(candidates), namespace: "file" }, (args) => {
+    const load = (args: OnLoadArgs): OnLoadResult | undefined => {
       // Sync: the compile right after blocks anyway, and a promise read costs several thread-pool round trips.
-      const code = readFileSync(args.path, "utf8");
-      if (!mayUseCairn(code)) {
+      const bytes = readFileSync(args.path);
+      if (!mayUseCairn(bytes)) {
         ctx.compiler.forget(args.path);
         return undefined;
       }
-      seen.add(args.path);
-      const outcome = ctx.compiler.transform(code, args.path);
+      const { path } = args;
+      const code = bytes.toString("utf8");
+      seen.add(path);
+      const outcome = ctx.compiler.transform(code, path);
       // esbuild takes an input source map from an inline comment.
       const contents = !outcome.output ? code : opts.sourcemap ? `${outcome.output.code}\n//# sourceMappingURL=${outcome.output.map().toUrl()}\n` : outcome.output.code;
-      const ext = extname(args.path);
+      const ext = extname(path);
       return {
         contents,
         loader: opts.loader?.[ext] ?? LOADERS[ext] ?? "ts",
-        resolveDir: dirname(args.path),
+        resolveDir: dirname(path),
         errors: esbuildMessages(outcome.errors, code, ctx.cwd),
         warnings: esbuildMessages(outcome.warnings, code, ctx.cwd),
         watchFiles: outcome.deps,
       };
-    });
+    };
+    build.onLoad({ filter: exactPaths(candidates), namespace: "file" }, load);
+    // Files outside the scanned tree (a monorepo's shared packages, `../lib`) are
+    // seen only as esbuild loads them, one call each; the dependencies installed
+    // around the working directory are left out of the filter, so only a
+    // project's own files outside it pay that call.
+    build.onLoad({ filter: outsideFilter(workDir), namespace: "file" }, (args) => (ctx.filter.test(args.path) ? load(args) : undefined));
 
     build.onEnd((result) => {
       ctx.compiler.flush();
@@ -76,12 +85,6 @@ export function esbuildSetup(ctx: PluginContext) {
   };
 }
 
-/** A Go-compatible RegExp matching exactly these absolute paths (and nothing when empty). */
-function exactPaths(files: ReadonlySet<string>): RegExp {
-  if (files.size === 0) return /^\x00$/;
-  const escaped = [...files].map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`^(?:${escaped.join("|")})$`);
-}
 
 function entryFiles(entryPoints: unknown, workDir: string): string[] {
   const list: unknown[] = Array.isArray(entryPoints) ? entryPoints : entryPoints && typeof entryPoints === "object" ? Object.values(entryPoints) : [];
