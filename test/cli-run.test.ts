@@ -1,3 +1,4 @@
+import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -109,6 +110,34 @@ describe.concurrent("cairn run --local", () => {
     const r = await cairn(["run", "flows/doubles.mts", "--local", "--input", '{"ns":[1,2,3]}'], esm.dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('{"out":[2,4,6],"status":"done on attempt 1"}\n');
+  });
+
+  it("runs a workflow whose actions come from a workspace package, imported by name", async () => {
+    const ws = tempProject("outside", {
+      "packages/actions/package.json": JSON.stringify({ name: "@acme/actions", type: "module", exports: { ".": "./src/index.ts" } }),
+      "packages/actions/src/index.ts": `import { action } from "cairn";
+export const double = action(async function double(n: number): Promise<number> { return n * 2; });
+`,
+      "app/package.json": `{ "type": "module" }\n`,
+      "app/flow.ts": `import { workflow } from "cairn";
+import { double } from "@acme/actions";
+export const quad = workflow(async function quad(n: number) {
+  return await double(await double(n));
+});
+`,
+    });
+    try {
+      mkdirSync(join(ws.dir, "app/node_modules/@acme"), { recursive: true });
+      symlinkSync("../../../packages/actions", join(ws.dir, "app/node_modules/@acme/actions"), "dir");
+      const r = await cairn(["run", "flow.ts", "--local", "--input", '{"n":3}'], join(ws.dir, "app"));
+      expect(r).toEqual({
+        code: 0,
+        stdout: "12\n",
+        stderr: "cairn: c1 double(3)\ncairn: c1 double done\ncairn: c2 double(6)\ncairn: c2 double done\ncairn: workflow completed\n",
+      });
+    } finally {
+      ws.cleanup();
+    }
   });
 
   it("user code gets the runtime's sources, as the CLI runs them, not the JavaScript built into dist/", async () => {

@@ -1,3 +1,4 @@
+import { isBuiltin } from "node:module";
 import type * as t from "@babel/types";
 import type { Expr, Item } from "../../ir-schema/index.ts";
 import { ArrayFns } from "../../ir-schema/vocabulary.ts";
@@ -100,6 +101,10 @@ function reportStaticCall(L: Lowerer, node: t.Node, r: StaticRef, what: string):
     });
   } else if (res.kind === "timers") {
     L.report("nondeterministic", node, { what });
+  } else if (res.kind === "external") {
+    // It may well be an action: say why the compiler cannot tell.
+    const from = isBuiltin(res.source) ? `Node's "${res.source}" module` : `"${res.source}", a package the compiler does not read`;
+    L.report("notCallable", node, { what: `${what} (imported from ${from})` });
   } else {
     L.report("notCallable", node, { what });
   }

@@ -2,8 +2,11 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { ModuleResolver } from "../types.ts";
 import { readTsconfigPaths, type PathMapping } from "./tsconfig.ts";
+import { workspaceTargets } from "./workspace-package.ts";
 
 const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts"];
+/** Types only: a package's `types` entry, which holds no action. */
+const DECLARATION_FILE = /\.d\.[cm]?ts$/;
 
 function isFile(p: string): boolean {
   try {
@@ -45,9 +48,10 @@ function matchPaths(specifier: string, mapping: PathMapping): string | null {
 }
 
 /**
- * The file-system resolver: relative and absolute imports, and the `paths` of the
- * project's tsconfig.json. Bare package specifiers resolve to null: the compiler
- * never looks inside node_modules.
+ * The file-system resolver: relative and absolute imports, the `paths` of the
+ * project's tsconfig.json, and the TypeScript sources of the workspace's own
+ * packages (linked into node_modules from outside it). Installed packages resolve
+ * to null: the compiler never looks inside node_modules.
  */
 export function nodeResolver(root: string): ModuleResolver {
   const absRoot = resolve(root);
@@ -57,7 +61,13 @@ export function nodeResolver(root: string): ModuleResolver {
     root: absRoot,
     resolve(specifier, fromFile) {
       if (specifier.startsWith(".") || isAbsolute(specifier)) return probe(resolve(dirname(fromFile), specifier));
-      return mapping ? matchPaths(specifier, mapping) : null;
+      const mapped = mapping ? matchPaths(specifier, mapping) : null;
+      if (mapped) return mapped;
+      for (const target of workspaceTargets(specifier, fromFile)) {
+        const hit = DECLARATION_FILE.test(target) ? null : probe(target);
+        if (hit) return hit;
+      }
+      return null;
     },
     read(file) {
       try {
