@@ -33,12 +33,13 @@ beforeAll(() => {
     exports: {
       ".": { types: "./src/index.ts", import: "./dist/index.js" },
       "./billing": "./src/billing.js",
-      "./tasks/*": { default: "./src/tasks/*.ts" },
+      "./*": "./src/*.ts",
+      "./tasks/*": { default: "./src/jobs/*.ts" },
     },
   }));
   write("packages/actions/src/index.ts", `${ACTION("double")}export class Declined extends Error {}\n`);
   write("packages/actions/src/billing.ts", ACTION("charge"));
-  write("packages/actions/src/tasks/mail.ts", ACTION("mail"));
+  write("packages/actions/src/jobs/mail.ts", ACTION("mail"));
   // No exports: `main` names the source.
   write("packages/legacy/package.json", JSON.stringify({ name: "legacy", main: "src/main.ts" }));
   write("packages/legacy/src/main.ts", ACTION("legacyAction"));
@@ -68,7 +69,7 @@ describe("workspace packages", () => {
       (s) => r.resolve(s, from),
     );
     expect(resolved.map((f) => f && relative(root, f))).toEqual([
-      "packages/actions/src/index.ts", "packages/actions/src/billing.ts", "packages/actions/src/tasks/mail.ts", null, null, "packages/legacy/src/main.ts",
+      "packages/actions/src/index.ts", "packages/actions/src/billing.ts", "packages/actions/src/jobs/mail.ts", null, null, "packages/legacy/src/main.ts",
     ]);
   });
 

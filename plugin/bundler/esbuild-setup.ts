@@ -85,7 +85,6 @@ export function esbuildSetup(ctx: PluginContext) {
   };
 }
 
-
 function entryFiles(entryPoints: unknown, workDir: string): string[] {
   const list: unknown[] = Array.isArray(entryPoints) ? entryPoints : entryPoints && typeof entryPoints === "object" ? Object.values(entryPoints) : [];
   return list

@@ -64,16 +64,19 @@ function exportTargets(exports: unknown, subpath: string): string[] {
   const map = subpathMap(exports);
   if (map === null) return [];
   if (Object.prototype.hasOwnProperty.call(map, subpath)) return leaves(map[subpath], null);
+  // Of the `*` patterns that match, the one with the longest part before the `*` wins, as in Node.
+  let best: { prefix: string; value: unknown; star: string } | null = null;
   for (const [key, value] of Object.entries(map)) {
     const star = key.indexOf("*");
     if (star < 0) continue;
     const prefix = key.slice(0, star);
     const suffix = key.slice(star + 1);
-    if (subpath.length >= prefix.length + suffix.length && subpath.startsWith(prefix) && subpath.endsWith(suffix)) {
-      return leaves(value, subpath.slice(prefix.length, subpath.length - suffix.length));
+    const matches = subpath.length >= prefix.length + suffix.length && subpath.startsWith(prefix) && subpath.endsWith(suffix);
+    if (matches && (best === null || prefix.length > best.prefix.length)) {
+      best = { prefix, value, star: subpath.slice(prefix.length, subpath.length - suffix.length) };
     }
   }
-  return [];
+  return best ? leaves(best.value, best.star) : [];
 }
 
 /** `exports` as a map from subpath to target: a bare target or conditions object is the map of ".". */
