@@ -61,7 +61,8 @@ export function nodeResolver(root: string): ModuleResolver {
     root: absRoot,
     resolve(specifier, fromFile) {
       if (specifier.startsWith(".") || isAbsolute(specifier)) return probe(resolve(dirname(fromFile), specifier));
-      const mapped = mapping ? matchPaths(specifier, mapping) : null;
+      // TypeScript's order: `paths`, then `baseUrl`, then packages.
+      const mapped = mapping ? matchPaths(specifier, mapping) ?? (mapping.baseUrl ? probe(resolve(mapping.baseUrl, specifier)) : null) : null;
       if (mapped) return mapped;
       for (const target of workspaceTargets(specifier, fromFile)) {
         const hit = DECLARATION_FILE.test(target) ? null : probe(target);

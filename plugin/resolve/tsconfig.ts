@@ -1,10 +1,13 @@
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 
+/** How the project's tsconfig maps bare specifiers to files, as TypeScript applies it. */
 export interface PathMapping {
-  /** Directory the `paths` targets are relative to (`baseUrl`, else the tsconfig's own directory). */
+  /** Directory the `paths` targets are relative to (`baseUrl`, else the directory of the tsconfig that set `paths`). */
   baseDir: string;
   paths: Array<[string, string[]]>;
+  /** Absolute `baseUrl`: a bare specifier no `paths` entry maps is looked up under it. */
+  baseUrl: string | null;
 }
 
 /** tsconfig.json is JSONC: drop comments and trailing commas, leaving strings alone. */
@@ -32,29 +35,73 @@ export function parseJsonc(text: string): unknown {
 }
 
 interface CompilerOptionsJson {
-  baseUrl?: string;
-  paths?: Record<string, string[]>;
+  baseUrl?: unknown;
+  paths?: unknown;
 }
 
-/** Reads `paths` (following relative `extends`), or null when none are configured. */
-export function readTsconfigPaths(file: string, depth = 0): PathMapping | null {
+/** The options that decide resolution, each with the folder of the tsconfig that set it. */
+interface Resolution {
+  baseUrl?: string;
+  paths?: { entries: Array<[string, string[]]>; dir: string };
+}
+
+const MAX_EXTENDS_DEPTH = 8;
+
+/**
+ * Reads `paths` and `baseUrl` through `extends` (a path, a package's config, or a
+ * list of them; later ones and the file itself override earlier ones), or null
+ * when neither is configured.
+ */
+export function readTsconfigPaths(file: string): PathMapping | null {
+  const r = readResolution(file, 0);
+  if (!r.paths && r.baseUrl === undefined) return null;
+  return {
+    baseDir: r.baseUrl ?? r.paths?.dir ?? dirname(file),
+    paths: r.paths?.entries ?? [],
+    baseUrl: r.baseUrl ?? null,
+  };
+}
+
+function readResolution(file: string, depth: number): Resolution {
   let json: { extends?: unknown; compilerOptions?: CompilerOptionsJson };
   try {
     json = parseJsonc(readFileSync(file, "utf8")) as typeof json;
   } catch {
-    return null;
+    return {};
   }
   const dir = dirname(file);
+  const parents = typeof json.extends === "string" ? [json.extends] : Array.isArray(json.extends) ? json.extends : [];
+  let merged: Resolution = {};
+  if (depth < MAX_EXTENDS_DEPTH) {
+    for (const parent of parents) {
+      const parentFile = typeof parent === "string" ? extendedConfig(parent, dir) : null;
+      if (parentFile) merged = { ...merged, ...definedOnly(readResolution(parentFile, depth + 1)) };
+    }
+  }
   const opts = json.compilerOptions ?? {};
-  if (opts.paths) {
-    return {
-      baseDir: resolve(dir, opts.baseUrl ?? "."),
-      paths: Object.entries(opts.paths),
-    };
+  if (typeof opts.baseUrl === "string") merged.baseUrl = resolve(dir, opts.baseUrl);
+  if (typeof opts.paths === "object" && opts.paths !== null && !Array.isArray(opts.paths)) {
+    const entries = Object.entries(opts.paths).filter((e): e is [string, string[]] => Array.isArray(e[1]) && e[1].every((t) => typeof t === "string"));
+    merged.paths = { entries, dir };
   }
-  if (typeof json.extends === "string" && json.extends.startsWith(".") && depth < 8) {
-    const parent = resolve(dir, json.extends.endsWith(".json") ? json.extends : json.extends + ".json");
-    return readTsconfigPaths(parent, depth + 1);
+  return merged;
+}
+
+function definedOnly(r: Resolution): Resolution {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as Resolution;
+}
+
+/** The file an `extends` entry names: relative or absolute, or a package's config found through node_modules. */
+function extendedConfig(spec: string, fromDir: string): string | null {
+  const withJson = (p: string) => (p.endsWith(".json") ? p : `${p}.json`);
+  if (spec.startsWith(".") || isAbsolute(spec)) return withJson(resolve(fromDir, spec));
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const base = join(dir, "node_modules", spec);
+    for (const candidate of [base, withJson(base), join(base, "tsconfig.json")]) if (isFile(candidate)) return candidate;
+    if (dirname(dir) === dir) return null;
   }
-  return null;
+}
+
+function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
 }
