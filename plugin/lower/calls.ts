@@ -59,6 +59,11 @@ export function lowerCall(L: Lowerer, node: t.CallExpression | t.OptionalCallExp
       L.report("assignInExpression", node, { what: `${what} (it mutates its array)` });
       return fail;
     }
+    if (name && node.arguments.some((a) => a.type === "ArrowFunctionExpression" || a.type === "FunctionExpression")) {
+      // `.reduce(fn)`, `.forEach(fn)`, `.sort(fn)`: the function is what cannot be lowered.
+      L.report("nestedFunction", node, { what: `the callback of \`.${name}(...)\`` });
+      return fail;
+    }
     L.report("notCallable", node, { what: name ? `the method \`.${name}(...)\` in ${what}` : what });
     return fail;
   }
