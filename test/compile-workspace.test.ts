@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile, nodeResolver } from "../plugin/index.ts";
+import { linkedWorkspacePackages } from "../plugin/resolve/workspace-package.ts";
 
 let root = "";
 const write = (rel: string, text: string) => {
@@ -109,5 +110,10 @@ export const pay = workflow(async function pay(n: number) {
       '5:17 CAIRN101 `installed(1)` (imported from "installed", a package the compiler does not read) is not an action, a cairn primitive or a documented pure builtin',
       '5:31 CAIRN101 `readFileSync("x")` (imported from Node\'s "node:fs" module) is not an action, a cairn primitive or a documented pure builtin',
     ]);
+  });
+
+  it("are listed from any folder below their links (what `cairn dev` watches), without installed packages or cairn", () => {
+    const listed = linkedWorkspacePackages(join(root, "apps/web/src")).map((d) => relative(root, d));
+    expect(listed.sort()).toEqual(["packages/actions", "packages/built", "packages/legacy"]);
   });
 });

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { watch } from "node:fs";
+import { isAbsolute, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ExitCode } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
 import { ensureEmbeddedPostgres } from "../../runtime/store/embedded.ts";
+import { linkedWorkspacePackages } from "../../plugin/resolve/workspace-package.ts";
 
 const BIN = fileURLToPath(new URL("../bin.js", import.meta.url));
 const IGNORED = /(^|\/)(node_modules|\.cairn|\.git|dist)(\/|$)/;
@@ -12,7 +14,8 @@ const IGNORED = /(^|\/)(node_modules|\.cairn|\.git|dist)(\/|$)/;
  * `cairn dev [paths...]`: local development. Starts (or reuses) the embedded
  * Postgres in `.cairn/` unless DATABASE_URL is set, then runs `cairn worker` on the
  * paths (default: the current directory) and restarts it whenever a TypeScript
- * file changes, so the worker always serves the code as it is on disk.
+ * file changes there or in a workspace package it can import, so the worker
+ * always serves the code as it is on disk.
  */
 export async function dev(paths: string[], cwd: string, out: Output): Promise<ExitCode> {
   const targets = paths.length ? paths : ["."];
@@ -32,21 +35,33 @@ export async function dev(paths: string[], cwd: string, out: Output): Promise<Ex
       child.kill("SIGTERM");
     });
   launch();
-  const watcher = watch(cwd, { recursive: true }, (_event, name) => {
-    if (!name || IGNORED.test(name) || !/\.(m?ts|tsx)$/.test(name)) return;
+  const restart = (changed: string) => {
     if (restarting) clearTimeout(restarting);
     restarting = setTimeout(async () => {
-      out.stderr(`cairn: ${name} changed; restarting the worker\n`);
+      out.stderr(`cairn: ${changed} changed; restarting the worker\n`);
       await stopChild();
       launch();
     }, 150);
-  });
+  };
+  // The workspace packages the code here imports by name live elsewhere: watched too.
+  const roots = [cwd, ...linkedWorkspacePackages(cwd).filter((dir) => !isInside(dir, cwd))];
+  const watchers = roots.map((root) =>
+    watch(root, { recursive: true }, (_event, name) => {
+      if (!name || IGNORED.test(name) || !/\.(m?ts|tsx)$/.test(name)) return;
+      restart(relative(cwd, join(root, name)));
+    }),
+  );
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
-  watcher.close();
+  for (const w of watchers) w.close();
   if (restarting) clearTimeout(restarting);
   await stopChild();
   return ExitCode.ok;
+}
+
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === "" || (!isAbsolute(rel) && rel !== ".." && !rel.startsWith(`..${sep}`));
 }

@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 
 /**
@@ -23,6 +23,34 @@ export function workspaceTargets(specifier: string, fromFile: string): string[] 
   if (manifest === null) return [];
   const listed = manifest.exports !== undefined ? exportTargets(manifest.exports, subpath) : legacyTargets(manifest, subpath);
   return listed.filter((t) => t.startsWith("./") || t === ".").map((t) => resolve(dir, t));
+}
+
+/**
+ * The real folders of every workspace package linked into a `node_modules` from
+ * `from` up to the root (each once): what a workflow under `from` can import by
+ * name and the compiler reads (`cairn dev` watches them).
+ */
+export function linkedWorkspacePackages(from: string): string[] {
+  const found = new Set<string>();
+  for (let dir = from; ; dir = dirname(dir)) {
+    const modules = join(dir, "node_modules");
+    for (const entry of listDir(modules)) {
+      const names = entry.startsWith("@") ? listDir(join(modules, entry)).map((n) => `${entry}/${n}`) : [entry];
+      for (const name of names) {
+        const real = name === "cairn" ? null : linkedPackageDir(name, dir);
+        if (real !== null) found.add(real);
+      }
+    }
+    if (dirname(dir) === dir) return [...found];
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((n) => !n.startsWith("."));
+  } catch {
+    return [];
+  }
 }
 
 /** The real path of the nearest `node_modules/<name>` above `from`, when it is no installed package. */
