@@ -58,6 +58,8 @@ beforeAll(() => {
   write("node_modules/.pnpm/stored@1.0.0/node_modules/stored/index.ts", ACTION("stored"));
   link("apps/web", "stored", "node_modules/.pnpm/stored@1.0.0/node_modules/stored");
   link("", "cairn", "packages/actions");
+  // A link that loops: neither followed nor fatal.
+  symlinkSync("loop", join(root, "node_modules/loop"), "dir");
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -74,11 +76,11 @@ describe("workspace packages", () => {
     ]);
   });
 
-  it("installed packages, pnpm's store, built-only packages and cairn itself resolve to null", () => {
+  it("installed packages, pnpm's store, built-only packages, cairn itself and a link loop resolve to null", () => {
     const r = nodeResolver(join(root, "apps/web"));
     const from = join(root, "apps/web/src/flow.ts");
-    expect(["installed", "stored", "built", "cairn", "cairn/runtime", "missing", "@acme", "@acme/../x"].map((s) => r.resolve(s, from))).toEqual(
-      [null, null, null, null, null, null, null, null],
+    expect(["installed", "stored", "built", "cairn", "cairn/runtime", "missing", "@acme", "@acme/../x", "loop"].map((s) => r.resolve(s, from))).toEqual(
+      [null, null, null, null, null, null, null, null, null],
     );
   });
 

@@ -58,8 +58,8 @@ function linkedPackageDir(name: string, from: string): string | null {
   for (let dir = from; ; dir = dirname(dir)) {
     const candidate = join(dir, "node_modules", name);
     if (isDirectory(candidate)) {
-      const real = realpathSync(candidate);
-      return real.split(sep).includes("node_modules") ? null : real;
+      const real = realPath(candidate);
+      return real === null || real.split(sep).includes("node_modules") ? null : real;
     }
     if (dirname(dir) === dir) return null;
   }
@@ -129,6 +129,19 @@ function legacyTargets(manifest: Manifest, subpath: string): string[] {
   return [...fields.map((f) => (f.startsWith("./") ? f : `./${f}`)), "."];
 }
 
+/** False also for what cannot be followed (a link loop, a folder we may not enter). */
 function isDirectory(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
+}
+
+function realPath(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
 }
