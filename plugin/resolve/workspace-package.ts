@@ -14,8 +14,6 @@ export function workspaceTargets(specifier: string, fromFile: string): string[] 
   const nameLength = specifier.startsWith("@") ? 2 : 1;
   if (parts.length < nameLength || parts.slice(0, nameLength).some((p) => p === "" || p === "." || p === "..")) return [];
   const name = parts.slice(0, nameLength).join("/");
-  // cairn itself is linked in its own repository and in projects that link it; it is never the user's code.
-  if (name === "cairn") return [];
   const subpath = parts.length > nameLength ? `./${parts.slice(nameLength).join("/")}` : ".";
   const dir = linkedPackageDir(name, dirname(fromFile));
   if (dir === null) return [];
@@ -37,7 +35,7 @@ export function linkedWorkspacePackages(from: string): string[] {
     for (const entry of listDir(modules)) {
       const names = entry.startsWith("@") ? listDir(join(modules, entry)).map((n) => `${entry}/${n}`) : [entry];
       for (const name of names) {
-        const real = name === "cairn" ? null : linkedPackageDir(name, dir);
+        const real = linkedPackageDir(name, dir);
         if (real !== null) found.add(real);
       }
     }
@@ -55,6 +53,8 @@ function listDir(dir: string): string[] {
 
 /** The real path of the nearest `node_modules/<name>` above `from`, when it is no installed package. */
 function linkedPackageDir(name: string, from: string): string | null {
+  // cairn itself is linked in its own repository and in projects that link it; it is never the user's code.
+  if (name === "cairn") return null;
   for (let dir = from; ; dir = dirname(dir)) {
     const candidate = join(dir, "node_modules", name);
     if (isDirectory(candidate)) {
