@@ -81,6 +81,20 @@ describe("cairn/esbuild", () => {
     }
   });
 
+  test("a module another plugin serves in the file namespace, at a path with no file, is left to that plugin", async () => {
+    const virtual: esbuild.Plugin = {
+      name: "virtual",
+      setup(b) {
+        b.onResolve({ filter: /^virtual:answer$/ }, () => ({ path: "/nonexistent-cairn-test/answer.ts", namespace: "file" }));
+        b.onLoad({ filter: /answer\.ts$/ }, () => ({ contents: "export const answer: number = 42;", loader: "ts" }));
+      },
+    };
+    project.write("src/virtual-entry.ts", `export { answer } from "virtual:answer";\n`);
+    const result = await build(project, { entryPoints: ["src/virtual-entry.ts"], outdir: "dist-virtual", plugins: [cairn(), virtual] });
+    expect(result.errors).toEqual([]);
+    expect((await importBundle(project.path("dist-virtual/virtual-entry.js"))).answer).toBe(42);
+  });
+
   test("outDir puts the artifacts elsewhere; write: false hands them back as output files", async () => {
     await build(project, { outdir: "dist-out", plugins: [cairn({ outDir: project.path("prebuilt") })] });
     await expectArtifacts(project.path("prebuilt"), project);

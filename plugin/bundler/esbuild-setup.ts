@@ -42,7 +42,9 @@ export function esbuildSetup(ctx: PluginContext) {
 
     const load = (args: OnLoadArgs): OnLoadResult | undefined => {
       // Sync: the compile right after blocks anyway, and a promise read costs several thread-pool round trips.
-      const bytes = readFileSync(args.path);
+      const bytes = readIfFile(args.path);
+      // Not a file on disk (another plugin's module in the file namespace): not ours to load.
+      if (bytes === null) return undefined;
       if (!mayUseCairn(bytes)) {
         ctx.compiler.forget(args.path);
         return undefined;
@@ -83,6 +85,14 @@ export function esbuildSetup(ctx: PluginContext) {
       return undefined;
     });
   };
+}
+
+function readIfFile(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch {
+    return null;
+  }
 }
 
 function entryFiles(entryPoints: unknown, workDir: string): string[] {
