@@ -28,6 +28,7 @@ const CODES: Record<string, string[]> = {
   "primitive-misuse": ["CAIRN114"],
   "workflow-param": ["CAIRN115"],
   "workflow-definition": ["CAIRN116"],
+  "action-name-clash": ["CAIRN117"],
   "multiple-errors": ["CAIRN100", "CAIRN103", "CAIRN104", "CAIRN106", "CAIRN110"],
 };
 

@@ -119,6 +119,12 @@ export const Rules = {
     message: "{what}",
     hint: "{hint}",
   },
+  actionNameClash: {
+    code: "CAIRN117",
+    title: "two actions with one name",
+    message: "two different actions are named `{name}` ({first} and {second}); a worker finds an action by its name, so one of them would run for both",
+    hint: "give one of them a name of its own: `action(\"{name}-2\", ...)`",
+  },
   internal: {
     code: "CAIRN900",
     title: "internal compiler error",

@@ -1,8 +1,10 @@
+import { dirname, relative, sep } from "node:path";
 import type * as t from "@babel/types";
 import type { Expr } from "../../ir-schema/index.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 import type { Resolved } from "../analyze/module-graph.ts";
 import type { Lowerer } from "./lowerer.ts";
+import type { ActionLocation } from "../types.ts";
 import { lowerExprs, type Operand } from "./anf.ts";
 import { array } from "./ir.ts";
 import { staticRef } from "./static-refs.ts";
@@ -69,9 +71,20 @@ export function dispatch(L: Lowerer, ac: ActionCall, target: string | null): str
   const operands: Array<t.Node | Operand<Expr>> = [{ node: ac.call, lower: () => array(lowerItems(L, ac.call.arguments)) }];
   if (ac.options) operands.push(ac.options);
   const [args, options = null] = lowerExprs(L, operands);
-  L.actions.set(action.name, { name: action.name, file: action.file, exportName: action.exportName ?? action.local });
+  const location = { name: action.name, file: action.file, exportName: action.exportName ?? action.local };
+  const known = L.actions.get(action.name);
+  if (known && (known.file !== location.file || known.exportName !== location.exportName)) {
+    L.report("actionNameClash", ac.call, { name: action.name, first: describeAction(L.env.file, known), second: describeAction(L.env.file, location) });
+  }
+  L.actions.set(action.name, known ?? location);
   const site = L.nextSite();
   const handle = target ?? L.temp("h");
   L.emit({ action: action.name, args, iter: [...L.iter], kind: "call", loc, options, site, target: handle });
   return handle;
+}
+
+/** An action as seen from the module `from`: its export and the file as an import would name it (`./a.ts`, `../lib/a.ts`). */
+export function describeAction(from: string, action: ActionLocation): string {
+  const rel = relative(dirname(from), action.file).split(sep).join("/");
+  return `\`${action.exportName}\` of ${rel.startsWith("../") ? rel : `./${rel}`}`;
 }
