@@ -86,7 +86,8 @@ export function classifyVariable(
     const { name, fn } = wrappedFunction(e);
     const first = e.arguments[0];
     const nameInsertAt = first && first.type !== "StringLiteral" ? (first.start ?? null) : null;
-    return { kind: "action", name, isVoid: fn ? isVoidReturn(fn) : false, span: { loc: e.loc }, nameInsertAt };
+    // An empty name is no name: the runtime refuses `action("", fn)` like a missing one.
+    return { kind: "action", name: name || null, isVoid: fn ? isVoidReturn(fn) : false, span: { loc: e.loc }, nameInsertAt };
   }
   if (e.type === "CallExpression" && cairnCallee(e.callee, cairnName) === "workflow") {
     return { kind: "other", what: "a workflow" };
