@@ -63,3 +63,31 @@ describe("nodeResolver", () => {
     expect(result.actions).toEqual([{ name: "greet", file: join(root, "src/lib/greet.ts"), exportName: "greet" }]);
   });
 });
+
+describe("nodeResolver in a JavaScript project", () => {
+  it("resolves .js/.mjs imports, extensionless ones and index.js, and compiles a workflow whose actions live in them", () => {
+    write("js/package.json", `{ "type": "module" }`);
+    write("js/actions.js", `import { action } from "cairn";\nexport const one = action(async function one(n) { return n + 1; });\n`);
+    write("js/more.mjs", `import { action } from "cairn";\nexport const two = action(async function two(n) { return n + 2; });\n`);
+    write("js/lib/index.js", `import { action } from "cairn";\nexport const three = action(async function three(n) { return n + 3; });\n`);
+    // A TypeScript file of the same name wins, as TypeScript's ESM convention has it.
+    write("js/both.js", `export const fromJs = 1;\n`);
+    write("js/both.ts", `export const fromTs = 1;\n`);
+    const file = join(root, "js/flow.js");
+    const source = `import { workflow } from "cairn";
+import { one } from "./actions.js";
+import { two } from "./more.mjs";
+import { three } from "./lib";
+export const flow = workflow(async function flow(n) {
+  return await three(await two(await one(n)));
+});
+`;
+    const r = nodeResolver(root);
+    expect(["./actions", "./actions.js", "./more.mjs", "./lib", "./both.js", "./missing.js"].map((s) => r.resolve(s, file))).toEqual([
+      join(root, "js/actions.js"), join(root, "js/actions.js"), join(root, "js/more.mjs"), join(root, "js/lib/index.js"), join(root, "js/both.ts"), null,
+    ]);
+    const result = compile(source, file, r);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.workflows.map((w) => w.actions)).toEqual([["one", "three", "two"]]);
+  });
+});

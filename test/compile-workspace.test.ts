@@ -44,10 +44,15 @@ beforeAll(() => {
   // No exports: `main` names the source.
   write("packages/legacy/package.json", JSON.stringify({ name: "legacy", main: "src/main.ts" }));
   write("packages/legacy/src/main.ts", ACTION("legacyAction"));
-  // Exports that name only built JavaScript and declarations: no source to read.
+  // Exports that name only built JavaScript and declarations: the JavaScript is read (declarations hold no action).
   write("packages/built/package.json", JSON.stringify({ name: "built", exports: { types: "./dist/index.d.ts", default: "./dist/index.js" } }));
   write("packages/built/dist/index.d.ts", "export declare const built: (n: number) => Promise<number>;\n");
-  write("packages/built/dist/index.js", "export const built = async (n) => n;\n");
+  write("packages/built/dist/index.js", `import { action } from "cairn";\nexport const built = action(async function built(n) { return n; });\n`);
+  // Built output named before the source: the source is still what is read.
+  write("packages/jsfirst/package.json", JSON.stringify({ name: "jsfirst", exports: { import: "./dist/index.js", types: "./src/index.ts" } }));
+  write("packages/jsfirst/dist/index.js", "export const x = 1;\n");
+  write("packages/jsfirst/src/index.ts", "export const x: number = 1;\n");
+  link("", "jsfirst", "packages/jsfirst");
   link("", "@acme/actions", "packages/actions");
   link("", "legacy", "packages/legacy");
   link("", "built", "packages/built");
@@ -65,22 +70,23 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("workspace packages", () => {
-  it("resolve to their TypeScript source through exports (any condition, subpaths, patterns) or main", () => {
+  it("resolve to their source through exports (any condition, subpaths, patterns) or main: TypeScript, else JavaScript, never declarations", () => {
     const r = nodeResolver(join(root, "apps/web"));
     const from = join(root, "apps/web/src/flow.ts");
-    const resolved = ["@acme/actions", "@acme/actions/billing", "@acme/actions/tasks/mail", "@acme/actions/tasks/none", "@acme/actions/other", "legacy"].map(
+    const resolved = ["@acme/actions", "@acme/actions/billing", "@acme/actions/tasks/mail", "@acme/actions/tasks/none", "@acme/actions/other", "legacy", "built", "jsfirst"].map(
       (s) => r.resolve(s, from),
     );
     expect(resolved.map((f) => f && relative(root, f))).toEqual([
       "packages/actions/src/index.ts", "packages/actions/src/billing.ts", "packages/actions/src/jobs/mail.ts", null, null, "packages/legacy/src/main.ts",
+      "packages/built/dist/index.js", "packages/jsfirst/src/index.ts",
     ]);
   });
 
-  it("installed packages, pnpm's store, built-only packages, cairn itself and a link loop resolve to null", () => {
+  it("installed packages, pnpm's store, cairn itself and a link loop resolve to null", () => {
     const r = nodeResolver(join(root, "apps/web"));
     const from = join(root, "apps/web/src/flow.ts");
-    expect(["installed", "stored", "built", "cairn", "cairn/runtime", "missing", "@acme", "@acme/../x", "loop"].map((s) => r.resolve(s, from))).toEqual(
-      [null, null, null, null, null, null, null, null, null],
+    expect(["installed", "stored", "cairn", "cairn/runtime", "missing", "@acme", "@acme/../x", "loop"].map((s) => r.resolve(s, from))).toEqual(
+      [null, null, null, null, null, null, null, null],
     );
   });
 
@@ -90,9 +96,10 @@ describe("workspace packages", () => {
 import { double, Declined } from "@acme/actions";
 import { charge } from "@acme/actions/billing";
 import { legacyAction } from "legacy";
+import { built } from "built";
 export const pay = workflow(async function pay(n: number) {
   try {
-    return await charge(await double(await legacyAction(n)));
+    return await charge(await double(await legacyAction(await built(n))));
   } catch (e) {
     if (e instanceof Declined) return null;
     throw e;
@@ -101,7 +108,7 @@ export const pay = workflow(async function pay(n: number) {
 `;
     const result = compile(source, file, nodeResolver(join(root, "apps/web")));
     expect(result.diagnostics).toEqual([]);
-    expect(result.workflows.map((w) => [w.source, w.actions, w.errors])).toEqual([["src/flow.ts", ["charge", "double", "legacyAction"], ["Declined"]]]);
+    expect(result.workflows.map((w) => [w.source, w.actions, w.errors])).toEqual([["src/flow.ts", ["built", "charge", "double", "legacyAction"], ["Declined"]]]);
   });
 
   it("a call into an installed package or a Node module is rejected, saying where it comes from", () => {
@@ -116,6 +123,6 @@ export const pay = workflow(async function pay(n: number) {
 
   it("are listed from any folder below their links (what `cairn dev` watches), without installed packages or cairn", () => {
     const listed = linkedWorkspacePackages(join(root, "apps/web/src")).map((d) => relative(root, d));
-    expect(listed.sort()).toEqual(["packages/actions", "packages/built", "packages/legacy"]);
+    expect(listed.sort()).toEqual(["packages/actions", "packages/built", "packages/jsfirst", "packages/legacy"]);
   });
 });

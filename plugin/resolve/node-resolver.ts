@@ -4,25 +4,34 @@ import type { ModuleResolver } from "../types.ts";
 import { readTsconfigPaths, type PathMapping } from "./tsconfig.ts";
 import { workspaceTargets } from "./workspace-package.ts";
 
-const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts"];
+const TS_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts"];
+const JS_EXTENSIONS = [".js", ".jsx", ".mjs", ".cjs"];
 /** Types only: a package's `types` entry, which holds no action. */
 const DECLARATION_FILE = /\.d\.[cm]?ts$/;
 
+/** Without an exception for a missing file: probing tries several names for each import. */
 function isFile(p: string): boolean {
   try {
-    return statSync(p).isFile();
+    return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }
 }
 
-/** `./a` -> `./a.ts`, `./a.js` -> `./a.ts` (TS's ESM convention), `./dir` -> `./dir/index.ts`. */
+/**
+ * `./a` -> `./a.ts`, `./a.js` -> `./a.ts` (TypeScript's ESM convention), `./dir` ->
+ * `./dir/index.ts`; in JavaScript, where there is no such TypeScript file,
+ * `./a.js` itself, `./a` -> `./a.js`, `./dir` -> `./dir/index.js`.
+ */
 function probe(base: string): string | null {
-  if (EXTENSIONS.some((e) => base.endsWith(e)) && isFile(base)) return base;
   const stripped = base.replace(/\.(m|c)?jsx?$/, "");
-  for (const ext of EXTENSIONS) if (isFile(stripped + ext)) return stripped + ext;
-  for (const ext of EXTENSIONS) if (isFile(join(base, "index" + ext))) return join(base, "index" + ext);
-  return null;
+  const candidates = [
+    ...(TS_EXTENSIONS.some((e) => base.endsWith(e)) ? [base] : []),
+    ...TS_EXTENSIONS.map((e) => stripped + e),
+    ...(stripped !== base ? [base] : JS_EXTENSIONS.map((e) => base + e)),
+    ...[...TS_EXTENSIONS, ...JS_EXTENSIONS].map((e) => join(base, "index" + e)),
+  ];
+  return candidates.find(isFile) ?? null;
 }
 
 function matchPaths(specifier: string, mapping: PathMapping): string | null {
@@ -64,11 +73,9 @@ export function nodeResolver(root: string): ModuleResolver {
       // TypeScript's order: `paths`, then `baseUrl`, then packages.
       const mapped = mapping ? matchPaths(specifier, mapping) ?? (mapping.baseUrl ? probe(resolve(mapping.baseUrl, specifier)) : null) : null;
       if (mapped) return mapped;
-      for (const target of workspaceTargets(specifier, fromFile)) {
-        const hit = DECLARATION_FILE.test(target) ? null : probe(target);
-        if (hit) return hit;
-      }
-      return null;
+      // The TypeScript source wherever the package names it, else what it names first.
+      const hits = workspaceTargets(specifier, fromFile).flatMap((t) => (DECLARATION_FILE.test(t) ? [] : (probe(t) ?? [])));
+      return hits.find((f) => TS_EXTENSIONS.some((e) => f.endsWith(e))) ?? hits[0] ?? null;
     },
     read(file) {
       try {
