@@ -69,10 +69,16 @@ function compileModule(
   let analysis: { graph: ModuleGraph; defs: WorkflowDef[] } | null = null;
 
   try {
-    for (const decl of summary.decls.values()) {
-      if (decl.kind === "action" && decl.name === null) {
+    const declaredActions = new Map<string, string>();
+    for (const [local, decl] of summary.decls) {
+      if (decl.kind !== "action") continue;
+      if (decl.name === null) {
         reporter.report("anonymousAction", absFile, decl.span, { what: "pass a name or use a named function expression" });
+        continue;
       }
+      const first = declaredActions.get(decl.name);
+      if (first === undefined) declaredActions.set(decl.name, local);
+      else reporter.report("actionNameClash", absFile, decl.span, { name: decl.name, first: `\`${first}\``, second: `\`${local}\`` });
     }
     const graph = new ModuleGraph(resolver, cache, absFile, source);
     const seen = new Set<string>();
