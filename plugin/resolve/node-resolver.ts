@@ -57,8 +57,8 @@ function matchPaths(specifier: string, mapping: PathMapping): string | null {
 }
 
 /**
- * The file-system resolver: relative and absolute imports, the `paths` of the
- * project's tsconfig.json, and the TypeScript sources of the workspace's own
+ * The file-system resolver: relative and absolute imports, the `paths` and
+ * `baseUrl` of the project's tsconfig.json, and the sources of the workspace's own
  * packages (linked into node_modules from outside it). Installed packages resolve
  * to null: the compiler never looks inside node_modules.
  */
