@@ -7,14 +7,14 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { createRequire } from "node:module";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
 import cairnBabel from "cairn/babel";
 import { artifactFileName, canonicalJson, serializeArtifact } from "../ir-schema/index.ts";
 import { compile, nodeResolver } from "../plugin/index.ts";
 import { artifactOf, runLocal, virtualClock } from "../runtime/index.ts";
-import { BAD_FILES, BODY_SNIPPETS, GOOD_FILES, badDiagnostics, createProject, positionOf, type TempProject } from "./helpers/bundler-project.ts";
+import { BAD_FILES, BODY_SNIPPETS, GOOD_FILES, WARN_FILES, badDiagnostics, createProject, positionOf, warnDiagnostic, type TempProject } from "./helpers/bundler-project.ts";
 import { cliArtifacts, expectHandles, expectRunsLocally, importBundle } from "./helpers/bundle-checks.ts";
 
 // @babel/core ships no types (and @types/babel__core is not installed): the slice used here.
@@ -126,6 +126,21 @@ describe("cairn/babel", () => {
       );
     } finally {
       bad.remove();
+    }
+  });
+
+  test("a compiler warning goes to console.warn (Babel has no warning channel) and the transform goes on", () => {
+    const warn = createProject("babel-warn", WARN_FILES);
+    const spy = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const out = transform(warn, "src/index.ts");
+      const d = warnDiagnostic(warn);
+      expect(spy.mock.calls.map((args) => String(args[0]))).toEqual([[d.header, `  ${d.hint}`, `> 8 | ${d.lineText}`, "    |                ^^^^^^"].join("\n")]);
+      expect(out.code).toContain("bump");
+      expect(out.code).not.toContain("await inc(n)");
+    } finally {
+      spy.mockRestore();
+      warn.remove();
     }
   });
 });

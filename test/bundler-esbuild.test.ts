@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { artifactFileName } from "../ir-schema/index.ts";
 import { exactPaths, notUnder, outsideFilter } from "../plugin/bundler/path-filters.ts";
 import { REPO_ROOT } from "./helpers/fixtures.ts";
-import { BAD_FILES, GOOD_FILES, badDiagnostics, createProject, shown, type TempProject } from "./helpers/bundler-project.ts";
+import { BAD_FILES, GOOD_FILES, WARN_FILES, badDiagnostics, createProject, shown, warnDiagnostic, type TempProject } from "./helpers/bundler-project.ts";
 import {
   MAP_NEEDLES, cliArtifacts, expectArtifacts, expectHandles, expectNoWorkflowBodies, expectRunsDurably, expectRunsLocally, expectSourceMap, importBundle,
 } from "./helpers/bundle-checks.ts";
@@ -130,6 +130,21 @@ describe("cairn/esbuild", () => {
       expect(existsSync(bad.path("dist/cairn"))).toBe(false);
     } finally {
       bad.remove();
+    }
+  });
+
+  test("a compiler warning is an esbuild warning with location and hint, and the build goes on", async () => {
+    const warn = createProject("esbuild-warn", WARN_FILES);
+    try {
+      const result = await build(warn, { outdir: "dist", plugins: [cairn()] });
+      const d = warnDiagnostic(warn);
+      expect(result.errors).toEqual([]);
+      expect(result.warnings.map((m) => ({ text: m.text, plugin: m.pluginName, line: m.location?.line, column: m.location?.column, lineText: m.location?.lineText, notes: m.notes.map((n) => n.text) }))).toEqual([
+        { text: d.header, plugin: "cairn", line: d.line, column: d.column - 1, lineText: d.lineText, notes: [d.hint] },
+      ]);
+      expect(JSON.parse(readFileSync(warn.path("dist/cairn/manifest.json"), "utf8")).workflows.map((w: { name: string }) => w.name)).toEqual(["bump"]);
+    } finally {
+      warn.remove();
     }
   });
 

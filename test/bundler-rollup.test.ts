@@ -5,21 +5,24 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { rollup, watch, type RollupError, type RollupOptions, type RollupWatcherEvent } from "rollup";
+import { rollup, watch, type RollupError, type RollupLog, type RollupOptions, type RollupWatcherEvent } from "rollup";
 import cairn from "cairn/rollup";
-import { BAD_FILES, GOOD_FILES, badDiagnostics, createProject, type TempProject } from "./helpers/bundler-project.ts";
+import { BAD_FILES, GOOD_FILES, WARN_FILES, badDiagnostics, createProject, warnDiagnostic, type TempProject } from "./helpers/bundler-project.ts";
 import {
   MAP_NEEDLES, expectArtifacts, expectHandles, expectNoWorkflowBodies, expectRunsDurably, expectRunsLocally, expectSourceMap, importBundle,
 } from "./helpers/bundle-checks.ts";
 import { durableEnv, type DurableEnv } from "./helpers/durable.ts";
 import { minify, typescript } from "./helpers/rollup-esbuild.ts";
 
-async function build(project: TempProject, options: { plugins: RollupOptions["plugins"]; dir: string; minify?: boolean }): Promise<void> {
+async function build(
+  project: TempProject,
+  options: { plugins: RollupOptions["plugins"]; dir: string; minify?: boolean; onwarn?: (warning: RollupLog) => void },
+): Promise<void> {
   const bundle = await rollup({
     input: project.path("src/index.ts"),
     external: [/^cairn$/, /^node:/],
     plugins: options.plugins,
-    onwarn: () => {},
+    onwarn: options.onwarn ?? (() => {}),
   });
   try {
     await bundle.write({ dir: project.path(options.dir), format: "esm", sourcemap: true, plugins: options.minify ? [minify()] : [] });
@@ -76,6 +79,23 @@ describe("cairn/rollup", () => {
       expect(existsSync(bad.path("dist"))).toBe(false);
     } finally {
       bad.remove();
+    }
+  });
+
+  test("a compiler warning is a Rollup warning with loc and frame, and the build goes on", async () => {
+    const warn = createProject("rollup-warn", WARN_FILES);
+    try {
+      const warnings: RollupLog[] = [];
+      await build(warn, { dir: "dist", plugins: [cairn(), typescript()], onwarn: (w) => warnings.push(w) });
+      const d = warnDiagnostic(warn);
+      const ours = warnings.filter((w) => w.plugin === "cairn");
+      expect(ours.map((w) => ({ id: w.id, loc: w.loc, frame: w.frame }))).toEqual([
+        { id: warn.path("src/index.ts"), loc: { file: warn.path("src/index.ts"), line: d.line, column: d.column - 1 }, frame: `> 8 | ${d.lineText}\n    |                ^^^^^^` },
+      ]);
+      expect(ours[0]!.message).toContain([d.header, `  ${d.hint}`, `> 8 | ${d.lineText}`].join("\n"));
+      expect(JSON.parse(readFileSync(warn.path("dist/cairn/manifest.json"), "utf8")).workflows.map((w: { name: string }) => w.name)).toEqual(["bump"]);
+    } finally {
+      warn.remove();
     }
   });
 

@@ -7,10 +7,10 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { build as viteBuild, createServer, type InlineConfig } from "vite";
+import { build as viteBuild, createServer, type InlineConfig, type Rollup } from "vite";
 import cairn from "cairn/vite";
 import { action, runLocal, virtualClock, isCompiledWorkflow } from "../runtime/index.ts";
-import { BAD_FILES, GOOD_FILES, badDiagnostics, createProject, type TempProject } from "./helpers/bundler-project.ts";
+import { BAD_FILES, GOOD_FILES, WARN_FILES, badDiagnostics, createProject, warnDiagnostic, type TempProject } from "./helpers/bundler-project.ts";
 import {
   MAP_NEEDLES, cliArtifacts, expectArtifacts, expectHandles, expectNoWorkflowBodies, expectRunsDurably, expectRunsLocally, expectSourceMap, importBundle,
 } from "./helpers/bundle-checks.ts";
@@ -70,6 +70,21 @@ describe("cairn/vite", () => {
       expect(existsSync(bad.path("dist/cairn"))).toBe(false);
     } finally {
       bad.remove();
+    }
+  });
+
+  test("a compiler warning is a build warning with loc and frame, and the build goes on", async () => {
+    const warn = createProject("vite-warn", WARN_FILES);
+    try {
+      const warnings: Rollup.RollupLog[] = [];
+      await viteBuild(config(warn, { outDir: "dist", rollupOptions: { onwarn: (w) => void warnings.push(w) } }));
+      const d = warnDiagnostic(warn);
+      const ours = warnings.filter((w) => w.plugin === "cairn");
+      expect(ours.map((w) => ({ id: w.id, loc: w.loc }))).toEqual([{ id: warn.path("src/index.ts"), loc: { file: warn.path("src/index.ts"), line: d.line, column: d.column - 1 } }]);
+      expect(ours[0]!.message).toContain([d.header, `  ${d.hint}`, `> 8 | ${d.lineText}`].join("\n"));
+      expect(JSON.parse(readFileSync(warn.path("dist/cairn/manifest.json"), "utf8")).workflows.map((w: { name: string }) => w.name)).toEqual(["bump"]);
+    } finally {
+      warn.remove();
     }
   });
 

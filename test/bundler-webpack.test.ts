@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import webpack, { type Configuration, type Stats } from "webpack";
 import cairn from "cairn/webpack";
-import { BAD_FILES, GOOD_FILES, badDiagnostics, createProject, type TempProject } from "./helpers/bundler-project.ts";
+import { BAD_FILES, GOOD_FILES, WARN_FILES, badDiagnostics, createProject, warnDiagnostic, type TempProject } from "./helpers/bundler-project.ts";
 import {
   MAP_NEEDLES, expectArtifacts, expectHandles, expectNoWorkflowBodies, expectRunsDurably, expectRunsLocally, expectSourceMap, importBundle,
 } from "./helpers/bundle-checks.ts";
@@ -86,6 +86,21 @@ describe("cairn/webpack", () => {
       expect(existsSync(bad.path("dist/cairn"))).toBe(false);
     } finally {
       bad.remove();
+    }
+  });
+
+  test("a compiler warning is a compilation warning whose text carries location, hint and frame, and the build goes on", async () => {
+    const warn = createProject("webpack-warn", WARN_FILES);
+    try {
+      const stats = await build(warn, { mode: "development", dir: "dist" });
+      expect(stats.hasErrors()).toBe(false);
+      const d = warnDiagnostic(warn);
+      const texts = stats.compilation.warnings.map((w) => w.message);
+      expect(texts.filter((t) => t.includes("CAIRN"))).toHaveLength(1);
+      expect(stats.toString({ all: false, warnings: true, colors: false })).toContain([d.header, `  ${d.hint}`, `> 8 | ${d.lineText}`].join("\n"));
+      expect(JSON.parse(readFileSync(warn.path("dist/cairn/manifest.json"), "utf8")).workflows.map((w: { name: string }) => w.name)).toEqual(["bump"]);
+    } finally {
+      warn.remove();
     }
   });
 });

@@ -87,6 +87,23 @@ export const w = workflow(async function w() {
     expect(result.diagnostics.map((x) => `${x.line}:${x.column} ${x.code} ${x.message}`)).toEqual(["3:12 CAIRN001 Unexpected token, expected \",\""]);
   });
 
+  it("warns (CAIRN118) once per workflow about an action its module does not export, and still compiles the workflow", () => {
+    const result = compileFiles({
+      "main.ts": `import { action, workflow } from "cairn";
+import { shared } from "./lib.ts";
+const inc = action(async function inc(n: number): Promise<number> { return n + 1; });
+export const w = workflow(async function w(n: number) {
+  return await shared(await inc(await inc(n)));
+});
+`,
+      "lib.ts": `import { action } from "cairn";\nconst shared = action(async function shared(n: number): Promise<number> { return n; });\nexport { shared };\n`,
+    });
+    expect(result.diagnostics.map((x) => `${x.line}:${x.column} ${x.severity} ${x.code} ${x.message}`)).toEqual([
+      "5:39 warning CAIRN118 the action `inc` is not exported from ./main.ts: workers find actions among the exports of modules, so no worker would run `inc(...)`",
+    ]);
+    expect(result.workflows.map((wf) => [wf.name, wf.actions])).toEqual([["w", ["inc", "shared"]]]);
+  });
+
   it("leaves Error.stackTraceLimit as it found it, after a clean parse and after one that gives up", () => {
     const before = Error.stackTraceLimit;
     try {

@@ -9,6 +9,7 @@ export interface Span {
 /** Collects diagnostics for one compile() run; dedupes and sorts on the way out. */
 export class Reporter {
   private readonly items: Diagnostic[] = [];
+  private errors = 0;
 
   report(rule: RuleName, file: string, at: Span | null, args: Readonly<Record<string, string>> = {}): void {
     const r = Rules[rule];
@@ -16,7 +17,7 @@ export class Reporter {
     const end = at?.loc?.end;
     const d: Diagnostic = {
       code: r.code,
-      severity: "error",
+      severity: "severity" in r ? r.severity : "error",
       message: fill(r.message, args),
       hint: fill(r.hint, args),
       file,
@@ -28,10 +29,12 @@ export class Reporter {
       d.endColumn = end.column + 1;
     }
     this.items.push(d);
+    if (d.severity === "error") this.errors++;
   }
 
-  get count(): number {
-    return this.items.length;
+  /** Errors reported so far (warnings do not stop a compile). */
+  get errorCount(): number {
+    return this.errors;
   }
 
   /** Sorted by file, line, column, code; identical diagnostics reported twice appear once. */

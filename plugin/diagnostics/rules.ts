@@ -8,6 +8,8 @@ export interface Rule {
   title: string;
   message: string;
   hint: string;
+  /** Default "error": the file is not compiled. A warning is shown and the build goes on. */
+  severity?: "warning";
 }
 
 export const Rules = {
@@ -124,6 +126,13 @@ export const Rules = {
     title: "two actions with one name",
     message: "two different actions are named `{name}` ({first} and {second}); a worker finds an action by its name, so one of them would run for both",
     hint: "give one of them a name of its own: `action(\"{name}-2\", ...)`",
+  },
+  actionNotExported: {
+    code: "CAIRN118",
+    severity: "warning",
+    title: "action not exported",
+    message: "the action `{name}` is not exported from {file}: workers find actions among the exports of modules, so no worker would run {what}",
+    hint: "export it (`export const {local} = action(...)`), or hand it to your worker yourself",
   },
   internal: {
     code: "CAIRN900",

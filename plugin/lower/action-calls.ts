@@ -76,6 +76,9 @@ export function dispatch(L: Lowerer, ac: ActionCall, target: string | null): str
   if (known && (known.file !== location.file || known.exportName !== location.exportName)) {
     L.report("actionNameClash", ac.call, { name: action.name, first: describeAction(L.env.file, known), second: describeAction(L.env.file, location) });
   }
+  if (!known && action.exportName === null) {
+    L.report("actionNotExported", ac.call, { name: action.name, local: action.local, file: importPath(L.env.file, action.file), what: `\`${ac.callee}(...)\`` });
+  }
   L.actions.set(action.name, known ?? location);
   const site = L.nextSite();
   const handle = target ?? L.temp("h");
@@ -83,8 +86,13 @@ export function dispatch(L: Lowerer, ac: ActionCall, target: string | null): str
   return handle;
 }
 
-/** An action as seen from the module `from`: its export and the file as an import would name it (`./a.ts`, `../lib/a.ts`). */
+/** An action as seen from the module `from`: its export and its file. */
 export function describeAction(from: string, action: ActionLocation): string {
-  const rel = relative(dirname(from), action.file).split(sep).join("/");
-  return `\`${action.exportName}\` of ${rel.startsWith("../") ? rel : `./${rel}`}`;
+  return `\`${action.exportName}\` of ${importPath(from, action.file)}`;
+}
+
+/** `file` as an import from the module `from` would name it (`./a.ts`, `../lib/a.ts`). */
+function importPath(from: string, file: string): string {
+  const rel = relative(dirname(from), file).split(sep).join("/");
+  return rel.startsWith("../") ? rel : `./${rel}`;
 }

@@ -71,7 +71,7 @@ function checkHandles(L: Lowerer): void {
 }
 
 export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow {
-  const before = env.reporter.count;
+  const before = env.reporter.errorCount;
   const L = new Lowerer(env);
   const fn = def.fn;
   if (fn.generator) L.report("generator", fn, { what: "a generator workflow body" });
@@ -83,7 +83,7 @@ export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow 
   const program = L.cfg.finish(() => ({ kind: "return", loc: endLoc, value: undef() }));
   const actions = [...L.actions.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const errorRefs = L.errorRefs;
-  if (env.reporter.count > before) return { artifact: null, json: null, actions, errorRefs };
+  if (env.reporter.errorCount > before) return { artifact: null, json: null, actions, errorRefs };
   // Keys in sorted order, like every IR node: sealing then serializes without copying (ir-schema/hash.ts).
   const { artifact, json } = sealArtifactJson({
     actions: actions.map((a) => a.name),

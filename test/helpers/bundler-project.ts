@@ -152,3 +152,30 @@ export function badDiagnostics(project: TempProject): Array<{ header: string; hi
     },
   ];
 }
+
+/** A project that builds with one compiler warning: its workflow calls an action its module does not export. */
+export const WARN_FILES: Record<string, string> = {
+  "src/index.ts": `import { action, workflow } from "cairn";
+
+const inc = action(async function inc(n: number): Promise<number> {
+  return n + 1;
+});
+
+export const bump = workflow(async function bump(n: number) {
+  return await inc(n);
+});
+`,
+};
+
+/** The warning of WARN_FILES, as the CLI prints its first two lines. */
+export function warnDiagnostic(project: TempProject): { header: string; hint: string; line: number; column: number; lineText: string } {
+  return {
+    header:
+      `${shown(project, "src/index.ts")}:8:16: warning CAIRN118: the action \`inc\` is not exported from ./index.ts: ` +
+      "workers find actions among the exports of modules, so no worker would run `inc(...)`",
+    hint: "hint: export it (`export const inc = action(...)`), or hand it to your worker yourself",
+    line: 8,
+    column: 16,
+    lineText: "  return await inc(n);",
+  };
+}
