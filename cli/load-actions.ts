@@ -2,6 +2,7 @@ import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
 import type { ActionLocation } from "../plugin/index.ts";
 import { UsageError } from "./exit-codes.ts";
+import { isAction } from "../runtime/index.ts";
 
 /**
  * Imports the modules that define the actions a workflow calls and returns the
@@ -11,13 +12,28 @@ import { UsageError } from "./exit-codes.ts";
 export async function loadActions(sources: readonly ActionLocation[], modules: ModuleCache = new Map()): Promise<Record<string, unknown>> {
   const actions: Record<string, unknown> = {};
   for (const source of sources) {
-    const value = (await importOnce(source.file, modules))[source.exportName];
+    const value = exported(await importOnce(source.file, modules), source.exportName);
     if (value === undefined) {
       throw new UsageError(`action "${source.name}": ${source.file} has no export named "${source.exportName}"`);
+    }
+    if (!isAction(value)) {
+      throw new UsageError(`action "${source.name}": the export "${source.exportName}" of ${source.file} is not an action when the module is loaded`);
     }
     actions[source.name] = value;
   }
   return actions;
+}
+
+/**
+ * `module[name]`. A TypeScript file of a project without `"type": "module"` loads
+ * as CommonJS, whose namespace holds the whole `module.exports` as `default`: the
+ * module's own default export is then `default.default`.
+ */
+export function exported(module: Record<string, unknown>, name: string): unknown {
+  const value = module[name];
+  if (name !== "default" || isAction(value) || typeof value !== "object" || value === null) return value;
+  const inner = (value as Record<string, unknown>).default;
+  return isAction(inner) ? inner : value;
 }
 
 /** Modules by file: tsImport gives each call a fresh instance, so import each file once per run. */

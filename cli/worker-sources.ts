@@ -5,7 +5,7 @@ import { isAction, isCompiledWorkflow } from "../runtime/index.ts";
 import { ArtifactDirError, loadArtifactDir } from "../runtime/artifacts/index.ts";
 import { compileFiles, countErrors, renderDiagnostics } from "./compile-files.ts";
 import { UsageError } from "./exit-codes.ts";
-import { importOnce, loadActions, type ModuleCache } from "./load-actions.ts";
+import { exported, importOnce, loadActions, type ModuleCache } from "./load-actions.ts";
 import type { Output } from "./output.ts";
 import { collectSourceFiles, isSourceFile } from "./source-files.ts";
 import { bundleImportUrl } from "./bundle-url.ts";
@@ -67,7 +67,7 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
 }
 
 function collectExports(mod: Record<string, unknown>, into: WorkerSources): void {
-  for (const value of Object.values(mod)) {
+  for (const value of Object.keys(mod).map((name) => exported(mod, name))) {
     if (isAction(value)) into.actions.push(value);
     else if (isCompiledWorkflow(value)) into.workflows.push(value.artifact);
   }

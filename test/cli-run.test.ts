@@ -112,6 +112,24 @@ describe.concurrent("cairn run --local", () => {
     expect(r.stdout).toBe('{"out":[2,4,6],"status":"done on attempt 1"}\n');
   });
 
+  it("runs a workflow whose action is a module's default export, in a CommonJS and in an ES module project", async () => {
+    const files = {
+      "inc.ts": `import { action } from "cairn";\nexport default action(async function inc(n: number): Promise<number> { return n + 1; });\n`,
+      "wf.ts": `import { workflow } from "cairn";\nimport inc from "./inc.ts";\nexport const w = workflow(async function w(n: number) {\n  return await inc(await inc(n));\n});\n`,
+    };
+    const cjs = tempProject("outside", files);
+    const esm = tempProject("outside", { ...files, "package.json": `{ "type": "module" }\n` });
+    try {
+      for (const dir of [cjs.dir, esm.dir]) {
+        const r = await cairn(["run", "wf.ts", "--local", "--input", '{"n":1}'], dir);
+        expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: "3\n" });
+      }
+    } finally {
+      cjs.cleanup();
+      esm.cleanup();
+    }
+  });
+
   it("runs a workflow whose actions come from a workspace package, imported by name", async () => {
     const ws = tempProject("outside", {
       "packages/actions/package.json": JSON.stringify({ name: "@acme/actions", type: "module", exports: { ".": "./src/index.ts" } }),
