@@ -7,7 +7,7 @@ import { findWorkflows, type WorkflowDef } from "./analyze/workflows.ts";
 import { layoutOf, type ModuleLayout } from "./analyze/module-layout.ts";
 import { Reporter } from "./diagnostics/reporter.ts";
 import { lowerWorkflow } from "./lower/workflow.ts";
-import { describeAction } from "./lower/action-calls.ts";
+import { describeAction, sameAction } from "./lower/action-calls.ts";
 
 /**
  * Compiles the workflows of one file to IR artifacts. Pure: every read goes
@@ -101,7 +101,7 @@ function compileModule(
           serialized.push(lowered.json!);
           for (const a of lowered.actions) {
             const known = actions.get(a.name);
-            if (known && (known.file !== a.file || known.exportName !== a.exportName)) {
+            if (known && !sameAction(known, a)) {
               // Two workflows of the file, each consistent on its own: the file's workers would serve one action for both.
               reporter.report("actionNameClash", absFile, def.fn, { name: a.name, first: describeAction(absFile, known), second: describeAction(absFile, a) });
             } else actions.set(a.name, a);

@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MANIFEST_FILE, manifestOf, serializeManifest } from "../../ir-schema/manifest.ts";
 import type { BuiltWorkflow } from "./built-workflow.ts";
+import { readText } from "../resolve/file-probes.ts";
 
 /** Sub-directory of the bundler's output directory that artifacts go to by default. */
 export const ARTIFACT_SUBDIR = "cairn";
@@ -39,14 +40,6 @@ export function writeArtifactFiles(dir: string, files: readonly ArtifactFile[]):
   mkdirSync(dir, { recursive: true });
   for (const f of files) {
     const path = join(dir, f.fileName);
-    if (readIfExists(path) !== f.source) writeFileSync(path, f.source);
-  }
-}
-
-function readIfExists(path: string): string | null {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return null;
+    if (readText(path) !== f.source) writeFileSync(path, f.source);
   }
 }

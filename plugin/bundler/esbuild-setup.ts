@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Loader, OnLoadArgs, OnLoadResult, OutputFile, PartialMessage, PluginBuild } from "esbuild";
 import { ARTIFACT_SUBDIR, artifactFiles, writeArtifactFiles, type ArtifactFile } from "./artifact-files.ts";
@@ -6,6 +5,7 @@ import { CandidateScanner } from "./candidate-scan.ts";
 import { esbuildMessages } from "./messages.ts";
 import { mayUseCairn } from "./options.ts";
 import { exactPaths, outsideFilter } from "./path-filters.ts";
+import { readBytes } from "../resolve/file-probes.ts";
 import type { PluginContext } from "./plugin-context.ts";
 
 const LOADERS: Record<string, Loader> = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": "jsx" };
@@ -42,7 +42,7 @@ export function esbuildSetup(ctx: PluginContext) {
 
     const load = (args: OnLoadArgs): OnLoadResult | undefined => {
       // Sync: the compile right after blocks anyway, and a promise read costs several thread-pool round trips.
-      const bytes = readIfFile(args.path);
+      const bytes = readBytes(args.path);
       // Not a file on disk (another plugin's module in the file namespace): not ours to load.
       if (bytes === null) return undefined;
       if (!mayUseCairn(bytes)) {
@@ -85,14 +85,6 @@ export function esbuildSetup(ctx: PluginContext) {
       return undefined;
     });
   };
-}
-
-function readIfFile(path: string): Buffer | null {
-  try {
-    return readFileSync(path);
-  } catch {
-    return null;
-  }
 }
 
 function entryFiles(entryPoints: unknown, workDir: string): string[] {

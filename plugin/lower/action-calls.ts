@@ -73,7 +73,7 @@ export function dispatch(L: Lowerer, ac: ActionCall, target: string | null): str
   const [args, options = null] = lowerExprs(L, operands);
   const location = { name: action.name, file: action.file, exportName: action.exportName ?? action.local };
   const known = L.actions.get(action.name);
-  if (known && (known.file !== location.file || known.exportName !== location.exportName)) {
+  if (known && !sameAction(known, location)) {
     L.report("actionNameClash", ac.call, { name: action.name, first: describeAction(L.env.file, known), second: describeAction(L.env.file, location) });
   }
   if (!known && action.exportName === null) {
@@ -84,6 +84,11 @@ export function dispatch(L: Lowerer, ac: ActionCall, target: string | null): str
   const handle = target ?? L.temp("h");
   L.emit({ action: action.name, args, iter: [...L.iter], kind: "call", loc, options, site, target: handle });
   return handle;
+}
+
+/** Whether two call sites name one action: the same export of the same file. */
+export function sameAction(a: ActionLocation, b: ActionLocation): boolean {
+  return a.file === b.file && a.exportName === b.exportName;
 }
 
 /** An action as seen from the module `from`: its export and its file. */

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { ModuleResolver } from "../types.ts";
+import { isFile, readText } from "./file-probes.ts";
 import { readTsconfigPaths, type PathMapping } from "./tsconfig.ts";
 import { workspaceTargets } from "./workspace-package.ts";
 
@@ -8,15 +9,6 @@ const TS_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts"];
 const JS_EXTENSIONS = [".js", ".jsx", ".mjs", ".cjs"];
 /** Types only: a package's `types` entry, which holds no action. */
 const DECLARATION_FILE = /\.d\.[cm]?ts$/;
-
-/** Without an exception for a missing file: probing tries several names for each import. */
-function isFile(p: string): boolean {
-  try {
-    return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * `./a` -> `./a.ts`, `./a.js` -> `./a.ts` (TypeScript's ESM convention), `./dir` ->
@@ -77,12 +69,6 @@ export function nodeResolver(root: string): ModuleResolver {
       const hits = workspaceTargets(specifier, fromFile).flatMap((t) => (DECLARATION_FILE.test(t) ? [] : (probe(t) ?? [])));
       return hits.find((f) => TS_EXTENSIONS.some((e) => f.endsWith(e))) ?? hits[0] ?? null;
     },
-    read(file) {
-      try {
-        return readFileSync(file, "utf8");
-      } catch {
-        return null;
-      }
-    },
+    read: readText,
   };
 }

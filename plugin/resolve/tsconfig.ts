@@ -1,5 +1,6 @@
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { isFile } from "./file-probes.ts";
 
 /** How the project's tsconfig maps bare specifiers to files, as TypeScript applies it. */
 export interface PathMapping {
@@ -100,8 +101,4 @@ function extendedConfig(spec: string, fromDir: string): string | null {
     for (const candidate of [base, withJson(base), join(base, "tsconfig.json")]) if (isFile(candidate)) return candidate;
     if (dirname(dir) === dir) return null;
   }
-}
-
-function isFile(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
 }

@@ -1,5 +1,6 @@
-import { readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
+import { isDirectory, readText, realPath } from "./file-probes.ts";
 
 /**
  * Where a bare specifier (`@acme/actions`, `@acme/actions/retry`) points when it
@@ -74,8 +75,9 @@ interface Manifest {
 }
 
 function readManifest(dir: string): Manifest | null {
+  const text = readText(join(dir, "package.json"));
   try {
-    const parsed: unknown = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    const parsed: unknown = text === null ? null : JSON.parse(text);
     return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Manifest) : null;
   } catch {
     return null;
@@ -127,21 +129,4 @@ function legacyTargets(manifest: Manifest, subpath: string): string[] {
   if (subpath !== ".") return [subpath];
   const fields = [manifest.types, manifest.typings, manifest.module, manifest.main].filter((f): f is string => typeof f === "string");
   return [...fields.map((f) => (f.startsWith("./") ? f : `./${f}`)), "."];
-}
-
-/** False also for what cannot be followed (a link loop, a folder we may not enter). */
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  } catch {
-    return false;
-  }
-}
-
-function realPath(path: string): string | null {
-  try {
-    return realpathSync(path);
-  } catch {
-    return null;
-  }
 }
