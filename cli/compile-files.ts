@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { compile, createModuleCache, formatDiagnostics, nodeResolver } from "../plugin/index.ts";
+import { buildConflicts, compile, createModuleCache, formatDiagnostics, nodeResolver } from "../plugin/index.ts";
 import type { CompileResult, Diagnostic, ModuleResolver } from "../plugin/index.ts";
 import { validateArtifact } from "../ir-schema/index.ts";
 import { findProjectRoot } from "./project-root.ts";
@@ -43,6 +43,17 @@ export function compileFiles(files: readonly SourceFile[]): CompiledFiles {
     compiled.push({ path: file.path, root, result: compile(source, file.path, resolver, { root, cache, validate: validateArtifact }) });
   }
   return { files: compiled, diagnostics: compiled.flatMap((f) => f.result.diagnostics), sources, skipped };
+}
+
+/**
+ * Errors of the files taken together (buildConflicts: two workflows, or two
+ * different actions, of one name), as `error: ...` lines; only once every file
+ * compiled cleanly, since a file with errors contributes nothing to compare.
+ */
+export function conflictsOf(compiled: CompiledFiles, cwd: string): string[] {
+  if (countErrors(compiled.diagnostics) > 0) return [];
+  const modules = compiled.files.map((f) => ({ file: f.path, workflows: f.result.workflows.map((w) => w.name), actions: f.result.actions }));
+  return buildConflicts(modules, cwd).map((problem) => `error: ${problem}`);
 }
 
 export function countErrors(diagnostics: readonly Diagnostic[]): number {

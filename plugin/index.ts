@@ -1,5 +1,6 @@
 /** The Cairn compiler: `compile()` a file's workflows to IR artifacts, with diagnostics. */
 export { compile } from "./compile.ts";
+export { buildConflicts, type BuildModule } from "./build-conflicts.ts";
 export { nodeResolver } from "./resolve/node-resolver.ts";
 export { createModuleCache, type ModuleCache } from "./resolve/module-cache.ts";
 export { formatDiagnostic, formatDiagnostics } from "./diagnostics/format.ts";

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { artifactFileName } from "../ir-schema/index.ts";
 import { exactPaths, notUnder, outsideFilter } from "../plugin/bundler/path-filters.ts";
 import { REPO_ROOT } from "./helpers/fixtures.ts";
-import { BAD_FILES, GOOD_FILES, WARN_FILES, badDiagnostics, createProject, shown, warnDiagnostic, type TempProject } from "./helpers/bundler-project.ts";
+import { BAD_FILES, CLASH_FILES, GOOD_FILES, WARN_FILES, badDiagnostics, clashError, createProject, shown, warnDiagnostic, type TempProject } from "./helpers/bundler-project.ts";
 import {
   MAP_NEEDLES, cliArtifacts, expectArtifacts, expectHandles, expectNoWorkflowBodies, expectRunsDurably, expectRunsLocally, expectSourceMap, importBundle,
 } from "./helpers/bundle-checks.ts";
@@ -130,6 +130,17 @@ describe("cairn/esbuild", () => {
       expect(existsSync(bad.path("dist/cairn"))).toBe(false);
     } finally {
       bad.remove();
+    }
+  });
+
+  test("workflows of two modules calling two different actions of one name fail the build, and no artifact is written", async () => {
+    const clash = createProject("esbuild-clash", CLASH_FILES);
+    try {
+      const error = (await build(clash, { outdir: "dist", plugins: [cairn()] }).catch((e: unknown) => e)) as esbuild.BuildFailure;
+      expect(error.errors.map((m) => ({ text: m.text, location: m.location }))).toEqual([{ text: clashError(clash), location: null }]);
+      expect(existsSync(clash.path("dist/cairn"))).toBe(false);
+    } finally {
+      clash.remove();
     }
   });
 

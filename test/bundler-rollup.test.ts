@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rollup, watch, type RollupError, type RollupLog, type RollupOptions, type RollupWatcherEvent } from "rollup";
 import cairn from "cairn/rollup";
-import { BAD_FILES, GOOD_FILES, WARN_FILES, badDiagnostics, createProject, warnDiagnostic, type TempProject } from "./helpers/bundler-project.ts";
+import { BAD_FILES, CLASH_FILES, GOOD_FILES, WARN_FILES, badDiagnostics, clashError, createProject, shown, warnDiagnostic, type TempProject } from "./helpers/bundler-project.ts";
 import {
   MAP_NEEDLES, expectArtifacts, expectHandles, expectNoWorkflowBodies, expectRunsDurably, expectRunsLocally, expectSourceMap, importBundle,
 } from "./helpers/bundle-checks.ts";
@@ -107,10 +107,23 @@ describe("cairn/rollup", () => {
     });
     try {
       const error = (await build(dup, { dir: "dist", plugins: [cairn(), typescript()] }).catch((e: unknown) => e)) as RollupError;
-      expect(error.message).toContain('workflow name "onboarding" is defined more than once (src/again.ts, src/workflows.ts); names must be unique');
+      expect(error.message).toContain(
+        `workflow name "onboarding" is defined more than once (${shown(dup, "src/again.ts")}, ${shown(dup, "src/workflows.ts")}); names must be unique`,
+      );
       expect(existsSync(dup.path("dist"))).toBe(false);
     } finally {
       dup.remove();
+    }
+  });
+
+  test("workflows of two modules calling two different actions of one name fail the build before anything is written", async () => {
+    const clash = createProject("rollup-clash", CLASH_FILES);
+    try {
+      const error = (await build(clash, { dir: "dist", plugins: [cairn(), typescript()] }).catch((e: unknown) => e)) as RollupError;
+      expect(error.message).toBe(`[plugin cairn] ${clashError(clash)}`);
+      expect(existsSync(clash.path("dist"))).toBe(false);
+    } finally {
+      clash.remove();
     }
   });
 

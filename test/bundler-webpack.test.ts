@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import webpack, { type Configuration, type Stats } from "webpack";
 import cairn from "cairn/webpack";
-import { BAD_FILES, GOOD_FILES, WARN_FILES, badDiagnostics, createProject, warnDiagnostic, type TempProject } from "./helpers/bundler-project.ts";
+import { BAD_FILES, CLASH_FILES, GOOD_FILES, WARN_FILES, badDiagnostics, clashError, createProject, warnDiagnostic, type TempProject } from "./helpers/bundler-project.ts";
 import {
   MAP_NEEDLES, expectArtifacts, expectHandles, expectNoWorkflowBodies, expectRunsDurably, expectRunsLocally, expectSourceMap, importBundle,
 } from "./helpers/bundle-checks.ts";
@@ -86,6 +86,17 @@ describe("cairn/webpack", () => {
       expect(existsSync(bad.path("dist/cairn"))).toBe(false);
     } finally {
       bad.remove();
+    }
+  });
+
+  test("workflows of two modules calling two different actions of one name are a compilation error, and no artifact is emitted", async () => {
+    const clash = createProject("webpack-clash", CLASH_FILES);
+    try {
+      const stats = await build(clash, { mode: "development", dir: "dist" });
+      expect(stats.toJson({ all: false, errors: true }).errors!.map((e) => e.message)).toEqual([`[cairn] ${clashError(clash)}`]);
+      expect(existsSync(clash.path("dist/cairn"))).toBe(false);
+    } finally {
+      clash.remove();
     }
   });
 

@@ -60,6 +60,10 @@ describe.concurrent("cairn build", () => {
     "src/refunds/refund.ts": REFUND,
     "broken/bad.ts": BAD,
     "dupe/total.ts": `import { workflow } from "cairn";\nexport const total = workflow(async function total() { return 0; });\n`,
+    // Two modules, each clean on its own, whose workflows call two different actions named "send".
+    "clash/email.ts": `import { action, workflow } from "cairn";\nexport const send = action(async function send(to: string) { return "mail " + to; });\nexport const mail = workflow(async function mail(to: string) { return await send(to); });\n`,
+    "clash/sms.ts": `import { action } from "cairn";\nexport const send = action(async function send(to: string) { return "sms " + to; });\n`,
+    "clash/texts.ts": `import { workflow } from "cairn";\nimport { send } from "./sms.ts";\nexport const text = workflow(async function text(to: string) { return await send(to); });\n`,
   });
   afterAll(() => project.cleanup());
 
@@ -137,5 +141,34 @@ describe.concurrent("cairn build", () => {
         "cairn build: 1 error, nothing written\n",
     });
     expect(existsSync(join(project.dir, "out/dupe"))).toBe(false);
+  });
+
+  const CLASH =
+    'error: two different actions are named "send": `send` of clash/email.ts (called by clash/email.ts) and `send` of clash/sms.ts ' +
+    "(called by clash/texts.ts); a worker finds an action by its name, so one of them would run for both. " +
+    'Give one of them a name of its own: action("send-2", ...)\n';
+
+  it("rejects workflows of different files that call two different actions of one name", async () => {
+    const r = await cairn(["build", "clash", "--out", "out/clash"], project.dir);
+    expect(r).toEqual({ code: 2, stdout: "", stderr: CLASH + "cairn build: 1 error, nothing written\n" });
+    expect(existsSync(join(project.dir, "out/clash"))).toBe(false);
+    // Each file alone builds.
+    expect((await cairn(["build", "clash/email.ts", "--out", "out/clash-email"], project.dir)).code).toBe(0);
+    expect((await cairn(["build", "clash/texts.ts", "--out", "out/clash-texts"], project.dir)).code).toBe(0);
+  });
+
+  it("check fails where build would: clashing action and workflow names", async () => {
+    expect(await cairn(["check", "clash"], project.dir)).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: CLASH + "cairn check: 2 files compiled, 2 workflows, 1 error, 0 warnings\n",
+    });
+    expect(await cairn(["check", "src/orders.ts", "dupe"], project.dir)).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        'error: workflow name "total" is defined more than once (dupe/total.ts, src/orders.ts); names must be unique\n' +
+        "cairn check: 2 files compiled, 3 workflows, 1 error, 0 warnings\n",
+    });
   });
 });

@@ -21,7 +21,8 @@ describe("CompileCache", () => {
     const dir = project.path("cache-fingerprint");
     const manifest = { name: "w", hash: "h", file: "w.h.json", source: "a.ts", params: ["n"], actions: ["x"] };
     const workflows = [{ canonical: '{"a":"\u00e9\\n"}', fileName: "w.h.json", text: '{"a":"\u00e9\\n"}\n', manifest }];
-    const compile: CachedCompile = { source: "s", root: "/r", reads: [], resolutions: [], workflows, layout: null, errors: [], warnings: [] };
+    const actions = [{ name: "x", file: "/r/acts.ts", exportName: "x" }];
+    const compile: CachedCompile = { source: "s", root: "/r", reads: [], resolutions: [], workflows, actions, layout: null, errors: [], warnings: [] };
     const writer = new CompileCache(dir, () => "compiler-a");
     writer.set("/r/a.ts", compile);
     writer.flush();
@@ -37,7 +38,7 @@ describe("CompileCache", () => {
     expect(compilerFingerprint()).toBe(compilerFingerprint());
   });
 
-  const entry = (source: string): CachedCompile => ({ source, root: "/r", reads: [], resolutions: [], workflows: [], layout: null, errors: [], warnings: [] });
+  const entry = (source: string): CachedCompile => ({ source, root: "/r", reads: [], resolutions: [], workflows: [], actions: [], layout: null, errors: [], warnings: [] });
 
   test("packs are read once per instance; a folder deleted under a long-lived cache is made again at the next flush", () => {
     const dir = project.path("cache-deleted");

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { serializeArtifact } from "../../ir-schema/index.ts";
-import { compileFiles, countErrors, renderDiagnostics, type CompiledFile } from "../compile-files.ts";
+import { compileFiles, conflictsOf, countErrors, renderDiagnostics } from "../compile-files.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { artifactFileName, createManifest, serializeManifest } from "../../ir-schema/index.ts";
 import { plural, type Output } from "../output.ts";
@@ -20,10 +20,10 @@ export function build(paths: readonly string[], outDir: string, cwd: string, out
     out.stderr(`cairn build: ${plural(errors, "error")}, nothing written\n`);
     return ExitCode.compileErrors;
   }
-  const duplicates = duplicateNames(compiled.files, cwd);
-  if (duplicates.length > 0) {
-    for (const line of duplicates) out.stderr(`error: ${line}\n`);
-    out.stderr(`cairn build: ${plural(duplicates.length, "error")}, nothing written\n`);
+  const conflicts = conflictsOf(compiled, cwd);
+  if (conflicts.length > 0) {
+    out.stderr(conflicts.map((line) => `${line}\n`).join(""));
+    out.stderr(`cairn build: ${plural(conflicts.length, "error")}, nothing written\n`);
     return ExitCode.compileErrors;
   }
 
@@ -34,18 +34,4 @@ export function build(paths: readonly string[], outDir: string, cwd: string, out
   writeFileSync(join(dir, "manifest.json"), serializeManifest(createManifest(artifacts)));
   out.stderr(`cairn build: wrote ${plural(artifacts.length, "workflow")} to ${relative(cwd, dir) || "."}\n`);
   return ExitCode.ok;
-}
-
-/** Workflow names must be unique across a build: the runtime looks workflows up by name. */
-function duplicateNames(files: readonly CompiledFile[], cwd: string): string[] {
-  const byName = new Map<string, string[]>();
-  for (const file of files) {
-    for (const artifact of file.result.workflows) {
-      const where = relative(cwd, file.path);
-      byName.set(artifact.name, [...(byName.get(artifact.name) ?? []), where]);
-    }
-  }
-  return [...byName]
-    .filter(([, where]) => where.length > 1)
-    .map(([name, where]) => `workflow name "${name}" is defined more than once (${where.join(", ")}); names must be unique`);
 }

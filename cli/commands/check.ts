@@ -1,4 +1,4 @@
-import { compileFiles, countErrors, renderDiagnostics } from "../compile-files.ts";
+import { compileFiles, conflictsOf, countErrors, renderDiagnostics } from "../compile-files.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { plural, type Output } from "../output.ts";
 import { collectSourceFiles } from "../source-files.ts";
@@ -8,8 +8,11 @@ export function check(paths: readonly string[], cwd: string, out: Output): ExitC
   const files = collectSourceFiles(paths, cwd);
   const compiled = compileFiles(files);
   out.stderr(renderDiagnostics(compiled, cwd));
-  const errors = countErrors(compiled.diagnostics);
-  const warnings = compiled.diagnostics.length - errors;
+  // What `cairn build` would refuse, so that a check in CI fails where the build would.
+  const conflicts = conflictsOf(compiled, cwd);
+  out.stderr(conflicts.map((line) => `${line}\n`).join(""));
+  const errors = countErrors(compiled.diagnostics) + conflicts.length;
+  const warnings = compiled.diagnostics.length - countErrors(compiled.diagnostics);
   const workflows = compiled.files.reduce((n, f) => n + f.result.workflows.length, 0);
   out.stderr(
     `cairn check: ${plural(compiled.files.length, "file")} compiled, ${plural(workflows, "workflow")}, ` +

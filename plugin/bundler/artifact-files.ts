@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MANIFEST_FILE, manifestOf, serializeManifest } from "../../ir-schema/manifest.ts";
 import type { BuiltWorkflow } from "./built-workflow.ts";
+import { buildConflicts, type BuildModule } from "../build-conflicts.ts";
 import { readText } from "../resolve/file-probes.ts";
 
 /** Sub-directory of the bundler's output directory that artifacts go to by default. */
@@ -15,15 +16,16 @@ export interface ArtifactFile {
 
 /**
  * The files a build writes: one per workflow and `manifest.json`, the same bytes
- * `cairn build` writes for the same workflows. Errors (the same workflow name
- * defined by two modules) instead of files: the runtime looks workflows up by name.
+ * `cairn build` writes for the same workflows. Errors instead of files when the
+ * build's modules clash (buildConflicts: two workflows, or two different actions,
+ * of one name), paths relative to `cwd`.
  */
-export function artifactFiles(workflows: readonly BuiltWorkflow[]): { files: ArtifactFile[]; errors: string[] } {
-  const byName = new Map<string, BuiltWorkflow[]>();
-  for (const w of workflows) byName.set(w.manifest.name, [...(byName.get(w.manifest.name) ?? []), w]);
-  const errors = [...byName]
-    .filter(([, list]) => list.length > 1)
-    .map(([name, list]) => `workflow name "${name}" is defined more than once (${list.map((w) => w.manifest.source).join(", ")}); names must be unique`);
+export function artifactFiles(
+  build: { workflows: readonly BuiltWorkflow[]; modules: readonly BuildModule[] },
+  cwd: string,
+): { files: ArtifactFile[]; errors: string[] } {
+  const { workflows } = build;
+  const errors = buildConflicts(build.modules, cwd);
   if (errors.length > 0) return { files: [], errors };
   const files = workflows.map((w) => ({ fileName: w.fileName, source: w.text }));
   files.push({ fileName: MANIFEST_FILE, source: serializeManifest(manifestOf(workflows.map((w) => w.manifest))) });

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import type { ModuleLayout } from "../analyze/module-layout.ts";
-import type { Diagnostic } from "../types.ts";
+import type { ActionLocation, Diagnostic } from "../types.ts";
 import { artifactText } from "../../ir-schema/hash.ts";
 import type { BuiltWorkflow } from "./built-workflow.ts";
 
 /** Bumped when the layout below changes; a pack of another format is ignored. */
-const PACK_FORMAT = 5;
+const PACK_FORMAT = 6;
 
 /**
  * One module's compile as kept on disk: what it depended on, and what it
@@ -24,6 +24,8 @@ export interface CachedCompile {
   resolutions: Array<[specifier: string, from: string, resolved: string | null]>;
   /** The module's workflows, in compile order. */
   workflows: BuiltWorkflow[];
+  /** The actions they call. */
+  actions: ActionLocation[];
   layout: ModuleLayout | null;
   errors: Diagnostic[];
   warnings: Diagnostic[];
@@ -129,11 +131,18 @@ function isEntryHeader(value: unknown): value is EntryHeader {
     typeof c.source === "string" && typeof c.root === "string" &&
     Array.isArray(c.reads) && Array.isArray(c.resolutions) &&
     Array.isArray(c.workflows) && c.workflows.every(isWorkflowHeader) &&
+    Array.isArray(c.actions) && c.actions.every(isActionLocation) &&
     (c.layout === null || typeof c.layout === "object") &&
     Array.isArray(c.errors) && Array.isArray(c.warnings) &&
     Array.isArray(lengths) && lengths.length === c.workflows.length &&
     lengths.every((n) => Number.isSafeInteger(n) && n >= 0)
   );
+}
+
+function isActionLocation(a: unknown): a is ActionLocation {
+  if (typeof a !== "object" || a === null) return false;
+  const { name, file, exportName } = a as Partial<ActionLocation>;
+  return typeof name === "string" && typeof file === "string" && typeof exportName === "string";
 }
 
 function isWorkflowHeader(w: unknown): w is WorkflowHeader {

@@ -75,9 +75,9 @@ export function esbuildSetup(ctx: PluginContext) {
     build.onEnd((result) => {
       ctx.compiler.flush();
       if (result.errors.length > 0) return undefined;
-      const { workflows, failed } = ctx.compiler.workflowsOf(seen);
-      if (failed) return undefined;
-      const { files, errors } = artifactFiles(workflows);
+      const built = ctx.compiler.workflowsOf(seen);
+      if (built.failed) return undefined;
+      const { files, errors } = artifactFiles(built, ctx.cwd);
       if (errors.length > 0) return { errors: errors.map((text): PartialMessage => ({ text })) };
       if (ctx.outDir) writeArtifactFiles(ctx.outDir, files);
       else if (outputDir && opts.write === false) result.outputFiles?.push(...files.map((f) => outputFile(join(outputDir, ARTIFACT_SUBDIR), f)));

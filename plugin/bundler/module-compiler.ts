@@ -5,7 +5,8 @@ import { compileWithLayout } from "../compile.ts";
 import { createModuleCache } from "../resolve/module-cache.ts";
 import { nodeResolver } from "../resolve/node-resolver.ts";
 import type { ModuleLayout } from "../analyze/module-layout.ts";
-import type { Diagnostic, ModuleResolver } from "../types.ts";
+import type { ActionLocation, Diagnostic, ModuleResolver } from "../types.ts";
+import type { BuildModule } from "../build-conflicts.ts";
 import { rewriteModule, type RewrittenModule } from "./rewrite-module.ts";
 import { CompileCache, type CachedCompile } from "./compile-cache.ts";
 import { digest } from "./cache-pack.ts";
@@ -23,6 +24,8 @@ export interface ModuleOutcome {
   layout: ModuleLayout | null;
   /** The module's workflows, as compiled (none when it has errors). */
   workflows: BuiltWorkflow[];
+  /** The actions its workflows call (none when it has errors). */
+  actions: ActionLocation[];
   errors: Diagnostic[];
   warnings: Diagnostic[];
   /** Other project files the compile read (imports it followed): watch them. */
@@ -91,6 +94,7 @@ export class ModuleCompiler {
     const layout = errors.length > 0 ? null : compiled.layout;
     const artifacts = errors.length > 0 ? [] : result.workflows;
     const workflows = artifacts.map((a, i) => builtWorkflow(a, result.serialized?.[i] ?? canonicalJson(a)));
+    const actions = errors.length > 0 ? [] : result.actions;
     const others = [...reads].filter(([dep]) => dep !== file);
     const outcome: ModuleOutcome = {
       file,
@@ -98,6 +102,7 @@ export class ModuleCompiler {
       output: layout && rewriteModule(code, file, layout, workflows),
       layout,
       workflows,
+      actions,
       errors,
       warnings,
       deps: others.map(([dep]) => dep),
@@ -108,17 +113,24 @@ export class ModuleCompiler {
       reads: others.map(([dep, text]): [string, string | null] => [dep, text === null ? null : digest(text)]),
       resolutions: resolutions(),
     };
-    disk?.set(file, { ...inputs, workflows, layout, errors, warnings });
+    disk?.set(file, { ...inputs, workflows, actions, layout, errors, warnings });
     // The outcome holds offsets, not nodes: the tree is not needed again unless the
     // module is compiled anew (a dependency changed), which then parses it again.
     this.parseCache.release?.(resolve(file));
     return this.remember(file, inputs, outcome);
   }
 
-  /** Workflows of the given modules, in a stable order (by file, then as compiled). */
-  workflowsOf(files: Iterable<string>): { workflows: BuiltWorkflow[]; failed: boolean } {
+  /**
+   * What the given modules (a build's) compiled to: their workflows, in a stable
+   * order (by file, then as compiled), and what buildConflicts needs of each.
+   */
+  workflowsOf(files: Iterable<string>): { workflows: BuiltWorkflow[]; modules: BuildModule[]; failed: boolean } {
     const picked = [...files].filter((f) => this.modules.has(f)).sort().map((f) => this.modules.get(f)!);
-    return { workflows: picked.flatMap((m) => m.workflows), failed: picked.some((m) => m.errors.length > 0) };
+    return {
+      workflows: picked.flatMap((m) => m.workflows),
+      modules: picked.map((m) => ({ file: m.file, workflows: m.workflows.map((w) => w.manifest.name), actions: m.actions })),
+      failed: picked.some((m) => m.errors.length > 0),
+    };
   }
 
   /** Writes the compiles of this build to the disk cache (bundlers call it at the end of a build). */
@@ -227,6 +239,7 @@ function storedOutcome(code: string, file: string, stored: CachedCompile): Modul
     output: layout && rewriteModule(code, file, layout, workflows),
     layout,
     workflows,
+    actions: stored.actions,
     errors: stored.errors,
     warnings: stored.warnings,
     deps: stored.reads.map(([dep]) => dep),

@@ -19,10 +19,10 @@ export function rollupHooks(ctx: PluginContext) {
     output.dir ? resolve(output.dir) : output.file ? dirname(resolve(output.file)) : null;
   return {
     generateBundle(this: RollupContext, output: NormalizedOutputOptions) {
-      const { workflows, failed } = ctx.compiler.workflowsOf([...this.getModuleIds()].map(cleanId));
-      if (failed) return;
-      const { files, errors } = artifactFiles(workflows);
-      // Duplicate workflow names fail the build before anything is written.
+      const built = ctx.compiler.workflowsOf([...this.getModuleIds()].map(cleanId));
+      if (built.failed) return;
+      const { files, errors } = artifactFiles(built, ctx.cwd);
+      // Clashing names fail the build before anything is written.
       if (errors.length > 0) this.error(errors.join("\n"));
       pending.set(outputDir(output) ?? "", files);
     },

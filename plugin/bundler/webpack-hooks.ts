@@ -13,9 +13,9 @@ export function webpackHooks(ctx: PluginContext) {
     const { Compilation: CompilationClass, WebpackError, sources } = compiler.webpack;
     compiler.hooks.thisCompilation.tap(PLUGIN_NAME, (compilation: Compilation) => {
       compilation.hooks.processAssets.tap({ name: PLUGIN_NAME, stage: CompilationClass.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
-        const { workflows, failed } = ctx.compiler.workflowsOf(moduleFiles(compilation));
-        if (failed) return;
-        const { files, errors } = artifactFiles(workflows);
+        const built = ctx.compiler.workflowsOf(moduleFiles(compilation));
+        if (built.failed) return;
+        const { files, errors } = artifactFiles(built, ctx.cwd);
         if (errors.length > 0) {
           for (const e of errors) compilation.errors.push(new WebpackError(`[${PLUGIN_NAME}] ${e}`));
           return;

@@ -154,6 +154,24 @@ export function badDiagnostics(project: TempProject): Array<{ header: string; hi
 }
 
 /** A project that builds with one compiler warning: its workflow calls an action its module does not export. */
+/** Two modules, each clean on its own, whose workflows call two different actions named "send". */
+export const CLASH_FILES: Record<string, string> = {
+  "src/email.ts": `import { action, workflow } from "cairn";\nexport const send = action(async function send(to: string) { return "mail " + to; });\nexport const mail = workflow(async function mail(to: string) { return await send(to); });\n`,
+  "src/sms.ts": `import { action } from "cairn";\nexport const send = action(async function send(to: string) { return "sms " + to; });\n`,
+  "src/texts.ts": `import { workflow } from "cairn";\nimport { send } from "./sms.ts";\nexport const text = workflow(async function text(to: string) { return await send(to); });\n`,
+  "src/index.ts": `export { mail } from "./email.ts";\nexport { text } from "./texts.ts";\n`,
+};
+
+/** The build error a CLASH_FILES project fails with, paths as the plugin prints them. */
+export function clashError(project: TempProject): string {
+  const at = (rel: string) => shown(project, rel);
+  return (
+    `two different actions are named "send": \`send\` of ${at("src/email.ts")} (called by ${at("src/email.ts")}) and \`send\` of ${at("src/sms.ts")} ` +
+    `(called by ${at("src/texts.ts")}); a worker finds an action by its name, so one of them would run for both. ` +
+    `Give one of them a name of its own: action("send-2", ...)`
+  );
+}
+
 export const WARN_FILES: Record<string, string> = {
   "src/index.ts": `import { action, workflow } from "cairn";
 
