@@ -13,7 +13,7 @@ export { loadArtifactDir, ArtifactDirError, type ArtifactDir, type ArtifactProbl
 export { connect, Client, WorkflowFailedError, resolveDatabaseUrl, type ConnectOptions, type WorkflowRef } from "./durable/client.ts";
 export { Worker, type WorkerOptions, type WorkerEvent } from "./durable/worker.ts";
 export { Engine, InvalidInputError, UnknownWorkflowError, type EngineOptions } from "./durable/engine.ts";
-export { PayloadError } from "./durable/payload.ts";
+export { PayloadError } from "./payload.ts";
 export type { InstanceStatusReport, TaskReport } from "./durable/status.ts";
 export { connectDb, type Db, type Queryable, type DriverName } from "./store/db.ts";
 export { migrate } from "./store/migrate.ts";

@@ -62,10 +62,10 @@ describe("starting", () => {
     const circular: Record<string, unknown> = { a: 1 };
     circular.b = circular;
     await expect(env.client.start(artifact, circular)).rejects.toThrow(
-      "input of workflow takesTwo is not JSON: it contains a circular reference",
+      "input of workflow takesTwo is not JSON: it contains a circular reference at input.b",
     );
     await expect(env.client.start(artifact, { a: 1n as unknown as number })).rejects.toThrow(
-      "input of workflow takesTwo is not JSON: it contains a bigint at key 'a'",
+      "input of workflow takesTwo is not JSON: it contains a bigint at input.a",
     );
     expect(await count(`"${env.schema}".instances`)).toBe(before);
   });
@@ -288,8 +288,8 @@ describe("running", () => {
     await env.startWorker({ actions, maxPayloadBytes: 4096 });
     const results = await Promise.all(["function", "cycle", "huge"].map(async (which) => (await env.client.start(artifact, { which })).result()));
     expect(results).toEqual([
-      "PayloadError: result of action 'returnsFunction' is not JSON: it contains a function at key 'f'",
-      "PayloadError: result of action 'returnsCycle' is not JSON: it contains a circular reference",
+      "PayloadError: result of action 'returnsFunction' is not JSON: it contains a function at result.f",
+      "PayloadError: result of action 'returnsCycle' is not JSON: it contains a circular reference at result.self",
       "PayloadError: result of action 'returnsHuge' is 5002 bytes of JSON, over the limit of 4096",
     ]);
   });

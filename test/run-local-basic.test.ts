@@ -50,15 +50,19 @@ describe("runLocal", () => {
     expect(await runLocal(wf, {}, { actions: [mutate] })).toEqual([{ n: [1] }, { when: "1970-01-01T00:00:00.000Z", list: [null, 1] }]);
   });
 
-  it.each([
-    ["a function", () => ({ f: () => 1 }), "action 'bad' returned a value JSON cannot hold: a function at result.f"],
-    ["a BigInt", () => [1n], "action 'bad' returned a value JSON cannot hold: a BigInt at result[0]"],
-    ["a cycle", () => { const o: Record<string, unknown> = {}; o.self = { o }; return o; }, "action 'bad' returned a value JSON cannot hold: a circular reference at result.self.o"],
-  ])("a result holding %s fails the call without retrying", async (_what, make, message) => {
+  it.each<[string, () => unknown, string]>([
+    ["a function", () => ({ f: () => 1 }), "it contains a function at result.f"],
+    ["a BigInt", () => [1n], "it contains a bigint at result[0]"],
+    ["a cycle", () => { const o: Record<string, unknown> = {}; o.self = { o }; return o; }, "it contains a circular reference at result.self.o"],
+    ["a symbol under an odd key", () => ({ "a b": [1, Symbol("s")] }), 'it contains a symbol at result["a b"][1]'],
+    ["nothing but a function", () => () => 1, "it is a function"],
+    ["a throwing toJSON", () => ({ d: { toJSON() { throw new Error("nope"); } } }), "turning it into JSON threw: nope"],
+    ["too deep a nesting", () => { let a: unknown[] = []; for (let i = 0; i < 200_000; i++) a = [a]; return a; }, "it is nested too deeply"],
+  ])("a result holding %s fails the call without retrying, as it fails durably", async (_what, make, problem) => {
     let attempts = 0;
     const bad = action("bad", async () => { attempts++; return make(); });
     const e = await rejection(runLocal(returning(v("r"), [], [callAwait("c1", "bad", [], "r")]), {}, { actions: [bad], clock: virtualClock() }));
-    expect([e.name, e.message, attempts]).toEqual(["TypeError", message, 1]);
+    expect([e.name, e.message, attempts]).toEqual(["PayloadError", `result of action 'bad' is not JSON: ${problem}`, 1]);
   });
 
   it("fails with a WorkflowError carrying the escaped error's class chain and data", async () => {

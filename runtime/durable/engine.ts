@@ -17,7 +17,7 @@ import { queries, type HistoryEvent, type InstanceRow, type Queries, type TaskRo
 import { stepOutput, Writes, type StepOutput } from "./step.ts";
 import { DuplicateStartError } from "./write-step.ts";
 import { completeBatch, type Completion, type CompletionResult, type LocalClaim, type StateCache } from "./complete.ts";
-import { checkPayload, PayloadError } from "./payload.ts";
+import { checkPayload, PayloadError } from "../payload.ts";
 
 export interface EngineOptions {
   schema?: string;
@@ -184,7 +184,7 @@ export class Engine {
 
   /** Checks an action's result before it enters workflow state. */
   checkResult(action: string, value: unknown): Json {
-    return checkPayload(value, this.maxPayloadBytes, `result of action '${action}'`);
+    return checkPayload(value, `result of action '${action}'`, "result", this.maxPayloadBytes) ?? null;
   }
 
   private checkInput(artifact: Artifact, input: unknown): Record<string, Json> {
@@ -195,7 +195,7 @@ export class Engine {
     }
     let clean: Json;
     try {
-      clean = checkPayload(input, this.maxPayloadBytes, `input of workflow ${artifact.name}`);
+      clean = checkPayload(input, `input of workflow ${artifact.name}`, "input", this.maxPayloadBytes) ?? null;
     } catch (err) {
       throw new InvalidInputError((err as PayloadError).message);
     }

@@ -18,7 +18,7 @@ import { runAttempt } from "../local/attempt.ts";
 import { Engine } from "./engine.ts";
 import { GroupCommit } from "./group-commit.ts";
 import type { TaskRow } from "./queries.ts";
-import { PayloadError } from "./payload.ts";
+import { PayloadError } from "../payload.ts";
 
 export interface WorkerOptions {
   actions: ActionSource;

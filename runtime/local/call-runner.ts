@@ -5,7 +5,8 @@ import type { Dispatch, Outcome } from "../interpreter/state.ts";
 import { runAttempt } from "./attempt.ts";
 import type { Clock } from "./clock.ts";
 import type { LocalEvent } from "./events.ts";
-import { checkJson } from "./strict-json.ts";
+import type { Json } from "../../ir-schema/index.ts";
+import { checkPayload, PayloadError } from "../payload.ts";
 
 export interface CallEnv {
   workflowId: string;
@@ -54,8 +55,13 @@ async function attemptOnce(fn: Action, d: Dispatch, attempt: number, env: CallEn
   } catch (thrown) {
     return { ok: false, error: errorFromThrown(thrown) };
   }
-  const json = checkJson(value);
-  if (json.ok) return json.value === undefined ? { ok: true } : { ok: true, value: json.value };
-  // A result JSON cannot carry is a bug in the action, not a transient failure: no retry.
-  return { ok: false, final: true, error: makeError("TypeError", `action '${d.action}' returned a value JSON cannot hold: ${json.problem}`) };
+  let json: Json | undefined;
+  try {
+    json = checkPayload(value, `result of action '${d.action}'`, "result");
+  } catch (err) {
+    // A result JSON cannot carry is a bug in the action, not a transient failure: no retry.
+    if (err instanceof PayloadError) return { ok: false, final: true, error: makeError(err.name, err.message) };
+    throw err;
+  }
+  return json === undefined ? { ok: true } : { ok: true, value: json };
 }
