@@ -16,9 +16,14 @@ describe("start", () => {
     expect(runSync(wf, { a: 1 }).result).toEqual([1, null]);
     expect(start(wf, { a: 1 }).vars).toEqual({ a: 1 });
   });
-  it("rejects unknown input keys", () => {
-    expect(() => start(wf, { a: 1, x: 2 })).toThrow(new InputError("unknown input 'x'; the workflow takes (a, b)"));
-    expect(() => start(wf, JSON.parse('{"__proto__": 1}'))).toThrow("unknown input '__proto__'; the workflow takes (a, b)");
+  it("rejects unknown input keys, input that is no object and input JSON cannot hold, in the durable engine's words", () => {
+    expect(() => start(wf, { a: 1, x: 2 })).toThrow(new InputError("unknown input 'x' for workflow TestWorkflow; it takes (a, b)"));
+    expect(() => start(wf, JSON.parse('{"__proto__": 1}'))).toThrow(new InputError("unknown input '__proto__' for workflow TestWorkflow; it takes (a, b)"));
+    expect(() => start(wf, [1] as never)).toThrow(new InputError("input of workflow TestWorkflow must be an object keyed by its parameters (a, b)"));
+    expect(() => start(wf, { a: { f: () => 1 } })).toThrow(new InputError("input of workflow TestWorkflow is not JSON: it contains a function at input.a.f"));
+    const cycle: Record<string, unknown> = {};
+    cycle.b = cycle;
+    expect(() => start(wf, cycle)).toThrow(new InputError("input of workflow TestWorkflow is not JSON: it contains a circular reference at input.b"));
   });
 });
 

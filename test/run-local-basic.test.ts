@@ -34,7 +34,7 @@ describe("runLocal", () => {
   });
 
   it("rejects bad input and non-actions", async () => {
-    await expect(runLocal(chain, { txt: "hi" }, { actions: [upper, exclaim] })).rejects.toThrow(new InputError("unknown input 'txt'; the workflow takes (text)"));
+    await expect(runLocal(chain, { txt: "hi" }, { actions: [upper, exclaim] })).rejects.toThrow(new InputError("unknown input 'txt' for workflow TestWorkflow; it takes (text)"));
     await expect(runLocal(chain, {}, { actions: [upper, exclaim, () => 1] })).rejects.toThrow("runLocal: function (anonymous) is not an action (wrap it with action(...))");
   });
 

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { assertArtifact, type Artifact, type Json } from "../../ir-schema/index.ts";
-import { advance, start, stateFromJson, stateToJson } from "../interpreter/index.ts";
+import { advance, checkInput, InputError, start, stateFromJson, stateToJson } from "../interpreter/index.ts";
 import type { Outcome, State } from "../interpreter/state.ts";
 import type { ErrorValue } from "../interpreter/errors.ts";
 import type { Db, Queryable } from "../store/db.ts";
@@ -17,7 +17,7 @@ import { queries, type HistoryEvent, type InstanceRow, type Queries, type TaskRo
 import { stepOutput, Writes, type StepOutput } from "./step.ts";
 import { DuplicateStartError } from "./write-step.ts";
 import { completeBatch, type Completion, type CompletionResult, type LocalClaim, type StateCache } from "./complete.ts";
-import { checkPayload, PayloadError } from "../payload.ts";
+import { checkPayload } from "../payload.ts";
 
 export interface EngineOptions {
   schema?: string;
@@ -28,7 +28,8 @@ export interface EngineOptions {
 export class UnknownWorkflowError extends Error {
   override name = "UnknownWorkflowError";
 }
-export class InvalidInputError extends Error {
+/** An InputError from the durable engine (its own name kept for callers that check it). */
+export class InvalidInputError extends InputError {
   override name = "InvalidInputError";
 }
 
@@ -188,24 +189,11 @@ export class Engine {
   }
 
   private checkInput(artifact: Artifact, input: unknown): Record<string, Json> {
-    if (typeof input !== "object" || input === null || Array.isArray(input)) {
-      throw new InvalidInputError(
-        `input of workflow ${artifact.name} must be an object keyed by its parameters (${artifact.params.join(", ")})`,
-      );
-    }
-    let clean: Json;
     try {
-      clean = checkPayload(input, `input of workflow ${artifact.name}`, "input", this.maxPayloadBytes) ?? null;
+      return checkInput(artifact, input, this.maxPayloadBytes);
     } catch (err) {
-      throw new InvalidInputError((err as PayloadError).message);
+      throw err instanceof InputError ? new InvalidInputError(err.message) : err;
     }
-    const unknown = Object.keys(clean as object).filter((k) => !artifact.params.includes(k));
-    if (unknown.length) {
-      throw new InvalidInputError(
-        `unknown input ${unknown.map((k) => `'${k}'`).join(", ")} for workflow ${artifact.name}; it takes (${artifact.params.join(", ")})`,
-      );
-    }
-    return clean as Record<string, Json>;
   }
 
   private save(row: InstanceRow, out: StepOutput, writes: Writes, before: HistoryEvent[]): void {

@@ -1,4 +1,5 @@
-import type { Artifact } from "../../ir-schema/index.ts";
+import type { Artifact, Json } from "../../ir-schema/index.ts";
+import { checkPayload, PayloadError } from "../payload.ts";
 import { InterpreterError, Raise, errorFromThrown, type ErrorValue } from "./errors.ts";
 import { execInstr, execTerm, setVar, type Ctx } from "./exec.ts";
 import type { AdvanceResult, CallRecord, Dispatch, Outcome, State } from "./state.ts";
@@ -9,16 +10,33 @@ export class InputError extends Error {
   override name = "InputError";
 }
 
-/** Initial state: parameters bound from `input`, positioned at the program entry. */
-export function start(artifact: Artifact, input: Record<string, unknown>): State {
+/**
+ * `input` as the workflow will see it: an object of its parameters, each a JSON
+ * copy, at most `maxBytes` of JSON. The durable engine and the local runner both
+ * check here, so bad input fails in the same words in tests and in production.
+ */
+export function checkInput(artifact: Artifact, input: unknown, maxBytes = Infinity): Record<string, Json> {
+  const { name, params } = artifact;
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw new InputError(`the input of workflow ${artifact.name} must be an object keyed by parameter name`);
+    throw new InputError(`input of workflow ${name} must be an object keyed by its parameters (${params.join(", ")})`);
   }
-  for (const key of Object.keys(input)) {
-    if (!artifact.params.includes(key)) {
-      throw new InputError(`unknown input '${key}'; the workflow takes (${artifact.params.join(", ")})`);
-    }
+  let clean: Json | undefined;
+  try {
+    clean = checkPayload(input, `input of workflow ${name}`, "input", maxBytes);
+  } catch (err) {
+    if (err instanceof PayloadError) throw new InputError(err.message);
+    throw err;
   }
+  const unknown = Object.keys(clean as object).filter((k) => !params.includes(k));
+  if (unknown.length > 0) {
+    throw new InputError(`unknown input ${unknown.map((k) => `'${k}'`).join(", ")} for workflow ${name}; it takes (${params.join(", ")})`);
+  }
+  return clean as Record<string, Json>;
+}
+
+/** Initial state: parameters bound from `input` (see checkInput), positioned at the program entry. */
+export function start(artifact: Artifact, input: Record<string, unknown>): State {
+  const clean = checkInput(artifact, input);
   const state: State = {
     v: 1,
     workflow: artifact.name,
@@ -31,14 +49,7 @@ export function start(artifact: Artifact, input: Record<string, unknown>): State
     wait: null,
   };
   for (const param of artifact.params) {
-    if (!hasOwn(input, param)) continue;
-    let value: unknown;
-    try {
-      value = toJson(input[param]);
-    } catch (e) {
-      throw new InputError(`input '${param}' is not JSON: ${(e as Error).message}`);
-    }
-    setVar(state, param, value);
+    if (hasOwn(clean, param)) setVar(state, param, clean[param]);
   }
   return state;
 }
