@@ -3,7 +3,7 @@ import { extname, join, resolve } from "node:path";
 import type { Artifact } from "../ir-schema/index.ts";
 import { isAction, isCompiledWorkflow } from "../runtime/index.ts";
 import { ArtifactDirError, loadArtifactDir } from "../runtime/artifacts/index.ts";
-import { compileFiles, countErrors, renderDiagnostics } from "./compile-files.ts";
+import { compileFiles, conflictsOf, countErrors, renderDiagnostics } from "./compile-files.ts";
 import { UsageError } from "./exit-codes.ts";
 import { exported, importOnce, loadActions, type ModuleCache } from "./load-actions.ts";
 import type { Output } from "./output.ts";
@@ -50,6 +50,13 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
     const compiled = compileFiles(collectSourceFiles(tsArgs, cwd));
     out.stderr(renderDiagnostics(compiled, cwd));
     if (countErrors(compiled.diagnostics) > 0) return null;
+    // Files that clash (two workflows, or two different actions, of one name): a
+    // worker cannot serve both, and this says which files, as cairn build does.
+    const conflicts = conflictsOf(compiled, cwd);
+    if (conflicts.length > 0) {
+      out.stderr(conflicts.map((line) => `${line}\n`).join(""));
+      return null;
+    }
     const modules: ModuleCache = new Map();
     const seen = new Set<unknown>();
     for (const file of compiled.files) {

@@ -152,6 +152,8 @@ describe.concurrent("cairn build", () => {
     const r = await cairn(["build", "clash", "--out", "out/clash"], project.dir);
     expect(r).toEqual({ code: 2, stdout: "", stderr: CLASH + "cairn build: 1 error, nothing written\n" });
     expect(existsSync(join(project.dir, "out/clash"))).toBe(false);
+    // A worker given the files refuses them the same way, before it touches a database.
+    expect(await cairn(["worker", "clash"], project.dir, { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" })).toEqual({ code: 2, stdout: "", stderr: CLASH });
     // Each file alone builds.
     expect((await cairn(["build", "clash/email.ts", "--out", "out/clash-email"], project.dir)).code).toBe(0);
     expect((await cairn(["build", "clash/texts.ts", "--out", "out/clash-texts"], project.dir)).code).toBe(0);
