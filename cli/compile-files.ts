@@ -8,6 +8,8 @@ import { mayDefineWorkflow, type SourceFile } from "./source-files.ts";
 export interface CompiledFile {
   path: string;
   root: string;
+  /** Named on the command line, rather than found by a directory walk. */
+  explicit: boolean;
   result: CompileResult;
 }
 
@@ -40,7 +42,7 @@ export function compileFiles(files: readonly SourceFile[]): CompiledFiles {
     const root = findProjectRoot(file.path);
     let resolver = resolvers.get(root);
     if (!resolver) resolvers.set(root, (resolver = nodeResolver(root)));
-    compiled.push({ path: file.path, root, result: compile(source, file.path, resolver, { root, cache, validate: validateArtifact }) });
+    compiled.push({ path: file.path, root, explicit: file.explicit, result: compile(source, file.path, resolver, { root, cache, validate: validateArtifact }) });
   }
   return { files: compiled, diagnostics: compiled.flatMap((f) => f.result.diagnostics), sources, skipped };
 }

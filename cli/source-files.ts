@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
+import { mayUseCairn } from "../plugin/bundler/options.ts";
 import { UsageError } from "./exit-codes.ts";
 
 const SOURCE_EXTENSIONS = new Set([".ts", ".tsx", ".mts"]);
@@ -57,10 +58,13 @@ export function compareStrings(a: string, b: string): number {
 }
 
 /**
- * Cheap test that lets a directory walk skip files that cannot define a workflow:
- * defining one needs the `workflow` decorator/wrapper or the `Workflow` base
- * class, whose names must appear in the file however they are imported.
+ * Cheap test that lets a directory walk skip files with nothing to compile: a
+ * workflow needs the `workflow` decorator/wrapper or the `Workflow` base class,
+ * whose names appear in the file however they are imported, and an action module
+ * imports "cairn" (the bundler plugins' own check). Action modules are compiled
+ * too, so that `cairn check` reports an anonymous action or two actions of one
+ * name in them, as every bundler does.
  */
 export function mayDefineWorkflow(source: string): boolean {
-  return /workflow/i.test(source);
+  return /workflow/i.test(source) || mayUseCairn(source);
 }

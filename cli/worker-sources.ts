@@ -60,6 +60,11 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
     const modules: ModuleCache = new Map();
     const seen = new Set<unknown>();
     for (const file of compiled.files) {
+      // A file a directory walk found that defines no workflow is not imported: a
+      // test file (which imports vitest, and fails outside its runner) or a script
+      // must not run in a worker. Its actions still come in through the workflows
+      // that call them; a module of actions alone is served when named explicitly.
+      if (!file.explicit && file.result.workflows.length === 0) continue;
       sources.workflows.push(...file.result.workflows);
       const found: WorkerSources = { actions: [], workflows: [] };
       found.actions.push(...Object.values(await loadActions(file.result.actions, modules)));

@@ -163,7 +163,7 @@ describe.concurrent("cairn build", () => {
     expect(await cairn(["check", "clash"], project.dir)).toEqual({
       code: 2,
       stdout: "",
-      stderr: CLASH + "cairn check: 2 files compiled, 2 workflows, 1 error, 0 warnings\n",
+      stderr: CLASH + "cairn check: 3 files compiled, 2 workflows, 1 error, 0 warnings\n",
     });
     expect(await cairn(["check", "src/orders.ts", "dupe"], project.dir)).toEqual({
       code: 2,

@@ -54,9 +54,15 @@ describe.concurrent("cairn check", () => {
     "src/types.d.ts": "export declare const x: number;\n",
   });
   const inside = tempProject("inside", { "wf.ts": GOOD });
+  // A module of actions only (no workflow): the bundlers compile it, so a walk must too.
+  const actionsOnly = tempProject("outside", {
+    "src/acts.ts": `import { action } from "cairn";\n\nexport const double = action(async (n: number) => n * 2);\n`,
+    "src/plain.ts": "export const broken = (;\n",
+  });
   afterAll(() => {
     outside.cleanup();
     inside.cleanup();
+    actionsOnly.cleanup();
   });
 
   it("exits 0 on a clean file outside the repository that imports from cairn", async () => {
@@ -92,6 +98,21 @@ describe.concurrent("cairn check", () => {
       code: 2,
       stdout: "",
       stderr: BAD_DIAGNOSTICS + "cairn check: 2 files compiled, 1 workflow, 2 errors, 0 warnings\n",
+    });
+  });
+
+  it("a directory walk compiles modules of actions only too, and reports their errors", async () => {
+    expect(await cairn(["check", "."], actionsOnly.dir)).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: [
+        "src/acts.ts:3:23: error CAIRN112: action without a name: pass a name or use a named function expression",
+        '  hint: name it: `action(async function myAction(...) {...})` or `action("my-action", async (...) => {...})`',
+        "> 3 | export const double = action(async (n: number) => n * 2);",
+        "    |                       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+        "",
+        "cairn check: 1 file compiled, 0 workflows, 1 error, 0 warnings\n",
+      ].join("\n"),
     });
   });
 

@@ -169,3 +169,38 @@ describe("embedded Postgres when DATABASE_URL is unset", () => {
     expect(c.stderr).not.toContain("starting embedded Postgres");
   }, 120_000);
 });
+
+describe("cairn worker on a directory", () => {
+  const ctx = onSuiteServer({
+    "src/wf.ts": WORKFLOW,
+    "src/extra.ts": `import { action } from "cairn";\nexport const audit = action(async function audit(what: string) { return what; });\n`,
+    // A test file that mentions a workflow and must never run in a worker (vitest's would throw outside its runner).
+    "test/wf.test.ts": `import { checkout } from "../src/wf.ts";\nthrow new Error("a test file of the workflow was imported");\nexport const t = checkout;\n`,
+  });
+
+  /** Starts `cairn worker <args>`, waits for its start line, stops it with SIGTERM; its stderr and exit code. */
+  async function serve(args: string[]): Promise<{ code: number | null; stderr: string }> {
+    const worker = spawn(process.execPath, [BIN, "worker", ...args, "--quiet"], { cwd: ctx.project.dir, env: { ...process.env, ...ctx.env } });
+    let stderr = "";
+    const exit = new Promise<number | null>((resolve) => worker.once("exit", resolve));
+    await new Promise<void>((resolve) => {
+      worker.stderr.on("data", (c: Buffer) => {
+        stderr += c.toString();
+        if (/serving/.test(stderr)) resolve();
+      });
+      void exit.then(() => resolve());
+    });
+    worker.kill("SIGTERM");
+    return { code: await exit, stderr };
+  }
+
+  it("imports only the modules with workflows it found (and their actions), not test files; a file named explicitly is served whole", async () => {
+    const walk = await serve(["."]);
+    expect(walk.code).toBe(0);
+    expect(walk.stderr).toMatch(/serving 2 action\(s\) \[charge, notify-user\] and 1 workflow\(s\) \[checkout\]\n/);
+    const named = await serve([".", "src/extra.ts"]);
+    expect(named.code).toBe(0);
+    expect(named.stderr).toMatch(/serving 3 action\(s\) \[audit, charge, notify-user\] and 1 workflow\(s\) \[checkout\]\n/);
+  }, 60_000);
+});
+
