@@ -49,7 +49,7 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     .description("compile a file and run one of its workflows to completion; prints the result as JSON")
     .argument("<file>", "a .ts file defining the workflow")
     .option("-w, --workflow <name>", "which workflow, when the file defines several")
-    .option("-i, --input <json>", "the workflow's arguments, as a JSON object keyed by parameter name", "{}")
+    .option("-i, --input <json>", "the workflow's arguments, as a JSON object keyed by parameter name (@file.json: read from a file; -: from standard input)", "{}")
     .option("--local", "run in memory, with no database (default: durably, on DATABASE_URL or the embedded Postgres)")
     .action(async (file: string, opts: RunOptions) => {
       const { run } = await import("./commands/run.ts");
@@ -61,7 +61,7 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     .description("register a workflow's IR and start one instance durably; prints its id")
     .argument("<file>", "a .ts file defining the workflow")
     .option("-w, --workflow <name>", "which workflow, when the file defines several")
-    .option("-i, --input <json>", "the workflow's arguments, as a JSON object keyed by parameter name", "{}")
+    .option("-i, --input <json>", "the workflow's arguments, as a JSON object keyed by parameter name (@file.json: read from a file; -: from standard input)", "{}")
     .option("-k, --idempotency-key <key>", "start at most one instance for this key")
     .action(async (file: string, opts: StartOptions) => {
       const { start } = await import("./commands/start.ts");

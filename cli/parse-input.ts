@@ -1,18 +1,42 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { UsageError } from "./exit-codes.ts";
 
-/** `--input '<json>'`: a JSON object keyed by the workflow's parameter names. */
-export function parseInput(text: string | undefined): Record<string, unknown> {
-  if (text === undefined) return {};
+/**
+ * `--input '<json>'`: a JSON object keyed by the workflow's parameter names. Also
+ * `--input @file.json` (relative to `cwd`) and `--input -` (standard input), as
+ * curl takes them, for input too large for a command line (an argument is at most
+ * 128 KiB on Linux) or made by another program. No JSON text starts with `@` or is
+ * `-`, so neither can be mistaken for input.
+ */
+export function parseInput(arg: string | undefined, cwd: string): Record<string, unknown> {
+  if (arg === undefined) return {};
+  const from = arg === "-" ? "standard input" : arg.startsWith("@") ? arg.slice(1) : null;
+  let text = arg;
+  if (from !== null) {
+    try {
+      text = readFileSync(arg === "-" ? 0 : resolve(cwd, from), "utf8");
+    } catch (error) {
+      throw new UsageError(`--input ${arg}: cannot read ${from} (${(error as Error).message})`);
+    }
+  }
+  const what = from === null ? "--input" : `--input ${arg}`;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--input is not valid JSON (${(error as Error).message}): ${text}`);
+    throw new UsageError(`${what} is not valid JSON (${(error as Error).message}): ${excerpt(text)}`);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new UsageError(`--input must be a JSON object keyed by parameter name, e.g. '{"userId": "u1"}'; got: ${text}`);
+    throw new UsageError(`${what} must be a JSON object keyed by parameter name, e.g. '{"userId": "u1"}'; got: ${excerpt(text)}`);
   }
   return value as Record<string, unknown>;
+}
+
+/** The start of `text` for an error message: a bad input file may be megabytes. */
+function excerpt(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.length <= 200 ? trimmed : `${trimmed.slice(0, 200)}... (${trimmed.length} characters)`;
 }
 
 /** Rejects keys the workflow has no parameter for: almost always a typo. */

@@ -1,5 +1,6 @@
+import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { cairn, REPO, tempProject } from "./cli-harness.ts";
+import { BIN, cairn, REPO, tempProject } from "./cli-harness.ts";
 
 const USAGE_HINT = "(run cairn --help for usage)\n";
 const project = tempProject("outside", {
@@ -87,3 +88,34 @@ describe.concurrent("cairn: usage errors exit 3", () => {
     expect(r).toEqual({ code: 3, stdout: "", stderr: "cairn: error: no such file: nope.ts\n" });
   });
 });
+
+describe.concurrent("--input from a file or standard input", () => {
+  const big = "x".repeat(300_000); // over the 128 KiB a single command-line argument may hold on Linux
+  const files = tempProject("outside", {
+    "echo.ts": `import { workflow } from "cairn";\nexport const echo = workflow(async function echo(text: string, n: number) { return { len: text.length, n }; });\n`,
+    "in.json": JSON.stringify({ text: big, n: 2 }),
+    "list.json": "[1, 2]\n",
+  });
+  afterAll(() => files.cleanup());
+
+  it("@file reads the JSON from a file, relative to the working directory", async () => {
+    expect(await cairn(["run", "echo.ts", "--local", "--input", "@in.json"], files.dir)).toMatchObject({ code: 0, stdout: '{"len":300000,"n":2}\n' });
+  });
+
+  it("- reads it from standard input", () => {
+    const r = spawnSync(process.execPath, [BIN, "run", "echo.ts", "--local", "--input", "-"], { cwd: files.dir, input: '{"text": "hi", "n": 1}', encoding: "utf8" });
+    expect([r.status, r.stdout]).toEqual([0, '{"len":2,"n":1}\n']);
+  });
+
+  it("a missing file, or one that holds no object, is a usage error naming it", async () => {
+    const missing = await cairn(["run", "echo.ts", "--local", "--input", "@nope.json"], files.dir);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/^cairn: error: --input @nope\.json: cannot read nope\.json \(ENOENT: no such file or directory, open '.*nope\.json'\)\n$/);
+    expect(await cairn(["start", "echo.ts", "--input", "@list.json"], files.dir)).toEqual({
+      code: 3,
+      stdout: "",
+      stderr: `cairn: error: --input @list.json must be a JSON object keyed by parameter name, e.g. '{"userId": "u1"}'; got: [1, 2]\n`,
+    });
+  });
+});
+

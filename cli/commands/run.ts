@@ -22,7 +22,7 @@ export interface RunOptions {
  * stdout; everything else goes to stderr.
  */
 export async function run(file: string, options: RunOptions, cwd: string, out: Output): Promise<ExitCode> {
-  const input = parseInput(options.input);
+  const input = parseInput(options.input, cwd);
   const loaded = await loadWorkflowFile(file, options.workflow, cwd, out);
   if (!loaded) return ExitCode.compileErrors;
   const { workflow, actions } = loaded;

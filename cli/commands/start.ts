@@ -14,7 +14,7 @@ export interface StartOptions {
 
 /** `cairn start <file.ts>`: registers the workflow's IR, starts one instance durably, prints its id. */
 export async function start(file: string, options: StartOptions, cwd: string, out: Output): Promise<ExitCode> {
-  const input = parseInput(options.input);
+  const input = parseInput(options.input, cwd);
   const loaded = await loadWorkflowFile(file, options.workflow, cwd, out);
   if (!loaded) return ExitCode.compileErrors;
   checkInputKeys(input, loaded.workflow.name, loaded.workflow.params);
