@@ -81,6 +81,14 @@ export const welcome = workflow(async function welcome(name: string) {
       await stderrHas(/cairn: \.\.\/packages\/marks\/src\/index\.ts changed; restarting the worker\n/, 1);
       await stderrHas(serving, 3);
       expect(await runOnce()).toEqual({ code: 0, stdout: '"hi, ada?"\n', stderr: "" });
+
+      // Code that does not compile: the worker refuses it, dev says so and waits for the fix.
+      writeFileSync(join(app, "greet.ts"), `import { action } from "cairn";\nexport const greet = action(async (name: string) => "hey, " + name);\n`);
+      await stderrHas(/greet\.ts:2:22: error CAIRN112: action without a name/, 1);
+      await stderrHas(/cairn: the worker exited \(code 2\); waiting for a change to start it again\n/, 1);
+      writeFileSync(join(app, "greet.ts"), greeting("hey"));
+      await stderrHas(serving, 4);
+      expect(await runOnce()).toEqual({ code: 0, stdout: '"hey, ada?"\n', stderr: "" });
     } finally {
       dev.kill("SIGINT");
     }

@@ -25,13 +25,25 @@ export async function dev(paths: string[], cwd: string, out: Output): Promise<Ex
   }
   let child: ChildProcess | null = null;
   let restarting: NodeJS.Timeout | null = null;
+  let stopping = false;
   const launch = () => {
-    child = spawn(process.execPath, [BIN, "worker", ...targets], { cwd, stdio: "inherit" });
+    const started = spawn(process.execPath, [BIN, "worker", ...targets], { cwd, stdio: "inherit" });
+    child = started;
+    started.once("exit", (code) => {
+      // The worker refused the code (compile errors, exit 2) or failed: say that dev goes on.
+      if (!stopping && child === started && code !== 0) {
+        out.stderr(`cairn: the worker exited (code ${code}); waiting for a change to start it again\n`);
+      }
+    });
   };
   const stopChild = () =>
     new Promise<void>((resolve) => {
       if (!child || child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
+      stopping = true;
+      child.once("exit", () => {
+        stopping = false;
+        resolve();
+      });
       child.kill("SIGTERM");
     });
   launch();
