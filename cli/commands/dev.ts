@@ -19,6 +19,11 @@ const IGNORED = /(^|\/)(node_modules|\.cairn|\.git|dist)(\/|$)/;
  */
 export async function dev(paths: string[], cwd: string, out: Output): Promise<ExitCode> {
   const targets = paths.length ? paths : ["."];
+  // Before anything starts: a signal during start-up must still stop the worker it launched.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
   if (!process.env.DATABASE_URL) {
     const server = await ensureEmbeddedPostgres({ dir: cwd, log: (l) => out.stderr(`cairn: ${l}\n`) });
     out.stderr(`cairn: embedded Postgres at ${server.url} (data in .cairn/pg; set DATABASE_URL to use another)\n`);
@@ -63,10 +68,7 @@ export async function dev(paths: string[], cwd: string, out: Output): Promise<Ex
       restart(relative(cwd, join(root, name)));
     }),
   );
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  await stopRequested;
   for (const w of watchers) w.close();
   if (restarting) clearTimeout(restarting);
   await stopChild();

@@ -30,6 +30,15 @@ export async function worker(paths: string[], options: WorkerCommandOptions, cwd
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  // Listening before anything is printed or started: a SIGTERM sent as soon as the
+  // worker says it is serving (or while it starts) must stop it gracefully, never
+  // find the default handler and kill it mid-write.
+  const stopRequested = new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    stopSignal?.addEventListener("abort", stop);
+  });
   const { db, schema, where } = await openDatabase(cwd, out);
   const w = new Worker(db, {
     actions: [...actions.values()],
@@ -47,12 +56,7 @@ export async function worker(paths: string[], options: WorkerCommandOptions, cwd
     `cairn: worker ${w.id} on ${where} serving ${actions.size} action(s) [${[...actions.keys()].join(", ")}] ` +
       `and ${sources.workflows.length} workflow(s) [${sources.workflows.map((x) => x.name).join(", ")}]\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-    stopSignal?.addEventListener("abort", stop);
-  });
+  await stopRequested;
   out.stderr("cairn: stopping: finishing running actions (up to 10s)\n");
   await w.stop(10_000);
   await db.close();
