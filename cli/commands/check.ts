@@ -11,8 +11,9 @@ export function check(paths: readonly string[], cwd: string, out: Output): ExitC
   // What `cairn build` would refuse, so that a check in CI fails where the build would.
   const conflicts = conflictsOf(compiled, cwd);
   out.stderr(conflicts.map((line) => `${line}\n`).join(""));
-  const errors = countErrors(compiled.diagnostics) + conflicts.length;
-  const warnings = compiled.diagnostics.length - countErrors(compiled.diagnostics);
+  const compileErrors = countErrors(compiled.diagnostics);
+  const errors = compileErrors + conflicts.length;
+  const warnings = compiled.diagnostics.length - compileErrors;
   const workflows = compiled.files.reduce((n, f) => n + f.result.workflows.length, 0);
   out.stderr(
     `cairn check: ${plural(compiled.files.length, "file")} compiled, ${plural(workflows, "workflow")}, ` +
