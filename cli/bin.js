@@ -4,6 +4,17 @@
 import { register as registerTsx } from "tsx/esm/api";
 import { installCairnResolution } from "./cairn-resolution.js";
 
+// A reader that stops early (`cairn status | head`) closes the pipe: the end of
+// the output, not a crash with a stack trace. Losing stderr (a log pipe) must not
+// stop a worker in the middle of its actions either.
+process.stdout.on("error", (error) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+process.stderr.on("error", (error) => {
+  if (error.code !== "EPIPE") throw error;
+});
+
 registerTsx();
 // After tsx, so its ESM hook runs first and sees tsx's failures to resolve "cairn".
 installCairnResolution();

@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BIN, cairn, REPO, tempProject } from "./cli-harness.ts";
 
@@ -116,6 +118,21 @@ describe.concurrent("--input from a file or standard input", () => {
       stdout: "",
       stderr: `cairn: error: --input @list.json must be a JSON object keyed by parameter name, e.g. '{"userId": "u1"}'; got: [1, 2]\n`,
     });
+  });
+});
+
+describe("output into a pipe that closes early", () => {
+  const files = tempProject("outside", {
+    "big.ts": `import { action, workflow } from "cairn";\nexport const make = action(async function make(n: number): Promise<string> { return "x".repeat(n); });\nexport const big = workflow(async function big(n: number) { return await make(n); });\n`,
+  });
+  afterAll(() => files.cleanup());
+
+  it("ends quietly with exit 0 (cairn ... | head), not with an EPIPE stack trace", () => {
+    // A megabyte of result: far over a pipe's buffer, so the write fails once head has exited.
+    const script = `node ${JSON.stringify(BIN)} run big.ts --local --input '{"n": 1000000}' 2>err.txt | head -c 4; echo " $\{PIPESTATUS[0]}"`;
+    const r = spawnSync("bash", ["-c", script], { cwd: files.dir, encoding: "utf8" });
+    expect(r.stdout).toBe('"xxx 0\n');
+    expect(readFileSync(join(files.dir, "err.txt"), "utf8")).not.toMatch(/EPIPE|Error/);
   });
 });
 
