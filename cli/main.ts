@@ -91,6 +91,16 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     });
 
   program
+    .command("cancel")
+    .description("cancel an instance: no further step runs and it fails with a CancelledError")
+    .argument("<id>", "the instance id printed by cairn start")
+    .option("-r, --reason <text>", "recorded as the CancelledError's message", "cancelled")
+    .action(async (id: string, opts: { reason?: string }) => {
+      const { cancel } = await import("./commands/cancel.ts");
+      exitCode = await cancel(id, opts, cwd, out);
+    });
+
+  program
     .command("status")
     .description("list recent instances, or show one: its position, tasks and history")
     .argument("[id]", "an instance id")

@@ -103,6 +103,32 @@ describe("durable commands on DATABASE_URL", () => {
   }, 120_000);
 });
 
+describe("cairn cancel", () => {
+  const ctx = onSuiteServer({ "wf.ts": WORKFLOW });
+
+  it("cancels a running instance, which then fails with the reason; a finished one is left alone; bad ids are usage errors", async () => {
+    const { project, env } = ctx;
+    // No worker: the instance waits on its first action.
+    const started = await cairn(["start", "wf.ts", "--input", '{"user":"cy","amount":3}'], project.dir, env);
+    expect(started.code).toBe(0);
+    const id = started.stdout.trim();
+    expect(await cairn(["cancel", id, "--reason", "customer asked"], project.dir, env)).toEqual({ code: 0, stdout: "", stderr: `cairn: cancelled ${id}\n` });
+    expect(await cairn(["result", id], project.dir, env)).toEqual({ code: 1, stdout: "", stderr: '{"name":"CancelledError","message":"customer asked"}\n' });
+    const status = JSON.parse((await cairn(["status", id, "--json"], project.dir, env)).stdout) as { status: string; history: Array<{ kind: string }> };
+    expect([status.status, status.history.at(-1)!.kind]).toEqual(["cancelled", "cancelled"]);
+    expect(await cairn(["cancel", id], project.dir, env)).toEqual({
+      code: 0,
+      stdout: "",
+      stderr: `cairn: instance ${id} had already finished (cancelled); nothing to cancel\n`,
+    });
+    for (const command of ["cancel", "status", "result"]) {
+      expect(await cairn([command, "bad-id"], project.dir, env)).toEqual({ code: 3, stdout: "", stderr: "cairn: error: not a workflow instance id: bad-id\n" });
+    }
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    expect(await cairn(["cancel", unknown], project.dir, env)).toEqual({ code: 3, stdout: "", stderr: `cairn: error: no workflow instance ${unknown}\n` });
+  }, 60_000);
+});
+
 describe("a deployment: cairn worker serving a bundle and its prebuilt IR", () => {
   // No package.json: the bundle is an ES module in a typeless `.js`, which Node loads by its syntax.
   const ctx = onSuiteServer({ "wf.ts": WORKFLOW, "admin.ts": `export { charge } from "./wf.ts";\n` });

@@ -70,6 +70,16 @@ describe("starting", () => {
     expect(await count(`"${env.schema}".instances`)).toBe(before);
   });
 
+  test("an id that names no instance, a UUID or not, is an UnknownWorkflowError for every client call", async () => {
+    for (const id of ["not-a-uuid", "00000000-0000-4000-8000-000000000000"]) {
+      const expected = new UnknownWorkflowError(`no workflow instance ${id}`);
+      await expect(env.client.status(id)).rejects.toThrow(expected);
+      await expect(env.client.peek(id)).rejects.toThrow(expected);
+      await expect(env.client.result(id)).rejects.toThrow(expected);
+      await expect(env.client.handle(id).cancel()).rejects.toThrow(expected);
+    }
+  });
+
   test("unknown workflows and tampered or malformed artifacts are refused", async () => {
     await expect(env.client.start("NoSuchWorkflow", {})).rejects.toThrow(
       new UnknownWorkflowError("no workflow named 'NoSuchWorkflow' is registered"),

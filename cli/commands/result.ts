@@ -2,16 +2,15 @@ import { Client, WorkflowFailedError } from "../../runtime/durable/client.ts";
 import { UnknownWorkflowError } from "../../runtime/durable/engine.ts";
 import { openDatabase } from "../database.ts";
 import { ExitCode, UsageError } from "../exit-codes.ts";
+import { instanceId } from "../instance-id.ts";
 import type { Output } from "../output.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `cairn result <id> [--wait]`: the result as one JSON line (exit 0), or the error
  * JSON on stderr (exit 1); without --wait, exit 4 while the instance still runs.
  */
 export async function result(id: string, options: { wait?: boolean }, cwd: string, out: Output): Promise<ExitCode> {
-  if (!UUID.test(id)) throw new UsageError(`not a workflow instance id: ${id}`);
+  instanceId(id);
   const { db, schema } = await openDatabase(cwd, out);
   try {
     const client = new Client(db, { schema }, false);

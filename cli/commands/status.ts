@@ -3,6 +3,7 @@ import { UnknownWorkflowError } from "../../runtime/durable/engine.ts";
 import type { InstanceStatusReport } from "../../runtime/durable/status.ts";
 import { openDatabase } from "../database.ts";
 import { ExitCode, UsageError } from "../exit-codes.ts";
+import { instanceId } from "../instance-id.ts";
 import type { Output } from "../output.ts";
 
 /**
@@ -11,6 +12,7 @@ import type { Output } from "../output.ts";
  * task is not running) and its history.
  */
 export async function status(id: string | undefined, options: { json?: boolean; limit?: string }, cwd: string, out: Output): Promise<ExitCode> {
+  if (id !== undefined) instanceId(id);
   const { db, schema } = await openDatabase(cwd, out);
   try {
     const client = new Client(db, { schema }, false);

@@ -3,6 +3,8 @@ import type { Queryable } from "../store/db.ts";
 import type { Json } from "../../ir-schema/index.ts";
 import { INSTANCE_COLS, json, ms, type InstanceRow, type InstanceStatus, type NewInstance } from "./sql.ts";
 
+const INSTANCE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function instanceQueries(s: string) {
   return {
     async putDefinition(q: Queryable, hash: string, name: string, ir: Json): Promise<void> {
@@ -34,6 +36,8 @@ export function instanceQueries(s: string) {
     },
 
     async instance(q: Queryable, id: string, lock = false): Promise<InstanceRow | null> {
+      // Not a UUID: no instance has it (Postgres would fail the cast instead).
+      if (!INSTANCE_ID.test(id)) return null;
       const rows = await q.query<InstanceRow>(
         `SELECT ${INSTANCE_COLS} FROM ${s}.instances WHERE id = $1${lock ? " FOR UPDATE" : ""}`, [id],
       );
