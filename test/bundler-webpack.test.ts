@@ -4,7 +4,7 @@
  * development and the production (minified) build, and compilation errors whose
  * text carries the locations, hints and frames.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import webpack, { type Configuration, type Stats } from "webpack";
@@ -114,4 +114,65 @@ describe("cairn/webpack", () => {
       warn.remove();
     }
   });
+
+  test("watch mode recompiles only what changed, reaches a module that starts importing cairn, and drops removed workflows", async () => {
+    const watched = createProject("webpack-watch", {
+      ...GOOD_FILES,
+      "src/late.ts": "export const late = 1;\n",
+      "src/index.ts": `${GOOD_FILES["src/index.ts"]}export * from "./late.ts";\n`,
+    });
+    const compiled: string[] = [];
+    const compiler = webpack({
+      mode: "development",
+      context: watched.dir,
+      entry: "./src/index.ts",
+      target: "node20",
+      devtool: false,
+      output: { path: watched.path("dist"), filename: "index.mjs", module: true, library: { type: "module" }, chunkFormat: "module" },
+      experiments: { outputModule: true },
+      resolve: { extensions: [".ts", ".js"] },
+      module: { rules: [{ test: /\.ts$/, use: [{ loader: TS_LOADER }] }] },
+      // Memory only: this is about what a rebuild recompiles (the disk cache has its own tests).
+      plugins: [cairn({ cacheDir: false, onCompile: (file) => compiled.push(file.slice(watched.dir.length + 1)) })],
+      infrastructureLogging: { level: "none" },
+    });
+    const builds: Array<Stats | Error> = [];
+    let wake: () => void = () => {};
+    const watching = compiler.watch({ aggregateTimeout: 50 }, (err, stats) => {
+      builds.push(err ?? stats!);
+      wake();
+    });
+    const nextBuild = async (): Promise<Stats> => {
+      while (builds.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const b = builds.shift()!;
+      if (b instanceof Error) throw b;
+      expect(b.toJson({ all: false, errors: true }).errors).toEqual([]);
+      return b;
+    };
+    const manifest = () => JSON.parse(readFileSync(watched.path("dist/cairn/manifest.json"), "utf8")) as { workflows: Array<{ name: string; actions: string[] }> };
+    try {
+      await nextBuild();
+      expect(compiled.splice(0).sort()).toEqual(["src/actions.ts", "src/workflows.ts"]);
+      const actions = watched.path("src/actions.ts");
+      writeFileSync(actions, readFileSync(actions, "utf8").replace('action("send-email"', 'action("send-mail"'));
+      await nextBuild();
+      expect(compiled.splice(0).sort()).toEqual(["src/actions.ts", "src/workflows.ts"]);
+      expect(manifest().workflows.flatMap((w) => w.actions)).toContain("send-mail");
+      const workflows = watched.path("src/workflows.ts");
+      writeFileSync(workflows, readFileSync(workflows, "utf8").replace('"Welcome!"', '"Welcome aboard!"'));
+      await nextBuild();
+      expect(compiled.splice(0)).toEqual(["src/workflows.ts"]);
+      writeFileSync(watched.path("src/late.ts"), `import { workflow } from "cairn";\nexport const late = workflow(async function late() { return 1; });\n`);
+      await nextBuild();
+      expect(compiled.splice(0)).toEqual(["src/late.ts"]);
+      expect(manifest().workflows.map((w) => w.name)).toEqual(["Digest", "late", "onboarding"]);
+      writeFileSync(workflows, "export const onboarding = 1;\nexport const Digest = 2;\n");
+      await nextBuild();
+      expect(manifest().workflows.map((w) => w.name)).toEqual(["late"]);
+    } finally {
+      await new Promise<void>((resolve) => watching.close(() => resolve()));
+      watched.remove();
+    }
+  }, 60_000);
 });
+
