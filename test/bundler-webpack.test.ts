@@ -170,7 +170,7 @@ describe("cairn/webpack", () => {
       await nextBuild();
       expect(manifest().workflows.map((w) => w.name)).toEqual(["late"]);
     } finally {
-      await new Promise<void>((resolve) => watching.close(() => resolve()));
+      await new Promise<void>((resolve) => (watching ? watching.close(() => resolve()) : resolve()));
       watched.remove();
     }
   }, 60_000);
