@@ -1,5 +1,5 @@
 import { statSync, existsSync } from "node:fs";
-import { extname, join, resolve } from "node:path";
+import { extname, join, relative, resolve } from "node:path";
 import type { Artifact } from "../ir-schema/index.ts";
 import { isAction, isCompiledWorkflow } from "../runtime/index.ts";
 import { ArtifactDirError, loadArtifactDir } from "../runtime/artifacts/index.ts";
@@ -25,6 +25,12 @@ export interface WorkerSources {
  */
 export async function loadWorkerSources(paths: readonly string[], cwd: string, out: Output): Promise<WorkerSources | null> {
   const sources: WorkerSources = { actions: [], workflows: [] };
+  /** Where each version (hash) of a workflow came from, for versionsWarning. */
+  const origins = new Map<string, string>();
+  const addWorkflows = (workflows: readonly Artifact[], from: string) => {
+    for (const w of workflows) if (!origins.has(w.hash)) origins.set(w.hash, from);
+    sources.workflows.push(...workflows);
+  };
   const tsArgs: string[] = [];
   for (const p of paths) {
     const abs = resolve(cwd, p);
@@ -32,14 +38,16 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
     if (!stat) throw new UsageError(`no such file or directory: ${p}`);
     if (stat.isDirectory() && existsSync(join(abs, "manifest.json"))) {
       try {
-        sources.workflows.push(...(await loadArtifactDir(abs)).workflows);
+        addWorkflows((await loadArtifactDir(abs)).workflows, p);
       } catch (error) {
         if (error instanceof ArtifactDirError) throw new UsageError(error.message);
         throw error;
       }
     } else if (stat.isFile() && [".js", ".mjs", ".cjs"].includes(extname(abs))) {
-      const mod = (await import(bundleImportUrl(abs))) as Record<string, unknown>;
-      collectExports(mod, sources);
+      const found: WorkerSources = { actions: [], workflows: [] };
+      collectExports((await import(bundleImportUrl(abs))) as Record<string, unknown>, found);
+      sources.actions.push(...found.actions);
+      addWorkflows(found.workflows, p);
     } else if (stat.isDirectory() || isSourceFile(abs)) {
       tsArgs.push(p);
     } else {
@@ -65,7 +73,7 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
       // must not run in a worker. Its actions still come in through the workflows
       // that call them; a module of actions alone is served when named explicitly.
       if (!file.explicit && file.result.workflows.length === 0) continue;
-      sources.workflows.push(...file.result.workflows);
+      addWorkflows(file.result.workflows, relative(cwd, file.path));
       const found: WorkerSources = { actions: [], workflows: [] };
       found.actions.push(...Object.values(await loadActions(file.result.actions, modules)));
       collectExports(await importOnce(file.path, modules), found);
@@ -74,8 +82,26 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
     }
   }
   // A bundle's handle and its prebuilt IR (`--ir`) are the same workflow: serve it once.
-  const byHash = new Map(sources.workflows.map((w) => [w.hash, w]));
-  return { ...sources, workflows: [...byHash.values()] };
+  const workflows = [...new Map(sources.workflows.map((w) => [w.hash, w])).values()];
+  for (const line of versionsWarnings(workflows, origins)) out.stderr(`cairn: warning: ${line}\n`);
+  return { ...sources, workflows };
+}
+
+/**
+ * Two versions of one workflow from different sources are served side by side
+ * (instances run the version they started with), but they usually mean a deploy
+ * mistake: a bundle and an artifact directory from different builds.
+ */
+function versionsWarnings(workflows: readonly Artifact[], origins: ReadonlyMap<string, string>): string[] {
+  const byName = new Map<string, Artifact[]>();
+  for (const w of workflows) byName.set(w.name, [...(byName.get(w.name) ?? []), w]);
+  return [...byName]
+    .filter(([, versions]) => versions.length > 1)
+    .map(
+      ([name, versions]) =>
+        `serving ${versions.length} versions of workflow ${name}: ${versions.map((w) => `${w.hash.slice(7, 19)} from ${origins.get(w.hash)}`).join(", ")}; ` +
+        "are they from different builds?",
+    );
 }
 
 function collectExports(mod: Record<string, unknown>, into: WorkerSources): void {

@@ -170,6 +170,17 @@ describe("a deployment: cairn worker serving a bundle and its prebuilt IR", () =
     expect(tampered.code).toBe(3);
     expect(tampered.stderr).toContain(`invalid artifact directory ${join(project.dir, "dist/cairn")}:\n  ${file}: content does not match its hash (modified after it was built)`);
   }, 120_000);
+
+  it("a bundle and an artifact directory of different builds: both versions are served, with a warning", async () => {
+    writeFileSync(join(project.dir, "v2.ts"), WORKFLOW.replace('"20ms"', '"30ms"'));
+    expect((await cairn(["build", "v2.ts", "--out", "dist-v2"], project.dir, env)).code).toBe(0);
+    const r = await serve(project.dir, env, ["dist/wf.js", "--ir", "dist-v2"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(
+      /^cairn: warning: serving 2 versions of workflow checkout: [0-9a-f]{12} from dist\/wf\.js, [0-9a-f]{12} from dist-v2; are they from different builds\?\n/,
+    );
+    expect(r.stderr).toMatch(/serving 2 action\(s\) \[charge, notify-user\] and 2 workflow\(s\) \[checkout, checkout\]/);
+  }, 60_000);
 });
 
 describe("embedded Postgres when DATABASE_URL is unset", () => {
@@ -196,6 +207,22 @@ describe("embedded Postgres when DATABASE_URL is unset", () => {
   }, 120_000);
 });
 
+/** Starts `cairn worker <args>` in `dir`, waits for its start line, stops it with SIGTERM; its stderr and exit code. */
+async function serve(dir: string, env: Record<string, string>, args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const worker = spawn(process.execPath, [BIN, "worker", ...args, "--quiet"], { cwd: dir, env: { ...process.env, ...env } });
+  let stderr = "";
+  const exit = new Promise<number | null>((resolve) => worker.once("exit", resolve));
+  await new Promise<void>((resolve) => {
+    worker.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+      if (/serving/.test(stderr)) resolve();
+    });
+    void exit.then(() => resolve());
+  });
+  worker.kill("SIGTERM");
+  return { code: await exit, stderr };
+}
+
 describe("cairn worker on a directory", () => {
   const ctx = onSuiteServer({
     "src/wf.ts": WORKFLOW,
@@ -204,27 +231,11 @@ describe("cairn worker on a directory", () => {
     "test/wf.test.ts": `import { checkout } from "../src/wf.ts";\nthrow new Error("a test file of the workflow was imported");\nexport const t = checkout;\n`,
   });
 
-  /** Starts `cairn worker <args>`, waits for its start line, stops it with SIGTERM; its stderr and exit code. */
-  async function serve(args: string[]): Promise<{ code: number | null; stderr: string }> {
-    const worker = spawn(process.execPath, [BIN, "worker", ...args, "--quiet"], { cwd: ctx.project.dir, env: { ...process.env, ...ctx.env } });
-    let stderr = "";
-    const exit = new Promise<number | null>((resolve) => worker.once("exit", resolve));
-    await new Promise<void>((resolve) => {
-      worker.stderr.on("data", (c: Buffer) => {
-        stderr += c.toString();
-        if (/serving/.test(stderr)) resolve();
-      });
-      void exit.then(() => resolve());
-    });
-    worker.kill("SIGTERM");
-    return { code: await exit, stderr };
-  }
-
   it("imports only the modules with workflows it found (and their actions), not test files; a file named explicitly is served whole", async () => {
-    const walk = await serve(["."]);
+    const walk = await serve(ctx.project.dir, ctx.env, ["."]);
     expect(walk.code).toBe(0);
     expect(walk.stderr).toMatch(/serving 2 action\(s\) \[charge, notify-user\] and 1 workflow\(s\) \[checkout\]\n/);
-    const named = await serve([".", "src/extra.ts"]);
+    const named = await serve(ctx.project.dir, ctx.env, [".", "src/extra.ts"]);
     expect(named.code).toBe(0);
     expect(named.stderr).toMatch(/serving 3 action\(s\) \[audit, charge, notify-user\] and 1 workflow\(s\) \[checkout\]\n/);
   }, 60_000);
