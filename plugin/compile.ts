@@ -69,18 +69,19 @@ function compileModule(
   let analysis: { graph: ModuleGraph; defs: WorkflowDef[] } | null = null;
 
   try {
+    const graph = new ModuleGraph(resolver, cache, absFile, source);
     const declaredActions = new Map<string, string>();
-    for (const [local, decl] of summary.decls) {
-      if (decl.kind !== "action") continue;
-      if (decl.name === null) {
-        reporter.report("anonymousAction", absFile, decl.span, { what: "pass a name or use a named function expression" });
+    for (const local of summary.decls.keys()) {
+      const action = graph.declaredAction(absFile, local);
+      if (!action) continue;
+      if (action.name === null) {
+        reporter.report("anonymousAction", absFile, action.span, { what: "pass a name or use a named function expression" });
         continue;
       }
-      const first = declaredActions.get(decl.name);
-      if (first === undefined) declaredActions.set(decl.name, local);
-      else reporter.report("actionNameClash", absFile, decl.span, { name: decl.name, first: `\`${first}\``, second: `\`${local}\`` });
+      const first = declaredActions.get(action.name);
+      if (first === undefined) declaredActions.set(action.name, local);
+      else reporter.report("actionNameClash", absFile, action.span, { name: action.name, first: `\`${first}\``, second: `\`${local}\`` });
     }
-    const graph = new ModuleGraph(resolver, cache, absFile, source);
     const seen = new Set<string>();
     const defs = findWorkflows(parsed.ast, absFile, graph, reporter);
     analysis = { graph, defs };

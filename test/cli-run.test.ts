@@ -252,3 +252,22 @@ export const flow = workflow(async function flow() { return await where(); });
     expect(r.stdout).toBe('{"greeting":"Hello, Ada!","loud":"HELLO, ADA!"}\n');
   });
 });
+
+describe("cairn run with cairn's primitives re-exported by a module of the project", () => {
+  const project = tempProject("outside", {
+    "lib.ts": `export { action, workflow, sleep } from "cairn";\n`,
+    "wf.ts": `import { action, workflow, sleep } from "./lib.ts";
+export const inc = action(async function inc(n: number) { return n + 1; });
+export const flow = workflow(async function flow(n: number) {
+  await sleep(5);
+  return await inc(await inc(n));
+});
+`,
+  });
+  afterAll(() => project.cleanup());
+
+  it("compiles the workflow, loads its actions and runs it", async () => {
+    expect(await cairn(["run", "wf.ts", "--local", "--input", '{"n": 1}'], project.dir)).toMatchObject({ code: 0, stdout: "3\n" });
+  });
+});
+

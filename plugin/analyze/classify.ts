@@ -1,5 +1,5 @@
 import type * as t from "@babel/types";
-import type { Decl } from "./declarations.ts";
+import type { ActionShape, Decl } from "./declarations.ts";
 
 /** Strips TS-only wrappers (`as const`, `satisfies`, `!`) that do not change a value. */
 export function unwrapTs(e: t.Expression): t.Expression {
@@ -75,27 +75,46 @@ export function wrappedFunction(call: t.CallExpression): { name: string | null; 
   return { name: named ? first.value : own, fn };
 }
 
+/** How a module's imports look to the classifier: cairn's name for a local, and whether a local is imported at all. */
+export interface ImportLookup {
+  cairnName(local: string): string | null;
+  isImported(local: string): boolean;
+}
+
 /** Classifies the initialiser of a module-level variable. */
-export function classifyVariable(
-  kind: t.VariableDeclaration["kind"],
-  init: t.Expression,
-  cairnName: (local: string) => string | null,
-): Decl | null {
+export function classifyVariable(kind: t.VariableDeclaration["kind"], init: t.Expression, imports: ImportLookup): Decl | null {
   const e = unwrapTs(init);
-  if (e.type === "CallExpression" && cairnCallee(e.callee, cairnName) === "action") {
-    const { name, fn } = wrappedFunction(e);
-    const first = e.arguments[0];
-    const nameInsertAt = first && first.type !== "StringLiteral" ? (first.start ?? null) : null;
-    // An empty name is no name: the runtime refuses `action("", fn)` like a missing one.
-    return { kind: "action", name: name || null, isVoid: fn ? isVoidReturn(fn) : false, span: { loc: e.loc }, nameInsertAt };
-  }
-  if (e.type === "CallExpression" && cairnCallee(e.callee, cairnName) === "workflow") {
-    return { kind: "other", what: "a workflow" };
+  const what = kind === "const" ? "a module-level constant that is not a primitive literal" : `a module-level \`${kind}\` variable`;
+  if (e.type === "CallExpression") {
+    const primitive = cairnCallee(e.callee, imports.cairnName);
+    if (primitive === "action") return { kind: "action", ...actionShape(e) };
+    if (primitive === "workflow") return { kind: "other", what: "a workflow" };
+    const callee = importedCallee(e.callee, imports);
+    if (callee) return { kind: "call", callee, action: actionShape(e), what };
   }
   if (kind === "const") {
     const p = primitiveValue(e);
     if (p) return { kind: "const", value: p.value };
   }
-  const what = kind === "const" ? "a module-level constant that is not a primitive literal" : `a module-level \`${kind}\` variable`;
   return { kind: "other", what };
+}
+
+function actionShape(call: t.CallExpression): ActionShape {
+  const { name, fn } = wrappedFunction(call);
+  const first = call.arguments[0];
+  const nameInsertAt = first && first.type !== "StringLiteral" ? (first.start ?? null) : null;
+  // An empty name is no name: the runtime refuses `action("", fn)` like a missing one.
+  return { name: name || null, isVoid: fn ? isVoidReturn(fn) : false, span: { loc: call.loc }, nameInsertAt };
+}
+
+/** `f` or `ns.f` when `f` / `ns` is imported from somewhere other than cairn: what the graph may find to be cairn's `action`. */
+function importedCallee(callee: t.Node, imports: ImportLookup): { local: string; member: string | null } | null {
+  if (callee.type === "Identifier" && imports.isImported(callee.name)) return { local: callee.name, member: null };
+  if (
+    callee.type === "MemberExpression" && !callee.computed &&
+    callee.object.type === "Identifier" && callee.property.type === "Identifier" && imports.isImported(callee.object.name)
+  ) {
+    return { local: callee.object.name, member: callee.property.name };
+  }
+  return null;
 }

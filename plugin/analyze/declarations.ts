@@ -11,14 +11,18 @@ export const TIMER_SPECIFIERS: ReadonlySet<string> = new Set(["node:timers/promi
  * reference would keep alive.
  */
 export type Decl =
+  | ({ kind: "action" } & ActionShape)
   | {
-      kind: "action";
-      name: string | null;
-      isVoid: boolean;
-      /** The `action(...)` call's location, for diagnostics. */
-      span: { loc: t.SourceLocation | null | undefined };
-      /** Offset of the first argument when it is not a string literal: where a transform inserts the name. */
-      nameInsertAt: number | null;
+      /**
+       * `const x = f(...)` where `f` is imported from one of the project's modules:
+       * an action when `f` is cairn's `action` re-exported there (`export { action }
+       * from "cairn"` in a module of the user's), which only the module graph can
+       * tell (ModuleGraph.declaredAction); else what `what` says.
+       */
+      kind: "call";
+      callee: { local: string; member: string | null };
+      action: ActionShape;
+      what: string;
     }
   | {
       kind: "class";
@@ -30,6 +34,16 @@ export type Decl =
   | { kind: "enum"; members: ReadonlyMap<string, string | number> }
   | { kind: "const"; value: string | number | boolean | null }
   | { kind: "other"; what: string };
+
+/** What an `action(...)` call declares. */
+export interface ActionShape {
+  name: string | null;
+  isVoid: boolean;
+  /** The `action(...)` call's location, for diagnostics. */
+  span: { loc: t.SourceLocation | null | undefined };
+  /** Offset of the first argument when it is not a string literal: where a transform inserts the name. */
+  nameInsertAt: number | null;
+}
 
 export interface ImportBinding {
   source: string;

@@ -1,7 +1,7 @@
 import type * as t from "@babel/types";
 import type { ModuleResolver } from "../types.ts";
 import type { ModuleCache } from "../resolve/module-cache.ts";
-import { CAIRN_SPECIFIER, TIMER_SPECIFIERS, type Decl, type ModuleSummary } from "./declarations.ts";
+import { CAIRN_SPECIFIER, TIMER_SPECIFIERS, type ActionShape, type Decl, type ModuleSummary } from "./declarations.ts";
 
 export const BUILTIN_ERROR_CLASSES: ReadonlySet<string> = new Set([
   "Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError", "AggregateError",
@@ -111,7 +111,34 @@ export class ModuleGraph {
         return { kind: "const", value: decl.value };
       case "other":
         return { kind: "other", what: decl.what };
+      case "call": {
+        const action = this.confirmedAction(file, decl, depth);
+        if (action) return this.fromDecl(file, s, local, { kind: "action", ...action }, depth);
+        const callee = this.callee(file, decl.callee, depth);
+        return { kind: "other", what: callee?.kind === "cairn" && callee.name === "workflow" ? "a workflow" : decl.what };
+      }
     }
+  }
+
+  /**
+   * The action `local` declares at the top level of `file`: an `action(...)` call,
+   * also through cairn's `action` re-exported by a module of the project; null
+   * when it declares something else.
+   */
+  declaredAction(file: string, local: string): ActionShape | null {
+    const decl = this.summary(file)?.decls.get(local);
+    if (decl?.kind === "action") return decl;
+    return decl?.kind === "call" ? this.confirmedAction(file, decl, 0) : null;
+  }
+
+  private confirmedAction(file: string, decl: Extract<Decl, { kind: "call" }>, depth: number): ActionShape | null {
+    const callee = this.callee(file, decl.callee, depth);
+    return callee?.kind === "cairn" && callee.name === "action" ? decl.action : null;
+  }
+
+  private callee(file: string, callee: { local: string; member: string | null }, depth: number): Resolved | null {
+    const r = this.resolveLocal(file, callee.local, depth + 1);
+    return r && callee.member !== null ? this.member(r, callee.member) : r;
   }
 
   private isErrorClass(file: string, superclass: t.Expression | null, depth: number): boolean {

@@ -74,8 +74,9 @@ export function layoutOf(
   for (const [expression, className] of instanceofRefs) if (!summary.decls.has(expression)) refs.set(expression, className);
 
   for (const [local, decl] of summary.decls) {
-    if (decl.kind === "action") {
-      if (decl.name !== null && decl.nameInsertAt !== null) layout.actions.push({ name: decl.name, insertAt: decl.nameInsertAt });
+    const action = graph.declaredAction(file, local);
+    if (action) {
+      if (action.name !== null && action.nameInsertAt !== null) layout.actions.push({ name: action.name, insertAt: action.nameInsertAt });
     } else if (decl.kind === "class" && graph.resolveLocal(file, local)?.kind === "errorClass") {
       layout.errorClasses.push({ className: decl.className, bodyStart: decl.bodyStart });
     }

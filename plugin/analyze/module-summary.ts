@@ -1,6 +1,6 @@
 import type * as t from "@babel/types";
 import { CAIRN_SPECIFIER, type Decl, type ExportEntry, type ImportBinding, type ModuleSummary } from "./declarations.ts";
-import { classifyVariable } from "./classify.ts";
+import { classifyVariable, type ImportLookup } from "./classify.ts";
 import { enumMembers } from "./enums.ts";
 
 /** Reads a module's top level: imports, declarations (classified) and exports. */
@@ -24,14 +24,17 @@ export function summarizeModule(ast: t.File | null): ModuleSummary {
       imports.set(spec.local.name, { source: stmt.source.value, imported });
     }
   }
-  const cairnName = (local: string): string | null => {
-    const b = imports.get(local);
-    return b && b.source === CAIRN_SPECIFIER ? b.imported : null;
+  const lookup: ImportLookup = {
+    cairnName(local) {
+      const b = imports.get(local);
+      return b && b.source === CAIRN_SPECIFIER ? b.imported : null;
+    },
+    isImported: (local) => imports.has(local),
   };
 
   /** `exportAs`: "own" exports each binding under its own name, "default" as the default export. */
   const declare = (node: t.Node, exportAs: "own" | "default" | null): void => {
-    for (const [local, decl] of declarationsOf(node, cairnName)) {
+    for (const [local, decl] of declarationsOf(node, lookup)) {
       decls.set(local, decl);
       if (exportAs) exports.set(exportAs === "own" ? local : "default", { local });
     }
@@ -61,7 +64,7 @@ export function summarizeModule(ast: t.File | null): ModuleSummary {
         if (d.type === "Identifier") exports.set("default", { local: d.name });
         else if ((d.type === "ClassDeclaration" || d.type === "FunctionDeclaration") && d.id) declare(d, "default");
         else {
-          const decl = classifyVariable("const", d as t.Expression, cairnName);
+          const decl = classifyVariable("const", d as t.Expression, lookup);
           if (decl) {
             decls.set("*default*", decl);
             exports.set("default", { local: "*default*" });
@@ -76,14 +79,14 @@ export function summarizeModule(ast: t.File | null): ModuleSummary {
   return { imports, decls, exports, starExports };
 }
 
-function declarationsOf(node: t.Node, cairnName: (local: string) => string | null): Array<[string, Decl]> {
+function declarationsOf(node: t.Node, imports: ImportLookup): Array<[string, Decl]> {
   switch (node.type) {
     case "VariableDeclaration": {
       const out: Array<[string, Decl]> = [];
       for (const d of node.declarations) {
         if (d.id.type !== "Identifier") continue;
         const decl = d.init
-          ? classifyVariable(node.kind, d.init, cairnName)
+          ? classifyVariable(node.kind, d.init, imports)
           : { kind: "other" as const, what: "an uninitialised module-level variable" };
         if (decl) out.push([d.id.name, decl]);
       }
