@@ -68,11 +68,10 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
     const modules: ModuleCache = new Map();
     const seen = new Set<unknown>();
     for (const file of compiled.files) {
-      // A file a directory walk found that defines no workflow is not imported: a
-      // test file (which imports vitest, and fails outside its runner) or a script
-      // must not run in a worker. Its actions still come in through the workflows
-      // that call them; a module of actions alone is served when named explicitly.
-      if (!file.explicit && file.result.workflows.length === 0) continue;
+      // A directory walk imports only what defines workflows or actions, and never a
+      // test file (vitest's throw outside their runner): a worker must not run a
+      // project's tests or scripts. A file named explicitly is always imported.
+      if (!file.explicit && (isTestFile(file.path) || (file.result.workflows.length === 0 && file.result.declared.length === 0))) continue;
       addWorkflows(file.result.workflows, relative(cwd, file.path));
       const found: WorkerSources = { actions: [], workflows: [] };
       found.actions.push(...Object.values(await loadActions(file.result.actions, modules)));
@@ -109,4 +108,9 @@ function collectExports(mod: Record<string, unknown>, into: WorkerSources): void
     if (isAction(value)) into.actions.push(value);
     else if (isCompiledWorkflow(value)) into.workflows.push(value.artifact);
   }
+}
+
+/** Test files by the conventions of vitest, Jest and Node's runner: `*.test.ts`, `*.spec.ts`, anything under `__tests__/`. */
+function isTestFile(path: string): boolean {
+  return /\.(test|spec)\.[cm]?[jt]sx?$/.test(path) || /[\\/]__tests__[\\/]/.test(path);
 }

@@ -56,6 +56,7 @@ function compileModule(
   const workflows: Artifact[] = [];
   const serialized: string[] = [];
   const actions = new Map<string, ActionLocation>();
+  const declared: ActionLocation[] = [];
   const errorRefs = new Map<string, string>();
 
   const { parsed, summary } = cache.get(absFile, source);
@@ -63,7 +64,7 @@ function compileModule(
     reporter.report("syntax", absFile, { loc: { start: e, end: e } }, { detail: e.message });
   }
   if (!parsed.ast || parsed.syntaxErrors.length > 0) {
-    return { result: { workflows, serialized, diagnostics: reporter.diagnostics(), actions: [] }, layout: null };
+    return { result: { workflows, serialized, diagnostics: reporter.diagnostics(), actions: [], declared: [] }, layout: null };
   }
   // Kept for the layout, which is made from the same analysis.
   let analysis: { graph: ModuleGraph; defs: WorkflowDef[] } | null = null;
@@ -79,8 +80,11 @@ function compileModule(
         continue;
       }
       const first = declaredActions.get(action.name);
-      if (first === undefined) declaredActions.set(action.name, local);
-      else reporter.report("actionNameClash", absFile, action.span, { name: action.name, first: `\`${first}\``, second: `\`${local}\`` });
+      if (first === undefined) {
+        declaredActions.set(action.name, local);
+        const exportName = [...summary.exports].find(([, e]) => "local" in e && e.local === local)?.[0] ?? null;
+        if (exportName !== null) declared.push({ name: action.name, file: absFile, exportName });
+      } else reporter.report("actionNameClash", absFile, action.span, { name: action.name, first: `\`${first}\``, second: `\`${local}\`` });
     }
     const seen = new Set<string>();
     const defs = findWorkflows(parsed.ast, absFile, graph, reporter);
@@ -123,5 +127,5 @@ function compileModule(
     withLayout && analysis && !diagnostics.some((d) => d.severity === "error")
       ? layoutOf(absFile, parsed.ast, summary, analysis.graph, analysis.defs, errorRefs)
       : null;
-  return { result: { workflows, serialized, diagnostics, actions: [...actions.values()] }, layout };
+  return { result: { workflows, serialized, diagnostics, actions: [...actions.values()], declared }, layout };
 }

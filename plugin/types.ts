@@ -57,5 +57,8 @@ export interface CompileResult {
   /** canonicalJson of each of `workflows` (same order), from the pass that hashed it. */
   serialized?: string[];
   diagnostics: Diagnostic[];
+  /** The actions the workflows call, wherever they are declared. */
   actions: ActionLocation[];
+  /** The named, exported actions this module itself declares (what a worker given the file can serve). */
+  declared: ActionLocation[];
 }

@@ -215,7 +215,7 @@ async function serve(dir: string, env: Record<string, string>, args: string[]): 
   await new Promise<void>((resolve) => {
     worker.stderr.on("data", (c: Buffer) => {
       stderr += c.toString();
-      if (/serving/.test(stderr)) resolve();
+      if (/serving \d+ action/.test(stderr)) resolve();
     });
     void exit.then(() => resolve());
   });
@@ -227,17 +227,19 @@ describe("cairn worker on a directory", () => {
   const ctx = onSuiteServer({
     "src/wf.ts": WORKFLOW,
     "src/extra.ts": `import { action } from "cairn";\nexport const audit = action(async function audit(what: string) { return what; });\n`,
-    // A test file that mentions a workflow and must never run in a worker (vitest's would throw outside its runner).
-    "test/wf.test.ts": `import { checkout } from "../src/wf.ts";\nthrow new Error("a test file of the workflow was imported");\nexport const t = checkout;\n`,
+    // A test file with an inline action, and a script that starts a workflow: a worker must run neither.
+    "test/wf.test.ts": `import { action } from "cairn";\nexport const fake = action(async function fake() { return 1; });\nthrow new Error("a test file was imported");\n`,
+    "scripts/seed.ts": `import { checkout } from "../src/wf.ts";\nthrow new Error("a script that starts a workflow was imported");\nexport const s = checkout;\n`,
   });
 
-  it("imports only the modules with workflows it found (and their actions), not test files; a file named explicitly is served whole", async () => {
+  it("serves the workflows and actions it finds, never importing test files or scripts; a file named explicitly is served", async () => {
     const walk = await serve(ctx.project.dir, ctx.env, ["."]);
     expect(walk.code).toBe(0);
-    expect(walk.stderr).toMatch(/serving 2 action\(s\) \[charge, notify-user\] and 1 workflow\(s\) \[checkout\]\n/);
-    const named = await serve(ctx.project.dir, ctx.env, [".", "src/extra.ts"]);
+    expect(walk.stderr).toMatch(/serving 3 action\(s\) \[audit, charge, notify-user\] and 1 workflow\(s\) \[checkout\]\n/);
+    const named = await serve(ctx.project.dir, ctx.env, ["src/extra.ts"]);
     expect(named.code).toBe(0);
-    expect(named.stderr).toMatch(/serving 3 action\(s\) \[audit, charge, notify-user\] and 1 workflow\(s\) \[checkout\]\n/);
+    expect(named.stderr).toMatch(/serving 1 action\(s\) \[audit\] and 0 workflow\(s\) \[\]\n/);
   }, 60_000);
 });
+
 

@@ -36,6 +36,8 @@ describe("cairn's primitives re-exported by a project module", () => {
       { name: "inc", file: `${ROOT}/main.ts`, exportName: "inc" },
       { name: "note-it", file: `${ROOT}/main.ts`, exportName: "note" },
     ]);
+    // What the module itself declares (and a worker given it serves): the same two, in source order.
+    expect(result.declared).toEqual(result.actions);
   });
 
   it("keep the rules: a void result, an anonymous action, a call that is no action", () => {

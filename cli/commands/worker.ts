@@ -22,14 +22,6 @@ export async function worker(paths: string[], options: WorkerCommandOptions, cwd
   if (all.length === 0) throw new UsageError("give the files, artifact directories (--ir) or bundles to serve");
   const concurrency = Number(options.concurrency ?? 10);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer, not ${options.concurrency}`);
-  const sources = await loadWorkerSources(all, cwd, out);
-  if (!sources) return ExitCode.compileErrors;
-  let actions;
-  try {
-    actions = collectActions(sources.actions);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
   // Listening before anything is printed or started: a SIGTERM sent as soon as the
   // worker says it is serving (or while it starts) must stop it gracefully, never
   // find the default handler and kill it mid-write.
@@ -39,6 +31,14 @@ export async function worker(paths: string[], options: WorkerCommandOptions, cwd
     process.once("SIGTERM", stop);
     stopSignal?.addEventListener("abort", stop);
   });
+  const sources = await loadWorkerSources(all, cwd, out);
+  if (!sources) return ExitCode.compileErrors;
+  let actions;
+  try {
+    actions = collectActions(sources.actions);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const { db, schema, where } = await openDatabase(cwd, out);
   const w = new Worker(db, {
     actions: [...actions.values()],
