@@ -54,7 +54,10 @@ export function compileFiles(files: readonly SourceFile[]): CompiledFiles {
  */
 export function conflictsOf(compiled: CompiledFiles, cwd: string): string[] {
   if (countErrors(compiled.diagnostics) > 0) return [];
-  const modules = compiled.files.map((f) => ({ file: f.path, workflows: f.result.workflows.map((w) => w.name), actions: f.result.actions }));
+  // Declared actions too: a worker given these files serves every action they export.
+  const modules = compiled.files.map((f) => ({
+    file: f.path, workflows: f.result.workflows.map((w) => w.name), actions: f.result.actions, declared: f.result.declared,
+  }));
   return buildConflicts(modules, cwd).map((problem) => `error: ${problem}`);
 }
 

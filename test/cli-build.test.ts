@@ -63,6 +63,9 @@ describe.concurrent("cairn build", () => {
     // Two modules, each clean on its own, whose workflows call two different actions named "send".
     "clash/email.ts": `import { action, workflow } from "cairn";\nexport const send = action(async function send(to: string) { return "mail " + to; });\nexport const mail = workflow(async function mail(to: string) { return await send(to); });\n`,
     "clash/sms.ts": `import { action } from "cairn";\nexport const send = action(async function send(to: string) { return "sms " + to; });\n`,
+    // Two modules of actions only, each declaring its own "ping": a worker given both could serve one.
+    "dupacts/a.ts": `import { action } from "cairn";\nexport const ping = action(async function ping() { return "a"; });\n`,
+    "dupacts/b.ts": `import { action } from "cairn";\nexport const ping = action(async function ping() { return "b"; });\n`,
     "clash/texts.ts": `import { workflow } from "cairn";\nimport { send } from "./sms.ts";\nexport const text = workflow(async function text(to: string) { return await send(to); });\n`,
   });
   afterAll(() => project.cleanup());
@@ -157,6 +160,14 @@ describe.concurrent("cairn build", () => {
     // Each file alone builds.
     expect((await cairn(["build", "clash/email.ts", "--out", "out/clash-email"], project.dir)).code).toBe(0);
     expect((await cairn(["build", "clash/texts.ts", "--out", "out/clash-texts"], project.dir)).code).toBe(0);
+  });
+
+  it("actions declared by two modules under one name clash where a worker would serve both (check, worker)", async () => {
+    const DUP =
+      'error: two different actions are named "ping": `ping` of dupacts/a.ts and `ping` of dupacts/b.ts; a worker finds an action by its name, ' +
+      'so one of them would run for both. Give one of them a name of its own: action("ping-2", ...)\n';
+    expect(await cairn(["check", "dupacts"], project.dir)).toEqual({ code: 2, stdout: "", stderr: DUP + "cairn check: 2 files compiled, 0 workflows, 1 error, 0 warnings\n" });
+    expect(await cairn(["worker", "dupacts"], project.dir, { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" })).toEqual({ code: 2, stdout: "", stderr: DUP });
   });
 
   it("check fails where build would: clashing action and workflow names", async () => {
