@@ -51,12 +51,15 @@ export function compileFiles(files: readonly SourceFile[]): CompiledFiles {
  * Errors of the files taken together (buildConflicts: two workflows, or two
  * different actions, of one name), as `error: ...` lines; only once every file
  * compiled cleanly, since a file with errors contributes nothing to compare.
+ * `served`: the files are what a worker serves, every action they export
+ * included (`cairn worker`, and `cairn check`, which fails where either would);
+ * else only the actions the workflows call count (`cairn build`: the IR it writes
+ * names those).
  */
-export function conflictsOf(compiled: CompiledFiles, cwd: string): string[] {
+export function conflictsOf(compiled: CompiledFiles, cwd: string, served: boolean): string[] {
   if (countErrors(compiled.diagnostics) > 0) return [];
-  // Declared actions too: a worker given these files serves every action they export.
   const modules = compiled.files.map((f) => ({
-    file: f.path, workflows: f.result.workflows.map((w) => w.name), actions: f.result.actions, declared: f.result.declared,
+    file: f.path, workflows: f.result.workflows.map((w) => w.name), actions: f.result.actions, declared: served ? f.result.declared : [],
   }));
   return buildConflicts(modules, cwd).map((problem) => `error: ${problem}`);
 }

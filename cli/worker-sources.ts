@@ -60,7 +60,7 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
     if (countErrors(compiled.diagnostics) > 0) return null;
     // Files that clash (two workflows, or two different actions, of one name): a
     // worker cannot serve both, and this says which files, as cairn build does.
-    const conflicts = conflictsOf(compiled, cwd);
+    const conflicts = conflictsOf(compiled, cwd, true);
     if (conflicts.length > 0) {
       out.stderr(conflicts.map((line) => `${line}\n`).join(""));
       return null;

@@ -20,7 +20,7 @@ export function build(paths: readonly string[], outDir: string, cwd: string, out
     out.stderr(`cairn build: ${plural(errors, "error")}, nothing written\n`);
     return ExitCode.compileErrors;
   }
-  const conflicts = conflictsOf(compiled, cwd);
+  const conflicts = conflictsOf(compiled, cwd, false);
   if (conflicts.length > 0) {
     out.stderr(conflicts.map((line) => `${line}\n`).join(""));
     out.stderr(`cairn build: ${plural(conflicts.length, "error")}, nothing written\n`);
