@@ -21,11 +21,12 @@ export interface WorkerSources {
  * (compiled; every action their modules export, and the actions their workflows
  * call), artifact directories (a `manifest.json` from `cairn build` or a bundler
  * plugin), and built bundles (.js/.mjs/.cjs: their exported actions and compiled
- * workflow handles). Returns null when compilation failed (diagnostics printed).
+ * workflow handles). Returns null when compilation failed or the files clash
+ * (buildConflicts), with the problems printed.
  */
 export async function loadWorkerSources(paths: readonly string[], cwd: string, out: Output): Promise<WorkerSources | null> {
   const sources: WorkerSources = { actions: [], workflows: [] };
-  /** Where each version (hash) of a workflow came from, for versionsWarning. */
+  /** Where each version (hash) of a workflow came from, for versionsWarnings. */
   const origins = new Map<string, string>();
   const addWorkflows = (workflows: readonly Artifact[], from: string) => {
     for (const w of workflows) if (!origins.has(w.hash)) origins.set(w.hash, from);
