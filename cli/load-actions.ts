@@ -50,7 +50,21 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
     return (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
   } catch (error) {
     // Loading user code is configuration, not the workflow failing: exit 3, not 1.
-    const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const reason = error instanceof Error ? userStack(error) : String(error);
     throw new UsageError(`cannot load actions from ${file}:\n${reason}`);
   }
+}
+
+/**
+ * The error's stack down to where Node's module loader (and cairn below it) took
+ * over: only the user's frames. A module tsx loads as CommonJS runs from a
+ * `data:` URL holding its whole transformed text; such a frame is shown as the
+ * file it came from (without a position: it would be one in the transformed text).
+ */
+function userStack(error: Error): string {
+  const lines = (error.stack ?? `${error.name}: ${error.message}`).split("\n");
+  const loader = lines.findIndex((line, i) => i > 0 && /\(node:internal\/modules\/|at (async )?ModuleJob\.run|at (async )?ModuleLoader\./.test(line));
+  return (loader > 0 ? lines.slice(0, loader) : lines)
+    .map((line) => line.replace(/data:text\/javascript,\S*?[?&]filePath=([^:)&\s]+)[^)\s]*/, (_, path: string) => decodeURIComponent(path).replace(/\?.*$/, "")))
+    .join("\n");
 }

@@ -271,3 +271,29 @@ export const flow = workflow(async function flow(n: number) {
   });
 });
 
+describe("cairn run when an action module fails to load", () => {
+  const files = {
+    "acts.ts": `import { action } from "cairn";\nif (!process.env.API_KEY) throw new Error("API_KEY is not set");\nexport const call = action(async function call(n: number) { return n; });\n`,
+    "wf.ts": `import { workflow } from "cairn";\nimport { call } from "./acts.ts";\nexport const w = workflow(async function w(n: number) { return await call(n); });\n`,
+  };
+  // Loaded as CommonJS (no package.json), and as an ES module.
+  const cjs = tempProject("outside", files);
+  const esm = tempProject("outside", { ...files, "package.json": `{ "type": "module" }\n` });
+  afterAll(() => {
+    cjs.cleanup();
+    esm.cleanup();
+  });
+
+  it("exits 3 with the module, the error and the user's own frames, not the loader's", async () => {
+    const failure = (dir: string, frames: string[]) => ({
+      code: 3,
+      stdout: "",
+      stderr: [`cairn: error: cannot load actions from ${join(dir, "acts.ts")}:`, "Error: API_KEY is not set", ...frames.map((f) => `    at ${f}`), ""].join("\n"),
+    });
+    const run = (dir: string) => cairn(["run", "wf.ts", "--local", "--input", '{"n": 1}'], dir, { API_KEY: "" });
+    const acts = (dir: string) => join(dir, "acts.ts");
+    // CommonJS runs from a data: URL of the transformed text: the file, without a position in that text.
+    expect(await run(cjs.dir)).toEqual(failure(cjs.dir, [acts(cjs.dir), `Object.<anonymous> (${acts(cjs.dir)})`]));
+    expect(await run(esm.dir)).toEqual(failure(esm.dir, [`<anonymous> (${acts(esm.dir)}:2:33)`]));
+  });
+});
