@@ -4,7 +4,9 @@ import { mayUseCairn } from "../plugin/bundler/options.ts";
 import { UsageError } from "./exit-codes.ts";
 
 const SOURCE_EXTENSIONS = new Set([".ts", ".tsx", ".mts"]);
-const SKIPPED_DIRS = new Set(["node_modules", "dist", ".cairn"]);
+const SKIPPED_DIRS = new Set(["node_modules", "dist", ".cairn", "__tests__"]);
+/** Test files by the conventions of vitest, Jest and Node's runner: never part of what a walk builds, checks or serves. */
+const TEST_FILE = /\.(test|spec)\.[cm]?tsx?$/;
 
 export interface SourceFile {
   /** Absolute path. */
@@ -19,8 +21,10 @@ export function isSourceFile(path: string): boolean {
 
 /**
  * Expands the command line's files and directories into the TypeScript files to
- * compile: directories recursively (skipping dependencies, build output and dot
- * directories), each file once, in a stable order so output is deterministic.
+ * compile: directories recursively (skipping dependencies, build output, dot
+ * directories and test files: a test's own workflows are no part of a deploy,
+ * and one named like a real workflow would clash with it), each file once, in a
+ * stable order so output is deterministic. A file named explicitly is always taken.
  */
 export function collectSourceFiles(args: readonly string[], cwd: string): SourceFile[] {
   if (args.length === 0) throw new UsageError("no files or directories given");
@@ -46,7 +50,7 @@ function* walk(dir: string): Generator<string> {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (!entry.name.startsWith(".") && !SKIPPED_DIRS.has(entry.name)) yield* walk(path);
-    } else if (entry.isFile() && isSourceFile(path)) {
+    } else if (entry.isFile() && isSourceFile(path) && !TEST_FILE.test(entry.name)) {
       yield path;
     }
   }

@@ -69,10 +69,10 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
     const modules: ModuleCache = new Map();
     const seen = new Set<unknown>();
     for (const file of compiled.files) {
-      // A directory walk imports only what defines workflows or actions, and never a
-      // test file (vitest's throw outside their runner): a worker must not run a
-      // project's tests or scripts. A file named explicitly is always imported.
-      if (!file.explicit && (isTestFile(file.path) || (file.result.workflows.length === 0 && file.result.declared.length === 0))) continue;
+      // Of a directory, only what defines workflows or actions is imported: a worker
+      // must not run a project's scripts (the walk already left out test files,
+      // which throw outside their runner). A file named explicitly is always imported.
+      if (!file.explicit && file.result.workflows.length === 0 && file.result.declared.length === 0) continue;
       addWorkflows(file.result.workflows, relative(cwd, file.path));
       const found: WorkerSources = { actions: [], workflows: [] };
       found.actions.push(...Object.values(await loadActions(file.result.actions, modules)));
@@ -111,7 +111,3 @@ function collectExports(mod: Record<string, unknown>, into: WorkerSources): void
   }
 }
 
-/** Test files by the conventions of vitest, Jest and Node's runner: `*.test.ts`, `*.spec.ts`, anything under `__tests__/`. */
-function isTestFile(path: string): boolean {
-  return /\.(test|spec)\.[cm]?[jt]sx?$/.test(path) || /[\\/]__tests__[\\/]/.test(path);
-}

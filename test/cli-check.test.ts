@@ -49,6 +49,10 @@ describe.concurrent("cairn check", () => {
     "dist/bad.ts": BAD,
     ".cairn/bad.ts": BAD,
     ".hidden/bad.ts": BAD,
+    // ...and test files, which are no part of what a walk builds, checks or serves...
+    "src/bad.test.ts": BAD,
+    "src/bad.spec.ts": BAD,
+    "src/__tests__/bad.ts": BAD,
     // ...and files that cannot define a workflow, even broken ones.
     "src/util.ts": "export const broken = (;\n",
     "src/types.d.ts": "export declare const x: number;\n",
@@ -92,7 +96,7 @@ describe.concurrent("cairn check", () => {
     );
   });
 
-  it("walks directories recursively, skipping node_modules, dist, .cairn and dot dirs", async () => {
+  it("walks directories recursively, skipping node_modules, dist, .cairn, dot dirs and test files", async () => {
     const r = await cairn(["check", "."], outside.dir);
     expect(r).toEqual({
       code: 2,
@@ -113,6 +117,15 @@ describe.concurrent("cairn check", () => {
         "",
         "cairn check: 1 file compiled, 0 workflows, 1 error, 0 warnings\n",
       ].join("\n"),
+    });
+  });
+
+  it("compiles a test file named explicitly", async () => {
+    const r = await cairn(["check", "src/bad.test.ts"], outside.dir);
+    expect(r).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: BAD_DIAGNOSTICS.replaceAll("src/bad.ts", "src/bad.test.ts") + "cairn check: 1 file compiled, 0 workflows, 2 errors, 0 warnings\n",
     });
   });
 
