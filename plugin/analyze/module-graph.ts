@@ -112,9 +112,8 @@ export class ModuleGraph {
       case "other":
         return { kind: "other", what: decl.what };
       case "call": {
-        const action = this.confirmedAction(file, decl, depth);
-        if (action) return this.fromDecl(file, s, local, { kind: "action", ...action }, depth);
         const callee = this.callee(file, decl.callee, depth);
+        if (callee?.kind === "cairn" && callee.name === "action") return this.fromDecl(file, s, local, { kind: "action", ...decl.action }, depth);
         return { kind: "other", what: callee?.kind === "cairn" && callee.name === "workflow" ? "a workflow" : decl.what };
       }
     }
@@ -128,11 +127,8 @@ export class ModuleGraph {
   declaredAction(file: string, local: string): ActionShape | null {
     const decl = this.summary(file)?.decls.get(local);
     if (decl?.kind === "action") return decl;
-    return decl?.kind === "call" ? this.confirmedAction(file, decl, 0) : null;
-  }
-
-  private confirmedAction(file: string, decl: Extract<Decl, { kind: "call" }>, depth: number): ActionShape | null {
-    const callee = this.callee(file, decl.callee, depth);
+    if (decl?.kind !== "call") return null;
+    const callee = this.callee(file, decl.callee, 0);
     return callee?.kind === "cairn" && callee.name === "action" ? decl.action : null;
   }
 
