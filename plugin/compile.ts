@@ -5,6 +5,7 @@ import { createModuleCache } from "./resolve/module-cache.ts";
 import { ModuleGraph } from "./analyze/module-graph.ts";
 import { findWorkflows, type WorkflowDef } from "./analyze/workflows.ts";
 import { layoutOf, type ModuleLayout } from "./analyze/module-layout.ts";
+import { exportNameOf } from "./analyze/module-summary.ts";
 import { Reporter } from "./diagnostics/reporter.ts";
 import { lowerWorkflow } from "./lower/workflow.ts";
 import { describeAction, sameAction } from "./lower/action-calls.ts";
@@ -82,7 +83,7 @@ function compileModule(
       const first = declaredActions.get(action.name);
       if (first === undefined) {
         declaredActions.set(action.name, local);
-        const exportName = [...summary.exports].find(([, e]) => "local" in e && e.local === local)?.[0] ?? null;
+        const exportName = exportNameOf(summary, local);
         if (exportName !== null) declared.push({ name: action.name, file: absFile, exportName });
       } else reporter.report("actionNameClash", absFile, action.span, { name: action.name, first: `\`${first}\``, second: `\`${local}\`` });
     }

@@ -2,6 +2,7 @@ import type * as t from "@babel/types";
 import type { ModuleResolver } from "../types.ts";
 import type { ModuleCache } from "../resolve/module-cache.ts";
 import { CAIRN_SPECIFIER, TIMER_SPECIFIERS, type ActionShape, type Decl, type ModuleSummary } from "./declarations.ts";
+import { exportNameOf } from "./module-summary.ts";
 
 export const BUILTIN_ERROR_CLASSES: ReadonlySet<string> = new Set([
   "Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError", "AggregateError",
@@ -91,16 +92,8 @@ export class ModuleGraph {
 
   private fromDecl(file: string, s: ModuleSummary, local: string, decl: Decl, depth: number): Resolved {
     switch (decl.kind) {
-      case "action": {
-        let exportName: string | null = null;
-        for (const [exported, entry] of s.exports) {
-          if ("local" in entry && entry.local === local) {
-            exportName = exported;
-            break;
-          }
-        }
-        return { kind: "action", name: decl.name, isVoid: decl.isVoid, file, exportName, local };
-      }
+      case "action":
+        return { kind: "action", name: decl.name, isVoid: decl.isVoid, file, exportName: exportNameOf(s, local), local };
       case "class":
         return this.isErrorClass(file, decl.superclass, depth)
           ? { kind: "errorClass", className: decl.className }

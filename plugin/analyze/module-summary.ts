@@ -102,3 +102,9 @@ function declarationsOf(node: t.Node, imports: ImportLookup): Array<[string, Dec
       return [];
   }
 }
+
+/** The name `local` is exported under from its module, or null when it is not exported. */
+export function exportNameOf(summary: ModuleSummary, local: string): string | null {
+  for (const [exported, entry] of summary.exports) if ("local" in entry && entry.local === local) return exported;
+  return null;
+}

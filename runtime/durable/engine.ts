@@ -9,8 +9,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { assertArtifact, type Artifact, type Json } from "../../ir-schema/index.ts";
-import { advance, checkInput, InputError, start, stateFromJson, stateToJson } from "../interpreter/index.ts";
-import type { Outcome, State } from "../interpreter/state.ts";
+import { advance, checkInput, initialState, InputError, stateFromJson, stateToJson } from "../interpreter/index.ts";
+import type { Outcome } from "../interpreter/state.ts";
 import type { ErrorValue } from "../interpreter/errors.ts";
 import type { Db, Queryable } from "../store/db.ts";
 import { queries, type HistoryEvent, type InstanceRow, type Queries, type TaskRow } from "./queries.ts";
@@ -118,12 +118,7 @@ export class Engine {
   private firstSteps(artifact: Artifact, inputs: Array<Record<string, Json>>, now: number, key: string | undefined): Writes {
     const writes = new Writes();
     for (const clean of inputs) {
-      let state: State;
-      try {
-        state = start(artifact, clean);
-      } catch (err) {
-        throw new InvalidInputError((err as Error).message);
-      }
+      const state = initialState(artifact, clean);
       const id = randomUUID();
       const out = stepOutput(id, artifact, advance(artifact, state, now));
       writes.add(id, out, [{ instanceId: id, kind: "started", data: { workflow: artifact.name, hash: artifact.hash, input: clean } }]);

@@ -1,4 +1,4 @@
-export { start, checkInput, advance, resolve, pendingCalls, isReady, InputError, type AdvanceOptions } from "./machine.ts";
+export { start, initialState, checkInput, advance, resolve, pendingCalls, isReady, InputError, type AdvanceOptions } from "./machine.ts";
 export type { State, Status, CallRecord, Wait, CallsWait, SleepWait, Dispatch, Outcome, AdvanceResult } from "./state.ts";
 export { stateToJson, stateFromJson } from "./codec.ts";
 export { InterpreterError, errorFromThrown, isErrorValue, matchesError, makeError, type ErrorValue } from "./errors.ts";

@@ -36,7 +36,11 @@ export function checkInput(artifact: Artifact, input: unknown, maxBytes = Infini
 
 /** Initial state: parameters bound from `input` (see checkInput), positioned at the program entry. */
 export function start(artifact: Artifact, input: Record<string, unknown>): State {
-  const clean = checkInput(artifact, input);
+  return initialState(artifact, checkInput(artifact, input));
+}
+
+/** start() for input checkInput already returned (the durable engine checks before its transaction). */
+export function initialState(artifact: Artifact, clean: Record<string, Json>): State {
   const state: State = {
     v: 1,
     workflow: artifact.name,
