@@ -49,8 +49,8 @@ export function compileFiles(files: readonly SourceFile[]): CompiledFiles {
 
 /**
  * Errors of the files taken together (buildConflicts: two workflows, or two
- * different actions, of one name), as `error: ...` lines; only once every file
- * compiled cleanly, since a file with errors contributes nothing to compare.
+ * different actions, of one name), as `error: ...\n` lines; only once every
+ * file compiled cleanly, since a file with errors contributes nothing to compare.
  * `served`: the files are what a worker serves, every action they export
  * included (`cairn worker`, and `cairn check`, which fails where either would);
  * else only the actions the workflows call count (`cairn build`: the IR it writes
@@ -61,7 +61,7 @@ export function conflictsOf(compiled: CompiledFiles, cwd: string, served: boolea
   const modules = compiled.files.map((f) => ({
     file: f.path, workflows: f.result.workflows.map((w) => w.name), actions: f.result.actions, declared: served ? f.result.declared : [],
   }));
-  return buildConflicts(modules, cwd).map((problem) => `error: ${problem}`);
+  return buildConflicts(modules, cwd).map((problem) => `error: ${problem}\n`);
 }
 
 export function countErrors(diagnostics: readonly Diagnostic[]): number {

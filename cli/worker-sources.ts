@@ -63,7 +63,7 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
     // worker cannot serve both, and this says which files, as cairn build does.
     const conflicts = conflictsOf(compiled, cwd, true);
     if (conflicts.length > 0) {
-      out.stderr(conflicts.map((line) => `${line}\n`).join(""));
+      out.stderr(conflicts.join(""));
       return null;
     }
     const modules: ModuleCache = new Map();

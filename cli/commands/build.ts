@@ -22,7 +22,7 @@ export function build(paths: readonly string[], outDir: string, cwd: string, out
   }
   const conflicts = conflictsOf(compiled, cwd, false);
   if (conflicts.length > 0) {
-    out.stderr(conflicts.map((line) => `${line}\n`).join(""));
+    out.stderr(conflicts.join(""));
     out.stderr(`cairn build: ${plural(conflicts.length, "error")}, nothing written\n`);
     return ExitCode.compileErrors;
   }

@@ -10,7 +10,7 @@ export function check(paths: readonly string[], cwd: string, out: Output): ExitC
   out.stderr(renderDiagnostics(compiled, cwd));
   // What `cairn build` would refuse, so that a check in CI fails where the build would.
   const conflicts = conflictsOf(compiled, cwd, true);
-  out.stderr(conflicts.map((line) => `${line}\n`).join(""));
+  out.stderr(conflicts.join(""));
   const compileErrors = countErrors(compiled.diagnostics);
   const errors = compileErrors + conflicts.length;
   const warnings = compiled.diagnostics.length - compileErrors;

@@ -4,6 +4,7 @@ import { isAbsolute, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ExitCode } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
+import { stopRequested } from "../stop-requested.ts";
 import { ensureEmbeddedPostgres } from "../../runtime/store/embedded.ts";
 import { linkedWorkspacePackages } from "../../plugin/resolve/workspace-package.ts";
 
@@ -20,10 +21,7 @@ const IGNORED = /(^|\/)(node_modules|\.cairn|\.git|dist)(\/|$)/;
 export async function dev(paths: string[], cwd: string, out: Output): Promise<ExitCode> {
   const targets = paths.length ? paths : ["."];
   // Before anything starts: a signal during start-up must still stop the worker it launched.
-  const stopRequested = new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  const stopRequest = stopRequested();
   if (!process.env.DATABASE_URL) {
     const server = await ensureEmbeddedPostgres({ dir: cwd, log: (l) => out.stderr(`cairn: ${l}\n`) });
     out.stderr(`cairn: embedded Postgres at ${server.url} (data in .cairn/pg; set DATABASE_URL to use another)\n`);
@@ -68,7 +66,7 @@ export async function dev(paths: string[], cwd: string, out: Output): Promise<Ex
       restart(relative(cwd, join(root, name)));
     }),
   );
-  await stopRequested;
+  await stopRequest;
   for (const w of watchers) w.close();
   if (restarting) clearTimeout(restarting);
   await stopChild();

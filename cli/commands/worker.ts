@@ -4,6 +4,7 @@ import { openDatabase } from "../database.ts";
 import { ExitCode, UsageError } from "../exit-codes.ts";
 import { formatWorkerEvent } from "../format-event.ts";
 import type { Output } from "../output.ts";
+import { stopRequested } from "../stop-requested.ts";
 import { loadWorkerSources } from "../worker-sources.ts";
 
 export interface WorkerCommandOptions {
@@ -22,15 +23,7 @@ export async function worker(paths: string[], options: WorkerCommandOptions, cwd
   if (all.length === 0) throw new UsageError("give the files, artifact directories (--ir) or bundles to serve");
   const concurrency = Number(options.concurrency ?? 10);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer, not ${options.concurrency}`);
-  // Listening before anything is printed or started: a SIGTERM sent as soon as the
-  // worker says it is serving (or while it starts) must stop it gracefully, never
-  // find the default handler and kill it mid-write.
-  const stopRequested = new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-    stopSignal?.addEventListener("abort", stop);
-  });
+  const stopRequest = stopRequested(stopSignal);
   const sources = await loadWorkerSources(all, cwd, out);
   if (!sources) return ExitCode.compileErrors;
   let actions;
@@ -56,7 +49,7 @@ export async function worker(paths: string[], options: WorkerCommandOptions, cwd
     `cairn: worker ${w.id} on ${where} serving ${actions.size} action(s) [${[...actions.keys()].join(", ")}] ` +
       `and ${sources.workflows.length} workflow(s) [${sources.workflows.map((x) => x.name).join(", ")}]\n`,
   );
-  await stopRequested;
+  await stopRequest;
   out.stderr("cairn: stopping: finishing running actions (up to 10s)\n");
   await w.stop(10_000);
   await db.close();

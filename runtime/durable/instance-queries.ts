@@ -5,6 +5,11 @@ import { INSTANCE_COLS, json, ms, type InstanceRow, type InstanceStatus, type Ne
 
 const INSTANCE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether `id` can name an instance at all (instance ids are UUIDs). */
+export function isInstanceId(id: string): boolean {
+  return INSTANCE_ID.test(id);
+}
+
 export function instanceQueries(s: string) {
   return {
     async putDefinition(q: Queryable, hash: string, name: string, ir: Json): Promise<void> {
@@ -37,7 +42,7 @@ export function instanceQueries(s: string) {
 
     async instance(q: Queryable, id: string, lock = false): Promise<InstanceRow | null> {
       // Not a UUID: no instance has it (Postgres would fail the cast instead).
-      if (!INSTANCE_ID.test(id)) return null;
+      if (!isInstanceId(id)) return null;
       const rows = await q.query<InstanceRow>(
         `SELECT ${INSTANCE_COLS} FROM ${s}.instances WHERE id = $1${lock ? " FOR UPDATE" : ""}`, [id],
       );
