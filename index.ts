@@ -1,2 +1,2 @@
-/** The authoring API: `import { action, workflow, Workflow, ... } from "cairn"`. */
+/** The authoring API: `import { action, workflow, Workflow, ... } from "cairnjs"`. */
 export * from "./runtime/api/index.ts";

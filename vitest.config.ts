@@ -27,7 +27,7 @@ function typescriptKeepingNames(): Plugin {
 }
 
 /**
- * The plugin entry points (`cairn/vite`, ...) resolve to the built JavaScript in
+ * The plugin entry points (`cairnjs/vite`, ...) resolve to the built JavaScript in
  * dist/ by default, which bundler CLIs load with no TypeScript loader; the suite
  * tests the sources, through the condition package.json maps to them.
  */

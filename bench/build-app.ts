@@ -1,6 +1,6 @@
 /**
  * The generated application `bench:build` bundles: 500 TypeScript modules in a
- * temp folder with `node_modules/cairn` linked to this repository. Variant
+ * temp folder with `node_modules/cairnjs` linked to this repository. Variant
  * "workflows" has 40 workflow modules (the compile benchmark's realistic files:
  * actions, error classes, two workflows each) and 460 ordinary modules; variant
  * "plain" has 500 ordinary modules, so the two isolate what the plugin costs on
@@ -41,7 +41,7 @@ export function writeApp(variant: "workflows" | "plain", parent = DEFAULT_APP_PA
   const work = join(root, "work");
   mkdirSync(work);
   mkdirSync(join(dir, "node_modules"), { recursive: true });
-  symlinkSync(REPO_ROOT, join(dir, "node_modules", "cairn"), "dir");
+  symlinkSync(REPO_ROOT, join(dir, "node_modules", "cairnjs"), "dir");
   mkdirSync(join(dir, "src", "mod"), { recursive: true });
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `bench-${variant}`, private: true, type: "module" }));
   const workflowModules = variant === "workflows" ? WORKFLOW_MODULES : 0;

@@ -4,7 +4,7 @@
  * this fresh process: what a CI job that starts Node for its build pays, the
  * compiler's one-time costs included: loading the plugin (`load`, measured on its
  * own and included in `first` and `cached`), V8 compiling and warming up Babel's parser. The
- * plugin is the one users load, "cairn/esbuild", built into dist/ (`npm run
+ * plugin is the one users load, "cairnjs/esbuild", built into dist/ (`npm run
  * build`; npm ci builds it). Run by bench/build.ts in a child process; prints JSON.
  *
  * Usage: tsx bench/build-cold.ts <app dir> <entry> <work dir>
@@ -34,7 +34,7 @@ const build = (plugin: Cairn | null, out: string) =>
 rmSync(join(dir, "node_modules", ".cache", "cairn"), { recursive: true, force: true });
 const without = await cpuOf(() => build(null, "cold-without"));
 let cairn: Cairn | null = null;
-const load = await cpuOf(async () => (cairn = ((await import("cairn/esbuild")) as { default: Cairn }).default));
+const load = await cpuOf(async () => (cairn = ((await import("cairnjs/esbuild")) as { default: Cairn }).default));
 const first = load + (await cpuOf(() => build(cairn, "cold-first")));
 // As a fresh process restoring the cache would pay it: loading the plugin, then a build served from the cache.
 const cached = load + (await cpuOf(() => build(cairn, "cold-cached")));

@@ -226,7 +226,7 @@ try {
     const cold = coldProcess(apps.workflows);
     const per = (n: number) => ((n - cold.without) / WORKFLOW_MODULES).toFixed(2);
     console.log(
-      `\nesbuild in a new process, one build each (not judged: fixed costs per process, loading cairn/esbuild and V8 warming up Babel's parser): ` +
+      `\nesbuild in a new process, one build each (not judged: fixed costs per process, loading cairnjs/esbuild and V8 warming up Babel's parser): ` +
         `without ${cold.without.toFixed(0)} ms; loading the plugin ${cold.load.toFixed(0)} ms; first build, load included, ${cold.first.toFixed(0)} ms ` +
         `(+${per(cold.first)} ms per workflow module, those costs included); from the cache, load included, ${cold.cached.toFixed(0)} ms (+${per(cold.cached)})`,
     );

@@ -24,7 +24,7 @@ export function generateCorpus(root: string, targetLines: number): CorpusFile[] 
 }
 
 function workflowFile(i: number): string {
-  return `import { action, workflow, Workflow, runAction, sleep, RetryPolicy } from "cairn";
+  return `import { action, workflow, Workflow, runAction, sleep, RetryPolicy } from "cairnjs";
 
 interface OrderItem${i} { sku: string; qty: number; price: number }
 interface Order${i} { id: string; userId: string; region: string; items: OrderItem${i}[] }

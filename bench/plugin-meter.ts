@@ -1,6 +1,6 @@
 /**
  * The cairn plugin for each bundler, made by unplugin from the same factory as
- * cairn/esbuild, /rollup, /vite and /webpack, with the CPU of every callback it
+ * cairnjs/esbuild, /rollup, /vite and /webpack, with the CPU of every callback it
  * gives the bundler counted: the plugin's own cost, which the bundlers' run-to-run
  * noise (tens of milliseconds on a one-second build, that is, whole milliseconds
  * per workflow module) does not blur. Only synchronous work is counted, which is

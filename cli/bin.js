@@ -16,7 +16,7 @@ process.stderr.on("error", (error) => {
 });
 
 registerTsx();
-// After tsx, so its ESM hook runs first and sees tsx's failures to resolve "cairn".
+// After tsx, so its ESM hook runs first and sees tsx's failures to resolve "cairnjs".
 installCairnResolution();
 
 const { main } = await import("./main.ts");

@@ -1,13 +1,13 @@
 // Lets code outside any project that depends on cairn (say /tmp/x/wf.ts) still
-// `import { action } from "cairn"` when the CLI loads it. Node finds no
-// node_modules/cairn above such a file, so when normal resolution fails we
+// `import { action } from "cairnjs"` when the CLI loads it. Node finds no
+// node_modules/cairnjs above such a file, so when normal resolution fails we
 // resolve the same specifier again from inside this package, where its own
 // "exports" (self-reference) map it to the right entry point. Resolution that
 // succeeds is never touched, so a project's installed copy of cairn always wins.
 //
 // It also keeps the CLI process on one version of cairn's code. The package's
 // entry points resolve to JavaScript built into dist/ (what plain Node runs), but
-// the CLI runs the TypeScript sources; user code importing "cairn" gets the same
+// the CLI runs the TypeScript sources; user code importing "cairnjs" gets the same
 // sources, never the build beside them (which may be stale in a checkout, or not
 // built at all). So a resolution that lands on one of this package's built entry
 // points is answered with the source file the package.json "cairn-source"
@@ -77,7 +77,7 @@ function asBundleModule(specifier, context, resolved) {
 
 /** @param {string} specifier */
 function isCairn(specifier) {
-  return specifier === "cairn" || specifier.startsWith("cairn/");
+  return specifier === "cairnjs" || specifier.startsWith("cairnjs/");
 }
 
 /**

@@ -65,7 +65,7 @@ export function compareStrings(a: string, b: string): number {
  * Cheap test that lets a directory walk skip files with nothing to compile: a
  * workflow needs the `workflow` decorator/wrapper or the `Workflow` base class,
  * whose names appear in the file however they are imported, and an action module
- * imports "cairn" (the bundler plugins' own check). Action modules are compiled
+ * imports "cairnjs" (the bundler plugins' own check). Action modules are compiled
  * too, so that `cairn check` reports an anonymous action or two actions of one
  * name in them, as every bundler does.
  */

@@ -1,7 +1,7 @@
 // The smallest useful workflow: two actions, one feeding the next.
 //   npx cairn run examples/hello.ts --local
 //   npx cairn run examples/hello.ts --local --input '{"name": "Ada"}'
-import { action, workflow } from "cairn";
+import { action, workflow } from "cairnjs";
 
 /** Actions are ordinary async functions; they run once per call, with retries. */
 export const greet = action(async function greet(name: string): Promise<string> {

@@ -47,7 +47,7 @@ function compileModule(
 ): { result: CompileResult; layout: ModuleLayout | null } {
   if (options.validate !== undefined && typeof options.validate !== "function") {
     // A caller's mistake, not a problem of the file: said at once, not as a diagnostic.
-    throw new TypeError("compile(): `validate` takes the validator (`validateArtifact` from cairn/ir), not a flag");
+    throw new TypeError("compile(): `validate` takes the validator (`validateArtifact` from cairnjs/ir), not a flag");
   }
   const root = resolve(options.root ?? resolver.root);
   const cache = options.cache ?? createModuleCache();

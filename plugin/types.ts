@@ -21,7 +21,7 @@ export interface CompileOptions {
   cache?: ModuleCache;
   /**
    * Check every artifact before returning it (an invalid one becomes CAIRN900):
-   * pass `validateArtifact` from cairn/ir. Off by default: it costs about a third
+   * pass `validateArtifact` from cairnjs/ir. Off by default: it costs about a third
    * of a compile, and the runtime validates every artifact it loads anyway.
    * `cairn check/build` and the test suite turn it on. A function rather than a
    * flag so that the compiler itself never loads the schema library, which the

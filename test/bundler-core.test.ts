@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as esbuild from "esbuild";
-import cairn from "cairn/esbuild";
+import cairn from "cairnjs/esbuild";
 import { action, artifactOf, compiledWorkflow, isCompiledWorkflow, runLocal, workflow, Workflow, virtualClock } from "../runtime/index.ts";
 import { createIdFilter, mayUseCairn } from "../plugin/bundler/options.ts";
 import { ModuleCompiler } from "../plugin/bundler/module-compiler.ts";
@@ -42,7 +42,7 @@ describe("the compiled-workflow handle", () => {
     class Klass extends Workflow { async run() { return 1; } }
     const cls = workflow(Klass);
     const hint =
-      "Build the module with a cairn bundler plugin (cairn/vite, cairn/esbuild, cairn/rollup, cairn/webpack, cairn/babel), " +
+      "Build the module with a cairn bundler plugin (cairnjs/vite, cairnjs/esbuild, cairnjs/rollup, cairnjs/webpack, cairnjs/babel), " +
       "or pass the artifact from compile() / `cairn build`";
     expect(() => artifactOf(fn)).toThrow(`workflow plain was not compiled: this is its source function, not a compiled handle. ${hint}`);
     expect(() => artifactOf(cls)).toThrow(`workflow Klass was not compiled: this is its source class, not a compiled handle. ${hint}`);
@@ -64,18 +64,18 @@ describe("id filter and quick check", () => {
     expect(ids.map((id) => f.test(id))).toEqual([true, true, false, true, false, true]);
   });
 
-  test("only modules that import from \"cairn\" are parsed", () => {
-    expect([`import { action } from "cairn";`, `import x from 'cairn'`, `import x from "cairn-ui"`, "const cairn = 1;"].map(mayUseCairn)).toEqual([
-      true, true, false, false,
+  test("only modules that import from \"cairnjs\" are parsed", () => {
+    expect([`import { action } from "cairnjs";`, `import x from 'cairnjs'`, `import x from "cairnjs-ui"`, `import x from "cairn"`, "const cairn = 1;"].map(mayUseCairn)).toEqual([
+      true, true, false, false, false,
     ]);
   });
 
   test("the check on a file's bytes agrees with the check on its decoded text", () => {
-    const texts = [`import { é } from "cairn";`, `const s = "ü'cairn'ü";`, `"cair\\u006e"`, `"cairn-ui" // "cairn`, "🙂\"cairn\"🙂"];
+    const texts = [`import { é } from "cairnjs";`, `const s = "ü'cairnjs'ü";`, `"cairnj\\u0073"`, `"cairnjs-ui" // "cairnjs`, "🙂\"cairnjs\"🙂"];
     const bytes = texts.map((t) => Buffer.from(t));
     // Invalid UTF-8 next to the needle: a lone continuation byte, a truncated sequence.
-    bytes.push(Buffer.concat([Buffer.from([0x80]), Buffer.from(`"cairn"`), Buffer.from([0xe2, 0x82])]));
-    bytes.push(Buffer.concat([Buffer.from([0xc3]), Buffer.from(`'cairn`), Buffer.from([0x80])]));
+    bytes.push(Buffer.concat([Buffer.from([0x80]), Buffer.from(`"cairnjs"`), Buffer.from([0xe2, 0x82])]));
+    bytes.push(Buffer.concat([Buffer.from([0xc3]), Buffer.from(`'cairnjs`), Buffer.from([0x80])]));
     expect(bytes.map(mayUseCairn)).toEqual(bytes.map((b) => mayUseCairn(b.toString("utf8"))));
     expect(bytes.map(mayUseCairn)).toEqual([true, true, false, false, true, true, false]);
   });
@@ -86,7 +86,7 @@ describe("the rewrite", () => {
   beforeAll(() => {
     project = createProject("core-rewrite", {
       ...GOOD_FILES,
-      "src/forms.ts": `import { workflow, Workflow, action } from "cairn";
+      "src/forms.ts": `import { workflow, Workflow, action } from "cairnjs";
 import { loadUser } from "./actions.ts";
 
 export const named = workflow("explicit-name", async (id: string) => {
@@ -118,7 +118,7 @@ export const after = "line 21";
     const out = new ModuleCompiler().transform(source, file);
     expect(out.errors).toEqual([]);
     const code = out.output!.code.replace(/JSON\.parse\('(?:[^'\\]|\\.)*'\)/g, (m) => `JSON.parse(<${(JSON.parse(m.slice(12, -2).replace(/\\(.)/g, "$1")) as { name: string }).name}>)`);
-    expect(code).toBe(`import { workflow, Workflow, action } from "cairn";
+    expect(code).toBe(`import { workflow, Workflow, action } from "cairnjs";
 import { loadUser } from "./actions.ts";
 
 export const named = __cairnCompiledWorkflow(JSON.parse(<explicit-name>)/*
@@ -140,7 +140,7 @@ export default __cairnCompiledWorkflow(JSON.parse(<byDefault>)/*
 */);
 export const after = "line 21";
 
-import { compiledWorkflow as __cairnCompiledWorkflow } from "cairn";
+import { compiledWorkflow as __cairnCompiledWorkflow } from "cairnjs";
 `);
     expect(code.split("\n").indexOf('export const after = "line 21";')).toBe(20);
     expect(out.workflows.map((w) => w.manifest.name)).toEqual(["explicit-name", "Hidden", "byDefault"]);
@@ -150,7 +150,7 @@ import { compiledWorkflow as __cairnCompiledWorkflow } from "cairn";
     project.write("src/errs.ts", "export class Missing extends Error {}\nexport class Gone extends Error {}\n");
     project.write(
       "src/pins.ts",
-      `import { workflow } from "cairn";
+      `import { workflow } from "cairnjs";
 import { loadUser } from "./actions.ts";
 import * as errs from "./errs.ts";
 import { Gone } from "./errs.ts";
@@ -215,7 +215,7 @@ export const pins = workflow(async function pins(id: string) {
 
   test("a handle carries its IR's text exactly: quotes, backslashes, line separators, `${`, comment ends", async () => {
     const text = "it's \\ \"q\" `t` ${x} */ </script> \u2028\u2029 \\' é ✓ 𝄞 \ud800";
-    project.write("src/texts.ts", `import { workflow } from "cairn";\nexport const texts = workflow(async function texts() {\n  return { text: ${JSON.stringify(text)} };\n});\n`);
+    project.write("src/texts.ts", `import { workflow } from "cairnjs";\nexport const texts = workflow(async function texts() {\n  return { text: ${JSON.stringify(text)} };\n});\n`);
     const file = project.path("src/texts.ts");
     const [artifact] = compile(readFileSync(file, "utf8"), file, nodeResolver(project.dir)).workflows;
     expect(JSON.stringify(artifact)).toContain(JSON.stringify(text).slice(1, -1));

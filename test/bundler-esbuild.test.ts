@@ -1,12 +1,12 @@
 /**
- * `cairn/esbuild` inside real esbuild builds of a fixture project: artifacts,
+ * `cairnjs/esbuild` inside real esbuild builds of a fixture project: artifacts,
  * handles, source maps, durable and in-memory runs of the bundle (plain and
  * minified), diagnostics in esbuild's own messages, and incremental rebuilds.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as esbuild from "esbuild";
-import cairn from "cairn/esbuild";
+import cairn from "cairnjs/esbuild";
 import { join } from "node:path";
 import { artifactFileName } from "../ir-schema/index.ts";
 import { exactPaths, notUnder, outsideFilter } from "../plugin/bundler/path-filters.ts";
@@ -28,7 +28,7 @@ const build = (project: TempProject, options: esbuild.BuildOptions) =>
     ...options,
   });
 
-describe("cairn/esbuild", () => {
+describe("cairnjs/esbuild", () => {
   let project: TempProject;
   let env: DurableEnv;
   beforeAll(async () => {

@@ -1,12 +1,12 @@
 /**
- * `cairn/rollup` inside real Rollup builds of a fixture project (cairn kept
+ * `cairnjs/rollup` inside real Rollup builds of a fixture project (cairn kept
  * external, as a Node service would): artifacts, handles, source maps, durable
  * and in-memory runs (plain and minified), and Rollup's error with `loc`/`frame`.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rollup, watch, type RollupError, type RollupLog, type RollupOptions, type RollupWatcherEvent } from "rollup";
-import cairn from "cairn/rollup";
+import cairn from "cairnjs/rollup";
 import { BAD_FILES, CLASH_FILES, GOOD_FILES, WARN_FILES, badDiagnostics, clashError, createProject, shown, warnDiagnostic, type TempProject } from "./helpers/bundler-project.ts";
 import {
   MAP_NEEDLES, expectArtifacts, expectHandles, expectNoWorkflowBodies, expectRunsDurably, expectRunsLocally, expectSourceMap, importBundle,
@@ -31,7 +31,7 @@ async function build(
   }
 }
 
-describe("cairn/rollup", () => {
+describe("cairnjs/rollup", () => {
   let project: TempProject;
   let env: DurableEnv;
   beforeAll(async () => {
@@ -102,7 +102,7 @@ describe("cairn/rollup", () => {
   test("two modules defining the same workflow name fail the build before anything is written", async () => {
     const dup = createProject("rollup-dup", {
       ...GOOD_FILES,
-      "src/again.ts": `import { workflow } from "cairn";\nimport { loadUser } from "./actions.ts";\nexport const again = workflow("onboarding", async (id: string) => (await loadUser(id)).email);\n`,
+      "src/again.ts": `import { workflow } from "cairnjs";\nimport { loadUser } from "./actions.ts";\nexport const again = workflow("onboarding", async (id: string) => (await loadUser(id)).email);\n`,
       "src/index.ts": `export * from "./workflows.ts";\nexport { again } from "./again.ts";\n`,
     });
     try {

@@ -1,5 +1,5 @@
 /**
- * `cairn/vite` in real Vite builds (SSR, as a Node service is built) and in Vite's
+ * `cairnjs/vite` in real Vite builds (SSR, as a Node service is built) and in Vite's
  * dev server: artifacts, handles, source maps, durable and in-memory runs (plain
  * and minified), build errors and the dev-overlay error, and the README's recipe
  * for unit-testing workflows with runLocal through the plugin (vitest loads
@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { build as viteBuild, createServer, type InlineConfig, type Rollup } from "vite";
-import cairn from "cairn/vite";
+import cairn from "cairnjs/vite";
 import { action, runLocal, virtualClock, isCompiledWorkflow } from "../runtime/index.ts";
 import { BAD_FILES, GOOD_FILES, WARN_FILES, badDiagnostics, createProject, warnDiagnostic, type TempProject } from "./helpers/bundler-project.ts";
 import {
@@ -25,7 +25,7 @@ const config = (project: TempProject, build: InlineConfig["build"]): InlineConfi
   ssr: { noExternal: true },
 });
 
-describe("cairn/vite", () => {
+describe("cairnjs/vite", () => {
   let project: TempProject;
   let env: DurableEnv;
   beforeAll(async () => {

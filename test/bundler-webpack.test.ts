@@ -1,5 +1,5 @@
 /**
- * `cairn/webpack` inside real webpack builds of a fixture project: artifacts
+ * `cairnjs/webpack` inside real webpack builds of a fixture project: artifacts
  * (webpack assets), handles, source maps, durable and in-memory runs of the
  * development and the production (minified) build, and compilation errors whose
  * text carries the locations, hints and frames.
@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import webpack, { type Configuration, type Stats } from "webpack";
-import cairn from "cairn/webpack";
+import cairn from "cairnjs/webpack";
 import { BAD_FILES, CLASH_FILES, GOOD_FILES, WARN_FILES, badDiagnostics, clashError, createProject, warnDiagnostic, type TempProject } from "./helpers/bundler-project.ts";
 import {
   MAP_NEEDLES, expectArtifacts, expectHandles, expectNoWorkflowBodies, expectRunsDurably, expectRunsLocally, expectSourceMap, importBundle,
@@ -37,7 +37,7 @@ function build(project: TempProject, options: { mode: "development" | "productio
   );
 }
 
-describe("cairn/webpack", () => {
+describe("cairnjs/webpack", () => {
   let project: TempProject;
   let env: DurableEnv;
   beforeAll(async () => {
@@ -162,7 +162,7 @@ describe("cairn/webpack", () => {
       writeFileSync(workflows, readFileSync(workflows, "utf8").replace('"Welcome!"', '"Welcome aboard!"'));
       await nextBuild();
       expect(compiled.splice(0)).toEqual(["src/workflows.ts"]);
-      writeFileSync(watched.path("src/late.ts"), `import { workflow } from "cairn";\nexport const late = workflow(async function late() { return 1; });\n`);
+      writeFileSync(watched.path("src/late.ts"), `import { workflow } from "cairnjs";\nexport const late = workflow(async function late() { return 1; });\n`);
       await nextBuild();
       expect(compiled.splice(0)).toEqual(["src/late.ts"]);
       expect(manifest().workflows.map((w) => w.name)).toEqual(["Digest", "late", "onboarding"]);

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { canonicalJson, validateArtifact, type Artifact } from "../ir-schema/index.ts";
 import { cairn, tempProject } from "./cli-harness.ts";
 
-const ORDERS = `import { action, workflow, Workflow } from "cairn";
+const ORDERS = `import { action, workflow, Workflow } from "cairnjs";
 
 export const add = action(async function add(a: number, b: number): Promise<number> {
   return a + b;
@@ -30,7 +30,7 @@ export class Checkout extends Workflow {
 }
 `;
 
-const REFUND = `import { action, workflow } from "cairn";
+const REFUND = `import { action, workflow } from "cairnjs";
 import { add } from "../orders.ts";
 
 export const refund = action(async function refund(id: string): Promise<boolean> {
@@ -43,7 +43,7 @@ export const Refund = workflow("Refund", async (id: string) => {
 });
 `;
 
-const BAD = `import { workflow } from "cairn";
+const BAD = `import { workflow } from "cairnjs";
 export const bad = workflow(async function bad() {
   return Math.random();
 });
@@ -59,14 +59,14 @@ describe.concurrent("cairn build", () => {
     "src/orders.ts": ORDERS,
     "src/refunds/refund.ts": REFUND,
     "broken/bad.ts": BAD,
-    "dupe/total.ts": `import { workflow } from "cairn";\nexport const total = workflow(async function total() { return 0; });\n`,
+    "dupe/total.ts": `import { workflow } from "cairnjs";\nexport const total = workflow(async function total() { return 0; });\n`,
     // Two modules, each clean on its own, whose workflows call two different actions named "send".
-    "clash/email.ts": `import { action, workflow } from "cairn";\nexport const send = action(async function send(to: string) { return "mail " + to; });\nexport const mail = workflow(async function mail(to: string) { return await send(to); });\n`,
-    "clash/sms.ts": `import { action } from "cairn";\nexport const send = action(async function send(to: string) { return "sms " + to; });\n`,
+    "clash/email.ts": `import { action, workflow } from "cairnjs";\nexport const send = action(async function send(to: string) { return "mail " + to; });\nexport const mail = workflow(async function mail(to: string) { return await send(to); });\n`,
+    "clash/sms.ts": `import { action } from "cairnjs";\nexport const send = action(async function send(to: string) { return "sms " + to; });\n`,
     // Two modules of actions only, each declaring its own "ping": a worker given both could serve one.
-    "dupacts/a.ts": `import { action } from "cairn";\nexport const ping = action(async function ping() { return "a"; });\n`,
-    "dupacts/b.ts": `import { action } from "cairn";\nexport const ping = action(async function ping() { return "b"; });\n`,
-    "clash/texts.ts": `import { workflow } from "cairn";\nimport { send } from "./sms.ts";\nexport const text = workflow(async function text(to: string) { return await send(to); });\n`,
+    "dupacts/a.ts": `import { action } from "cairnjs";\nexport const ping = action(async function ping() { return "a"; });\n`,
+    "dupacts/b.ts": `import { action } from "cairnjs";\nexport const ping = action(async function ping() { return "b"; });\n`,
+    "clash/texts.ts": `import { workflow } from "cairnjs";\nimport { send } from "./sms.ts";\nexport const text = workflow(async function text(to: string) { return await send(to); });\n`,
   });
   afterAll(() => project.cleanup());
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { cairn, tempProject } from "./cli-harness.ts";
 
-const GOOD = `import { action, workflow } from "cairn";
+const GOOD = `import { action, workflow } from "cairnjs";
 
 export const add = action(async function add(a: number, b: number): Promise<number> {
   return a + b;
@@ -15,7 +15,7 @@ export const total = workflow(async function total(xs: number[]) {
 `;
 
 // Two rule violations and one fine line: both errors must be reported, in order.
-const BAD = `import { action, workflow } from "cairn";
+const BAD = `import { action, workflow } from "cairnjs";
 
 export const f = action(async function f(): Promise<number> {
   return 1;
@@ -60,7 +60,7 @@ describe.concurrent("cairn check", () => {
   const inside = tempProject("inside", { "wf.ts": GOOD });
   // A module of actions only (no workflow): the bundlers compile it, so a walk must too.
   const actionsOnly = tempProject("outside", {
-    "src/acts.ts": `import { action } from "cairn";\n\nexport const double = action(async (n: number) => n * 2);\n`,
+    "src/acts.ts": `import { action } from "cairnjs";\n\nexport const double = action(async (n: number) => n * 2);\n`,
     "src/plain.ts": "export const broken = (;\n",
   });
   afterAll(() => {

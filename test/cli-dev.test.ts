@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, cairn, tempProject } from "./cli-harness.ts";
 import { databaseUrl, dropSchema, freshSchemaName, openTestDb } from "./helpers/db.ts";
 
-const greeting = (word: string) => `import { action } from "cairn";
+const greeting = (word: string) => `import { action } from "cairnjs";
 export const greet = action(async function greet(name: string): Promise<string> { return "${word}, " + name; });
 `;
-const mark = (word: string) => `import { action } from "cairn";
+const mark = (word: string) => `import { action } from "cairnjs";
 export const mark = action(async function mark(text: string): Promise<string> { return text + "${word}"; });
 `;
 
@@ -21,7 +21,7 @@ describe("cairn dev", () => {
   const project = tempProject("outside", {
     "app/package.json": `{ "type": "module" }\n`,
     "app/greet.ts": greeting("hello"),
-    "app/wf.ts": `import { workflow } from "cairn";
+    "app/wf.ts": `import { workflow } from "cairnjs";
 import { greet } from "./greet.ts";
 import { mark } from "@acme/marks";
 export const welcome = workflow(async function welcome(name: string) {
@@ -83,7 +83,7 @@ export const welcome = workflow(async function welcome(name: string) {
       expect(await runOnce()).toEqual({ code: 0, stdout: '"hi, ada?"\n', stderr: "" });
 
       // Code that does not compile: the worker refuses it, dev says so and waits for the fix.
-      writeFileSync(join(app, "greet.ts"), `import { action } from "cairn";\nexport const greet = action(async (name: string) => "hey, " + name);\n`);
+      writeFileSync(join(app, "greet.ts"), `import { action } from "cairnjs";\nexport const greet = action(async (name: string) => "hey, " + name);\n`);
       await stderrHas(/greet\.ts:2:22: error CAIRN112: action without a name/, 1);
       await stderrHas(/cairn: the worker exited \(code 2\); waiting for a change to start it again\n/, 1);
       writeFileSync(join(app, "greet.ts"), greeting("hey"));

@@ -6,14 +6,14 @@
 import { chmodSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
-import cairnEsbuild from "cairn/esbuild";
+import cairnEsbuild from "cairnjs/esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stopEmbeddedPostgres } from "../runtime/store/embedded.ts";
 import { spawn } from "node:child_process";
 import { BIN, cairn, tempProject } from "./cli-harness.ts";
 import { databaseUrl, dropSchema, freshSchemaName, openTestDb } from "./helpers/db.ts";
 
-const WORKFLOW = `import { action, workflow, sleep } from "cairn";
+const WORKFLOW = `import { action, workflow, sleep } from "cairnjs";
 export class PaymentDeclined extends Error {}
 export const charge = action(async function charge(amount: number): Promise<string> {
   if (amount > 100) throw new PaymentDeclined("amount " + amount + " over limit");
@@ -140,7 +140,7 @@ describe("a deployment: cairn worker serving a bundle and its prebuilt IR", () =
     // bundle); two entry points, so the workflow's code lands in a shared chunk.
     const built = await esbuild.build({
       absWorkingDir: project.dir, entryPoints: ["wf.ts", "admin.ts"], bundle: true, splitting: true, platform: "node", format: "esm",
-      external: ["cairn"], outdir: "dist", logLevel: "silent", plugins: [cairnEsbuild()],
+      external: ["cairnjs"], outdir: "dist", logLevel: "silent", plugins: [cairnEsbuild()],
     });
     expect(built.errors).toEqual([]);
     expect(readdirSync(join(project.dir, "dist")).filter((f) => f.startsWith("chunk-"))).toHaveLength(1);
@@ -226,9 +226,9 @@ async function serve(dir: string, env: Record<string, string>, args: string[]): 
 describe("cairn worker on a directory", () => {
   const ctx = onSuiteServer({
     "src/wf.ts": WORKFLOW,
-    "src/extra.ts": `import { action } from "cairn";\nexport const audit = action(async function audit(what: string) { return what; });\n`,
+    "src/extra.ts": `import { action } from "cairnjs";\nexport const audit = action(async function audit(what: string) { return what; });\n`,
     // A test file with an inline action, and a script that starts a workflow: a worker must run neither.
-    "test/wf.test.ts": `import { action } from "cairn";\nexport const fake = action(async function fake() { return 1; });\nthrow new Error("a test file was imported");\n`,
+    "test/wf.test.ts": `import { action } from "cairnjs";\nexport const fake = action(async function fake() { return 1; });\nthrow new Error("a test file was imported");\n`,
     "scripts/seed.ts": `import { checkout } from "../src/wf.ts";\nthrow new Error("a script that starts a workflow was imported");\nexport const s = checkout;\n`,
   });
 

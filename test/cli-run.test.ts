@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { cairn, REPO, tempProject } from "./cli-harness.ts";
 
-const ORDERS = `import { action, workflow, Workflow, sleep } from "cairn";
+const ORDERS = `import { action, workflow, Workflow, sleep } from "cairnjs";
 
 export class Declined extends Error {}
 
@@ -42,8 +42,8 @@ export const nothing = workflow(async function nothing() {
 // Actions in their own module, imported by relative path, in an ESM project.
 const ESM_FILES = {
   "package.json": `{ "name": "esm-project", "type": "module" }\n`,
-  "lib/actions.ts": `import { action } from "cairn";
-import { actionContext } from "cairn/runtime";
+  "lib/actions.ts": `import { action } from "cairnjs";
+import { actionContext } from "cairnjs/runtime";
 export const double = action(async function double(n: number): Promise<number> {
   return n * 2;
 });
@@ -53,7 +53,7 @@ export const leaky = action(async function leaky(): Promise<string> {
   return \`done on attempt \${actionContext().attempt}\`;
 });
 `,
-  "flows/doubles.mts": `import { workflow } from "cairn";
+  "flows/doubles.mts": `import { workflow } from "cairnjs";
 import { double, leaky } from "../lib/actions.ts";
 export const doubles = workflow(async function doubles(ns: number[]) {
   const out = await Promise.all(ns.map((n) => double(n)));
@@ -106,7 +106,7 @@ describe.concurrent("cairn run --local", () => {
     });
   });
 
-  it("loads actions from other modules of an ESM project (cairn/runtime too) and exits even if an action leaves a handle open", async () => {
+  it("loads actions from other modules of an ESM project (cairnjs/runtime too) and exits even if an action leaves a handle open", async () => {
     const r = await cairn(["run", "flows/doubles.mts", "--local", "--input", '{"ns":[1,2,3]}'], esm.dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('{"out":[2,4,6],"status":"done on attempt 1"}\n');
@@ -114,8 +114,8 @@ describe.concurrent("cairn run --local", () => {
 
   it("runs a workflow whose action is a module's default export, in a CommonJS and in an ES module project", async () => {
     const files = {
-      "inc.ts": `import { action } from "cairn";\nexport default action(async function inc(n: number): Promise<number> { return n + 1; });\n`,
-      "wf.ts": `import { workflow } from "cairn";\nimport inc from "./inc.ts";\nexport const w = workflow(async function w(n: number) {\n  return await inc(await inc(n));\n});\n`,
+      "inc.ts": `import { action } from "cairnjs";\nexport default action(async function inc(n: number): Promise<number> { return n + 1; });\n`,
+      "wf.ts": `import { workflow } from "cairnjs";\nimport inc from "./inc.ts";\nexport const w = workflow(async function w(n: number) {\n  return await inc(await inc(n));\n});\n`,
     };
     const cjs = tempProject("outside", files);
     const esm = tempProject("outside", { ...files, "package.json": `{ "type": "module" }\n` });
@@ -133,11 +133,11 @@ describe.concurrent("cairn run --local", () => {
   it("runs a workflow whose actions come from a workspace package, imported by name", async () => {
     const ws = tempProject("outside", {
       "packages/actions/package.json": JSON.stringify({ name: "@acme/actions", type: "module", exports: { ".": "./src/index.ts" } }),
-      "packages/actions/src/index.ts": `import { action } from "cairn";
+      "packages/actions/src/index.ts": `import { action } from "cairnjs";
 export const double = action(async function double(n: number): Promise<number> { return n * 2; });
 `,
       "app/package.json": `{ "type": "module" }\n`,
-      "app/flow.ts": `import { workflow } from "cairn";
+      "app/flow.ts": `import { workflow } from "cairnjs";
 import { double } from "@acme/actions";
 export const quad = workflow(async function quad(n: number) {
   return await double(await double(n));
@@ -161,14 +161,14 @@ export const quad = workflow(async function quad(n: number) {
   it("user code gets the runtime's sources, as the CLI runs them, not the JavaScript built into dist/", async () => {
     const where = tempProject("outside", {
       "package.json": `{ "type": "module" }\n`,
-      "esm.ts": `import { action, workflow } from "cairn";
-export const where = action(async function where() { return [import.meta.resolve("cairn"), import.meta.resolve("cairn/runtime")]; });
+      "esm.ts": `import { action, workflow } from "cairnjs";
+export const where = action(async function where() { return [import.meta.resolve("cairnjs"), import.meta.resolve("cairnjs/runtime")]; });
 export const flow = workflow(async function flow() { return await where(); });
 `,
       "cjs/package.json": `{ "type": "commonjs" }\n`,
-      "cjs/flow.ts": `import { action, workflow } from "cairn";
+      "cjs/flow.ts": `import { action, workflow } from "cairnjs";
 declare const require: { resolve(id: string): string };
-export const where = action(async function where() { return [require.resolve("cairn"), require.resolve("cairn/runtime")]; });
+export const where = action(async function where() { return [require.resolve("cairnjs"), require.resolve("cairnjs/runtime")]; });
 export const flow = workflow(async function flow() { return await where(); });
 `,
     });
@@ -234,7 +234,7 @@ export const flow = workflow(async function flow() { return await where(); });
 
   it("exits 2 with the diagnostics when the file does not compile", async () => {
     const bad = tempProject("outside", {
-      "bad.ts": `import { workflow } from "cairn";\nexport const w = workflow(async function w() {\n  return process.env.HOME;\n});\n`,
+      "bad.ts": `import { workflow } from "cairnjs";\nexport const w = workflow(async function w() {\n  return process.env.HOME;\n});\n`,
     });
     try {
       const r = await cairn(["run", "bad.ts", "--local"], bad.dir);
@@ -255,7 +255,7 @@ export const flow = workflow(async function flow() { return await where(); });
 
 describe("cairn run with cairn's primitives re-exported by a module of the project", () => {
   const project = tempProject("outside", {
-    "lib.ts": `export { action, workflow, sleep } from "cairn";\n`,
+    "lib.ts": `export { action, workflow, sleep } from "cairnjs";\n`,
     "wf.ts": `import { action, workflow, sleep } from "./lib.ts";
 export const inc = action(async function inc(n: number) { return n + 1; });
 export const flow = workflow(async function flow(n: number) {
@@ -273,8 +273,8 @@ export const flow = workflow(async function flow(n: number) {
 
 describe("cairn run when an action module fails to load", () => {
   const files = {
-    "acts.ts": `import { action } from "cairn";\nif (!process.env.API_KEY) throw new Error("API_KEY is not set");\nexport const call = action(async function call(n: number) { return n; });\n`,
-    "wf.ts": `import { workflow } from "cairn";\nimport { call } from "./acts.ts";\nexport const w = workflow(async function w(n: number) { return await call(n); });\n`,
+    "acts.ts": `import { action } from "cairnjs";\nif (!process.env.API_KEY) throw new Error("API_KEY is not set");\nexport const call = action(async function call(n: number) { return n; });\n`,
+    "wf.ts": `import { workflow } from "cairnjs";\nimport { call } from "./acts.ts";\nexport const w = workflow(async function w(n: number) { return await call(n); });\n`,
   };
   // Loaded as CommonJS (no package.json), and as an ES module.
   const cjs = tempProject("outside", files);

@@ -6,7 +6,7 @@ import { BIN, cairn, REPO, tempProject } from "./cli-harness.ts";
 
 const USAGE_HINT = "(run cairn --help for usage)\n";
 const project = tempProject("outside", {
-  "wf.ts": `import { workflow } from "cairn";\nexport const w = workflow(async function w() { return 1; });\n`,
+  "wf.ts": `import { workflow } from "cairnjs";\nexport const w = workflow(async function w() { return 1; });\n`,
   "notes.txt": "not TypeScript\n",
 });
 afterAll(() => project.cleanup());
@@ -94,7 +94,7 @@ describe.concurrent("cairn: usage errors exit 3", () => {
 describe.concurrent("--input from a file or standard input", () => {
   const big = "x".repeat(300_000); // over the 128 KiB a single command-line argument may hold on Linux
   const files = tempProject("outside", {
-    "echo.ts": `import { workflow } from "cairn";\nexport const echo = workflow(async function echo(text: string, n: number) { return { len: text.length, n }; });\n`,
+    "echo.ts": `import { workflow } from "cairnjs";\nexport const echo = workflow(async function echo(text: string, n: number) { return { len: text.length, n }; });\n`,
     "in.json": JSON.stringify({ text: big, n: 2 }),
     "list.json": "[1, 2]\n",
   });
@@ -123,7 +123,7 @@ describe.concurrent("--input from a file or standard input", () => {
 
 describe("output into a pipe that closes early", () => {
   const files = tempProject("outside", {
-    "big.ts": `import { action, workflow } from "cairn";\nexport const make = action(async function make(n: number): Promise<string> { return "x".repeat(n); });\nexport const big = workflow(async function big(n: number) { return await make(n); });\n`,
+    "big.ts": `import { action, workflow } from "cairnjs";\nexport const make = action(async function make(n: number): Promise<string> { return "x".repeat(n); });\nexport const big = workflow(async function big(n: number) { return await make(n); });\n`,
   });
   afterAll(() => files.cleanup());
 

@@ -64,7 +64,7 @@ describe("diagnostics of workflow bodies (body starts on line 8)", () => {
 
   it("rejects module-level bindings that are not allowed and allows const primitives", () => {
     const result = compileFiles({
-      "main.ts": `import { workflow } from "cairn";
+      "main.ts": `import { workflow } from "cairnjs";
 const table = { a: 1 };
 let mutable = 1;
 const LIMIT = 3;
@@ -82,21 +82,21 @@ export const w = workflow(async function w() {
   });
 
   it("reports a syntax error as CAIRN001 and produces no artifact", () => {
-    const result = compileFiles({ "main.ts": `import { workflow } from "cairn";\nexport const w = workflow(async function w() {\n  return (1;\n});\n` });
+    const result = compileFiles({ "main.ts": `import { workflow } from "cairnjs";\nexport const w = workflow(async function w() {\n  return (1;\n});\n` });
     expect(result.workflows).toEqual([]);
     expect(result.diagnostics.map((x) => `${x.line}:${x.column} ${x.code} ${x.message}`)).toEqual(["3:12 CAIRN001 Unexpected token, expected \",\""]);
   });
 
   it("warns (CAIRN118) once per workflow about an action its module does not export, and still compiles the workflow", () => {
     const result = compileFiles({
-      "main.ts": `import { action, workflow } from "cairn";
+      "main.ts": `import { action, workflow } from "cairnjs";
 import { shared } from "./lib.ts";
 const inc = action(async function inc(n: number): Promise<number> { return n + 1; });
 export const w = workflow(async function w(n: number) {
   return await shared(await inc(await inc(n)));
 });
 `,
-      "lib.ts": `import { action } from "cairn";\nconst shared = action(async function shared(n: number): Promise<number> { return n; });\nexport { shared };\n`,
+      "lib.ts": `import { action } from "cairnjs";\nconst shared = action(async function shared(n: number): Promise<number> { return n; });\nexport { shared };\n`,
     });
     expect(result.diagnostics.map((x) => `${x.line}:${x.column} ${x.severity} ${x.code} ${x.message}`)).toEqual([
       "5:39 warning CAIRN118 the action `inc` is not exported from ./main.ts: workers find actions among the exports of modules, so no worker would run `inc(...)`",

@@ -6,7 +6,7 @@ const names = (files: Record<string, string>) => compileFiles(files).workflows.m
 
 describe("discovery of workflows", () => {
   it("names class workflows after the class or the decorator's string, function workflows after the string, function or const", () => {
-    const src = `import { action, workflow, Workflow } from "cairn";
+    const src = `import { action, workflow, Workflow } from "cairnjs";
 @workflow export class Plain extends Workflow { async run(a: string, b = 2) { return a; } }
 export @workflow("custom-name") class Named extends Workflow { async run() { return 1; } }
 export const byFunction = workflow(async function ownName(x: number) { return x; });
@@ -23,8 +23,8 @@ export const byConst = workflow(async (input: unknown) => { return input; });
   });
 
   it("follows aliased and namespace imports of the cairn primitives", () => {
-    const src = `import * as cairn from "cairn";
-import { action as act, workflow as wf, runAction as run } from "cairn";
+    const src = `import * as cairn from "cairnjs";
+import { action as act, workflow as wf, runAction as run } from "cairnjs";
 export const greet = act(async function greet(n: string): Promise<string> { return n; });
 export const viaNs = cairn.action("ns-action", async (n: string): Promise<string> => n);
 @cairn.workflow export class Ns extends cairn.Workflow {
@@ -39,7 +39,7 @@ export const aliased = wf(async function aliased(n: string) { return await run(g
   });
 
   it("applies a parameter's default value when the input leaves it undefined", () => {
-    const src = `import { workflow } from "cairn";\nexport const w = workflow(async function w(a: number, b = a + 1) { return b; });\n`;
+    const src = `import { workflow } from "cairnjs";\nexport const w = workflow(async function w(a: number, b = a + 1) { return b; });\n`;
     expect(printProgram(compileFiles({ "main.ts": src }).workflows[0])).toBe(
       ["b0:", "  branch (b === undefined) ? b1 : b2", "b1:", "  b = (a + 1)", "  jump b2", "b2:", "  return b"].join("\n"),
     );
@@ -47,7 +47,7 @@ export const aliased = wf(async function aliased(n: string) { return await run(g
 
   it("resolves actions, error classes, enums and constants across relative imports and re-exports", () => {
     const files = {
-      "lib/actions.ts": `import { action } from "cairn";
+      "lib/actions.ts": `import { action } from "cairnjs";
 export const fetchUser = action(async function fetchUser(id: string): Promise<string> { return id; });
 const hidden = action("send-mail", async (to: string): Promise<void> => {});
 export { hidden as sendMail };
@@ -56,7 +56,7 @@ export enum Tier { Free, Pro = 5, Team }
 export const GREETING = \`hi\`;
 export const NEG = -2;`,
       "lib/index.ts": `export * from "./actions.ts";\nexport { fetchUser as getUser } from "./actions";\nexport * as ns from "./actions";`,
-      "main.ts": `import { workflow } from "cairn";
+      "main.ts": `import { workflow } from "cairnjs";
 import { getUser, sendMail, LibError, Tier, GREETING, ns } from "./lib/index";
 import * as direct from "./lib/actions.js";
 class Local extends LibError {}
@@ -86,7 +86,7 @@ export const w = workflow(async function w(id: string) {
   });
 
   it("reports an anonymous action where it is defined (CAIRN112) and a Promise<void> result used (CAIRN111)", () => {
-    const src = `import { action, workflow } from "cairn";
+    const src = `import { action, workflow } from "cairnjs";
 export const anon = action(async (x: string) => x);
 export const quiet = action(async function quiet(): Promise<void> {});
 export const w = workflow(async function w() {

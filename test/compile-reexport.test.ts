@@ -1,8 +1,8 @@
 /**
  * cairn's primitives re-exported by a module of the project (`export { action,
- * workflow } from "cairn"` in lib.ts, `export * from "cairn"`): actions declared
+ * workflow } from "cairnjs"` in lib.ts, `export * from "cairnjs"`): actions declared
  * through them are actions, with their names, `void` results, name checks and the
- * transform's name pins, as when imported from "cairn" directly.
+ * transform's name pins, as when imported from "cairnjs" directly.
  */
 import { posix } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,8 +10,8 @@ import { createModuleCache, moduleLayout } from "../plugin/index.ts";
 import { ROOT, compileFiles, memoryResolver } from "./compile-support.ts";
 
 const FACADES = {
-  "lib.ts": `export { action, workflow, sleep } from "cairn";\n`,
-  "star.ts": `export * from "cairn";\n`,
+  "lib.ts": `export { action, workflow, sleep } from "cairnjs";\n`,
+  "star.ts": `export * from "cairnjs";\n`,
   "db.ts": `export function connect() { return {}; }\n`,
 };
 

@@ -20,11 +20,11 @@ beforeAll(() => {
     "paths": { "@lib/*": ["src/lib/*"], "@actions": ["src/lib/index.ts"], },
   },
 }`);
-  write("src/lib/greet.ts", `import { action } from "cairn";
+  write("src/lib/greet.ts", `import { action } from "cairnjs";
 export const greet = action(async function greet(name: string): Promise<string> { return "hi " + name; });`);
   write("src/lib/index.ts", `export { greet as hello } from "./greet.js";\nexport * from "./errors";`);
   write("src/lib/errors/index.ts", `export class GreetError extends Error {}`);
-  write("src/flows/main.ts", `import { workflow } from "cairn";
+  write("src/flows/main.ts", `import { workflow } from "cairnjs";
 import { hello, GreetError } from "@actions";
 import { greet } from "@lib/greet";
 export const main = workflow(async function main(name: string) {
@@ -44,7 +44,7 @@ describe("nodeResolver", () => {
     expect(r.resolve("../lib/greet.js", from)).toBe(join(root, "src/lib/greet.ts"));
     expect(r.resolve("../lib/errors", from)).toBe(join(root, "src/lib/errors/index.ts"));
     expect(r.resolve("../lib/missing", from)).toBe(null);
-    expect(r.resolve("cairn", from)).toBe(null);
+    expect(r.resolve("cairnjs", from)).toBe(null);
     expect(r.read(join(root, "nope.ts"))).toBe(null);
   });
 
@@ -67,14 +67,14 @@ describe("nodeResolver", () => {
 describe("nodeResolver in a JavaScript project", () => {
   it("resolves .js/.mjs imports, extensionless ones and index.js, and compiles a workflow whose actions live in them", () => {
     write("js/package.json", `{ "type": "module" }`);
-    write("js/actions.js", `import { action } from "cairn";\nexport const one = action(async function one(n) { return n + 1; });\n`);
-    write("js/more.mjs", `import { action } from "cairn";\nexport const two = action(async function two(n) { return n + 2; });\n`);
-    write("js/lib/index.js", `import { action } from "cairn";\nexport const three = action(async function three(n) { return n + 3; });\n`);
+    write("js/actions.js", `import { action } from "cairnjs";\nexport const one = action(async function one(n) { return n + 1; });\n`);
+    write("js/more.mjs", `import { action } from "cairnjs";\nexport const two = action(async function two(n) { return n + 2; });\n`);
+    write("js/lib/index.js", `import { action } from "cairnjs";\nexport const three = action(async function three(n) { return n + 3; });\n`);
     // A TypeScript file of the same name wins, as TypeScript's ESM convention has it.
     write("js/both.js", `export const fromJs = 1;\n`);
     write("js/both.ts", `export const fromTs = 1;\n`);
     const file = join(root, "js/flow.js");
-    const source = `import { workflow } from "cairn";
+    const source = `import { workflow } from "cairnjs";
 import { one } from "./actions.js";
 import { two } from "./more.mjs";
 import { three } from "./lib";

@@ -31,7 +31,7 @@ export function compileFiles(files: Record<string, string>, main = "main.ts"): C
   return result;
 }
 
-export const HEADER = `import { action, workflow, Workflow, runAction, sleep, RetryPolicy } from "cairn";
+export const HEADER = `import { action, workflow, Workflow, runAction, sleep, RetryPolicy } from "cairnjs";
 export const a = action(async function a(...xs: unknown[]): Promise<number> { return 1; });
 export const b = action(async function b(...xs: unknown[]): Promise<number> { return 2; });
 export const note = action(async function note(...xs: unknown[]): Promise<void> {});

@@ -3,7 +3,7 @@ import { compile } from "../plugin/index.ts";
 import { validateArtifact } from "../ir-schema/index.ts";
 
 const resolver = { root: "/p", resolve: () => null, read: () => null };
-const source = `import { action, workflow } from "cairn";
+const source = `import { action, workflow } from "cairnjs";
 export const View = () => <div className="x">hi</div>;
 export const load = action(async function load(id: string) { return id; });
 export const show = workflow(async function show(id: string) { return await load(id); });

@@ -8,7 +8,7 @@ import { compile } from "../plugin/index.ts";
 import { validateArtifact, type Artifact } from "../ir-schema/index.ts";
 
 const resolver = { root: "/p", resolve: () => null, read: () => null };
-const source = `import { action, workflow } from "cairn";
+const source = `import { action, workflow } from "cairnjs";
 export const load = action(async function load(id: string) { return id; });
 export const show = workflow(async function show(id: string) {
   return await load(id);
@@ -37,6 +37,6 @@ test("an artifact the validator rejects is not returned; the diagnostic says why
 
 test("a flag instead of the validator is a TypeError that says what to pass", () => {
   expect(() => compile(source, "/p/flow.ts", resolver, { validate: true } as never)).toThrow(
-    new TypeError("compile(): `validate` takes the validator (`validateArtifact` from cairn/ir), not a flag"),
+    new TypeError("compile(): `validate` takes the validator (`validateArtifact` from cairnjs/ir), not a flag"),
   );
 });

@@ -22,7 +22,7 @@ const link = (at: string, name: string, target: string) => {
   symlinkSync(relative(dirname(path), join(root, target)), path, "dir");
 };
 const ACTION = (name: string) =>
-  `import { action } from "cairn";\nexport const ${name} = action(async function ${name}(n: number): Promise<number> { return n; });\n`;
+  `import { action } from "cairnjs";\nexport const ${name} = action(async function ${name}(n: number): Promise<number> { return n; });\n`;
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), "cairn-workspace-"));
@@ -47,7 +47,7 @@ beforeAll(() => {
   // Exports that name only built JavaScript and declarations: the JavaScript is read (declarations hold no action).
   write("packages/built/package.json", JSON.stringify({ name: "built", exports: { types: "./dist/index.d.ts", default: "./dist/index.js" } }));
   write("packages/built/dist/index.d.ts", "export declare const built: (n: number) => Promise<number>;\n");
-  write("packages/built/dist/index.js", `import { action } from "cairn";\nexport const built = action(async function built(n) { return n; });\n`);
+  write("packages/built/dist/index.js", `import { action } from "cairnjs";\nexport const built = action(async function built(n) { return n; });\n`);
   // Built output named before the source: the source is still what is read.
   write("packages/jsfirst/package.json", JSON.stringify({ name: "jsfirst", exports: { import: "./dist/index.js", types: "./src/index.ts" } }));
   write("packages/jsfirst/dist/index.js", "export const x = 1;\n");
@@ -62,7 +62,7 @@ beforeAll(() => {
   write("node_modules/.pnpm/stored@1.0.0/node_modules/stored/package.json", JSON.stringify({ name: "stored", main: "index.ts" }));
   write("node_modules/.pnpm/stored@1.0.0/node_modules/stored/index.ts", ACTION("stored"));
   link("apps/web", "stored", "node_modules/.pnpm/stored@1.0.0/node_modules/stored");
-  link("", "cairn", "packages/actions");
+  link("", "cairnjs", "packages/actions");
   // A link that loops: neither followed nor fatal.
   symlinkSync("loop", join(root, "node_modules/loop"), "dir");
 });
@@ -85,14 +85,14 @@ describe("workspace packages", () => {
   it("installed packages, pnpm's store, cairn itself and a link loop resolve to null", () => {
     const r = nodeResolver(join(root, "apps/web"));
     const from = join(root, "apps/web/src/flow.ts");
-    expect(["installed", "stored", "cairn", "cairn/runtime", "missing", "@acme", "@acme/../x", "loop"].map((s) => r.resolve(s, from))).toEqual(
+    expect(["installed", "stored", "cairnjs", "cairnjs/runtime", "missing", "@acme", "@acme/../x", "loop"].map((s) => r.resolve(s, from))).toEqual(
       [null, null, null, null, null, null, null, null],
     );
   });
 
   it("compiles a workflow whose actions and error class come from a workspace package", () => {
     const file = join(root, "apps/web/src/flow.ts");
-    const source = `import { workflow } from "cairn";
+    const source = `import { workflow } from "cairnjs";
 import { double, Declined } from "@acme/actions";
 import { charge } from "@acme/actions/billing";
 import { legacyAction } from "legacy";
@@ -113,7 +113,7 @@ export const pay = workflow(async function pay(n: number) {
 
   it("a call into an installed package or a Node module is rejected, saying where it comes from", () => {
     const file = join(root, "apps/web/src/flow.ts");
-    const source = `import { workflow } from "cairn";\nimport { installed } from "installed";\nimport { readFileSync } from "node:fs";\nexport const w = workflow(async function w() {\n  return [await installed(1), readFileSync("x")];\n});\n`;
+    const source = `import { workflow } from "cairnjs";\nimport { installed } from "installed";\nimport { readFileSync } from "node:fs";\nexport const w = workflow(async function w() {\n  return [await installed(1), readFileSync("x")];\n});\n`;
     const result = compile(source, file, nodeResolver(join(root, "apps/web")));
     expect(result.diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`)).toEqual([
       '5:17 CAIRN101 `installed(1)` (imported from "installed", a package the compiler does not read) is not an action, a cairn primitive or a documented pure builtin',

@@ -25,7 +25,7 @@ const history = async (id: string) =>
 describe("starting", () => {
   test("a repeated idempotency key returns the same instance and stores one", async () => {
     const { artifact, actions } = await inlineWorkflow("beh_idem", `
-      import { action, workflow } from "cairn";
+      import { action, workflow } from "cairnjs";
       export const shout = action(async function shout(s: string) { return s.toUpperCase(); });
       export const idem = workflow(async function idem(s: string) { return await shout(s); });
     `);
@@ -48,7 +48,7 @@ describe("starting", () => {
 
   test("bad input is refused with a clear error and stores nothing", async () => {
     const { artifact } = await inlineWorkflow("beh_input", `
-      import { action, workflow } from "cairn";
+      import { action, workflow } from "cairnjs";
       export const noop = action(async function noop(a: number) { return a; });
       export const takesTwo = workflow(async function takesTwo(a: number, b: string) { return await noop(a); });
     `);
@@ -85,7 +85,7 @@ describe("starting", () => {
       new UnknownWorkflowError("no workflow named 'NoSuchWorkflow' is registered"),
     );
     const { artifact } = await inlineWorkflow("beh_tamper", `
-      import { action, workflow } from "cairn";
+      import { action, workflow } from "cairnjs";
       export const noop = action(async function noop() { return 1; });
       export const tampered = workflow(async function tampered() { return await noop(); });
     `);
@@ -102,7 +102,7 @@ describe("starting", () => {
 describe("running", () => {
   test("retries wait their backoff in the database, then succeed, with one idempotency key", async () => {
     const { artifact, actions } = await inlineWorkflow("beh_retry", `
-      import { action, actionContext, workflow, runAction } from "cairn";
+      import { action, actionContext, workflow, runAction } from "cairnjs";
       export const flaky = action(async function flaky() {
         const { attempt, idempotencyKey } = actionContext();
         if (attempt < 3) throw new Error("attempt " + attempt + " failed");
@@ -134,7 +134,7 @@ describe("running", () => {
 
   test("a timeout aborts the attempt's signal and fails the call with ActionTimeoutError", async () => {
     const { artifact, actions } = await inlineWorkflow("beh_timeout", `
-      import { action, actionContext, workflow, runAction, ActionTimeoutError } from "cairn";
+      import { action, actionContext, workflow, runAction, ActionTimeoutError } from "cairnjs";
       export const hang = action(async function hang() {
         const { signal } = actionContext();
         await new Promise((_, reject) => signal.addEventListener("abort", () => reject(new Error("aborted: " + signal.reason.name))));
@@ -156,7 +156,7 @@ describe("running", () => {
 
   test("a durable sleep never wakes early and survives its worker", async () => {
     const { artifact, actions } = await inlineWorkflow("beh_sleep", `
-      import { action, workflow, sleep } from "cairn";
+      import { action, workflow, sleep } from "cairnjs";
       export const mark = action(async function mark(label: string) { return label; });
       export const sleeper = workflow(async function sleeper() {
         const a = await mark("before");
@@ -188,7 +188,7 @@ describe("running", () => {
 
   test("a first step that sleeps takes its deadline from the database clock when the row is written", async () => {
     const { artifact } = await inlineWorkflow("beh_first_sleep", `
-      import { action, workflow, sleep } from "cairn";
+      import { action, workflow, sleep } from "cairnjs";
       export const after = action(async function after(n: number) { return n; });
       export const nap = workflow(async function nap(n: number) {
         await sleep("1h");
@@ -211,7 +211,7 @@ describe("running", () => {
 
   test("a worker stopping past its grace hands its running tasks to an idle worker at once", async () => {
     const { artifact, actions, file } = await inlineWorkflow("beh_handoff", `
-      import { action, actionContext, workflow } from "cairn";
+      import { action, actionContext, workflow } from "cairnjs";
       export const gate = { open: false, started: 0 };
       export const slow = action(async function slow(x: number) {
         gate.started++;
@@ -239,7 +239,7 @@ describe("running", () => {
 
   test("cancel stops the instance, drops its queue and aborts running attempts", async () => {
     const { artifact, actions, file } = await inlineWorkflow("beh_cancel", `
-      import { action, actionContext, workflow } from "cairn";
+      import { action, actionContext, workflow } from "cairnjs";
       export const aborted: string[] = [];
       export const wait = action(async function wait(id: string) {
         const { signal } = actionContext();
@@ -266,7 +266,7 @@ describe("running", () => {
 
   test("a task no worker can run stays visible with the reason", async () => {
     const { artifact } = await inlineWorkflow("beh_orphan", `
-      import { action, workflow } from "cairn";
+      import { action, workflow } from "cairnjs";
       export const unclaimed = action(async function unclaimed() { return 1; });
       export const orphan = workflow(async function orphan() { return await unclaimed(); });
     `);
@@ -280,7 +280,7 @@ describe("running", () => {
 
   test("results JSON cannot hold, or over the size limit, fail the call clearly and are not retried", async () => {
     const { artifact, actions } = await inlineWorkflow("beh_payload", `
-      import { action, workflow } from "cairn";
+      import { action, workflow } from "cairnjs";
       export const returnsFunction = action(async function returnsFunction() { return { f: () => 1 }; });
       export const returnsCycle = action(async function returnsCycle() { const o: any = {}; o.self = o; return o; });
       export const returnsHuge = action(async function returnsHuge() { return "x".repeat(5000); });
@@ -306,12 +306,12 @@ describe("running", () => {
 
   test("instances keep the IR they started with when a new version is deployed", async () => {
     const v1 = await inlineWorkflow("beh_version1", `
-      import { action, workflow, sleep } from "cairn";
+      import { action, workflow, sleep } from "cairnjs";
       export const label = action(async function label(s: string) { return s; });
       export const versioned = workflow(async function versioned() { await sleep("400ms"); return await label("v1"); });
     `);
     const v2 = await inlineWorkflow("beh_version2", `
-      import { action, workflow, sleep } from "cairn";
+      import { action, workflow, sleep } from "cairnjs";
       export const label = action(async function label(s: string) { return s; });
       export const versioned = workflow(async function versioned() { await sleep("10ms"); return (await label("v2")) + "!"; });
     `);

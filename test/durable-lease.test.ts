@@ -15,7 +15,7 @@ afterAll(() => env?.close());
 
 test("a lost lease applies nothing; the new holder's result is applied once", async () => {
   const { artifact } = await inlineWorkflow("lease_pair", `
-    import { action, workflow } from "cairn";
+    import { action, workflow } from "cairnjs";
     export const one = action(async function one(x: number) { return x + 1; });
     export const pair = workflow(async function pair(a: number, b: number) {
       return await Promise.all([one(a), one(b)]);
@@ -47,7 +47,7 @@ test("a lost lease applies nothing; the new holder's result is applied once", as
 
 test("a stale cached state is detected by the version check and the step redone from the row", async () => {
   const { artifact } = await inlineWorkflow("lease_chain", `
-    import { action, workflow } from "cairn";
+    import { action, workflow } from "cairnjs";
     export const inc = action(async function inc(x: number) { return x + 1; });
     export const chain = workflow(async function chain(a: number) {
       const b = await inc(a);
@@ -84,7 +84,7 @@ test("a stale cached state is detected by the version check and the step redone 
 
 test("siblings of a fan-out claimed together complete from memory, one after the other", async () => {
   const { artifact } = await inlineWorkflow("lease_fan", `
-    import { action, workflow } from "cairn";
+    import { action, workflow } from "cairnjs";
     export const twice = action(async function twice(x: number) { return x * 2; });
     export const fan = workflow(async function fan(a: number) {
       return await Promise.all([twice(a), twice(a + 1), twice(a + 2)]);

@@ -23,7 +23,7 @@ afterAll(async () => {
 
 test("three workers racing: no double transitions, no lost tasks", async () => {
   const { artifact, actions } = await inlineWorkflow("race_fanout", `
-    import { action, workflow } from "cairn";
+    import { action, workflow } from "cairnjs";
     export const square = action(async function square(x: number) { return x * x; });
     export const total = action(async function total(xs: number[]) { return xs.reduce((a, b) => a + b, 0); });
     export const fanout = workflow(async function fanout(n: number) {

@@ -30,7 +30,7 @@ test.each(["pg"] as const)("Postgres restarted mid-run (%s driver): workers reco
   const server = await ensureEmbeddedPostgres({ dir });
   const schema = `restart_${driver}`;
   const { artifact, actions } = await inlineWorkflow(`restart_chain_${driver}`, `
-    import { action, workflow } from "cairn";
+    import { action, workflow } from "cairnjs";
     const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
     export const slowInc = action(async function slowInc(x: number) { await pause(60); return x + 1; });
     export const chain = workflow(async function chain(n: number) {

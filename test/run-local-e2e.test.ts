@@ -14,7 +14,7 @@ function compileOne(source: string): Artifact {
   return result.workflows[0];
 }
 
-const header = `import { action, workflow, Workflow, sleep, RetryPolicy } from "cairn";
+const header = `import { action, workflow, Workflow, sleep, RetryPolicy } from "cairnjs";
 export const double = action(async function double(n: number): Promise<number> { return n * 2; });
 export const fail = action(async function fail(msg: string): Promise<string> { throw new Error(msg); });
 class Oops extends Error {}

@@ -1,5 +1,5 @@
 /** The 10-way fan-out workflow of the runtime benchmark: one Promise.all over ten no-op actions. */
-import { action, workflow } from "cairn";
+import { action, workflow } from "cairnjs";
 
 export const leaf = action("fanLeaf", async (n: number, i: number): Promise<number> => n + i);
 

@@ -4,7 +4,7 @@
  * instance's result carries the timestamps the latency benchmark needs and the
  * throughput benchmark measures the runtime, not the actions.
  */
-import { action, workflow } from "cairn";
+import { action, workflow } from "cairnjs";
 
 const stamp = (): number => performance.timeOrigin + performance.now();
 

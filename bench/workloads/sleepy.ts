@@ -1,5 +1,5 @@
 /** The sleep benchmark's workflow: a durable sleep, then one no-op action. */
-import { action, sleep, workflow } from "cairn";
+import { action, sleep, workflow } from "cairnjs";
 
 export const wakeUp = action("wakeUp", async (n: number): Promise<number> => n);
 

@@ -1,7 +1,7 @@
 import type * as t from "@babel/types";
 
-/** The `cairn` exports a workflow body may reference. */
-export const CAIRN_SPECIFIER = "cairn";
+/** The `cairnjs` exports a workflow body may reference. */
+export const CAIRN_SPECIFIER = "cairnjs";
 export const TIMER_SPECIFIERS: ReadonlySet<string> = new Set(["node:timers/promises", "timers/promises"]);
 
 /**
@@ -16,7 +16,7 @@ export type Decl =
       /**
        * `const x = f(...)` where `f` is imported from one of the project's modules:
        * an action when `f` is cairn's `action` re-exported there (`export { action }
-       * from "cairn"` in a module of the user's), which only the module graph can
+       * from "cairnjs"` in a module of the user's), which only the module graph can
        * tell (ModuleGraph.declaredAction); else what `what` says.
        */
       kind: "call";

@@ -90,7 +90,7 @@ function fromClass(
   if (!cls.superClass || cairnCallee(cls.superClass, cairnName) !== "Workflow") {
     reporter.report("workflowDefinition", file, cls.id ?? cls, {
       what: `workflow class \`${name}\` does not extend Workflow`,
-      hint: "declare it as `class X extends Workflow` with Workflow imported from \"cairn\"",
+      hint: "declare it as `class X extends Workflow` with Workflow imported from \"cairnjs\"",
     });
     return null;
   }

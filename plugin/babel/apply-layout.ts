@@ -49,7 +49,7 @@ export function applyLayout(api: BabelApi, program: t.Program, layout: ModuleLay
   });
   const missed = workflows.filter((w) => !placed.has(w));
   // Never let a workflow body through silently: that is what the plugin exists to prevent.
-  if (missed.length > 0) throw new Error(`cairn/babel: could not find the definition of workflow ${missed.map((w) => w.name).join(", ")} in Babel's AST`);
+  if (missed.length > 0) throw new Error(`cairnjs/babel: could not find the definition of workflow ${missed.map((w) => w.name).join(", ")} in Babel's AST`);
   for (const code of moduleTail(layout, workflows.length > 0)) program.body.push(...template.statements.ast(code));
 }
 

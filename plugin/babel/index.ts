@@ -1,6 +1,6 @@
 /**
- * `cairn/babel`: the cairn transform as a Babel plugin, for Babel and Jest users.
- * `plugins: [["cairn/babel", { outDir?, include?, exclude? }]]`.
+ * `cairnjs/babel`: the cairn transform as a Babel plugin, for Babel and Jest users.
+ * `plugins: [["cairnjs/babel", { outDir?, include?, exclude? }]]`.
  */
 import { writeArtifactFiles } from "../bundler/artifact-files.ts";
 import { diagnosticsText } from "../bundler/messages.ts";

@@ -4,7 +4,7 @@ import { mayUseCairn, type IdFilter } from "./options.ts";
 
 /**
  * Finds the files under a directory that may define workflows or actions (pass
- * the id filter and import "cairn"). esbuild calls a JavaScript plugin once per
+ * the id filter and import "cairnjs"). esbuild calls a JavaScript plugin once per
  * matching file at a fixed cost of about 0.1 ms, far more than the quick check
  * itself, so the esbuild adapter scans first and then asks esbuild to call it for
  * exactly these files. Rescans read only files whose size or mtime changed.

@@ -35,7 +35,7 @@ export function esbuildSetup(ctx: PluginContext) {
       if (missed.length === 0) return undefined;
       return {
         errors: missed.map((f) => ({
-          text: `${relative(ctx.cwd, f)} started importing "cairn" after this esbuild context was created; dispose the context and create a new one so the cairn plugin compiles it`,
+          text: `${relative(ctx.cwd, f)} started importing "cairnjs" after this esbuild context was created; dispose the context and create a new one so the cairn plugin compiles it`,
         })),
       };
     });

@@ -1,4 +1,4 @@
-/** `cairn/esbuild`: `import cairn from "cairn/esbuild"`, then `cairn({ outDir?, include?, exclude? })` in the plugins list. */
+/** `cairnjs/esbuild`: `import cairn from "cairnjs/esbuild"`, then `cairn({ outDir?, include?, exclude? })` in the plugins list. */
 import { cairnUnplugin } from "./unplugin.ts";
 
 export type { CairnPluginOptions } from "./options.ts";

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from "node:path";
 
 export type FilterPattern = string | RegExp | ReadonlyArray<string | RegExp>;
 
-/** Options shared by every cairn bundler plugin (`cairn/esbuild`, `cairn/vite`, ...) and `cairn/babel`. */
+/** Options shared by every cairn bundler plugin (`cairnjs/esbuild`, `cairnjs/vite`, ...) and `cairnjs/babel`. */
 export interface CairnPluginOptions {
   /**
    * Where each build writes the workflows' artifacts and `manifest.json`. Default:
@@ -93,7 +93,7 @@ export function globToRegExp(glob: string, cwd: string): RegExp {
 
 /**
  * The cheap check run before any parse: a module that defines workflows or
- * actions imports from "cairn", so its text names it in quotes. Everything else is
+ * actions imports from "cairnjs", so its text names it in quotes. Everything else is
  * passed through untouched without being parsed. Also takes a file's bytes
  * undecoded (the quick checks that read files run on every module of a build):
  * in UTF-8 an ASCII byte never occurs inside another character's encoding, and an
@@ -101,5 +101,5 @@ export function globToRegExp(glob: string, cwd: string): RegExp {
  * the decoded text does.
  */
 export function mayUseCairn(code: string | Buffer): boolean {
-  return code.includes('"cairn"') || code.includes("'cairn'");
+  return code.includes('"cairnjs"') || code.includes("'cairnjs'");
 }

@@ -87,7 +87,7 @@ export function moduleTail(layout: ModuleLayout, hasWorkflows: boolean): string[
   return tail;
 }
 
-const HANDLE_IMPORT = `import { compiledWorkflow as ${HANDLE_FN} } from "cairn";`;
+const HANDLE_IMPORT = `import { compiledWorkflow as ${HANDLE_FN} } from "cairnjs";`;
 
 function handleCode(site: WorkflowSite, json: string, breaks: string): string {
   const handle = handleExpression(json, breaks);

@@ -1,4 +1,4 @@
-/** `cairn/rollup`: `import cairn from "cairn/rollup"`, then `cairn({ outDir?, include?, exclude? })` in the plugins list. */
+/** `cairnjs/rollup`: `import cairn from "cairnjs/rollup"`, then `cairn({ outDir?, include?, exclude? })` in the plugins list. */
 import { cairnUnplugin } from "./unplugin.ts";
 
 export type { CairnPluginOptions } from "./options.ts";

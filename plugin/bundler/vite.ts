@@ -1,4 +1,4 @@
-/** `cairn/vite`: `import cairn from "cairn/vite"`, then `cairn({ outDir?, include?, exclude? })` in the plugins list. */
+/** `cairnjs/vite`: `import cairn from "cairnjs/vite"`, then `cairn({ outDir?, include?, exclude? })` in the plugins list. */
 import { cairnUnplugin } from "./unplugin.ts";
 
 export type { CairnPluginOptions } from "./options.ts";

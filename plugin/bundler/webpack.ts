@@ -1,4 +1,4 @@
-/** `cairn/webpack`: `import cairn from "cairn/webpack"`, then `cairn({ outDir?, include?, exclude? })` in the plugins list. */
+/** `cairnjs/webpack`: `import cairn from "cairnjs/webpack"`, then `cairn({ outDir?, include?, exclude? })` in the plugins list. */
 import { cairnUnplugin } from "./unplugin.ts";
 
 export type { CairnPluginOptions } from "./options.ts";

@@ -55,7 +55,7 @@ function listDir(dir: string): string[] {
 /** The real path of the nearest `node_modules/<name>` above `from`, when it is no installed package. */
 function linkedPackageDir(name: string, from: string): string | null {
   // cairn itself is linked in its own repository and in projects that link it; it is never the user's code.
-  if (name === "cairn") return null;
+  if (name === "cairnjs") return null;
   for (let dir = from; ; dir = dirname(dir)) {
     const candidate = join(dir, "node_modules", name);
     if (isDirectory(candidate)) {

@@ -1,7 +1,7 @@
 /**
  * An action is the user's function itself (callable directly, plain result), wrapped
  * once so it carries its durable name. The brand is a registered symbol so that two
- * copies of this module (e.g. loaded through "cairn" and through a relative path)
+ * copies of this module (e.g. loaded through "cairnjs" and through a relative path)
  * still recognise each other's actions.
  */
 const ACTION = Symbol.for("cairn.action");

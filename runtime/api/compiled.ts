@@ -47,7 +47,7 @@ export function artifactOf(workflow: WorkflowLike): Artifact {
     const name = (workflow as { workflowName?: unknown }).workflowName ?? workflow.name;
     throw new TypeError(
       `workflow ${String(name)} was not compiled: this is its source ${isClass(workflow) ? "class" : "function"}, not a compiled handle. ` +
-        "Build the module with a cairn bundler plugin (cairn/vite, cairn/esbuild, cairn/rollup, cairn/webpack, cairn/babel), " +
+        "Build the module with a cairn bundler plugin (cairnjs/vite, cairnjs/esbuild, cairnjs/rollup, cairnjs/webpack, cairnjs/babel), " +
         "or pass the artifact from compile() / `cairn build`",
     );
   }

@@ -1,6 +1,6 @@
 /**
  * Fixture projects for the bundler tests, written to a fresh folder under
- * test/tmp/ (git-ignored) with `node_modules/cairn` linked to this repository, as
+ * test/tmp/ (git-ignored) with `node_modules/cairnjs` linked to this repository, as
  * an application that depends on cairn would have it.
  */
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -18,7 +18,7 @@ export interface TempProject {
 export function createProject(name: string, files: Record<string, string>): TempProject {
   const dir = join(REPO_ROOT, "test", "tmp", `${name}-${randomBytes(4).toString("hex")}`);
   mkdirSync(join(dir, "node_modules"), { recursive: true });
-  symlinkSync(REPO_ROOT, join(dir, "node_modules", "cairn"), "dir");
+  symlinkSync(REPO_ROOT, join(dir, "node_modules", "cairnjs"), "dir");
   const project: TempProject = {
     dir,
     path: (rel) => join(dir, rel),
@@ -45,7 +45,7 @@ export class FraudSuspected extends Error {}
 `;
 
 /** QuotaExceeded is declared in a cairn module: pinned by a static block in its own body. */
-const ACTIONS = `import { action } from "cairn";
+const ACTIONS = `import { action } from "cairnjs";
 import { CardExpired, FraudSuspected } from "./errors.ts";
 
 export class QuotaExceeded extends Error {}
@@ -65,7 +65,7 @@ export const sendEmail = action("send-email", async (to: string, subject: string
 });
 `;
 
-const WORKFLOWS = `import { workflow, Workflow, runAction, RetryPolicy } from "cairn";
+const WORKFLOWS = `import { workflow, Workflow, runAction, RetryPolicy } from "cairnjs";
 import { loadUser, charge, sendEmail, QuotaExceeded } from "./actions.ts";
 import { PaymentDeclined } from "./errors.ts";
 
@@ -119,7 +119,7 @@ export const BODY_SNIPPETS = ['user.email, "Welcome!"', "paying.length", "userId
 
 export const BAD_FILES: Record<string, string> = {
   ...GOOD_FILES,
-  "src/bad.ts": `import { workflow } from "cairn";
+  "src/bad.ts": `import { workflow } from "cairnjs";
 import { loadUser } from "./actions.ts";
 
 export const bad = workflow(async function bad(userId: string) {
@@ -156,9 +156,9 @@ export function badDiagnostics(project: TempProject): Array<{ header: string; hi
 /** A project that builds with one compiler warning: its workflow calls an action its module does not export. */
 /** Two modules, each clean on its own, whose workflows call two different actions named "send". */
 export const CLASH_FILES: Record<string, string> = {
-  "src/email.ts": `import { action, workflow } from "cairn";\nexport const send = action(async function send(to: string) { return "mail " + to; });\nexport const mail = workflow(async function mail(to: string) { return await send(to); });\n`,
-  "src/sms.ts": `import { action } from "cairn";\nexport const send = action(async function send(to: string) { return "sms " + to; });\n`,
-  "src/texts.ts": `import { workflow } from "cairn";\nimport { send } from "./sms.ts";\nexport const text = workflow(async function text(to: string) { return await send(to); });\n`,
+  "src/email.ts": `import { action, workflow } from "cairnjs";\nexport const send = action(async function send(to: string) { return "mail " + to; });\nexport const mail = workflow(async function mail(to: string) { return await send(to); });\n`,
+  "src/sms.ts": `import { action } from "cairnjs";\nexport const send = action(async function send(to: string) { return "sms " + to; });\n`,
+  "src/texts.ts": `import { workflow } from "cairnjs";\nimport { send } from "./sms.ts";\nexport const text = workflow(async function text(to: string) { return await send(to); });\n`,
   "src/index.ts": `export { mail } from "./email.ts";\nexport { text } from "./texts.ts";\n`,
 };
 
@@ -173,7 +173,7 @@ export function clashError(project: TempProject): string {
 }
 
 export const WARN_FILES: Record<string, string> = {
-  "src/index.ts": `import { action, workflow } from "cairn";
+  "src/index.ts": `import { action, workflow } from "cairnjs";
 
 const inc = action(async function inc(n: number): Promise<number> {
   return n + 1;

@@ -5,7 +5,7 @@
  */
 import type { Bool, Num, Stmt, Str } from "./program-gen.ts";
 
-const HEADER = `import { action, workflow, runAction } from "cairn";
+const HEADER = `import { action, workflow, runAction } from "cairnjs";
 
 export class Boom extends Error {
   override name = "Boom";

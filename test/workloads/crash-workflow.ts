@@ -4,7 +4,7 @@
  * the way a real action would guard a side effect.
  */
 import pg from "pg";
-import { action, actionContext, workflow } from "cairn";
+import { action, actionContext, workflow } from "cairnjs";
 
 const pool = process.env.CAIRN_TEST_DB ? new pg.Pool({ connectionString: process.env.CAIRN_TEST_DB, max: 4 }) : null;
 const schema = process.env.CAIRN_TEST_SCHEMA ?? "cairn";

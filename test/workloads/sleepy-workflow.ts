@@ -1,5 +1,5 @@
 /** Workload for the sleep-at-scale test: sleep, then one cheap action. */
-import { action, sleep, workflow } from "cairn";
+import { action, sleep, workflow } from "cairnjs";
 
 export const finish = action(async function finish(n: number): Promise<number> {
   return n * 2;
