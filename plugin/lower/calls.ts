@@ -4,9 +4,9 @@ import type { Expr, Item } from "../../ir-schema/index.ts";
 import { ArrayFns } from "../../ir-schema/vocabulary.ts";
 import { BuiltinFunctions, MethodNames } from "../../ir-schema/builtins.ts";
 import type { Lowerer } from "./lowerer.ts";
-import { lit } from "./ir.ts";
+import { endChain, lit } from "./ir.ts";
 import { isNondeterministic, staticRef, type StaticRef } from "./static-refs.ts";
-import { lowerExpr, lowerItems } from "./expressions.ts";
+import { isChainBoundary, lowerExpr, lowerItems } from "./expressions.ts";
 import { matchActionCall } from "./action-calls.ts";
 
 const BUILTINS: ReadonlySet<string> = new Set(BuiltinFunctions);
@@ -48,8 +48,12 @@ export function lowerCall(L: Lowerer, node: t.CallExpression | t.OptionalCallExp
   if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") {
     const name = !callee.computed && callee.property.type === "Identifier" ? callee.property.name : null;
     if (name && MethodNames.has(name)) {
-      const [object, args] = receiverAndArgs(L, callee.object, node.arguments);
-      return { args, kind: "method", name, object, optional: node.type === "OptionalCallExpression" };
+      const [receiver, args] = receiverAndArgs(L, callee.object, node.arguments);
+      const object = isChainBoundary(callee, callee.object) ? endChain(receiver) : receiver;
+      // `a?.m()` short-circuits on `a`; `a?.b.m()` continues a's chain. (`a.m?.()`
+      // tests the method, which a known method of a's type always is: plain.)
+      const optional = callee.type === "OptionalMemberExpression" && callee.optional;
+      return { args, kind: "method", name, object, optional };
     }
     if (name && ARRAY_FNS.has(name)) {
       L.report("nestedFunction", node, { what: `the callback of \`.${name}(...)\` in this position` });

@@ -4,7 +4,7 @@ import { BinaryOps } from "../../ir-schema/vocabulary.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 import type { Lowerer } from "./lowerer.ts";
 import { containsAwait, lowerExprs, lowerOperands, type Operand } from "./anf.ts";
-import { array, binary, cond, lit, ref, undef } from "./ir.ts";
+import { array, binary, cond, endChain, lit, ref, undef } from "./ir.ts";
 import { localBinding, staticRef } from "./static-refs.ts";
 import { staticValue } from "./values.ts";
 import { lowerCall, lowerNew } from "./calls.ts";
@@ -126,14 +126,27 @@ function lowerMember(L: Lowerer, node: t.MemberExpression | t.OptionalMemberExpr
   if (r) return staticValue(L, node, r);
   if (node.type === "ThisExpression") return staticValue(L, node, { kind: "this", dotted: "this" });
   if (node.property.type === "PrivateName") return unsupported(L, node, "a private field", "use a plain property");
-  // `a?.b.c` is one optional chain in Babel: every link of it short-circuits.
-  const optional = node.type === "OptionalMemberExpression";
+  // `a?.b.c` is one chain in Babel, every link an OptionalMemberExpression; only
+  // the links written `?.` have `optional` set. Once one short-circuits, the
+  // interpreter skips the rest of the chain.
+  const optional = node.type === "OptionalMemberExpression" && node.optional;
   const property = node.property;
   if (!node.computed) {
-    return { kind: "member", object: lowerExpr(L, node.object), optional, property: lit((property as t.Identifier).name) };
+    const object = chainObject(node, lowerExpr(L, node.object));
+    return { kind: "member", object, optional, property: lit((property as t.Identifier).name) };
   }
   const { left, right } = pair(L, node.object, property);
-  return { kind: "member", object: left, optional, property: right };
+  return { kind: "member", object: chainObject(node, left), optional, property: right };
+}
+
+/** Babel's shape for a parenthesized chain, `(a?.b).c`: a plain member or call whose object is an optional chain. */
+export function isChainBoundary(outer: t.MemberExpression | t.OptionalMemberExpression, object: t.Expression): boolean {
+  const inner = unwrapTs(object);
+  return outer.type === "MemberExpression" && (inner.type === "OptionalMemberExpression" || inner.type === "OptionalCallExpression");
+}
+
+function chainObject(node: t.MemberExpression | t.OptionalMemberExpression, object: Expr): Expr {
+  return isChainBoundary(node, node.object) ? endChain(object) : object;
 }
 
 function lowerBinary(L: Lowerer, node: t.BinaryExpression): Expr {

@@ -21,4 +21,12 @@ export const builtin = (name: string, args: Item[]): Expr => ({ args, kind: "bui
 export const method = (object: Expr, name: string, args: Item[], optional = false): Expr => ({
   args, kind: "method", name, object, optional,
 });
+/**
+ * Ends an optional chain: `(a?.b).c` reads `.c` of whatever `a?.b` gave, undefined
+ * included, where `a?.b.c` would short-circuit. The interpreter propagates a
+ * short-circuit only through member and method objects, so any other node around
+ * the inner chain ends it; `true && e` is the one that does not change `e`.
+ */
+export const endChain = (e: Expr): Expr =>
+  e.kind === "member" || e.kind === "method" ? { kind: "logical", left: lit(true), op: "&&", right: e } : e;
 export const plus1 = (name: string): Expr => binary("+", ref(name), lit(1));
