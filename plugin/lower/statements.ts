@@ -1,7 +1,8 @@
 import type * as t from "@babel/types";
 import type { Lowerer } from "./lowerer.ts";
 import type { BindingKind } from "./scopes.ts";
-import { undef } from "./ir.ts";
+import { unary, undef } from "./ir.ts";
+import { isStable } from "./anf.ts";
 import { lowerExpr } from "./expressions.ts";
 import { lowerAwait } from "./awaits.ts";
 import { matchActionCall } from "./action-calls.ts";
@@ -167,9 +168,15 @@ export function lowerExpressionStatement(L: Lowerer, e: t.Expression): void {
       break;
     }
   }
-  // Any other expression is evaluated for its problems only: it has no effect.
-  lowerExpr(L, e);
+  // Any other expression is still evaluated, for what it throws (`JSON.parse(s);`,
+  // `o.a.b;`): the IR has no expression statement, so it is assigned as `void e` to
+  // a temporary, which leaves the temporary unset. A variable or a literal cannot throw.
+  const value = lowerExpr(L, e);
+  if (!isStable(value)) L.assign(DISCARD, unary("void", value), L.loc(e));
 }
+
+/** Where expression statements are evaluated; `void` keeps it empty, so it never holds a value in the state. */
+const DISCARD = "%_";
 
 function lowerDeclaration(L: Lowerer, s: t.VariableDeclaration): void {
   if (s.kind === "using" || s.kind === "await using") {
