@@ -59,13 +59,14 @@ function compileModule(
   const actions = new Map<string, ActionLocation>();
   const declared: ActionLocation[] = [];
   const errorRefs = new Map<string, string>();
+  const found: string[] = [];
 
   const { parsed, summary } = cache.get(absFile, source);
   for (const e of parsed.syntaxErrors) {
     reporter.report("syntax", absFile, { loc: { start: e, end: e } }, { detail: e.message });
   }
   if (!parsed.ast || parsed.syntaxErrors.length > 0) {
-    return { result: { workflows, serialized, diagnostics: reporter.diagnostics(), actions: [], declared: [] }, layout: null };
+    return { result: { workflows, serialized, diagnostics: reporter.diagnostics(), actions: [], declared: [], found }, layout: null };
   }
   // Kept for the layout, which is made from the same analysis.
   let analysis: { graph: ModuleGraph; defs: WorkflowDef[] } | null = null;
@@ -99,6 +100,7 @@ function compileModule(
         continue;
       }
       seen.add(def.name);
+      found.push(def.name);
       try {
         const lowered = lowerWorkflow(def, { file: absFile, relFile, source, graph, reporter, form: def.form, validate: options.validate });
         for (const [expression, className] of lowered.errorRefs) errorRefs.set(expression, className);
@@ -128,5 +130,5 @@ function compileModule(
     withLayout && analysis && !diagnostics.some((d) => d.severity === "error")
       ? layoutOf(absFile, parsed.ast, summary, analysis.graph, analysis.defs, errorRefs)
       : null;
-  return { result: { workflows, serialized, diagnostics, actions: [...actions.values()], declared }, layout };
+  return { result: { workflows, serialized, diagnostics, actions: [...actions.values()], declared, found }, layout };
 }

@@ -61,4 +61,9 @@ export interface CompileResult {
   actions: ActionLocation[];
   /** The named, exported actions this module itself declares (what a worker given the file can serve). */
   declared: ActionLocation[];
+  /**
+   * Names of the workflows the file defines, those with errors too (no artifact):
+   * what `cairn check` counts. Absent in results cached by earlier versions.
+   */
+  found?: string[];
 }

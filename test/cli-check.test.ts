@@ -84,7 +84,8 @@ describe.concurrent("cairn check", () => {
     expect(r).toEqual({
       code: 2,
       stdout: "",
-      stderr: BAD_DIAGNOSTICS + "cairn check: 1 file compiled, 0 workflows, 2 errors, 0 warnings\n",
+      // The workflow is counted although it has errors: it was found, and its errors are why it did not compile.
+      stderr: BAD_DIAGNOSTICS + "cairn check: 1 file compiled, 1 workflow, 2 errors, 0 warnings\n",
     });
   });
 
@@ -101,7 +102,7 @@ describe.concurrent("cairn check", () => {
     expect(r).toEqual({
       code: 2,
       stdout: "",
-      stderr: BAD_DIAGNOSTICS + "cairn check: 2 files compiled, 1 workflow, 2 errors, 0 warnings\n",
+      stderr: BAD_DIAGNOSTICS + "cairn check: 2 files compiled, 2 workflows, 2 errors, 0 warnings\n",
     });
   });
 
@@ -125,7 +126,7 @@ describe.concurrent("cairn check", () => {
     expect(r).toEqual({
       code: 2,
       stdout: "",
-      stderr: BAD_DIAGNOSTICS.replaceAll("src/bad.ts", "src/bad.test.ts") + "cairn check: 1 file compiled, 0 workflows, 2 errors, 0 warnings\n",
+      stderr: BAD_DIAGNOSTICS.replaceAll("src/bad.ts", "src/bad.test.ts") + "cairn check: 1 file compiled, 1 workflow, 2 errors, 0 warnings\n",
     });
   });
 

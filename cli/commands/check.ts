@@ -14,7 +14,8 @@ export function check(paths: readonly string[], cwd: string, out: Output): ExitC
   const compileErrors = countErrors(compiled.diagnostics);
   const errors = compileErrors + conflicts.length;
   const warnings = compiled.diagnostics.length - compileErrors;
-  const workflows = compiled.files.reduce((n, f) => n + f.result.workflows.length, 0);
+  // Every workflow found, those with errors too: "0 workflows" beside a workflow's errors reads as "none found".
+  const workflows = compiled.files.reduce((n, f) => n + (f.result.found ?? f.result.workflows).length, 0);
   out.stderr(
     `cairn check: ${plural(compiled.files.length, "file")} compiled, ${plural(workflows, "workflow")}, ` +
       `${plural(errors, "error")}, ${plural(warnings, "warning")}\n`,

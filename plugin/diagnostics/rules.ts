@@ -29,7 +29,7 @@ export const Rules = {
     code: "CAIRN101",
     title: "call to something that is not an action",
     message: "{what} is not an action, a cairn primitive or a documented pure builtin",
-    hint: "wrap the function with action(...) and await it, or compute the value inside an action",
+    hint: "make the function an action (`export const f = action(async function f(...) {...})` at module level) and await it, or compute the value inside an action",
   },
   newExpression: {
     code: "CAIRN102",
@@ -47,7 +47,7 @@ export const Rules = {
     code: "CAIRN104",
     title: "nested function",
     message: "{what} is not allowed here; functions may only appear as the argument of `.map`/`.filter` assigned directly to a variable, or inside `Promise.all(xs.map(...))`",
-    hint: "assign the result directly: `const ys = xs.map((x) => ...)`, or move the logic into an action",
+    hint: "for a pure expression per element assign the result directly, `const ys = xs.map((x) => x.total)`; to run an action per element, `await Promise.all(xs.map((x) => act(x)))`; otherwise move the logic into an action",
   },
   generator: {
     code: "CAIRN105",

@@ -56,7 +56,14 @@ export function lowerCall(L: Lowerer, node: t.CallExpression | t.OptionalCallExp
       return { args, kind: "method", name, object, optional };
     }
     if (name && ARRAY_FNS.has(name)) {
-      L.report("nestedFunction", node, { what: `the callback of \`.${name}(...)\` in this position` });
+      const cb = node.arguments[0];
+      if ((cb?.type === "ArrowFunctionExpression" || cb?.type === "FunctionExpression") && cb.async) {
+        // An async body can only be the one form that dispatches actions: say so, not "assign it to a variable".
+        L.report("primitiveMisuse", node, {
+          what: `an async callback to \`.${name}(...)\` may only dispatch one action per element, as in \`await Promise.all(xs.map((x) => act(x)))\``,
+          hint: "await the calls first (`const rs = await Promise.all(xs.map((x) => act(x)))`), then transform the results with a pure callback (`const ys = rs.map((r) => r + 1)`), or move the whole loop body into one action",
+        });
+      } else L.report("nestedFunction", node, { what: `the callback of \`.${name}(...)\` in this position` });
       return fail;
     }
     if (name === "push") {
@@ -97,7 +104,8 @@ function reportStaticCall(L: Lowerer, node: t.Node, r: StaticRef, what: string):
     return;
   }
   if (r.kind === "this") {
-    L.report("notCallable", node, { what: `${what}; a workflow class may only call \`this.runAction(...)\`` });
+    // The only call on `this` a workflow class has is this.runAction, handled before: the rest are its own methods.
+    L.report("notCallable", node, { what: `${what}, a method of the workflow class,` });
     return;
   }
   const res = r.resolved;

@@ -1,11 +1,20 @@
 import type * as t from "@babel/types";
 import type { Expr } from "../../ir-schema/index.ts";
-import { BuiltinConstants } from "../../ir-schema/builtins.ts";
+import { BuiltinConstants, BuiltinFunctions } from "../../ir-schema/builtins.ts";
 import type { Lowerer } from "./lowerer.ts";
 import { describe, isNondeterministic, type StaticRef } from "./static-refs.ts";
 import { lit } from "./ir.ts";
 
 const GLOBAL_VALUES: ReadonlySet<string> = new Set(["undefined", "NaN", "Infinity"]);
+const BUILTIN_FUNCTIONS: ReadonlySet<string> = new Set(BuiltinFunctions);
+/** `Math`, `JSON`, `Number`...: the objects whose members are builtins. */
+const BUILTIN_NAMESPACES: ReadonlySet<string> = new Set(
+  [...BuiltinFunctions, ...Object.keys(BuiltinConstants)].filter((n) => n.includes(".")).map((n) => n.split(".")[0]),
+);
+
+function exampleOf(namespace: string): string {
+  return BuiltinFunctions.find((n) => n.startsWith(`${namespace}.`)) ?? namespace;
+}
 
 /**
  * The value of a statically resolved reference used as an expression: constants
@@ -17,7 +26,16 @@ export function staticValue(L: Lowerer, node: t.Node, r: StaticRef): Expr {
     if (GLOBAL_VALUES.has(r.dotted)) return { kind: "global", name: r.dotted as "undefined" | "NaN" | "Infinity" };
     if (r.dotted in BuiltinConstants) return lit(BuiltinConstants[r.dotted as keyof typeof BuiltinConstants]);
     if (isNondeterministic(r.dotted)) L.report("nondeterministic", node, { what: `\`${r.dotted}\`` });
-    else L.report("moduleBinding", node, { name: r.dotted, why: "is not defined in the workflow body (globals other than pure builtins are not available)" });
+    else if (BUILTIN_FUNCTIONS.has(r.dotted) || BUILTIN_NAMESPACES.has(r.dotted)) {
+      // `Math` and `Math.max` are defined: what is missing is their use as values.
+      const isFn = BUILTIN_FUNCTIONS.has(r.dotted);
+      L.report("unsupported", node, {
+        what: isFn ? `the builtin \`${r.dotted}\` used as a value` : `the builtin namespace \`${r.dotted}\` used as a value`,
+        hint: isFn
+          ? `call it where its result is needed: \`${r.dotted}(...)\``
+          : `call its documented pure functions directly, such as \`${exampleOf(r.dotted)}(...)\` (the list is in ir-schema/builtins.ts)`,
+      });
+    } else L.report("moduleBinding", node, { name: r.dotted, why: "is not defined in the workflow body (globals other than pure builtins are not available)" });
     return lit(null);
   }
   if (r.kind === "this") {
