@@ -38,7 +38,7 @@ describe("runLocal", () => {
     await expect(runLocal(chain, {}, { actions: [upper, exclaim, () => 1] })).rejects.toThrow("runLocal: function (anonymous) is not an action (wrap it with action(...))");
   });
 
-  it("arguments and results cross as JSON", async () => {
+  it("arguments and results cross as copies", async () => {
     const mutate = action("mutate", async function mutate(o: { n: number[] }) {
       o.n.push(99);
       return { when: new Date(0), skip: undefined, list: [undefined, 1] };
@@ -47,7 +47,9 @@ describe("runLocal", () => {
       { kind: "assign", target: "o", path: [], value: lit({ n: [1] }), loc: "wf.ts:1:1" },
       callAwait("c1", "mutate", [v("o")], "r"),
     ]);
-    expect(await runLocal(wf, {}, { actions: [mutate] })).toEqual([{ n: [1] }, { when: "1970-01-01T00:00:00.000Z", list: [null, 1] }]);
+    const result = await runLocal(wf, {}, { actions: [mutate] });
+    expect(result).toEqual([{ n: [1] }, { when: "1970-01-01T00:00:00.000Z", list: [undefined, 1] }]);
+    expect(1 in (result as [unknown, { list: unknown[] }])[1].list).toBe(true);
   });
 
   it.each<[string, () => unknown, string]>([
@@ -78,7 +80,7 @@ describe("runLocal", () => {
   it("`__proto__` in an action result is plain data", async () => {
     const evil = action("evil", async function evil() { return JSON.parse('{"__proto__": {"admin": true}, "constructor": 1}'); });
     const wf = returning(arr(path("r", "admin"), path("r", "constructor"), path("r", "__proto__", "admin")), [], [callAwait("c1", "evil", [], "r")]);
-    expect(await runLocal(wf, {}, { actions: [evil] })).toEqual([null, 1, true]);
+    expect(await runLocal(wf, {}, { actions: [evil] })).toEqual([undefined, 1, true]);
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
   });
 

@@ -1,60 +1,95 @@
 import type { Json } from "../../ir-schema/index.ts";
-import type { State } from "./state.ts";
-import { hasOwn, setOwn } from "./values.ts";
+import { InterpreterError, type ErrorValue } from "./errors.ts";
+import type { CallRecord, State, Wait } from "./state.ts";
+import { HeapReader, HeapWriter } from "./heap-codec.ts";
+import { stateFromJsonV1 } from "./codec-v1.ts";
+import { setOwn } from "./values.ts";
 
 /**
- * In memory, values in a state may hold NaN, ±Infinity and `undefined` (inside
- * arrays and objects), which JSON cannot. Persisted, each becomes `{"%value": "NaN"}`
- * (or "Infinity", "-Infinity", "undefined"); everything else is unchanged. The key
- * `%value` is reserved: a user object consisting of exactly that key with one of
- * those strings would be read back as the special value.
+ * The state as a plain JSON value, ready for JSON.stringify or a json column:
+ *
+ *   { v: 2, workflow, hash, status, pc, resolved, wait,
+ *     vars: { name: value },
+ *     calls: { callId: { action, status, seq?, args, options, value?, error? } },
+ *     result?, error?,
+ *     heap: [entry, ...] }
+ *
+ * where every value (a variable, a call's args/options/value/error, the result, the
+ * error) is encoded against the one heap table (heap-codec.ts), so objects shared
+ * between any of them stay shared. Variable names and call ids are the compiler's
+ * identifiers and counters, plain keys. Only what the state reaches is written.
  */
-const TAG = "%value";
-const SPECIAL: Record<string, unknown> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity, undefined };
-
-/** The state as a plain JSON value, ready for JSON.stringify or a jsonb column. */
 export function stateToJson(state: State): Json {
-  return encode(state) as Json;
+  const w = new HeapWriter();
+  const vars: Record<string, Json> = {};
+  for (const name of Object.keys(state.vars)) setOwn(vars, name, w.value(state.vars[name]));
+  const calls: Record<string, Json> = {};
+  for (const id of Object.keys(state.calls)) {
+    const call = state.calls[id];
+    const out: Record<string, Json> = { action: call.action, status: call.status };
+    if (call.seq !== undefined) out.seq = call.seq;
+    out.args = w.value(call.args);
+    out.options = w.value(call.options);
+    if (call.value !== undefined) out.value = w.value(call.value);
+    if (call.error !== undefined) out.error = w.value(call.error);
+    setOwn(calls, id, out);
+  }
+  const json: Record<string, Json> = {
+    v: 2,
+    workflow: state.workflow,
+    hash: state.hash,
+    status: state.status,
+    pc: { block: state.pc.block, instr: state.pc.instr },
+    resolved: state.resolved,
+    wait: waitCopy(state.wait) as Json,
+    vars,
+    calls,
+  };
+  if (state.result !== undefined) json.result = w.value(state.result);
+  if (state.error !== undefined) json.error = w.value(state.error);
+  json.heap = w.finish();
+  return json;
 }
 
-/** Inverse of `stateToJson`. */
+/** Inverse of `stateToJson`; also reads the version 1 format. Shares nothing with `json`. */
 export function stateFromJson(json: unknown): State {
-  return decode(json) as State;
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new InterpreterError("state: not an object");
+  const j = json as Record<string, unknown>;
+  if (j.v === 1) return stateFromJsonV1(j);
+  if (j.v !== 2) throw new InterpreterError(`state: unknown format version ${JSON.stringify(j.v)}`);
+  const r = new HeapReader(j.heap);
+  const pc = j.pc as State["pc"];
+  const state: State = {
+    v: 2,
+    workflow: j.workflow as string,
+    hash: j.hash as string,
+    status: j.status as State["status"],
+    pc: { block: pc.block, instr: pc.instr },
+    vars: {},
+    calls: {},
+    resolved: j.resolved as number,
+    wait: waitCopy(j.wait as Wait | null),
+  };
+  const vars = j.vars as Record<string, Json>;
+  for (const name of Object.keys(vars)) setOwn(state.vars, name, r.value(vars[name]));
+  const calls = j.calls as Record<string, Record<string, Json>>;
+  for (const id of Object.keys(calls)) {
+    const c = calls[id];
+    const call = { action: c.action, status: c.status, args: r.value(c.args), options: r.value(c.options) } as CallRecord;
+    if (c.seq !== undefined) call.seq = c.seq as number;
+    if (c.value !== undefined) call.value = r.value(c.value);
+    if (c.error !== undefined) call.error = r.value(c.error) as ErrorValue;
+    setOwn(state.calls, id, call);
+  }
+  if (j.result !== undefined) state.result = r.value(j.result) as Json;
+  if (j.error !== undefined) state.error = r.value(j.error) as ErrorValue;
+  return state;
 }
 
-function encode(value: unknown): unknown {
-  if (typeof value === "number") return Number.isFinite(value) ? value : tag(String(value));
-  if (value === undefined) return tag("undefined");
-  if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = encode(value[i]);
-    return out;
-  }
-  if (typeof value === "object" && value !== null) {
-    const out = {};
-    for (const key of Object.keys(value)) setOwn(out, key, encode((value as Record<string, unknown>)[key]));
-    return out;
-  }
-  return value;
-}
-
-function tag(name: string): Record<string, string> {
-  const out = {};
-  setOwn(out, TAG, name);
-  return out;
-}
-
-function decode(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = decode(value[i]);
-    return out;
-  }
-  if (typeof value !== "object" || value === null) return value;
-  const keys = Object.keys(value);
-  const special = (value as Record<string, unknown>)[TAG];
-  if (keys.length === 1 && keys[0] === TAG && typeof special === "string" && hasOwn(SPECIAL, special)) return SPECIAL[special];
-  const out = {};
-  for (const key of keys) setOwn(out, key, decode((value as Record<string, unknown>)[key]));
-  return out;
+export function waitCopy(wait: Wait | null): Wait | null {
+  if (wait === null) return null;
+  if (wait.kind === "sleep") return { kind: "sleep", until: wait.until };
+  const pending: Record<string, true> = {};
+  for (const id of Object.keys(wait.pending)) setOwn(pending, id, true);
+  return { kind: "calls", mode: wait.mode, pending, ready: wait.ready };
 }

@@ -2,8 +2,9 @@ import { visit, type Artifact, type Expr, type Instr, type InstrVisitor, type No
 import { normalizeCallOptions } from "../api/options.ts";
 import { parseDuration } from "../api/duration.ts";
 import { InterpreterError, Raise, isErrorValue, makeError, typeError, type ErrorValue } from "./errors.ts";
-import type { Dispatch, State } from "./state.ts";
-import { findHandle, getOwn, handleCallId, makeHandle, setOwn, toJson, toStored } from "./values.ts";
+import type { CallRecord, Dispatch, State } from "./state.ts";
+import { findHandle, getOwn, handleCallId, makeHandle, setOwn } from "./values.ts";
+import { copyValue } from "./copy.ts";
 import { evaluate, lookup, type Scope } from "./eval/evaluate.ts";
 import { getMember, propertyKey, setMember } from "./eval/members.ts";
 import { toStr } from "./eval/convert.ts";
@@ -22,10 +23,13 @@ export type InstrOutcome = "next" | "suspend";
 const scopeOf = (state: State): Scope => ({ vars: state.vars, calls: state.calls, locals: null });
 const ev = (expr: Expr, ctx: Ctx): unknown => evaluate(expr, scopeOf(ctx.state));
 
-/** Binds a variable (a copy of the value); `undefined` makes it absent. */
+/**
+ * Binds a variable to the value itself, as JavaScript does: an object or array is
+ * shared with wherever else it is held. `undefined` makes the variable absent.
+ */
 export function setVar(state: State, name: string, value: unknown): void {
   if (value === undefined) Reflect.deleteProperty(state.vars, name);
-  else setOwn(state.vars, name, toStored(value));
+  else setOwn(state.vars, name, value);
 }
 
 function walk(ctx: Ctx, target: string, keys: string[]): unknown {
@@ -36,7 +40,7 @@ function walk(ctx: Ctx, target: string, keys: string[]): unknown {
 
 /** A handle must be awaited before its call's result can be used as a value. */
 function rejectHandles(value: unknown, ctx: Ctx, what: string): void {
-  const id = findHandle(value, ctx.state.calls);
+  const id = findHandle(value);
   if (id !== undefined) throw typeError(`the action call '${id}' has not been awaited and cannot be ${what}; await it first`);
 }
 
@@ -44,6 +48,12 @@ function callId(node: NodeOf<Instr, "call">, ctx: Ctx): string {
   if (node.iter.length === 0) return node.site;
   const values = node.iter.map((name) => String(getOwn(ctx.state.vars, name)));
   return `${node.site}@${values.join(".")}`;
+}
+
+/** A reachable handle's call is never forgotten (machine.ts compactCalls); a missing one is a runtime bug. */
+function callOf(state: State, id: string): CallRecord {
+  if (!Object.prototype.hasOwnProperty.call(state.calls, id)) throw new InterpreterError(`await: the call '${id}' of a live handle is missing from the state`);
+  return state.calls[id];
 }
 
 function awaitInstr(node: NodeOf<Instr, "await">, ctx: Ctx): InstrOutcome {
@@ -55,9 +65,9 @@ function awaitInstr(node: NodeOf<Instr, "await">, ctx: Ctx): InstrOutcome {
     return "next" as const;
   };
   if (node.mode === "one") {
-    const id = handleCallId(value, state.calls);
+    const id = handleCallId(value);
     if (id === undefined) return bind(value);
-    const call = state.calls[id];
+    const call = callOf(state, id);
     if (call.status === "pending") {
       state.wait = { kind: "calls", mode: "one", pending: { [id]: true }, ready: false };
       return "suspend";
@@ -67,12 +77,12 @@ function awaitInstr(node: NodeOf<Instr, "await">, ctx: Ctx): InstrOutcome {
   }
   const items = typeof value === "string" ? [...value] : value;
   if (!Array.isArray(items)) throw typeError(`${typeof value} ${String(value)} is not iterable (cannot read property Symbol(Symbol.iterator))`);
-  const ids = items.map((item) => handleCallId(item, state.calls));
+  const ids = items.map((item) => handleCallId(item));
   const pending: Record<string, true> = {};
   let firstFailure: string | undefined;
   for (const id of ids) {
     if (id === undefined) continue;
-    const call = state.calls[id];
+    const call = callOf(state, id);
     if (call.status === "pending") pending[id] = true;
     else if (call.status === "failed" && (firstFailure === undefined || call.seq! < state.calls[firstFailure].seq!)) firstFailure = id;
   }
@@ -99,7 +109,7 @@ const instrs: InstrVisitor<InstrOutcome, Ctx> = {
     }
     const keys = n.path.map((p) => propertyKey(ev(p, ctx)));
     const value = ev(n.value, ctx);
-    setMember(walk(ctx, n.target, keys.slice(0, -1)), keys[keys.length - 1], toStored(value));
+    setMember(walk(ctx, n.target, keys.slice(0, -1)), keys[keys.length - 1], value);
     return "next";
   },
   push: (n, ctx) => {
@@ -109,7 +119,7 @@ const instrs: InstrVisitor<InstrOutcome, Ctx> = {
     if (!Array.isArray(array)) throw typeError(`${[n.target, ...keys].join(".")}.push is not a function`);
     const items = ev(n.items, ctx);
     if (!Array.isArray(items)) throw new InterpreterError(`push at ${n.loc}: items must evaluate to an array`);
-    for (const item of items) array.push(toStored(item));
+    for (const item of items) array.push(item);
     return "next";
   },
   call: (n, ctx) => {
@@ -120,7 +130,8 @@ const instrs: InstrVisitor<InstrOutcome, Ctx> = {
     // Trailing `undefined`s are dropped rather than turned into null, so default parameters still apply.
     let end = args.length;
     while (end > 0 && args[end - 1] === undefined) end--;
-    const jsonArgs = (toJson(args.slice(0, end)) ?? []) as Dispatch["args"];
+    // Copies: the action must not see later mutations, nor mutate the workflow's objects.
+    const jsonArgs = copyValue(args.slice(0, end)) as Dispatch["args"];
     const options = n.options === null ? {} : normalizeCallOptions(ev(n.options, ctx));
     const id = callId(n, ctx);
     if (Object.prototype.hasOwnProperty.call(state.calls, id)) {
@@ -129,7 +140,7 @@ const instrs: InstrVisitor<InstrOutcome, Ctx> = {
       );
     }
     setOwn(state.calls, id, { action: n.action, args: jsonArgs, options, status: "pending" });
-    ctx.dispatch.push({ callId: id, action: n.action, args: structuredClone(jsonArgs), options: structuredClone(options) });
+    ctx.dispatch.push({ callId: id, action: n.action, args: copyValue(jsonArgs), options: copyValue(options) });
     setVar(state, n.target, makeHandle(id));
     return "next";
   },
@@ -161,9 +172,9 @@ const terms: TermVisitor<void, Ctx> = {
     const { state } = ctx;
     const value = ev(n.value, ctx);
     rejectHandles(value, ctx, "returned");
-    const json = toJson(value);
-    if (json === undefined) delete state.result;
-    else state.result = json;
+    const result = copyValue(value) as State["result"];
+    if (result === undefined) delete state.result;
+    else state.result = result;
     state.status = "completed";
     state.wait = null;
   },

@@ -3,7 +3,8 @@ import { checkPayload, PayloadError } from "../payload.ts";
 import { InterpreterError, Raise, errorFromThrown, type ErrorValue } from "./errors.ts";
 import { execInstr, execTerm, setVar, type Ctx } from "./exec.ts";
 import type { AdvanceResult, CallRecord, Dispatch, Outcome, State } from "./state.ts";
-import { handleCallId, hasOwn, toJson } from "./values.ts";
+import { Handle, hasOwn, visitObjects } from "./values.ts";
+import { copyValue } from "./copy.ts";
 
 /** The input does not fit the workflow's parameters (a caller error, not a workflow failure). */
 export class InputError extends Error {
@@ -22,7 +23,7 @@ export function checkInput(artifact: Artifact, input: unknown, maxBytes = Infini
   }
   let clean: Json | undefined;
   try {
-    clean = checkPayload(input, `input of workflow ${name}`, "input", maxBytes);
+    clean = checkPayload(input, `input of workflow ${name}`, "input", maxBytes) as Json;
   } catch (err) {
     if (err instanceof PayloadError) throw new InputError(err.message);
     throw err;
@@ -34,7 +35,7 @@ export function checkInput(artifact: Artifact, input: unknown, maxBytes = Infini
   return clean as Record<string, Json>;
 }
 
-/** Initial state: parameters bound from `input` (see checkInput), positioned at the program entry. */
+/** Initial state: parameters bound to copies of `input` (see checkInput), positioned at the program entry. */
 export function start(artifact: Artifact, input: Record<string, unknown>): State {
   return initialState(artifact, checkInput(artifact, input));
 }
@@ -42,7 +43,7 @@ export function start(artifact: Artifact, input: Record<string, unknown>): State
 /** start() for input checkInput already returned (the durable engine checks before its transaction). */
 export function initialState(artifact: Artifact, clean: Record<string, Json>): State {
   const state: State = {
-    v: 1,
+    v: 2,
     workflow: artifact.name,
     hash: artifact.hash,
     status: "running",
@@ -53,7 +54,8 @@ export function initialState(artifact: Artifact, clean: Record<string, Json>): S
     wait: null,
   };
   for (const param of artifact.params) {
-    if (hasOwn(clean, param)) setVar(state, param, clean[param]);
+    // A copy: the caller keeps `clean` (the durable engine stores it as the instance's input).
+    if (hasOwn(clean, param)) setVar(state, param, copyValue(clean[param]));
   }
   return state;
 }
@@ -101,34 +103,37 @@ export function advance(artifact: Artifact, state: State, now: number, options: 
       else throwInto(artifact, state, errorFromThrown(e));
     }
   }
-  if (state.status === "waiting") compactCalls(state);
+  compactCalls(state);
   return { state, dispatch: ctx.dispatch };
 }
 
 /**
- * Drops the payload (args, options, value, error) of resolved calls no variable holds
- * a handle to any more: nothing can read it again, and the state stays proportional
- * to what the workflow can still see instead of growing with every call it ever made.
- * The record itself stays, so a repeated call id is still detected.
+ * Drops the calls nothing can ask about any more: resolved, and their handle
+ * unreachable from the variables. Their outcome can never be read again, so the
+ * state stays proportional to what the workflow can still see instead of growing
+ * with every call it ever made. Pending calls stay (the runner resolves them), and
+ * so do resolved ones a handle still reaches (a deferred `await`).
+ *
+ * A call id reused while its call is live is still reported (exec.ts); reuse of
+ * a forgotten one is not, which is safe because call ids are the call site plus
+ * the enclosing loops' counters, which the compiler makes distinct.
  */
 function compactCalls(state: State): void {
-  const live = new Set<string>();
-  collectHandles(state.vars, state, live);
+  let anyResolved = false;
   for (const id in state.calls) {
-    const call = state.calls[id];
-    if (call.status === "pending" || live.has(id) || !("args" in call)) continue;
-    state.calls[id] = { action: call.action, status: call.status, ...(call.seq === undefined ? {} : { seq: call.seq }) } as CallRecord;
+    if (state.calls[id].status !== "pending") {
+      anyResolved = true;
+      break;
+    }
   }
-}
-
-function collectHandles(value: unknown, state: State, out: Set<string>): void {
-  if (typeof value !== "object" || value === null) return;
-  const id = handleCallId(value, state.calls);
-  if (id !== undefined) {
-    out.add(id);
-    return;
+  if (!anyResolved) return;
+  const live = new Set<string>();
+  visitObjects(Object.values(state.vars), (o) => {
+    if (o instanceof Handle) live.add(o.callId);
+  });
+  for (const id of Object.keys(state.calls)) {
+    if (state.calls[id].status !== "pending" && !live.has(id)) delete state.calls[id];
   }
-  for (const item of Array.isArray(value) ? value : Object.values(value)) collectHandles(item, state, out);
 }
 
 /** Raises `error` at the current position: to the block's handler, or out of the workflow. */
@@ -137,7 +142,8 @@ function throwInto(artifact: Artifact, state: State, error: ErrorValue): void {
   const handler = artifact.program.blocks[state.pc.block].handler;
   if (!handler) {
     state.status = "failed";
-    state.error = error;
+    // What leaves the workflow is a copy, like a result.
+    state.error = copyValue(error);
     return;
   }
   setVar(state, handler.bind, error);
@@ -147,7 +153,9 @@ function throwInto(artifact: Artifact, state: State, error: ErrorValue): void {
 
 /**
  * Records the outcome of a dispatched call. Takes ownership of `state`. Resolving
- * an unknown call or one already resolved is an `InterpreterError`.
+ * an unknown call or one already resolved is an `InterpreterError` (a resolved call
+ * the workflow can no longer reach has been forgotten, so resolving it again is
+ * reported as unknown).
  */
 export function resolve(state: State, callId: string, outcome: Outcome): State {
   if (!hasOwn(state.calls, callId)) throw new InterpreterError(`resolve: no call '${callId}' in this workflow`);
@@ -156,11 +164,12 @@ export function resolve(state: State, callId: string, outcome: Outcome): State {
   call.seq = ++state.resolved;
   if (outcome.ok) {
     call.status = "ok";
-    const value = toJson(outcome.value);
+    // Copied in: the runner keeps its own value, and may reuse it.
+    const value = copyValue(outcome.value);
     if (value !== undefined) call.value = value;
   } else {
     call.status = "failed";
-    call.error = outcome.error;
+    call.error = copyValue(outcome.error);
   }
   const wait = state.wait;
   if (wait?.kind === "calls" && hasOwn(wait.pending, callId)) {
@@ -180,7 +189,7 @@ function isEmpty(record: Record<string, unknown>): boolean {
 export function pendingCalls(state: State): Dispatch[] {
   return Object.entries(state.calls)
     .filter(([, call]) => call.status === "pending")
-    .map(([callId, call]) => ({ callId, action: call.action, args: structuredClone(call.args), options: structuredClone(call.options) }));
+    .map(([callId, call]) => ({ callId, action: call.action, args: copyValue(call.args), options: copyValue(call.options) }));
 }
 
 /** Whether `advance` would make progress at time `now`. */

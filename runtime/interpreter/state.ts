@@ -3,15 +3,16 @@ import type { ErrorValue } from "./errors.ts";
 import type { NormalizedCallOptions } from "../api/options.ts";
 
 /**
- * The whole state of one workflow instance: JSON, except that values in `vars` may
- * hold NaN, ±Infinity and nested `undefined` as JavaScript would. `stateToJson` /
- * `stateFromJson` (codec.ts) convert it losslessly to and from a plain JSON value;
- * persisting that after any step and continuing from the reloaded copy is
- * indistinguishable from never having stopped.
+ * The whole state of one workflow instance, in memory. Values are JavaScript values
+ * (values.ts): objects and arrays are shared by reference as JavaScript shares them,
+ * numbers may be NaN, ±Infinity or -0, `undefined` may sit inside arrays and objects.
+ * `stateToJson` / `stateFromJson` (codec.ts) convert it losslessly, sharing and cycles
+ * included, to and from a plain JSON value; persisting that after any step and
+ * continuing from the reloaded copy is indistinguishable from never having stopped.
  */
 export interface State {
-  /** State format version. */
-  v: 1;
+  /** State format version (of the JSON form; codec.ts still reads version 1). */
+  v: 2;
   workflow: string;
   /** Hash of the artifact this state belongs to; `advance` refuses another one. */
   hash: string;
@@ -20,13 +21,21 @@ export interface State {
   pc: { block: number; instr: number };
   /** Workflow variables; a variable holding `undefined` is absent. */
   vars: Record<string, unknown>;
-  /** Every action call dispatched so far, by call id. */
+  /**
+   * The calls that are still live, by call id: pending ones, and resolved ones whose
+   * handle the workflow can still reach. `advance` drops the others when it stops,
+   * so the state holds what the workflow can see, not its history.
+   */
   calls: Record<string, CallRecord>;
   /** Number of calls resolved so far; gives each resolution its arrival order. */
   resolved: number;
   /** What a `waiting` workflow waits for; null otherwise. */
   wait: Wait | null;
-  /** The return value of a `completed` workflow (absent for `undefined`). */
+  /**
+   * The return value of a `completed` workflow (absent for `undefined`): a copy, plain
+   * data, which may still hold what JSON cannot (NaN, -0, nested `undefined`, sharing);
+   * whoever stores or sends it encodes it (runtime/payload.ts).
+   */
   result?: Json;
   /** The error that escaped a `failed` workflow. */
   error?: ErrorValue;
@@ -35,17 +44,15 @@ export interface State {
 /** `running`: can make progress now. `waiting`: see `wait`. The other two are final. */
 export type Status = "running" | "waiting" | "completed" | "failed";
 
-/**
- * One dispatched call. Once it is resolved and no variable holds its handle any more,
- * `advance` drops its payload (`args`, `options`, `value`, `error`), keeping only the record.
- */
+/** One live call (see `State.calls`). */
 export interface CallRecord {
   action: string;
+  /** A copy of the arguments as dispatched, for `pendingCalls`. */
   args: Json[];
   options: NormalizedCallOptions;
   status: "pending" | "ok" | "failed";
-  /** Result of an `ok` call (absent for `undefined`). */
-  value?: Json;
+  /** Result of an `ok` call (absent for `undefined`): the very value every `await` of its handle gives. */
+  value?: unknown;
   error?: ErrorValue;
   /** Arrival order among resolved calls (1-based); `all` fails with the earliest failure. */
   seq?: number;
@@ -73,6 +80,7 @@ export interface SleepWait {
 export interface Dispatch {
   callId: string;
   action: string;
+  /** A copy, plain data; like `State.result` it may hold NaN, -0 or `undefined`. */
   args: Json[];
   /** Durations already in ms; omitted retry fields mean "the runner's default". */
   options: NormalizedCallOptions;

@@ -1,5 +1,10 @@
-import type { Json } from "../../ir-schema/index.ts";
-import type { CallRecord } from "./state.ts";
+/**
+ * Values in workflow state are real JavaScript values: primitives (including NaN,
+ * ±Infinity, -0, `undefined` and strings that are not well-formed Unicode), plain
+ * objects and arrays shared by reference exactly as JavaScript shares them, and
+ * `Handle`s. codec.ts turns that object graph into JSON and back; copy.ts makes the
+ * copies that cross the workflow's boundary.
+ */
 
 /**
  * Property access that never reaches a prototype: reads see own properties only,
@@ -20,68 +25,75 @@ export function setOwn(obj: object, key: string, value: unknown): void {
 }
 
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+  typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Handle);
 
 /**
- * A deep copy for storing in state. Besides JSON it keeps what JavaScript values a
- * workflow can compute and JSON would lose — NaN, ±Infinity, `undefined` inside
- * arrays and objects — so `let best = -Infinity` behaves as in JavaScript. `codec.ts`
- * encodes those when the state is persisted. Copying on store also means two
- * variables never alias one object, as they could not after a reload either.
+ * The value an un-awaited action call evaluates to, standing for its promise. The
+ * call id lives in a private field, so the workflow sees an object with no
+ * properties (as it would see a promise: `Object.keys(h)` is `[]`, `JSON.stringify(h)`
+ * is `"{}"`), user data can never be mistaken for one, and only the interpreter reads
+ * the id. There is one handle per call (a call id is dispatched once), so the codec
+ * restores identity by call id. Frozen: a property written onto it could not be
+ * persisted, so the write fails instead of being lost at the next suspension.
  */
-export function toStored(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = toStored(value[i]);
-    return out;
+export class Handle {
+  readonly #callId: string;
+  constructor(callId: string) {
+    this.#callId = callId;
+    Object.freeze(this);
   }
-  if (typeof value === "object" && value !== null) {
-    const out = {};
-    for (const key of Object.keys(value)) setOwn(out, key, toStored((value as Record<string, unknown>)[key]));
-    return out;
+  get callId(): string {
+    return this.#callId;
   }
-  return value;
+  // `String(h)` and template literals print it as JavaScript prints a promise.
+  get [Symbol.toStringTag](): string {
+    return "Promise";
+  }
 }
-
-/**
- * The value as JSON would carry it (NaN -> null, undefined dropped from objects,
- * null in arrays): what crosses to actions and comes out as a workflow's result.
- */
-export function toJson(value: unknown): Json | undefined {
-  const text = JSON.stringify(value);
-  return text === undefined ? undefined : (JSON.parse(text) as Json);
-}
-
-/**
- * The value an un-awaited action call evaluates to. The tag key starts with `%`
- * like compiler temporaries; a handle only counts as one if it names a call in the
- * calls table and has no other keys, so user data cannot smuggle one in.
- */
-export const HANDLE_KEY = "%handle";
-export interface Handle { [HANDLE_KEY]: string }
 
 export function makeHandle(callId: string): Handle {
-  const h = {} as Handle;
-  setOwn(h, HANDLE_KEY, callId);
-  return h;
+  return new Handle(callId);
 }
 
-export function handleCallId(value: unknown, calls: Record<string, CallRecord>): string | undefined {
-  if (!isPlainObject(value)) return undefined;
-  const id = getOwn(value, HANDLE_KEY);
-  if (typeof id !== "string" || Object.keys(value).length !== 1 || !hasOwn(calls, id)) return undefined;
-  return id;
+/** The call id of a handle, or undefined for any other value. */
+export function handleCallId(value: unknown): string | undefined {
+  return value instanceof Handle ? value.callId : undefined;
+}
+
+/**
+ * Visits every object and array reachable from `roots` once, depth-first in
+ * property order, with an explicit stack: data thousands of levels deep never grows
+ * the JavaScript stack. Stops early when `visit` returns true, and says whether it did.
+ */
+export function visitObjects(roots: readonly unknown[], visit: (o: object) => boolean | void): boolean {
+  const seen = new Set<object>();
+  const todo: unknown[] = [];
+  for (let i = roots.length - 1; i >= 0; i--) todo.push(roots[i]);
+  while (todo.length > 0) {
+    const value = todo.pop();
+    if (typeof value !== "object" || value === null || seen.has(value)) continue;
+    seen.add(value);
+    if (visit(value) === true) return true;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) if (typeof value[i] === "object") todo.push(value[i]);
+    } else {
+      const keys = Object.keys(value);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const child = (value as Record<string, unknown>)[keys[i]];
+        if (typeof child === "object") todo.push(child);
+      }
+    }
+  }
+  return false;
 }
 
 /** The first handle found anywhere inside `value`, if any. */
-export function findHandle(value: unknown, calls: Record<string, CallRecord>, seen = new Set<object>()): string | undefined {
-  if (typeof value !== "object" || value === null || seen.has(value)) return undefined;
-  seen.add(value);
-  const direct = handleCallId(value, calls);
-  if (direct !== undefined) return direct;
-  for (const item of Array.isArray(value) ? value : Object.values(value)) {
-    const found = findHandle(item, calls, seen);
-    if (found !== undefined) return found;
-  }
-  return undefined;
+export function findHandle(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  let found: string | undefined;
+  visitObjects([value], (o) => {
+    found = handleCallId(o);
+    return found !== undefined;
+  });
+  return found;
 }

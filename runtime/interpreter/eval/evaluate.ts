@@ -2,6 +2,7 @@ import { visit, type Expr, type ExprVisitor, type Item, type Json, type NodeOf }
 import { matchesError, typeError } from "../errors.ts";
 import type { CallRecord } from "../state.ts";
 import { getOwn, setOwn } from "../values.ts";
+import { copyValue } from "../copy.ts";
 import { RETRY_POLICY_DEFAULT_ATTEMPTS, normalizeRetry } from "../../api/retry.ts";
 import { callBuiltin } from "./builtins.ts";
 import { binaryOps, unaryOps } from "./operators.ts";
@@ -93,7 +94,8 @@ function evalObject(node: NodeOf<Expr, "object">, scope: Scope): Record<string, 
 }
 
 const evaluator: ExprVisitor<unknown, Scope> = {
-  lit: (n) => n.value,
+  // A literal object or array is a new one at every evaluation, and never the artifact's own.
+  lit: (n) => (typeof n.value === "object" && n.value !== null ? copyValue(n.value) : n.value),
   global: (n) => ({ undefined, NaN, Infinity })[n.name],
   var: (n, s) => lookup(n.name, s),
   member: (n, s) => endChain(evalChain(n, s)),
