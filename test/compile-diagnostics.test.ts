@@ -74,10 +74,29 @@ export const w = workflow(async function w() {
 });`,
     });
     expect(result.diagnostics.map((x) => `${x.line}:${x.column} ${x.code} ${x.message}`)).toEqual([
-      "7:11 CAIRN109 `table` is a module-level constant that is not a primitive literal and cannot be referenced from a workflow body",
+      "7:11 CAIRN109 `table` is a module-level constant whose value is not a primitive constant (an object literal) and cannot be referenced from a workflow body",
       "7:18 CAIRN109 `mutable` is a module-level `let` variable and cannot be referenced from a workflow body",
       "7:34 CAIRN109 `helper` is a module-level function and cannot be referenced from a workflow body",
       "7:42 CAIRN109 `window` is not defined in the workflow body (globals other than pure builtins are not available)",
+    ]);
+  });
+
+  it("folds module constants computed from constants, and rejects circular or non-constant ones", () => {
+    const result = compileFiles({
+      "main.ts": `import { workflow } from "cairnjs";
+const A = B + 1;
+const B = A * 2;
+const SELF = SELF;
+const OK = 2 ** 10 - 24;
+const ODD = [1, 2].length;
+export const w = workflow(async function w() {
+  return [A, SELF, OK, ODD];
+});`,
+    });
+    expect(result.diagnostics.map((x) => `${x.line}:${x.column} ${x.code} ${x.message}`)).toEqual([
+      "8:11 CAIRN109 `A` is a module-level constant computed from `B` (not a constant primitive) and cannot be referenced from a workflow body",
+      "8:14 CAIRN109 `SELF` is a module-level constant computed from itself and cannot be referenced from a workflow body",
+      "8:24 CAIRN109 `ODD` is a module-level constant whose value is not a primitive constant (a property of a computed value) and cannot be referenced from a workflow body",
     ]);
   });
 

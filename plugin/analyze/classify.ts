@@ -1,5 +1,6 @@
 import type * as t from "@babel/types";
 import type { ActionShape, Decl } from "./declarations.ts";
+import { constTree } from "./const-fold.ts";
 
 /** Strips TS-only wrappers (`as const`, `satisfies`, `!`) that do not change a value. */
 export function unwrapTs(e: t.Expression): t.Expression {
@@ -84,7 +85,7 @@ export interface ImportLookup {
 /** Classifies the initialiser of a module-level variable. */
 export function classifyVariable(kind: t.VariableDeclaration["kind"], init: t.Expression, imports: ImportLookup): Decl | null {
   const e = unwrapTs(init);
-  const what = kind === "const" ? "a module-level constant that is not a primitive literal" : `a module-level \`${kind}\` variable`;
+  const what = kind === "const" ? "a module-level constant that is not a primitive" : `a module-level \`${kind}\` variable`;
   if (e.type === "CallExpression") {
     const primitive = cairnCallee(e.callee, imports.cairnName);
     if (primitive === "action") return { kind: "action", ...actionShape(e) };
@@ -95,6 +96,9 @@ export function classifyVariable(kind: t.VariableDeclaration["kind"], init: t.Ex
   if (kind === "const") {
     const p = primitiveValue(e);
     if (p) return { kind: "const", value: p.value };
+    const tree = constTree(e);
+    if ("why" in tree) return { kind: "other", what: `a module-level constant whose value is not a primitive constant (${tree.why})` };
+    return { kind: "constExpr", tree };
   }
   return { kind: "other", what };
 }

@@ -1,4 +1,5 @@
 import type * as t from "@babel/types";
+import type { ConstTree, ConstValue } from "./const-fold.ts";
 
 /** The `cairnjs` exports a workflow body may reference. */
 export const CAIRN_SPECIFIER = "cairnjs";
@@ -32,7 +33,9 @@ export type Decl =
       bodyStart: number;
     }
   | { kind: "enum"; members: ReadonlyMap<string, string | number> }
-  | { kind: "const"; value: string | number | boolean | null }
+  | { kind: "const"; value: ConstValue }
+  /** `const X = <constant expression>`, folded by the module graph, which sees the other constants it names. */
+  | { kind: "constExpr"; tree: ConstTree }
   | { kind: "other"; what: string };
 
 /** What an `action(...)` call declares. */

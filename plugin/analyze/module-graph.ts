@@ -3,6 +3,7 @@ import type { ModuleResolver } from "../types.ts";
 import type { ModuleCache } from "../resolve/module-cache.ts";
 import { CAIRN_SPECIFIER, TIMER_SPECIFIERS, type ActionShape, type Decl, type ModuleSummary } from "./declarations.ts";
 import { exportNameOf } from "./module-summary.ts";
+import { foldConst, type ConstTree, type ConstValue } from "./const-fold.ts";
 
 export const BUILTIN_ERROR_CLASSES: ReadonlySet<string> = new Set([
   "Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError", "AggregateError",
@@ -17,7 +18,7 @@ export type Resolved =
   | { kind: "errorClass"; className: string }
   | { kind: "class"; className: string }
   | { kind: "enum"; members: ReadonlyMap<string, string | number> }
-  | { kind: "const"; value: string | number | boolean | null }
+  | { kind: "const"; value: ConstValue }
   | { kind: "other"; what: string }
   | { kind: "external"; source: string }
   | { kind: "unresolved"; what: string };
@@ -36,6 +37,9 @@ export class ModuleGraph {
     private readonly mainFile: string,
     private readonly mainSource: string,
   ) {}
+
+  /** Folded module constants by file and name; null while one is being folded, which a reference back to it finds. */
+  private readonly folded = new Map<string, Resolved | null>();
 
   summary(file: string): ModuleSummary | null {
     const source = file === this.mainFile ? this.mainSource : this.resolver.read(file);
@@ -102,6 +106,8 @@ export class ModuleGraph {
         return { kind: "enum", members: decl.members };
       case "const":
         return { kind: "const", value: decl.value };
+      case "constExpr":
+        return this.foldConstant(file, local, decl.tree, depth);
       case "other":
         return { kind: "other", what: decl.what };
       case "call": {
@@ -110,6 +116,29 @@ export class ModuleGraph {
         return { kind: "other", what: callee?.kind === "cairn" && callee.name === "workflow" ? "a workflow" : decl.what };
       }
     }
+  }
+
+  /** `const local = <tree>` of `file`, folded with the constants it names (also imported ones), once per graph. */
+  private foldConstant(file: string, local: string, tree: ConstTree, depth: number): Resolved {
+    const key = `${file}\0${local}`;
+    const known = this.folded.get(key);
+    if (known) return known;
+    if (known === null) return { kind: "other", what: `a module-level constant whose value refers to itself` };
+    this.folded.set(key, null);
+    const folded = foldConst(tree, (name, member) => {
+      if (name === local) return { why: "itself" };
+      const base = this.resolveLocal(file, name, depth + 1);
+      const text = member === null ? name : `${name}.${member}`;
+      let r: Resolved | null = base;
+      if (base && member !== null) r = this.member(base, member) ?? (base.kind === "enum" ? enumMember(base, member) : null);
+      if (r?.kind === "const") return { value: r.value };
+      return { why: `\`${text}\` (not a constant primitive)` };
+    });
+    const result: Resolved = "why" in folded
+      ? { kind: "other", what: `a module-level constant computed from ${folded.why}` }
+      : { kind: "const", value: folded.value };
+    this.folded.set(key, result);
+    return result;
   }
 
   /**
@@ -145,4 +174,9 @@ export class ModuleGraph {
     }
     return r !== null && (r.kind === "errorClass" || (r.kind === "cairn" && r.name === "ActionTimeoutError"));
   }
+}
+
+function enumMember(e: Extract<Resolved, { kind: "enum" }>, name: string): Resolved | null {
+  const value = e.members.get(name);
+  return value === undefined ? null : { kind: "const", value };
 }

@@ -77,7 +77,7 @@ export const Rules = {
     code: "CAIRN109",
     title: "reference to a disallowed module-level binding",
     message: "`{name}` {why}",
-    hint: "pass the value in as a workflow parameter, or read it inside an action; only actions, enums, error classes and module-level `const` primitives may be referenced",
+    hint: "pass the value in as a workflow parameter, or read it inside an action; only actions, enums, error classes and module-level `const` primitives (literals, or computed from other constants, such as `5 * 60 * 1000`) may be referenced",
   },
   handleAsValue: {
     code: "CAIRN110",

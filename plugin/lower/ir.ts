@@ -29,4 +29,12 @@ export const method = (object: Expr, name: string, args: Item[], optional = fals
  */
 export const endChain = (e: Expr): Expr =>
   e.kind === "member" || e.kind === "method" ? { kind: "logical", left: lit(true), op: "&&", right: e } : e;
+/** A folded constant: literals hold JSON, so undefined, NaN, ±Infinity and -0 are spelled as expressions. */
+export const constant = (value: string | number | boolean | null | undefined): Expr => {
+  if (value === undefined) return undef();
+  if (typeof value !== "number" || (Number.isFinite(value) && !Object.is(value, -0))) return lit(value);
+  if (Number.isNaN(value)) return { kind: "global", name: "NaN" };
+  if (Object.is(value, -0)) return unary("-", lit(0));
+  return value > 0 ? { kind: "global", name: "Infinity" } : unary("-", { kind: "global", name: "Infinity" });
+};
 export const plus1 = (name: string): Expr => binary("+", ref(name), lit(1));

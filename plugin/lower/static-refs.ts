@@ -49,6 +49,8 @@ export function staticRef(L: Lowerer, node: t.Node): StaticRef | null {
       text,
     };
   }
+  // A property of a constant (`PREFIX.length`, `RATE.toFixed(2)`) is read at run time from its value.
+  if (r.kind === "const") return null;
   // A property of anything else is reported as a use of the binding itself.
   return base;
 }

@@ -3,7 +3,7 @@ import type { Expr } from "../../ir-schema/index.ts";
 import { BuiltinConstants, BuiltinFunctions } from "../../ir-schema/builtins.ts";
 import type { Lowerer } from "./lowerer.ts";
 import { describe, isNondeterministic, type StaticRef } from "./static-refs.ts";
-import { lit } from "./ir.ts";
+import { constant, lit } from "./ir.ts";
 
 const GLOBAL_VALUES: ReadonlySet<string> = new Set(["undefined", "NaN", "Infinity"]);
 const BUILTIN_FUNCTIONS: ReadonlySet<string> = new Set(BuiltinFunctions);
@@ -46,7 +46,7 @@ export function staticValue(L: Lowerer, node: t.Node, r: StaticRef): Expr {
     return lit(null);
   }
   const res = r.resolved;
-  if (res.kind === "const") return lit(res.value);
+  if (res.kind === "const") return constant(res.value);
   const why =
     res.kind === "action" ? `is an action and cannot be used as a value; call it: \`await ${r.text}(...)\``
     : res.kind === "errorClass" ? "is an error class; it can only be used on the right of `instanceof`"
