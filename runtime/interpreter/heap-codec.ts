@@ -73,8 +73,9 @@ function joinParts(parts: readonly Json[], from: number): string {
 }
 
 function encodeKey(key: string): string {
-  if (key.charCodeAt(0) === PERCENT) return "%" + key;
-  return isOdd(key) ? "%" + JSON.stringify(stringParts(key)) : key;
+  // Odd first: a key both odd and starting with % must still become valid text.
+  if (isOdd(key)) return "%" + JSON.stringify(stringParts(key));
+  return key.charCodeAt(0) === PERCENT ? "%" + key : key;
 }
 
 function decodeKey(key: string): string {

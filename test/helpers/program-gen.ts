@@ -4,9 +4,12 @@
  * TypeScript source.
  *
  * Every generated program terminates (loops iterate over at most 3 items or up to
- * a bound of 3, nesting is shallow) and keeps numbers finite and bounded: the
- * runtime carries values as JSON, where NaN and Infinity do not exist, so they
- * would be a difference in the value domain, not in control flow.
+ * a bound of 3, nesting is shallow) and keeps numbers finite and bounded, so the
+ * results compare as JSON. -0 is generated on purpose (a literal, negation, products
+ * with 0) and made visible with `String(1 / x)`. Two arrays and two objects live
+ * in `arrs` / `objs`, reached through re-pointable references (`ref0`, `ref1`,
+ * `ob0`, `ob1`) and slots that can be made to share one object, so programs mutate shared
+ * objects through either name and compare identities, across awaits and retries.
  */
 import fc from "fast-check";
 
@@ -21,12 +24,18 @@ export type Num =
   | { k: "cond"; c: Bool; t: Num; e: Num }
   | { k: "or"; l: Num; r: Num }
   | { k: "pick"; items: Num[]; at: Num }
-  | { k: "member"; a: Num; b: Num };
+  | { k: "member"; a: Num; b: Num }
+  | { k: "negZero" }
+  | { k: "neg"; e: Num }
+  | { k: "len"; r: number }
+  | { k: "field"; o: number }
+  | { k: "indexOf"; r: number };
 export type Bool =
   | { k: "cmp"; op: "<" | "<=" | "===" | "!=="; l: Num; r: Num }
   | { k: "not"; b: Bool }
   | { k: "logic"; op: "&&" | "||"; l: Bool; r: Bool }
-  | { k: "even"; e: Num };
+  | { k: "even"; e: Num }
+  | { k: "same"; what: "r" | "o" | "slot" };
 export type Str =
   | { k: "svar" }
   | { k: "tmpl"; s: Str; n: Num }
@@ -51,9 +60,17 @@ export type Stmt =
   | { k: "deferred"; i: number; j: number; a: Num; e: Num }
   | { k: "settled"; a: Num; b: Num }
   | { k: "destructure"; i: number; j: number; a: Num; b: Num; swap: boolean }
-  | { k: "return"; c: Bool };
+  | { k: "return"; c: Bool }
+  | { k: "sign"; e: Num }
+  | { k: "rpush"; r: number; e: Num }
+  | { k: "repoint"; what: "r" | "o"; i: number; to: number }
+  | { k: "share"; what: "arrs" | "objs"; i: number; to: number }
+  | { k: "oset"; o: number; op: "=" | "+="; e: Num }
+  | { k: "rset"; r: number; e: Num };
 
 const VARS = 3;
+/** References and slots of the shared arrays and objects (ref0/ref1, ob0/ob1, arrs[0..1], objs[0..1]). */
+const REFS = 2;
 
 const weighted = <T>(...pairs: [number, fc.Arbitrary<T>][]) =>
   fc.oneof(...pairs.map(([weight, arbitrary]) => ({ weight, arbitrary })));
@@ -65,6 +82,7 @@ export function programArbitrary(maxDepth = 2): fc.Arbitrary<Stmt[]> {
   const strs = new Map<number, fc.Arbitrary<Str>>();
   const stmts = new Map<number, fc.Arbitrary<Stmt>>();
   const varIndex = fc.integer({ min: 0, max: VARS - 1 });
+  const ref = fc.integer({ min: 0, max: REFS - 1 });
   const smallList = fc.array(fc.integer({ min: -3, max: 9 }), { maxLength: 3 });
 
   const num = (d: number): fc.Arbitrary<Num> => {
@@ -73,6 +91,10 @@ export function programArbitrary(maxDepth = 2): fc.Arbitrary<Stmt[]> {
         [3, fc.integer({ min: -5, max: 9 }).map((v) => ({ k: "lit", v }))],
         [4, varIndex.map((i) => ({ k: "var", i }))],
         [1, fc.constant({ k: "loopVar" })],
+        [1, fc.constant({ k: "negZero" })],
+        [1, ref.map((r) => ({ k: "len", r }))],
+        [1, ref.map((o) => ({ k: "field", o }))],
+        [1, ref.map((r) => ({ k: "indexOf", r }))],
       );
       const sub = d > 0 ? num(d - 1) : leaf;
       nums.set(d, d === 0 ? leaf : weighted<Num>(
@@ -85,6 +107,7 @@ export function programArbitrary(maxDepth = 2): fc.Arbitrary<Stmt[]> {
         [1, fc.record({ k: fc.constant("or"), l: sub, r: sub })],
         [1, fc.record({ k: fc.constant("pick"), items: fc.array(sub, { minLength: 1, maxLength: 3 }), at: sub })],
         [1, fc.record({ k: fc.constant("member"), a: sub, b: sub })],
+        [1, fc.record({ k: fc.constant("neg"), e: sub })],
       ));
     }
     return nums.get(d)!;
@@ -95,9 +118,11 @@ export function programArbitrary(maxDepth = 2): fc.Arbitrary<Stmt[]> {
       const n = num(Math.max(0, d));
       const cmp = fc.record({ k: fc.constant("cmp"), op: fc.constantFrom("<", "<=", "===", "!=="), l: n, r: n });
       const even = fc.record({ k: fc.constant("even"), e: n });
-      bools.set(d, d <= 0 ? weighted<Bool>([3, cmp], [1, even]) : weighted<Bool>(
+      const same = fc.record({ k: fc.constant("same"), what: fc.constantFrom("r", "o", "slot") });
+      bools.set(d, d <= 0 ? weighted<Bool>([3, cmp], [1, even], [1, same]) : weighted<Bool>(
         [4, cmp],
         [1, even],
+        [1, same],
         [1, fc.record({ k: fc.constant("not"), b: bool(d - 1) })],
         [2, fc.record({ k: fc.constant("logic"), op: fc.constantFrom("&&", "||"), l: bool(d - 1), r: bool(d - 1) })],
       ));
@@ -141,6 +166,12 @@ export function programArbitrary(maxDepth = 2): fc.Arbitrary<Stmt[]> {
         [1, fc.record({ k: fc.constant("destructure"), i: varIndex, j: varIndex, a: e, b: e, swap: fc.boolean() })],
         [1, fc.record({ k: fc.constant("jump"), kind: fc.constantFrom("break", "continue"), c })],
         [1, fc.record({ k: fc.constant("return"), c })],
+        [1, fc.record({ k: fc.constant("sign"), e })],
+        [2, fc.record({ k: fc.constant("rpush"), r: ref, e })],
+        [2, fc.record({ k: fc.constant("repoint"), what: fc.constantFrom("r", "o"), i: ref, to: ref })],
+        [1, fc.record({ k: fc.constant("share"), what: fc.constantFrom("arrs", "objs"), i: ref, to: ref })],
+        [2, fc.record({ k: fc.constant("oset"), o: ref, op: fc.constantFrom("=", "+="), e })],
+        [1, fc.record({ k: fc.constant("rset"), r: ref, e })],
       ];
       stmts.set(d, d === 0 ? weighted(...simple) : weighted<Stmt>(
         ...simple,

@@ -1,7 +1,8 @@
 /**
  * Prints a generated program (see program-gen.ts) as a complete workflow module:
  * deterministic actions, an error class, and one function-form workflow over
- * params (a, b, s) returning all of its state.
+ * params (a, b, s) returning all of its state, the shared arrays and objects and
+ * which of their references are the same object.
  */
 import type { Bool, Num, Stmt, Str } from "./program-gen.ts";
 
@@ -36,7 +37,7 @@ interface Scope {
   indent: string;
 }
 
-const STATE = "v0, v1, v2, s0, log";
+const STATE = "v0, v1, v2, s0, log, arrs, objs, ref0, ref1, ob0, ob1, same: [ref0 === ref1, ob0 === ob1, arrs[0] === arrs[1], objs[0] === objs[1]]";
 
 export function printProgram(body: Stmt[], name = "generated"): string {
   // Fresh identifiers for loop variables, counters and temporaries; local to this
@@ -58,6 +59,11 @@ export function printProgram(body: Stmt[], name = "generated"): string {
       case "or": return `(${num(e.l, s)} || ${num(e.r, s)})`;
       case "pick": return `[${e.items.map((x) => num(x, s)).join(", ")}][Math.abs(${num(e.at, s)}) % ${e.items.length}]`;
       case "member": return `({ p: ${num(e.a, s)}, q: ${num(e.b, s)} }).q`;
+      case "negZero": return "(-0)";
+      case "neg": return `(-${num(e.e, s)})`;
+      case "len": return `ref${e.r}.length`;
+      case "field": return `ob${e.o}.n`;
+      case "indexOf": return `arrs.indexOf(ref${e.r})`;
     }
   };
 
@@ -67,6 +73,7 @@ export function printProgram(body: Stmt[], name = "generated"): string {
       case "not": return `!${bool(b.b, s)}`;
       case "logic": return `(${bool(b.l, s)} ${b.op} ${bool(b.r, s)})`;
       case "even": return `(${num(b.e, s)} % 2 === 0)`;
+      case "same": return b.what === "slot" ? "(arrs[0] === arrs[1])" : b.what === "r" ? "(ref0 === ref1)" : "(ob0 === ob1)";
     }
   };
 
@@ -158,6 +165,14 @@ export function printProgram(body: Stmt[], name = "generated"): string {
         return [at(`const [${d}a, ${d}b = 5] = [${num(st.a, s)}];`), at(`const { q: ${d}c, ...${d}r } = { p: 1, q: ${num(st.b, s)} };`), at(`v${st.i} = ${d}a + ${d}b + ${d}c + ${d}r.p;`)];
       }
       case "return": return [at(`if (${bool(st.c, s)}) {`), at(`  return { early: true, ${STATE} };`), at("}")];
+      // -0 prints as "0"; its reciprocal shows the sign.
+      case "sign": return [at(`log.push(String(1 / ${num(st.e, s)}));`)];
+      // Arrays stay short: a push past 4 elements is skipped.
+      case "rpush": return [at(`if (ref${st.r}.length < 4) ref${st.r}.push(${num(st.e, s)});`)];
+      case "repoint": return [at(st.what === "r" ? `ref${st.i} = arrs[${st.to}];` : `ob${st.i} = objs[${st.to}];`)];
+      case "share": return [at(`${st.what}[${st.i}] = ${st.what}[${st.to}];`)];
+      case "oset": return [at(`ob${st.o}.n ${st.op} ${num(st.e, s)};`), at(`ob${st.o}.n = ob${st.o}.n % 1000;`)];
+      case "rset": return [at(`if (ref${st.r}.length > 0) ref${st.r}[0] = ${num(st.e, s)};`)];
     }
   };
 
@@ -170,6 +185,12 @@ export function printProgram(body: Stmt[], name = "generated"): string {
     "  let v2 = 0;",
     "  let s0 = s;",
     "  const log: unknown[] = [];",
+    "  const arrs: number[][] = [[], [1]];",
+    "  const objs = [{ n: 0 }, { n: 1 }];",
+    "  let ref0 = arrs[0];",
+    "  let ref1 = arrs[1];",
+    "  let ob0 = objs[0];",
+    "  let ob1 = objs[1];",
     ...block(body, top),
     `  return { early: false, ${STATE} };`,
     "});",
