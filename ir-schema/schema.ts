@@ -25,9 +25,9 @@
  *   collide with a JavaScript identifier.
  */
 import { Type, type TLiteral, type TSchema, type TUnion } from "@sinclair/typebox";
-import { ArrayFns, AwaitModes, BinaryOps, Globals, IR_VERSION, LogicalOps, UnaryOps } from "./vocabulary.ts";
+import { ArrayFns, AwaitModes, BinaryOps, Globals, IR_VERSION, IterMethods, LogicalOps, UnaryOps } from "./vocabulary.ts";
 
-export { IR_VERSION, UnaryOps, BinaryOps, LogicalOps, ArrayFns, Globals, AwaitModes } from "./vocabulary.ts";
+export { IR_VERSION, UnaryOps, BinaryOps, LogicalOps, ArrayFns, Globals, AwaitModes, IterMethods } from "./vocabulary.ts";
 
 const Loc = Type.String({ pattern: "^.+:[0-9]+:[0-9]+$", description: "path:line:col, 1-based" });
 const Name = Type.String({ minLength: 1 });
@@ -81,6 +81,14 @@ export const IrModule = Type.Module({
   }),
   /** `new RetryPolicy(options)`: an object whose omitted `attempts` is 100. */
   RetryPolicy: expr("retryPolicy", { options: E }),
+  /**
+   * The iterator `for...of` takes from `value`, following the built-in iterators: an
+   * array is read live, by index, at each step; a string by code point. `method` is
+   * the array method called on `value` (`xs.entries()`), null for `value` itself.
+   * Anything else is the TypeError JavaScript raises ("x is not iterable").
+   * Evaluates to the iterator's state, which only `next` reads.
+   */
+  Iter: expr("iter", { value: E, method: Type.Union([lits(IterMethods), Type.Null()]) }),
   Spread: expr("spread", { value: E }),
   Prop: expr("prop", { key: E, value: E }),
   Item: Type.Union([E, Type.Ref("Spread")]),
@@ -88,7 +96,7 @@ export const IrModule = Type.Module({
     Type.Ref("Lit"), Type.Ref("Global"), Type.Ref("Var"), Type.Ref("Member"), Type.Ref("Builtin"),
     Type.Ref("Method"), Type.Ref("Unary"), Type.Ref("Binary"), Type.Ref("Logical"), Type.Ref("Cond"),
     Type.Ref("ArrayLit"), Type.Ref("ObjectLit"), Type.Ref("Template"), Type.Ref("IsError"),
-    Type.Ref("ArrayFn"), Type.Ref("RetryPolicy"),
+    Type.Ref("ArrayFn"), Type.Ref("RetryPolicy"), Type.Ref("Iter"),
   ]),
 
   // ---- instructions -------------------------------------------------------
@@ -112,7 +120,9 @@ export const IrModule = Type.Module({
   Await: node("await", { mode: lits(AwaitModes), value: E, target: Type.Union([Name, Type.Null()]) }),
   /** Durable sleep; `duration` evaluates to milliseconds or a duration string. */
   Sleep: node("sleep", { duration: E }),
-  Instr: Type.Union([Type.Ref("Assign"), Type.Ref("Push"), Type.Ref("Call"), Type.Ref("Await"), Type.Ref("Sleep")]),
+  /** One step of the iterator `iterator` holds (made by `iter`): `target` = `{ value, done }`. */
+  Next: node("next", { iterator: Name, target: Name }),
+  Instr: Type.Union([Type.Ref("Assign"), Type.Ref("Push"), Type.Ref("Call"), Type.Ref("Await"), Type.Ref("Sleep"), Type.Ref("Next")]),
 
   // ---- terminators --------------------------------------------------------
   Jump: node("jump", { to: BlockId }),

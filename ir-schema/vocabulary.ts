@@ -15,3 +15,5 @@ export const LogicalOps = ["&&", "||", "??"] as const;
 export const ArrayFns = ["map", "filter", "some", "every", "find", "findIndex", "flatMap"] as const;
 export const Globals = ["undefined", "NaN", "Infinity"] as const;
 export const AwaitModes = ["one", "all", "allSettled"] as const;
+/** Array methods `for...of` iterates live (`for (const [i, x] of xs.entries())`), as JavaScript's array iterators do. */
+export const IterMethods = ["keys", "values", "entries"] as const;

@@ -5,13 +5,14 @@ describe("lowering: loops", () => {
   it("gives every loop a hidden counter listed in the iter of its calls, outermost first", () => {
     expect(programOf(`for (const it of items) {\n  for (let i = 0; i < 3; i++) {\n    if (i === 1) continue;\n    if (it === 2) break;\n    await a(it, i);\n  }\n}`)).toMatchInlineSnapshot(`
       "b0:
-        %o1 = items
+        %o1 = iter(items)
         %i1 = 0
         jump b1
       b1:
-        branch (%i1 < %o1["length"]) ? b2 : b4
+        %n1 = next %o1
+        branch %n1["done"] ? b4 : b2
       b2:
-        it = %o1[%i1]
+        it = %n1["value"]
         i = 0
         %i2 = 0
         jump b5
@@ -71,13 +72,14 @@ describe("lowering: loops", () => {
   it("iterates entries() with a destructured loop variable, and for...in over Object.keys", () => {
     expect(programOf(`for (const [i, v] of items.entries()) { await a(i, v); }\nfor (const k in x) { await b(k); }`)).toMatchInlineSnapshot(`
       "b0:
-        %o1 = items.entries()
+        %o1 = iter(items.entries())
         %i1 = 0
         jump b1
       b1:
-        branch (%i1 < %o1["length"]) ? b2 : b4
+        %n1 = next %o1
+        branch %n1["done"] ? b4 : b2
       b2:
-        %t1 = %o1[%i1]
+        %t1 = [...%n1["value"]]
         i = %t1[0]
         v = %t1[1]
         %h1 = call c1@%i1 a[i, v]
@@ -87,13 +89,14 @@ describe("lowering: loops", () => {
         %i1 = (%i1 + 1)
         jump b1
       b4:
-        %o2 = Object.keys(x)
+        %o2 = iter(Object.keys((x ?? {})))
         %i2 = 0
         jump b5
       b5:
-        branch (%i2 < %o2["length"]) ? b6 : b8
+        %n2 = next %o2
+        branch %n2["done"] ? b8 : b6
       b6:
-        k = %o2[%i2]
+        k = %n2["value"]
         %h2 = call c2@%i2 b[k]
         _ = await one %h2
         jump b7
@@ -108,14 +111,15 @@ describe("lowering: loops", () => {
   it("returns from inside a loop and supports labelled continue", () => {
     expect(programOf(`outer: for (const r of items) {\n  for (const c of r) {\n    if (c === x) return await a(c);\n    if (c) continue outer;\n  }\n}\nreturn null;`)).toMatchInlineSnapshot(`
       "b0:
-        %o1 = items
+        %o1 = iter(items)
         %i1 = 0
         jump b1
       b1:
-        branch (%i1 < %o1["length"]) ? b2 : b4
+        %n1 = next %o1
+        branch %n1["done"] ? b4 : b2
       b2:
-        r = %o1[%i1]
-        %o2 = r
+        r = %n1["value"]
+        %o2 = iter(r)
         %i2 = 0
         jump b5
       b3:
@@ -124,9 +128,10 @@ describe("lowering: loops", () => {
       b4:
         return null
       b5:
-        branch (%i2 < %o2["length"]) ? b6 : b3
+        %n2 = next %o2
+        branch %n2["done"] ? b3 : b6
       b6:
-        c = %o2[%i2]
+        c = %n2["value"]
         branch (c === x) ? b8 : b9
       b7:
         %i2 = (%i2 + 1)
@@ -216,13 +221,14 @@ describe("lowering: try/catch", () => {
         v$1 = 2
         %h1 = call c1 a[v$1]
         _ = await one %h1
-        %o1 = items
+        %o1 = iter(items)
         %i1 = 0
         jump b1
       b1:
-        branch (%i1 < %o1["length"]) ? b2 : b4
+        %n1 = next %o1
+        branch %n1["done"] ? b4 : b2
       b2:
-        v$2 = %o1[%i1]
+        v$2 = %n1["value"]
         %h2 = call c2@%i1 b[v$2]
         _ = await one %h2
         jump b3
@@ -240,7 +246,7 @@ describe("lowering: assignments and destructuring", () => {
     expect(programOf(`let { p, q: [r, ...rest], z = await a(), w = 5, ...others } = x;\n[p, r] = [r, p];\nreturn [p, r, rest, z, w, others];`)).toMatchInlineSnapshot(`
       "b0:
         p = x["p"]
-        %t1 = x["q"]
+        %t1 = [...x["q"]]
         r = %t1[0]
         rest = %t1.slice(1)
         %t2 = x["z"]
@@ -288,8 +294,9 @@ describe("lowering: assignments and destructuring", () => {
         %h1 = call c1 a[1]
         %h2 = call c2 b[2]
         %t1 = await all [%h1, %h2]
-        first = %t1[0]
-        second = %t1[1]
+        %t2 = [...%t1]
+        first = %t2[0]
+        second = %t2[1]
         return {"first": first, "second": second}"
     `);
   });

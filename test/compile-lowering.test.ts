@@ -20,8 +20,9 @@ describe("lowering: calls and awaits", () => {
         q = call c2 b[y]
         %h1 = call c3 a[3]
         %t1 = await all [p, q, %h1]
-        r1 = %t1[0]
-        r2 = %t1[1]
+        %t2 = [...%t1]
+        r1 = %t2[0]
+        r2 = %t2[1]
         r3 = await one p
         return ((r1 + r2) + r3)"
     `);

@@ -37,6 +37,8 @@ export function printExpr(e: Expr | Item): string {
       return `${printExpr(e.source)}.${e.fn}((${e.param}${e.index ? `, ${e.index}` : ""}) => ${printExpr(e.body)})`;
     case "retryPolicy":
       return `RetryPolicy(${printExpr(e.options)})`;
+    case "iter":
+      return `iter(${printExpr(e.value)}${e.method ? `.${e.method}()` : ""})`;
     case "spread":
       return `...${printExpr(e.value)}`;
   }
@@ -55,6 +57,8 @@ export function printInstr(i: Instr): string {
       return `${i.target ?? "_"} = await ${i.mode} ${printExpr(i.value)}`;
     case "sleep":
       return `sleep ${printExpr(i.duration)}`;
+    case "next":
+      return `${i.target} = next ${i.iterator}`;
   }
 }
 

@@ -2,7 +2,10 @@ import type * as t from "@babel/types";
 import type { Expr } from "../../ir-schema/index.ts";
 import type { Lowerer } from "./lowerer.ts";
 import type { DraftBlock } from "./cfg-builder.ts";
-import { binary, builtin, lit, member, plus1, prop, ref } from "./ir.ts";
+import { IterMethods } from "../../ir-schema/vocabulary.ts";
+import { unwrapTs } from "../analyze/classify.ts";
+import { builtin, lit, plus1, prop, ref } from "./ir.ts";
+import { staticRef } from "./static-refs.ts";
 import { lowerExpr } from "./expressions.ts";
 import { assignPattern } from "./patterns.ts";
 import { assignableLocal } from "./assignments.ts";
@@ -50,22 +53,28 @@ function increment(L: Lowerer, loop: LoopBlocks, loc: string): void {
   L.assign(loop.counter, plus1(loop.counter), loc);
 }
 
-/** `for (const x of xs)`: iterate a copy of xs by index; `for (k in o)` iterates Object.keys(o). */
-function lowerIteration(L: Lowerer, s: t.ForOfStatement | t.ForInStatement, source: Expr, labels: readonly string[]): void {
+/**
+ * `for (const x of xs)` takes an iterator of xs once (`iter`, which raises
+ * JavaScript's TypeError for what is not iterable) and steps it at the loop header
+ * (`next`): an array is read live, so a worklist that pushes while it loops visits
+ * what it pushed, and a string goes by code point. `for (k in o)` iterates Object.keys(o).
+ */
+function lowerIteration(L: Lowerer, s: t.ForOfStatement | t.ForInStatement, source: Expr, method: IterMethod | null, labels: readonly string[]): void {
   const loc = L.loc(s);
   if (s.type === "ForOfStatement" && s.await) {
     L.report("unsupported", s, { what: "`for await`", hint: "use `for...of` over an array and await inside the body" });
   }
-  const items = L.temp("o");
-  L.assign(items, source, loc);
+  const iterator = L.temp("o");
+  L.assign(iterator, { kind: "iter", method, value: source }, loc);
   const loop = startLoop(L, loc);
   L.cfg.terminate({ kind: "jump", loc, to: loop.header.id });
   L.cfg.switchTo(loop.header);
-  const more = binary("<", ref(loop.counter), prop(ref(items), "length"));
-  L.cfg.terminate({ cond: more, else: loop.exit.id, kind: "branch", loc, then: loop.body.id });
+  const step = L.temp("n");
+  L.emit({ iterator, kind: "next", loc, target: step });
+  L.cfg.terminate({ cond: prop(ref(step), "done"), else: loop.body.id, kind: "branch", loc, then: loop.exit.id });
   L.scopes.push();
   lowerLoopBody(L, loop, labels, loc, () => {
-    const current = member(ref(items), ref(loop.counter));
+    const current = prop(ref(step), "value");
     const left = s.left;
     if (left.type === "VariableDeclaration") {
       const d = left.declarations[0];
@@ -85,12 +94,28 @@ function lowerIteration(L: Lowerer, s: t.ForOfStatement | t.ForInStatement, sour
   L.cfg.switchTo(loop.exit);
 }
 
+type IterMethod = (typeof IterMethods)[number];
+const ITER_METHODS: ReadonlySet<string> = new Set(IterMethods);
+
 export function lowerForOf(L: Lowerer, s: t.ForOfStatement, labels: readonly string[]): void {
-  lowerIteration(L, s, lowerExpr(L, s.right), labels);
+  // `xs.entries()` (also keys/values) is iterated as JavaScript's array iterator does, live: not as the array the method returns.
+  const right = unwrapTs(s.right);
+  if (
+    right.type === "CallExpression" && right.arguments.length === 0 &&
+    right.callee.type === "MemberExpression" && !right.callee.computed &&
+    right.callee.property.type === "Identifier" && ITER_METHODS.has(right.callee.property.name) &&
+    staticRef(L, right.callee) === null
+  ) {
+    lowerIteration(L, s, lowerExpr(L, right.callee.object), right.callee.property.name as IterMethod, labels);
+    return;
+  }
+  lowerIteration(L, s, lowerExpr(L, s.right), null, labels);
 }
 
 export function lowerForIn(L: Lowerer, s: t.ForInStatement, labels: readonly string[]): void {
-  lowerIteration(L, s, builtin("Object.keys", [lowerExpr(L, s.right)]), labels);
+  // `for (k in null)` runs zero times, where Object.keys(null) throws.
+  const object: Expr = { kind: "logical", left: lowerExpr(L, s.right), op: "??", right: { kind: "object", props: [] } };
+  lowerIteration(L, s, builtin("Object.keys", [object]), null, labels);
 }
 
 export function lowerFor(L: Lowerer, s: t.ForStatement, labels: readonly string[]): void {

@@ -34,7 +34,7 @@ export interface HandleInfo {
   isVoid: boolean;
 }
 
-type TempKind = "t" | "h" | "i" | "o" | "a" | "e" | "p";
+type TempKind = "t" | "h" | "i" | "o" | "a" | "e" | "p" | "n";
 
 /**
  * All state of lowering one workflow body. The lowering functions are free

@@ -53,7 +53,8 @@ export function assignPattern(L: Lowerer, pattern: t.Node, value: Expr, bind: Bi
       assignPattern(L, pattern.left, withDefault(L, value, pattern.right), bind);
       return;
     case "ArrayPattern": {
-      const v = inVar(L, value, L.loc(pattern));
+      // Destructuring iterates the value: a string by code point, a non-iterable is a TypeError.
+      const v = inVar(L, value.kind === "array" ? value : array([{ kind: "spread", value }]), L.loc(pattern));
       pattern.elements.forEach((el, i) => {
         if (!el) return;
         if (el.type === "RestElement") assignPattern(L, el.argument, method(v, "slice", [lit(i)]), bind);

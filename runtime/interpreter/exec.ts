@@ -8,6 +8,7 @@ import { copyValue } from "./copy.ts";
 import { evaluate, lookup, type Scope } from "./eval/evaluate.ts";
 import { getMember, propertyKey, setMember } from "./eval/members.ts";
 import { toStr } from "./eval/convert.ts";
+import { nextStep, type IteratorState } from "./eval/iterate.ts";
 
 /** What one `advance` works with; `dispatch` collects the calls it starts. */
 export interface Ctx {
@@ -145,6 +146,12 @@ const instrs: InstrVisitor<InstrOutcome, Ctx> = {
     return "next";
   },
   await: awaitInstr,
+  next: (n, ctx) => {
+    const it = getOwn(ctx.state.vars, n.iterator) as IteratorState | undefined;
+    if (typeof it !== "object" || it === null) throw new InterpreterError(`next at ${n.loc}: '${n.iterator}' holds no iterator`);
+    setVar(ctx.state, n.target, nextStep(it));
+    return "next";
+  },
   sleep: (n, ctx) => {
     const { state } = ctx;
     if (state.wait?.kind !== "sleep") {

@@ -10,6 +10,7 @@ import { describe, getMember, propertyKey } from "./members.ts";
 import { findMethod } from "./methods.ts";
 import { toStr } from "./convert.ts";
 import { runArrayFn } from "./array-fns.ts";
+import { makeIterator } from "./iterate.ts";
 
 /** Parameters of enclosing `arrayFn` arrows; they shadow workflow variables. */
 export interface Local {
@@ -129,6 +130,7 @@ const evaluator: ExprVisitor<unknown, Scope> = {
   },
   isError: (n, s) => matchesError(evaluate(n.value, s), n.className),
   arrayFn: (n, s) => runArrayFn(n, s),
+  iter: (n, s) => makeIterator(evaluate(n.value, s), n.method, n.value),
   retryPolicy: (n, s) => {
     const options = evaluate(n.options, s) ?? {};
     const checked = normalizeRetry(options);
