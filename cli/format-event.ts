@@ -1,4 +1,5 @@
 import type { WorkerEvent } from "../runtime/durable/worker.ts";
+import { errorClassName } from "../runtime/interpreter/errors.ts";
 import type { LocalEvent } from "../runtime/index.ts";
 
 const MAX_ARGS_CHARS = 200;
@@ -15,17 +16,17 @@ export function formatEvent(event: LocalEvent): string | null {
       if (event.attempt === 1) return null;
       return `cairn: ${event.callId} ${event.action} attempt ${event.attempt}`;
     case "retry":
-      return `cairn: ${event.callId} ${event.action} failed (${event.error.name}: ${event.error.message}); retrying in ${event.delay}ms`;
+      return `cairn: ${event.callId} ${event.action} failed (${errorClassName(event.error)}: ${event.error.message}); retrying in ${event.delay}ms`;
     case "resolve":
       return event.ok
         ? `cairn: ${event.callId} ${event.action} done`
-        : `cairn: ${event.callId} ${event.action} failed after ${event.attempts} attempt(s) (${event.error?.name}: ${event.error?.message})`;
+        : `cairn: ${event.callId} ${event.action} failed after ${event.attempts} attempt(s) (${event.error ? errorClassName(event.error) : "Error"}: ${event.error?.message})`;
     case "sleep":
       return `cairn: sleeping until ${new Date(event.until).toISOString()}`;
     case "complete":
       return "cairn: workflow completed";
     case "fail":
-      return `cairn: workflow failed (${event.error.name}: ${event.error.message})`;
+      return `cairn: workflow failed (${errorClassName(event.error)}: ${event.error.message})`;
   }
 }
 
@@ -41,7 +42,7 @@ export function formatWorkerEvent(event: WorkerEvent): string | null {
     case "completed":
       return `cairn: ${event.callId} ${event.action} ${event.ok ? "done" : "failed"}`;
     case "retry":
-      return `cairn: ${event.callId} ${event.action} failed (${event.error.name}: ${event.error.message}); retrying in ${event.delayMs}ms`;
+      return `cairn: ${event.callId} ${event.action} failed (${errorClassName(event.error)}: ${event.error.message}); retrying in ${event.delayMs}ms`;
     case "lease-lost":
       return `cairn: ${event.callId} lease lost; another worker owns it now`;
     case "woke":

@@ -74,6 +74,8 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     .argument("[paths...]", ".ts files or directories, artifact directories (with manifest.json), or built .js bundles")
     .option("--ir <dir...>", "directories of prebuilt IR (manifest.json + artifacts)")
     .option("-c, --concurrency <n>", "actions run at once", "10")
+    .option("--lease <duration>", "lease on a running task, renewed every third of it; a crashed worker's tasks run again after about 1.3 leases (default 30s)")
+    .option("--action-timeout <duration>", "timeout of an action attempt whose call sets none; 0: none (default 10m)")
     .option("-q, --quiet", "no per-task progress lines")
     .action(async (paths: string[], opts: WorkerCommandOptions) => {
       const { worker } = await import("./commands/worker.ts");

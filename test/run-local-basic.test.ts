@@ -53,18 +53,21 @@ describe("runLocal", () => {
   });
 
   it.each<[string, () => unknown, string]>([
-    ["a function", () => ({ f: () => 1 }), "it contains a function at result.f"],
-    ["a BigInt", () => [1n], "it contains a bigint at result[0]"],
-    ["a cycle", () => { const o: Record<string, unknown> = {}; o.self = { o }; return o; }, "it contains a circular reference at result.self.o"],
-    ["a symbol under an odd key", () => ({ "a b": [1, Symbol("s")] }), 'it contains a symbol at result["a b"][1]'],
-    ["nothing but a function", () => () => 1, "it is a function"],
-    ["a throwing toJSON", () => ({ d: { toJSON() { throw new Error("nope"); } } }), "turning it into JSON threw: nope"],
-    ["too deep a nesting", () => { let a: unknown[] = []; for (let i = 0; i < 200_000; i++) a = [a]; return a; }, "it is nested too deeply"],
+    ["a function", () => ({ f: () => 1 }), "is not JSON: it contains a function at result.f"],
+    ["a BigInt", () => [1n], "is not JSON: it contains a bigint at result[0]"],
+    ["a cycle", () => { const o: Record<string, unknown> = {}; o.self = { o }; return o; }, "is not JSON: it contains a circular reference at result.self.o"],
+    ["a symbol under an odd key", () => ({ "a b": [1, Symbol("s")] }), 'is not JSON: it contains a symbol at result["a b"][1]'],
+    ["nothing but a function", () => () => 1, "is not JSON: it is a function"],
+    ["a throwing toJSON", () => ({ d: { toJSON() { throw new Error("nope"); } } }), "cannot be read at result.d: its toJSON threw nope"],
+    ["a throwing getter", () => ({ get g() { throw new Error("nope"); } }), "cannot be read at result.g: reading it threw nope"],
+    ["too deep a nesting", () => { let a: unknown[] = []; for (let i = 0; i < 200_000; i++) a = [a]; return a; }, "is nested deeper than 1000 levels at result[0][0][0][0]…(992 more)…[0][0][0][0]"],
+    ["a lone surrogate", () => ({ s: ["ok", "a\udc00"] }), "has a lone surrogate at result.s[1]"],
+    ["a NUL character", () => "a\u0000", "has a NUL character (\\u0000) at result"],
   ])("a result holding %s fails the call without retrying, as it fails durably", async (_what, make, problem) => {
     let attempts = 0;
     const bad = action("bad", async () => { attempts++; return make(); });
     const e = await rejection(runLocal(returning(v("r"), [], [callAwait("c1", "bad", [], "r")]), {}, { actions: [bad], clock: virtualClock() }));
-    expect([e.name, e.message, attempts]).toEqual(["PayloadError", `result of action 'bad' is not JSON: ${problem}`, 1]);
+    expect([e.name, e.message, attempts]).toEqual(["PayloadError", `result of action 'bad' ${problem}`, 1]);
   });
 
   it("fails with a WorkflowError carrying the escaped error's class chain and data", async () => {

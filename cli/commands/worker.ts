@@ -1,4 +1,5 @@
 import { collectActions } from "../../runtime/local/actions.ts";
+import { parseDuration } from "../../runtime/api/duration.ts";
 import { Worker } from "../../runtime/durable/worker.ts";
 import { openDatabase } from "../database.ts";
 import { ExitCode, UsageError } from "../exit-codes.ts";
@@ -10,7 +11,22 @@ import { loadWorkerSources } from "../worker-sources.ts";
 export interface WorkerCommandOptions {
   ir?: string[];
   concurrency?: string;
+  lease?: string;
+  actionTimeout?: string;
   quiet?: boolean;
+}
+
+/** A duration flag in milliseconds; a usage error names the flag. */
+function durationFlag(flag: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  let ms: number;
+  try {
+    ms = parseDuration(/^\d+(\.\d+)?$/.test(value) ? Number(value) : value, flag);
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/^invalid /, "--"));
+  }
+  if (ms !== 0 && ms < min) throw new UsageError(`--${flag} must be at least ${min}ms, not ${value}`);
+  return ms;
 }
 
 /**
@@ -23,6 +39,9 @@ export async function worker(paths: string[], options: WorkerCommandOptions, cwd
   if (all.length === 0) throw new UsageError("give the files, artifact directories (--ir) or bundles to serve");
   const concurrency = Number(options.concurrency ?? 10);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer, not ${options.concurrency}`);
+  const leaseMs = durationFlag("lease", options.lease, 300);
+  if (leaseMs === 0) throw new UsageError("--lease must be at least 300ms, not 0");
+  const actionTimeoutMs = durationFlag("action-timeout", options.actionTimeout, 1);
   const stopRequest = stopRequested(stopSignal);
   const sources = await loadWorkerSources(all, cwd, out);
   if (!sources) return ExitCode.compileErrors;
@@ -39,6 +58,8 @@ export async function worker(paths: string[], options: WorkerCommandOptions, cwd
     schema,
     migrate: false,
     concurrency,
+    ...(leaseMs === undefined ? {} : { leaseMs }),
+    ...(actionTimeoutMs === undefined ? {} : { actionTimeoutMs }),
     onEvent: options.quiet ? undefined : (e) => {
       const line = formatWorkerEvent(e);
       if (line !== null) out.stderr(line + "\n");

@@ -10,7 +10,16 @@ export interface RetryOptions {
   maxDelay?: Duration;
   /** Each delay is the previous one times `factor`. */
   factor?: number;
+  /**
+   * Errors that fail the call at once, however many attempts are left: error
+   * classes (matched by class ancestry, as `catch` with `instanceof` matches) or
+   * their names.
+   */
+  nonRetryable?: ReadonlyArray<ErrorClassRef>;
 }
+
+/** An error class, or its name. */
+export type ErrorClassRef = string | (abstract new (...args: never[]) => Error);
 
 /** A fully specified retry policy, in numbers (milliseconds). */
 export interface ResolvedRetry {
@@ -18,10 +27,12 @@ export interface ResolvedRetry {
   delay: number;
   maxDelay: number;
   factor: number;
+  /** Class names of errors that are not retried. */
+  nonRetryable: readonly string[];
 }
 
 /** Per-worker default for a call with no retry option. */
-export const DEFAULT_RETRY: Readonly<ResolvedRetry> = Object.freeze({ attempts: 3, delay: 1000, factor: 2, maxDelay: 60_000 });
+export const DEFAULT_RETRY: Readonly<ResolvedRetry> = Object.freeze({ attempts: 3, delay: 1000, factor: 2, maxDelay: 60_000, nonRetryable: Object.freeze([]) as readonly string[] });
 
 /** `attempts` of a `RetryPolicy` constructed without one: retry "practically forever". */
 export const RETRY_POLICY_DEFAULT_ATTEMPTS = 100;
@@ -36,6 +47,7 @@ export class RetryPolicy implements RetryOptions {
   readonly delay?: Duration;
   readonly maxDelay?: Duration;
   readonly factor?: number;
+  readonly nonRetryable?: readonly string[];
 
   constructor(options: RetryOptions = {}) {
     const partial = normalizeRetry(options);
@@ -43,18 +55,19 @@ export class RetryPolicy implements RetryOptions {
     if (options.delay !== undefined) this.delay = options.delay;
     if (options.maxDelay !== undefined) this.maxDelay = options.maxDelay;
     if (options.factor !== undefined) this.factor = options.factor;
+    if (partial.nonRetryable !== undefined) this.nonRetryable = partial.nonRetryable;
   }
 }
 
 /** Validates a retry option and converts durations to milliseconds; omitted fields stay omitted. */
 export function normalizeRetry(value: unknown): Partial<ResolvedRetry> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TypeError(`invalid retry option ${JSON.stringify(value) ?? String(value)}: expected { attempts?, delay?, maxDelay?, factor? }`);
+    throw new TypeError(`invalid retry option ${JSON.stringify(value) ?? String(value)}: expected { attempts?, delay?, maxDelay?, factor?, nonRetryable? }`);
   }
   const o = value as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!["attempts", "delay", "maxDelay", "factor"].includes(key)) {
-      throw new TypeError(`unknown retry option '${key}'; expected attempts, delay, maxDelay or factor`);
+    if (!["attempts", "delay", "maxDelay", "factor", "nonRetryable"].includes(key)) {
+      throw new TypeError(`unknown retry option '${key}'; expected attempts, delay, maxDelay, factor or nonRetryable`);
     }
   }
   const out: Partial<ResolvedRetry> = {};
@@ -72,7 +85,22 @@ export function normalizeRetry(value: unknown): Partial<ResolvedRetry> {
     }
     out.factor = o.factor;
   }
+  if (o.nonRetryable !== undefined) out.nonRetryable = errorClassNames(o.nonRetryable);
   return out;
+}
+
+function errorClassNames(value: unknown): string[] {
+  if (!Array.isArray(value)) throw new TypeError("invalid retry nonRetryable: expected a list of error classes");
+  return value.map((c) => {
+    if (typeof c === "string" && c !== "") return c;
+    if (typeof c === "function" && c.name) return c.name;
+    throw new TypeError(`invalid retry nonRetryable entry ${typeof c === "function" ? "(an anonymous class)" : String(c)}: expected an error class or its name`);
+  });
+}
+
+/** Whether `error` (an error value: its name and class chain) is one the policy does not retry. */
+export function isNonRetryable(error: { name: string; ancestry: readonly string[] }, policy: ResolvedRetry): boolean {
+  return policy.nonRetryable.some((n) => error.name === n || error.ancestry.includes(n));
 }
 
 /** Fills omitted fields from `defaults`. */

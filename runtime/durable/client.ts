@@ -2,13 +2,14 @@
  * The client: start instances, wait for results, inspect and cancel them. It needs
  * no actions and runs no workflow code; it only talks to the database.
  */
+import { decodeWire } from "../payload.ts";
 import type { Artifact, Json } from "../../ir-schema/index.ts";
 import { connectDb, type Db, type DriverName } from "../store/db.ts";
 import { migrate } from "../store/migrate.ts";
 import { ensureEmbeddedPostgres } from "../store/embedded.ts";
 import { Engine, UnknownWorkflowError } from "./engine.ts";
 import { describeInstance, type InstanceStatusReport } from "./status.ts";
-import type { ErrorValue } from "../interpreter/errors.ts";
+import { errorClassName, type ErrorValue } from "../interpreter/errors.ts";
 import { artifactOf, type WorkflowLike } from "../api/compiled.ts";
 
 export interface ConnectOptions {
@@ -27,7 +28,7 @@ export interface ConnectOptions {
 export class WorkflowFailedError extends Error {
   constructor(readonly error: ErrorValue, readonly instanceId: string) {
     super(error.message);
-    this.name = error.name;
+    this.name = errorClassName(error);
   }
 }
 
@@ -118,7 +119,7 @@ export class Client {
   async peek(id: string): Promise<{ value: Json } | null> {
     const row = await this.engine.q.instance(this.db, id);
     if (!row) throw new UnknownWorkflowError(`no workflow instance ${id}`);
-    if (row.status === "completed") return { value: row.result ?? null };
+    if (row.status === "completed") return { value: decodeWire(row.result) as Json };
     if (row.status === "failed" || row.status === "cancelled") {
       throw new WorkflowFailedError(row.error as unknown as ErrorValue, id);
     }

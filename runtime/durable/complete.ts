@@ -10,7 +10,8 @@ import type { Outcome, State } from "../interpreter/state.ts";
 import type { Db, Queryable } from "../store/db.ts";
 import type { Engine } from "./engine.ts";
 import type { HistoryEvent, InstanceRow, InstanceStatus, TaskRow } from "./queries.ts";
-import { stepOutput, Writes, type StepOutput } from "./step.ts";
+import { failedOutput, stepOutput, Writes, type StepOutput } from "./step.ts";
+import { engineError, isTransient } from "./fault.ts";
 import { StaleStepError } from "./write-step.ts";
 
 export interface Completion {
@@ -124,16 +125,28 @@ async function applyBatch(
       for (const e of resolved) writes.event({ ...e, data: { ...(e.data as Record<string, Json>), ignored: base.status } });
       continue;
     }
-    const artifact = await engine.artifact(q, base.hash);
-    let state: State = stateFromJson(base.state);
-    const waitingAt = { ...state.pc };
-    for (const c of completions) state = resolve(state, c.task.call_id, c.outcome);
-    // A deferred call may finish while its workflow sleeps: record it, but the sleep
-    // still ends when the timer says, not now.
-    const out: StepOutput =
-      base.status === "sleeping"
-        ? { status: "sleeping", state, wakeAt: base.wakeAt, tasks: [], events: [] }
-        : stepOutput(id, artifact, advance(artifact, state, base.now), waitingAt);
+    let out: StepOutput;
+    try {
+      const artifact = await engine.artifact(q, base.hash);
+      let state: State = stateFromJson(base.state);
+      const waitingAt = { ...state.pc };
+      for (const c of completions) state = resolve(state, c.task.call_id, c.outcome);
+      // A deferred call may finish while its workflow sleeps: record it, but the sleep
+      // still ends when the timer says, not now.
+      out =
+        base.status === "sleeping"
+          ? { status: "sleeping", state, wakeAt: base.wakeAt, tasks: [], events: [] }
+          : stepOutput(id, artifact, advance(artifact, state, base.now), waitingAt, engine.maxPayloadBytes);
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      // The step cannot be run (a broken definition, an interpreter invariant): this
+      // instance fails, the others in the batch go on.
+      const calls = completions.map((c) => `'${c.task.call_id}'`).join(", ");
+      const failed = failedOutput(id, engineError(err, `cairn could not apply the outcome of call ${calls}`));
+      writes.saveRaw(id, base.version, failed, base.state);
+      writes.add(id, failed, resolved);
+      continue;
+    }
     // A sleep's deadline must come from the database's clock, not this worker's.
     if (!rows && out.status === "sleeping") throw new NeedsLock();
     writes.save(id, base.version, out);

@@ -7,22 +7,39 @@
  * transition happens exactly once; actions run at least once, idempotency keys
  * making repeats harmless.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { assertArtifact, type Artifact, type Json } from "../../ir-schema/index.ts";
 import { advance, checkInput, initialState, InputError, stateFromJson, stateToJson } from "../interpreter/index.ts";
 import type { Outcome } from "../interpreter/state.ts";
-import type { ErrorValue } from "../interpreter/errors.ts";
+import { MAX_ERROR_BYTES, type ErrorValue } from "../interpreter/errors.ts";
 import type { Db, Queryable } from "../store/db.ts";
 import { queries, type HistoryEvent, type InstanceRow, type Queries, type TaskRow } from "./queries.ts";
-import { stepOutput, Writes, type StepOutput } from "./step.ts";
+import { failedOutput, stepOutput, Writes, type StepOutput } from "./step.ts";
+import { engineError, isTransient } from "./fault.ts";
 import { DuplicateStartError } from "./write-step.ts";
 import { completeBatch, type Completion, type CompletionResult, type LocalClaim, type StateCache } from "./complete.ts";
-import { checkPayload } from "../payload.ts";
+import { checkPayload, encodeWire, stringProblem } from "../payload.ts";
 
 export interface EngineOptions {
   schema?: string;
   /** Largest JSON payload (input, argument list, result) accepted, in bytes. Default 1 MiB. */
   maxPayloadBytes?: number;
+  /** Largest error kept, in bytes of JSON; a larger one is truncated (see capError). Default 64 KiB. */
+  maxErrorBytes?: number;
+}
+
+/** Longest idempotency key stored as written; a longer one is stored as its SHA-256 (an index entry has a size limit). */
+const MAX_KEY_CHARS = 200;
+
+/**
+ * The form an idempotency key is stored in: as written, or `sha256:<hex>` for a
+ * long one. Keys Postgres text cannot hold (NUL, an unpaired surrogate) are refused.
+ */
+export function storedKey(key: string): string {
+  if (typeof key !== "string" || key === "") throw new InvalidInputError("an idempotency key must be a non-empty string");
+  const problem = stringProblem(key);
+  if (problem !== undefined) throw new InvalidInputError(`the idempotency key has ${problem}`);
+  return key.length <= MAX_KEY_CHARS ? key : `sha256:${createHash("sha256").update(key).digest("hex")}`;
 }
 
 export class UnknownWorkflowError extends Error {
@@ -37,6 +54,7 @@ export class Engine {
   readonly q: Queries;
   readonly schema: string;
   readonly maxPayloadBytes: number;
+  readonly maxErrorBytes: number;
   /** Validated artifacts by hash; an artifact never changes once stored. */
   private readonly artifacts = new Map<string, Artifact>();
   /** Artifact objects already validated and stored by `register`. */
@@ -46,6 +64,7 @@ export class Engine {
     this.schema = options.schema ?? "cairn";
     this.q = queries(this.schema);
     this.maxPayloadBytes = options.maxPayloadBytes ?? 1024 * 1024;
+    this.maxErrorBytes = options.maxErrorBytes ?? MAX_ERROR_BYTES;
   }
 
   /** Stores a workflow definition under its content hash (idempotent). */
@@ -76,7 +95,8 @@ export class Engine {
    * suspension and enqueues what it dispatched, all in one transaction. A repeated
    * idempotency key returns the existing instance instead.
    */
-  async start(artifact: Artifact, input: unknown, idempotencyKey?: string): Promise<{ id: string; created: boolean }> {
+  async start(artifact: Artifact, input: unknown, key?: string): Promise<{ id: string; created: boolean }> {
+    const idempotencyKey = key === undefined ? undefined : storedKey(key);
     if (idempotencyKey !== undefined) {
       const existing = await this.q.instanceByKey(this.db, idempotencyKey);
       if (existing) return { id: existing.id, created: false };
@@ -94,7 +114,8 @@ export class Engine {
    * before anything is written). Returns the new ids in input order; with an
    * idempotency key that is already taken, nothing is created and [] is returned.
    */
-  async startMany(artifact: Artifact, inputs: unknown[], idempotencyKey?: string): Promise<string[]> {
+  async startMany(artifact: Artifact, inputs: unknown[], key?: string): Promise<string[]> {
+    const idempotencyKey = key === undefined ? undefined : storedKey(key);
     const initial = inputs.map((input) => this.checkInput(artifact, input));
     // This process's clock only matters to a first step that sleeps: its deadline
     // must come from the database's clock, read in a transaction of its own (and
@@ -120,10 +141,11 @@ export class Engine {
     for (const clean of inputs) {
       const state = initialState(artifact, clean);
       const id = randomUUID();
-      const out = stepOutput(id, artifact, advance(artifact, state, now));
-      writes.add(id, out, [{ instanceId: id, kind: "started", data: { workflow: artifact.name, hash: artifact.hash, input: clean } }]);
+      const out = stepOutput(id, artifact, advance(artifact, state, now), undefined, this.maxPayloadBytes);
+      const input = encodeWire(clean);
+      writes.add(id, out, [{ instanceId: id, kind: "started", data: { workflow: artifact.name, hash: artifact.hash, input } }]);
       writes.instances.push({
-        id, workflow: artifact.name, hash: artifact.hash, status: out.status, input: clean, state: stateToJson(out.state),
+        id, workflow: artifact.name, hash: artifact.hash, status: out.status, input, state: stateToJson(out.state),
         result: out.result, error: out.error as unknown as Json, key: key ?? null, wakeAt: out.wakeAt,
       });
     }
@@ -145,17 +167,51 @@ export class Engine {
     return completeBatch(this, this.db, workerId, items, claim, cache);
   }
 
-  /** Wakes up to `limit` instances whose sleep is over; returns how many it advanced. */
+  /**
+   * Wakes up to `limit` instances whose sleep is over; returns how many it handled.
+   * A batch the database refuses for anything but a lost connection is redone one
+   * instance at a time, and an instance that cannot be woken fails alone: one bad
+   * sleeper never keeps the others asleep.
+   */
   async wakeSleepers(limit: number): Promise<number> {
+    try {
+      return await this.wakeBatch(limit);
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      let handled = 0;
+      for (const id of await this.q.dueSleeperIds(this.db, limit)) {
+        try {
+          handled += await this.wakeBatch(1, id);
+        } catch (one) {
+          if (isTransient(one)) throw one;
+          if (await this.failInstance(id, engineError(one, "cairn could not wake this instance"))) handled++;
+        }
+      }
+      return handled;
+    }
+  }
+
+  private wakeBatch(limit: number, id?: string): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const rows = await this.q.dueSleepers(tx, limit);
+      const rows = await this.q.dueSleepers(tx, limit, id);
       if (rows.length === 0) return 0;
       const writes = new Writes();
       for (const row of rows) {
-        const artifact = await this.artifact(tx, row.hash);
-        const out = stepOutput(row.id, artifact, advance(artifact, stateFromJson(row.state), row.now));
         const lateMs = row.wake_at === null ? 0 : row.now - row.wake_at;
-        this.save(row, out, writes, [{ instanceId: row.id, kind: "woke", data: { lateMs } }]);
+        const woke: HistoryEvent = { instanceId: row.id, kind: "woke", data: { lateMs } };
+        let out: StepOutput;
+        try {
+          const artifact = await this.artifact(tx, row.hash);
+          out = stepOutput(row.id, artifact, advance(artifact, stateFromJson(row.state), row.now), undefined, this.maxPayloadBytes);
+        } catch (err) {
+          if (isTransient(err)) throw err;
+          // A broken definition or state fails this instance, in this same batch.
+          const failed = failedOutput(row.id, engineError(err, "cairn could not wake this instance"));
+          writes.saveRaw(row.id, row.version, failed, row.state);
+          writes.add(row.id, failed, [woke]);
+          continue;
+        }
+        this.save(row, out, writes, [woke]);
       }
       await writes.flush(tx, this.q);
       return rows.length;
@@ -164,14 +220,29 @@ export class Engine {
 
   /** Stops an instance: no further steps run, queued tasks are dropped, workers abort running attempts. */
   async cancel(id: string, reason = "cancelled"): Promise<boolean> {
+    const error: ErrorValue = { name: "CancelledError", message: reason, ancestry: ["CancelledError", "Error"] };
+    const done = await this.end(id, "cancelled", error, { kind: "cancelled", data: { reason } });
+    if (done === null) throw new UnknownWorkflowError(`no workflow instance ${id}`);
+    return done;
+  }
+
+  /**
+   * Fails an instance the engine cannot advance (see fault.ts), in a transaction of
+   * its own; false when it had already finished or does not exist.
+   */
+  async failInstance(id: string, error: ErrorValue): Promise<boolean> {
+    return (await this.end(id, "failed", error, { kind: "failed", data: { error: error as unknown as Json, engine: true } })) === true;
+  }
+
+  /** Ends a running instance with `status`; null when there is no such instance, false when it had already ended. */
+  private async end(id: string, status: "failed" | "cancelled", error: ErrorValue, event: Omit<HistoryEvent, "instanceId">): Promise<boolean | null> {
     return this.db.transaction(async (tx) => {
       const row = await this.q.instance(tx, id, true);
-      if (!row) throw new UnknownWorkflowError(`no workflow instance ${id}`);
+      if (!row) return null;
       if (row.status === "completed" || row.status === "failed" || row.status === "cancelled") return false;
-      const error: ErrorValue = { name: "CancelledError", message: reason, ancestry: ["CancelledError", "Error"] };
-      await this.q.saveInstance(tx, { id, version: row.version, status: "cancelled", state: row.state, error: error as unknown as Json, wakeAt: null });
+      await this.q.saveInstance(tx, { id, version: row.version, status, state: row.state, error: error as unknown as Json, wakeAt: null });
       await this.q.cancelTasks(tx, id);
-      await this.q.appendHistory(tx, [{ instanceId: id, kind: "cancelled", data: { reason } }]);
+      await this.q.appendHistory(tx, [{ instanceId: id, ...event }]);
       await this.q.notify(tx, "cancel", id);
       await this.q.notify(tx, "done", id);
       return true;
@@ -179,8 +250,8 @@ export class Engine {
   }
 
   /** Checks an action's result before it enters workflow state. */
-  checkResult(action: string, value: unknown): Json {
-    return checkPayload(value, `result of action '${action}'`, "result", this.maxPayloadBytes) ?? null;
+  checkResult(action: string, value: unknown): unknown {
+    return checkPayload(value, `result of action '${action}'`, "result", this.maxPayloadBytes);
   }
 
   private checkInput(artifact: Artifact, input: unknown): Record<string, Json> {

@@ -8,14 +8,15 @@ import type { Json } from "../../ir-schema/index.ts";
 import type { Completion, LocalClaim, StateCache } from "./complete.ts";
 import type { Engine } from "./engine.ts";
 import type { TaskRow } from "./queries.ts";
+import { engineError, isTransient } from "./fault.ts";
 
 export interface GroupCommitHost {
   engine: Engine;
   workerId: string;
   /** What the worker may claim for itself from the batch being committed (0 once it is stopping). */
   localClaim(): LocalClaim;
-  /** Runs the next tasks the batch claimed locally. */
-  launch(task: TaskRow): void;
+  /** Runs the next tasks the batch claimed locally; their lease was taken no earlier than `leaseFrom` (this process's clock). */
+  launch(task: TaskRow, leaseFrom: number): void;
   /** False once the worker stops: a batch that keeps failing is then given up (its leases expire). */
   running(): boolean;
   report(error: Error): void;
@@ -23,8 +24,10 @@ export interface GroupCommitHost {
 
 const MAX_BATCH = 500;
 
+type Queued = Completion & { done: (applied: boolean | undefined) => void };
+
 export class GroupCommit {
-  private readonly queue: Array<Completion & { done: (applied: boolean | undefined) => void }> = [];
+  private readonly queue: Queued[] = [];
   /** States of instances whose next action this worker claimed itself (see StateCache). */
   private readonly cache: StateCache = new Map();
   private flushing: Promise<void> | null = null;
@@ -64,14 +67,16 @@ export class GroupCommit {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        const { applied, local } = await h.engine.completeMany(h.workerId, batch, h.localClaim(), this.cache);
-        for (const c of batch) c.done(applied.has(`${c.task.instance_id}:${c.task.call_id}`));
-        for (const task of local) h.launch(task);
+        await this.commit(batch);
         backoff = 100;
-        // As in submit(): let what the batch launched finish and join the next one.
-        if (local.length > 0) await nextTurn();
       } catch (err) {
         h.report(err as Error);
+        if (!isTransient(err)) {
+          // Something in the batch fails every time (data Postgres refuses, say): one
+          // at a time, so the rest commit and only the bad one fails its instance.
+          await this.commitEach(batch);
+          continue;
+        }
         if (!h.running() && backoff >= 5000) {
           for (const c of batch) c.done(undefined);
           continue;
@@ -79,6 +84,37 @@ export class GroupCommit {
         this.queue.unshift(...batch);
         await new Promise((r) => setTimeout(r, backoff));
         backoff = Math.min(backoff * 2, 5000);
+      }
+    }
+  }
+
+  private async commit(batch: Queued[]): Promise<void> {
+    const h = this.host;
+    const sent = Date.now();
+    const { applied, local } = await h.engine.completeMany(h.workerId, batch, h.localClaim(), this.cache);
+    for (const c of batch) c.done(applied.has(`${c.task.instance_id}:${c.task.call_id}`));
+    for (const task of local) h.launch(task, sent);
+    // As in submit(): let what the batch launched finish and join the next one.
+    if (local.length > 0) await nextTurn();
+  }
+
+  /** Commits each item alone; an item that fails for good fails its instance instead. */
+  private async commitEach(batch: Queued[]): Promise<void> {
+    for (const item of batch) {
+      try {
+        await this.commit([item]);
+      } catch (err) {
+        if (isTransient(err)) {
+          // The connection went meanwhile: back to the queue, the normal retry applies.
+          this.queue.unshift(item);
+          continue;
+        }
+        this.cache.delete(item.task.instance_id);
+        const error = engineError(err, `cairn could not apply the outcome of call '${item.task.call_id}' (action '${item.task.action}')`);
+        await this.host.engine
+          .failInstance(item.task.instance_id, error)
+          .catch((failed: unknown) => this.host.report(failed as Error));
+        item.done(false);
       }
     }
   }

@@ -76,13 +76,23 @@ export function instanceQueries(s: string) {
     },
 
     /** Locks up to `limit` sleeping instances whose wake-up time has come. */
-    async dueSleepers(q: Queryable, limit: number): Promise<InstanceRow[]> {
+    /** Sleepers due now, locked (all of them up to `limit`, or the one `id`). */
+    async dueSleepers(q: Queryable, limit: number, id?: string): Promise<InstanceRow[]> {
       return q.query<InstanceRow>(
         `SELECT ${INSTANCE_COLS} FROM ${s}.instances
-          WHERE status = 'sleeping' AND wake_at <= clock_timestamp()
+          WHERE status = 'sleeping' AND wake_at <= clock_timestamp() AND ($2::uuid IS NULL OR id = $2)
           ORDER BY wake_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit, id ?? null],
+      );
+    },
+
+    /** Ids of sleepers due now, without locking them. */
+    async dueSleeperIds(q: Queryable, limit: number): Promise<string[]> {
+      const rows = await q.query<{ id: string }>(
+        `SELECT id FROM ${s}.instances WHERE status = 'sleeping' AND wake_at <= clock_timestamp() ORDER BY wake_at LIMIT $1`,
         [limit],
       );
+      return rows.map((r) => r.id);
     },
 
     /** Milliseconds until the earliest sleeper is due, by the database's clock (null: none sleeps). */

@@ -1,4 +1,5 @@
 /** What `cairn status <id>` shows: where an instance is, what it waits for and why, and its history. */
+import { decodeWire } from "../payload.ts";
 import type { Json } from "../../ir-schema/index.ts";
 import { stateFromJson } from "../interpreter/codec.ts";
 import type { Engine } from "./engine.ts";
@@ -47,7 +48,7 @@ export async function describeInstance(engine: Engine, row: InstanceRow): Promis
     status: row.status,
     at,
     wakeAt: row.wake_at === null ? null : new Date(row.wake_at).toISOString(),
-    result: row.result,
+    result: decodeWire(row.result) as Json,
     error: row.error,
     tasks: tasks.map((t) => ({
       callId: t.call_id,

@@ -10,6 +10,7 @@ import type { HistoryEvent, InstanceStatus, NewTask, Queries } from "./queries.t
 import type { StepWrite, StepWriteResult } from "./write-step.ts";
 import { stateToJson } from "../interpreter/codec.ts";
 import type { Queryable } from "../store/db.ts";
+import { checkArgs, checkResultOf, encodeWire } from "../payload.ts";
 
 export interface StepOutput {
   status: InstanceStatus;
@@ -26,20 +27,27 @@ export interface StepOutput {
  * having dispatched nothing (a fan-out's sibling resolved, the join still waits),
  * the step records no new "waiting" event: it would repeat the last one.
  */
-export function stepOutput(instanceId: string, artifact: Artifact, { state, dispatch }: AdvanceResult, waitingAt?: State["pc"]): StepOutput {
+export function stepOutput(
+  instanceId: string, artifact: Artifact, { state, dispatch }: AdvanceResult, waitingAt: State["pc"] | undefined, maxPayloadBytes: number,
+): StepOutput {
   const tasks: NewTask[] = dispatch.map((d) => ({
     instanceId,
     callId: d.callId,
     action: d.action,
-    args: d.args,
+    // Checked (a PayloadError fails the instance), then stored in the wire form:
+    // NaN, -0 and undefined arguments reach the action as they were.
+    args: encodeWire(checkArgs(d.action, d.callId, d.args, maxPayloadBytes)) as Json[],
     options: d.options as Json,
   }));
   const events: HistoryEvent[] = dispatch.map((d) => ({ instanceId, kind: "dispatched", callId: d.callId, data: { action: d.action } }));
   const at = { block: state.pc.block, instr: state.pc.instr, loc: locOf(artifact, state) };
   switch (state.status) {
-    case "completed":
-      events.push({ instanceId, kind: "completed", data: { result: state.result ?? null } });
-      return { status: "completed", state, wakeAt: null, result: state.result ?? null, tasks, events };
+    case "completed": {
+      // Checked like any payload: a result that cannot be stored fails the instance (PayloadError).
+      const result = encodeWire(checkResultOf(artifact.name, state.result, maxPayloadBytes));
+      events.push({ instanceId, kind: "completed", data: { result } });
+      return { status: "completed", state, wakeAt: null, result, tasks, events };
+    }
     case "failed":
       events.push({ instanceId, kind: "failed", data: { error: state.error as unknown as Json } });
       return { status: "failed", state, wakeAt: null, error: state.error, tasks, events };
@@ -56,6 +64,11 @@ export function stepOutput(instanceId: string, artifact: Artifact, { state, disp
       // `advance` only returns once the program must wait or has finished.
       throw new Error(`interpreter returned a state in status ${JSON.stringify(state.status)}`);
   }
+}
+
+/** The output of a step the engine could not run: the instance fails with `error`, nothing is dispatched. */
+export function failedOutput(instanceId: string, error: ErrorValue): Omit<StepOutput, "state"> {
+  return { status: "failed", wakeAt: null, error, tasks: [], events: [{ instanceId, kind: "failed", data: { error: error as unknown as Json, engine: true } }] };
 }
 
 /** The source location the program is at, for status displays. */
@@ -81,7 +94,7 @@ export class Writes {
   private readonly done: string[] = [];
   private earliestWake: number | null = null;
 
-  add(instanceId: string, out: StepOutput, before: HistoryEvent[] = []): void {
+  add(instanceId: string, out: Omit<StepOutput, "state">, before: HistoryEvent[] = []): void {
     this.tasks.push(...out.tasks);
     this.events.push(...before, ...out.events);
     if (out.status === "sleeping" && out.wakeAt !== null) {
@@ -96,6 +109,11 @@ export class Writes {
       id, version, status: out.status, state: stateToJson(out.state),
       result: out.result, error: out.error as unknown as Json, wakeAt: out.wakeAt,
     });
+  }
+
+  /** Like save, but keeps the stored state as it was (the engine could not produce a new one). */
+  saveRaw(id: string, version: number, out: Omit<StepOutput, "state">, state: Json): void {
+    this.saves.push({ id, version, status: out.status, state, result: out.result, error: out.error as unknown as Json, wakeAt: out.wakeAt });
   }
 
   event(e: HistoryEvent): void {

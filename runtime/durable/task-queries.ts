@@ -54,36 +54,59 @@ export function taskQueries(s: string) {
       return rows[0]?.run_at ?? null;
     },
 
-    async renewLeases(q: Queryable, workerId: string, keys: Array<[string, string]>, leaseMs: number): Promise<number> {
-      if (keys.length === 0) return 0;
-      const rows = await q.query(
+    /** Extends this worker's leases on the given tasks; returns the `instance:call` keys it still held. */
+    async renewLeases(q: Queryable, workerId: string, keys: Array<[string, string]>, leaseMs: number): Promise<Set<string>> {
+      if (keys.length === 0) return new Set();
+      const rows = await q.query<{ instance_id: string; call_id: string }>(
         `UPDATE ${s}.tasks t SET lease_until = clock_timestamp() + $2::float8 * interval '1 millisecond'
            FROM json_to_recordset($3::text::json) AS k(i uuid, c text)
-          WHERE t.instance_id = k.i AND t.call_id = k.c AND t.worker_id = $1 AND t.status = 'running' RETURNING t.call_id`,
+          WHERE t.instance_id = k.i AND t.call_id = k.c AND t.worker_id = $1 AND t.status = 'running'
+        RETURNING t.instance_id, t.call_id`,
         [workerId, leaseMs, json(keys.map(([i, c]) => ({ i, c })))],
       );
-      return rows.length;
+      return new Set(rows.map((r) => `${r.instance_id}:${r.call_id}`));
     },
 
-    /** Makes tasks whose worker stopped heartbeating claimable again. */
+    /**
+     * Makes tasks whose worker stopped renewing its lease claimable again, recording
+     * each in the history. The interrupted attempt counts: its number is kept, and
+     * the error it ended with is the task's last error, which the call fails with if
+     * it was the last attempt.
+     */
     async releaseExpired(q: Queryable): Promise<Array<{ instance_id: string; call_id: string; action: string; worker_id: string; attempt: number }>> {
       return q.query(
-        `UPDATE ${s}.tasks t SET status = 'ready', lease_until = NULL, worker_id = NULL
-           FROM (SELECT instance_id, call_id, worker_id FROM ${s}.tasks WHERE status = 'running' AND lease_until < clock_timestamp()
-                 FOR UPDATE SKIP LOCKED) x
-          WHERE t.instance_id = x.instance_id AND t.call_id = x.call_id
-        RETURNING t.instance_id, t.call_id, t.action, x.worker_id, t.attempt`,
+        `WITH freed AS (
+           UPDATE ${s}.tasks t SET status = 'ready', lease_until = NULL, worker_id = NULL,
+                  last_error = json_build_object('name', 'LeaseExpiredError',
+                    'message', 'worker ' || x.worker_id || ' stopped renewing its lease during attempt ' || t.attempt,
+                    'ancestry', json_build_array('LeaseExpiredError', 'Error'))
+             FROM (SELECT instance_id, call_id, worker_id FROM ${s}.tasks WHERE status = 'running' AND lease_until < clock_timestamp()
+                   FOR UPDATE SKIP LOCKED) x
+            WHERE t.instance_id = x.instance_id AND t.call_id = x.call_id
+          RETURNING t.instance_id, t.call_id, t.action, x.worker_id, t.attempt),
+         recorded AS (
+           INSERT INTO ${s}.history (instance_id, kind, call_id, data)
+           SELECT instance_id, 'lease-expired', call_id, json_build_object('worker', worker_id, 'attempt', attempt) FROM freed)
+         SELECT * FROM freed`,
       );
     },
 
-    /** Releases this worker's running tasks immediately (graceful shutdown). */
-    async releaseWorker(q: Queryable, workerId: string, keys: Array<[string, string]>): Promise<void> {
+    /**
+     * Releases this worker's running tasks immediately (graceful shutdown) for
+     * another worker to take. The attempt counts, as for an expired lease, so an
+     * action that never finishes cannot run forever across restarts.
+     */
+    async releaseWorker(q: Queryable, workerId: string, keys: Array<[string, string]>, error: Json): Promise<void> {
       if (keys.length === 0) return;
       await q.query(
-        `UPDATE ${s}.tasks t SET status = 'ready', lease_until = NULL, worker_id = NULL, attempt = t.attempt - 1
-           FROM json_to_recordset($2::text::json) AS k(i uuid, c text)
-          WHERE t.instance_id = k.i AND t.call_id = k.c AND t.worker_id = $1 AND t.status = 'running'`,
-        [workerId, json(keys.map(([i, c]) => ({ i, c })))],
+        `WITH released AS (
+           UPDATE ${s}.tasks t SET status = 'ready', lease_until = NULL, worker_id = NULL, last_error = $3::text::json
+             FROM json_to_recordset($2::text::json) AS k(i uuid, c text)
+            WHERE t.instance_id = k.i AND t.call_id = k.c AND t.worker_id = $1 AND t.status = 'running'
+          RETURNING t.instance_id, t.call_id, t.attempt)
+         INSERT INTO ${s}.history (instance_id, kind, call_id, data)
+         SELECT instance_id, 'released', call_id, json_build_object('worker', $1::text, 'attempt', attempt) FROM released`,
+        [workerId, json(keys.map(([i, c]) => ({ i, c }))), json(error)],
       );
     },
 

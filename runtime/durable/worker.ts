@@ -8,8 +8,8 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Artifact, Json } from "../../ir-schema/index.ts";
-import { DEFAULT_RETRY, resolveRetry, type ResolvedRetry } from "../api/retry.ts";
-import { errorFromThrown, type ErrorValue } from "../interpreter/errors.ts";
+import { backoffDelay, DEFAULT_RETRY, isNonRetryable, resolveRetry, type ResolvedRetry } from "../api/retry.ts";
+import { errorFromThrown, isErrorValue, makeError, type ErrorValue } from "../interpreter/errors.ts";
 import type { Db } from "../store/db.ts";
 import { migrate } from "../store/migrate.ts";
 import { collectActions, type ActionSource } from "../local/actions.ts";
@@ -18,7 +18,13 @@ import { runAttempt } from "../local/attempt.ts";
 import { Engine } from "./engine.ts";
 import { GroupCommit } from "./group-commit.ts";
 import type { TaskRow } from "./queries.ts";
-import { PayloadError } from "../payload.ts";
+import { decodeWire, PayloadError } from "../payload.ts";
+import { isTransient } from "./fault.ts";
+
+/** See WorkerOptions.actionTimeoutMs. */
+export const DEFAULT_ACTION_TIMEOUT_MS = 10 * 60_000;
+
+type AttemptOutcome = { ok: true; value: Json } | { ok: false; error: ErrorValue; final: boolean };
 
 export interface WorkerOptions {
   actions: ActionSource;
@@ -29,10 +35,21 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Fallback poll interval when no notification arrives (default 1000 ms). */
   pollMs?: number;
-  /** Lease on a claimed task; renewed every leaseMs / 3 (default 30 s). */
+  /**
+   * Lease on a claimed task; renewed every leaseMs / 3 (default 30 s). A worker that
+   * dies is noticed within about 1.3 leases, and its tasks run again elsewhere.
+   */
   leaseMs?: number;
+  /**
+   * Timeout of an attempt whose call sets none (default 10 minutes; 0: none). An
+   * attempt past it fails with ActionTimeoutError and counts as a failed attempt,
+   * so a hung action cannot hold a slot forever.
+   */
+  actionTimeoutMs?: number;
   defaultRetry?: Partial<ResolvedRetry>;
   maxPayloadBytes?: number;
+  /** Largest error kept, in bytes of JSON (default 64 KiB); a larger one is truncated. */
+  maxErrorBytes?: number;
   /** Run migrations at start (default true). */
   migrate?: boolean;
   id?: string;
@@ -51,13 +68,15 @@ interface InFlight {
   task: TaskRow;
   abort: AbortController;
   done: Promise<void>;
+  /** When the lease ends by this process's clock: taken no earlier than the claim was sent, moved on by each renewal. */
+  leaseUntil: number;
 }
 
 export class Worker {
   readonly id: string;
   readonly engine: Engine;
   private readonly actions: Map<string, (...args: unknown[]) => unknown>;
-  private readonly opts: Required<Pick<WorkerOptions, "concurrency" | "pollMs" | "leaseMs">> & WorkerOptions;
+  private readonly opts: Required<Pick<WorkerOptions, "concurrency" | "pollMs" | "leaseMs" | "actionTimeoutMs">> & WorkerOptions;
   private readonly retryDefault: ResolvedRetry;
   private readonly inFlight = new Map<string, InFlight>();
   /**
@@ -89,9 +108,9 @@ export class Worker {
   private loops: Promise<void>[] = [];
 
   constructor(readonly db: Db, options: WorkerOptions) {
-    this.opts = { concurrency: 10, pollMs: 1000, leaseMs: 30_000, ...options };
+    this.opts = { concurrency: 10, pollMs: 1000, leaseMs: 30_000, actionTimeoutMs: DEFAULT_ACTION_TIMEOUT_MS, ...options };
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.engine = new Engine(db, { schema: options.schema, maxPayloadBytes: options.maxPayloadBytes });
+    this.engine = new Engine(db, { schema: options.schema, maxPayloadBytes: options.maxPayloadBytes, maxErrorBytes: options.maxErrorBytes });
     this.actions = collectActions(options.actions);
     this.actionNames = new Set(this.actions.keys());
     this.commits = new GroupCommit({
@@ -103,7 +122,7 @@ export class Worker {
         max: this.running ? this.opts.concurrency - (this.inFlight.size - this.settling.size) : 0,
         leaseMs: this.opts.leaseMs,
       }),
-      launch: (task) => this.launch(task),
+      launch: (task, leaseFrom) => this.launch(task, leaseFrom),
       running: () => this.running,
       report: (error) => this.report("complete", error),
     });
@@ -149,8 +168,9 @@ export class Worker {
     if (timedOut) {
       const left = [...this.inFlight.values()];
       for (const f of left) f.abort.abort(new Error("worker shutting down"));
+      const interrupted = makeError("WorkerStoppedError", `the worker ${this.id} stopped during this attempt`);
       await this.engine.q
-        .releaseWorker(this.db, this.id, left.map((f) => [f.task.instance_id, f.task.call_id]))
+        .releaseWorker(this.db, this.id, left.map((f) => [f.task.instance_id, f.task.call_id]), interrupted as unknown as Json)
         .then(() => this.announce(left.map((f) => f.task.action)))
         .catch((e: Error) => this.report("release", e));
     }
@@ -171,10 +191,11 @@ export class Worker {
         const free = this.opts.concurrency - this.inFlight.size;
         let claimed = 0;
         if (free > 0 && this.actions.size > 0) {
+          const sent = Date.now();
           const tasks = await this.engine.q.claimTasks(this.db, this.id, [...this.actions.keys()], free, this.opts.leaseMs);
           for (const task of tasks) {
             if (task.instance) this.commits.seed(task.instance_id, task.instance);
-            this.launch(task);
+            this.launch(task, sent);
           }
           claimed = tasks.length;
           this.backlog = claimed === free;
@@ -222,15 +243,21 @@ export class Worker {
       await delay(every, this.stopping.signal);
       if (!this.running) break;
       try {
-        const keys = [...this.inFlight.values()].map((f): [string, string] => [f.task.instance_id, f.task.call_id]);
-        await this.engine.q.renewLeases(this.db, this.id, keys, this.opts.leaseMs);
+        const held = [...this.inFlight.entries()].filter(([key]) => !this.settling.has(key));
+        const sent = Date.now();
+        const renewed = await this.engine.q.renewLeases(this.db, this.id, held.map(([, f]): [string, string] => [f.task.instance_id, f.task.call_id]), this.opts.leaseMs);
+        for (const [key, f] of held) {
+          if (renewed.has(key)) f.leaseUntil = sent + this.opts.leaseMs;
+          else if (this.inFlight.get(key) === f && !this.settling.has(key)) {
+            // Another worker holds it now (this one stalled past its lease): stop this attempt.
+            f.abort.abort(new Error("lease lost"));
+            this.emit({ type: "lease-lost", instanceId: f.task.instance_id, callId: f.task.call_id });
+          }
+        }
         await this.engine.q.heartbeatWorker(this.db, this.id);
         const freed = await this.engine.q.releaseExpired(this.db);
         if (freed.length) {
-          await this.engine.q.appendHistory(
-            this.db,
-            freed.map((f) => ({ instanceId: f.instance_id, kind: "lease-expired", callId: f.call_id, data: { worker: f.worker_id, attempt: f.attempt } })),
-          );
+          // releaseExpired recorded each in the history, in the same statement.
           await this.announce(freed.map((f) => f.action));
           this.kick();
         }
@@ -278,12 +305,12 @@ export class Worker {
     this.kicked = false;
   }
 
-  private launch(task: TaskRow): void {
+  private launch(task: TaskRow, leaseFrom: number): void {
     const key = `${task.instance_id}:${task.call_id}`;
     const abort = new AbortController();
-    const entry: InFlight = { task, abort, done: Promise.resolve() };
+    const entry: InFlight = { task, abort, done: Promise.resolve(), leaseUntil: leaseFrom + this.opts.leaseMs };
     const id = task.instance_id;
-    entry.done = this.execute(task, abort).finally(() => {
+    entry.done = this.execute(entry).finally(() => {
       this.inFlight.delete(key);
       this.settling.delete(key);
       const left = this.perInstance.get(id)! - 1;
@@ -298,44 +325,63 @@ export class Worker {
     this.perInstance.set(id, (this.perInstance.get(id) ?? 0) + 1);
   }
 
-  private async execute(task: TaskRow, abort: AbortController): Promise<void> {
+  private async execute(entry: InFlight): Promise<void> {
+    const { task, abort } = entry;
     const { instance_id: instanceId, call_id: callId, action, attempt } = task;
+    // The claim may have come back after this process stalled (a pause, a long GC)
+    // past the lease: another worker may be running it already.
+    if (Date.now() >= entry.leaseUntil) return this.emit({ type: "lease-lost", instanceId, callId });
     this.emit({ type: "claimed", instanceId, callId, action, attempt });
     // The attempt itself is already in the history: written by the claim that handed it to us.
-    const idempotencyKey = `${instanceId}:${callId}`;
-    const fn = this.actions.get(action);
     const options = (task.options ?? {}) as { retry?: Partial<ResolvedRetry>; timeout?: number };
-    let outcome: { ok: true; value: Json } | { ok: false; error: ErrorValue; final: boolean };
+    const policy = resolveRetry(options.retry, this.retryDefault);
+    const outcome = attempt > policy.attempts ? this.exhausted(task, policy) : await this.attempt(task, abort, options, policy);
+    if (abort.signal.aborted && !this.running) return; // released at shutdown; another worker re-runs it
+    if (abort.signal.aborted && abort.signal.reason instanceof Error && abort.signal.reason.message === "lease lost") return;
+    await this.settle(task, outcome, policy);
+  }
+
+  /** Runs one attempt to its outcome; never throws, whatever the action does. */
+  private async attempt(task: TaskRow, abort: AbortController, options: { timeout?: number }, policy: ResolvedRetry): Promise<AttemptOutcome> {
+    const { instance_id: instanceId, call_id: callId, action, attempt } = task;
+    const fn = this.actions.get(action);
     try {
       if (!fn) throw new Error(`this worker has no action '${action}'`);
-      const value = await runAttempt(fn, task.args, {
-        context: { workflowId: instanceId, actionId: callId, attempt, idempotencyKey },
-        timeoutMs: options.timeout,
+      const args = decodeWire(task.args);
+      if (!Array.isArray(args)) throw new PayloadError(`arguments of call '${callId}' are not a list`);
+      const timeoutMs = options.timeout ?? (this.opts.actionTimeoutMs > 0 ? this.opts.actionTimeoutMs : undefined);
+      const value = await runAttempt(fn, args, {
+        context: { workflowId: instanceId, actionId: callId, attempt, idempotencyKey: `${instanceId}:${callId}` },
+        timeoutMs,
         parent: abort.signal,
         action,
       });
-      outcome = { ok: true, value: this.engine.checkResult(action, value) };
+      return { ok: true, value: this.engine.checkResult(action, value) as Json };
     } catch (err) {
+      const error = errorFromThrown(err, this.engine.maxErrorBytes);
       // A result that cannot be stored would fail identically on every retry.
-      outcome = { ok: false, error: errorFromThrown(err), final: err instanceof PayloadError };
+      return { ok: false, error, final: err instanceof PayloadError || isNonRetryable(error, policy) };
     }
-    if (abort.signal.aborted && !this.running) return; // released at shutdown; another worker re-runs it
-    await this.settle(task, outcome, options);
   }
 
-  private async settle(
-    task: TaskRow,
-    outcome: { ok: true; value: Json } | { ok: false; error: ErrorValue; final: boolean },
-    options: { retry?: Partial<ResolvedRetry> },
-  ): Promise<void> {
+  /**
+   * A task claimed again after its last attempt was interrupted (its worker stopped
+   * or died): no attempts are left, so it fails with the interruption.
+   */
+  private exhausted(task: TaskRow, policy: ResolvedRetry): AttemptOutcome {
+    const last = task.last_error as unknown;
+    const error = isErrorValue(last)
+      ? last
+      : makeError("WorkerStoppedError", `attempt ${task.attempt - 1} of action '${task.action}' was interrupted and it had no attempts left`);
+    return { ok: false, error: { ...error, message: `${error.message} (attempt ${task.attempt - 1} of ${policy.attempts}, no attempts left)` }, final: true };
+  }
+
+  private async settle(task: TaskRow, outcome: AttemptOutcome, policy: ResolvedRetry): Promise<void> {
     const { instance_id: instanceId, call_id: callId, action, attempt } = task;
-    if (!outcome.ok && !outcome.final) {
-      const policy = resolveRetry(options.retry, this.retryDefault);
-      if (attempt < policy.attempts) {
-        const delayMs = Math.min(policy.delay * policy.factor ** (attempt - 1), policy.maxDelay);
-        await this.retrying(() => this.scheduleRetry(task, outcome.error, delayMs));
-        return;
-      }
+    if (!outcome.ok && !outcome.final && attempt < policy.attempts) {
+      const delayMs = backoffDelay(policy, attempt);
+      if (await this.retrying(() => this.scheduleRetry(task, outcome.error, delayMs))) return;
+      // Writing the retry failed for good: the call fails now instead.
     }
     this.settling.add(`${instanceId}:${callId}`);
     const applied = await this.commits.submit({ task, outcome: outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error } });
@@ -350,14 +396,20 @@ export class Worker {
     this.emit({ type: "retry", instanceId, callId, action, attempt, delayMs, error });
   }
 
-  /** Runs `fn` until it succeeds, backing off while the database is away; gives up at shutdown. */
-  private async retrying(fn: () => Promise<void>): Promise<void> {
+  /**
+   * Runs `fn` until it succeeds (true), backing off while the database is away;
+   * gives up at shutdown (true: the lease will expire and another worker re-runs
+   * it). False when it failed for a reason retrying cannot fix.
+   */
+  private async retrying(fn: () => Promise<void>): Promise<boolean> {
     for (let backoff = 100; ; backoff = Math.min(backoff * 2, 5000)) {
       try {
-        return await fn();
+        await fn();
+        return true;
       } catch (err) {
         this.report("complete", err as Error);
-        if (!this.running && backoff >= 5000) return; // the lease will expire; another worker re-runs it
+        if (!isTransient(err)) return false;
+        if (!this.running && backoff >= 5000) return true;
         await delay(backoff);
       }
     }

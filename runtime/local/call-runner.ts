@@ -1,5 +1,5 @@
 import type { Action } from "../api/action.ts";
-import { backoffDelay, resolveRetry, type ResolvedRetry } from "../api/retry.ts";
+import { backoffDelay, isNonRetryable, resolveRetry, type ResolvedRetry } from "../api/retry.ts";
 import { errorFromThrown, makeError, type ErrorValue } from "../interpreter/errors.ts";
 import type { Dispatch, Outcome } from "../interpreter/state.ts";
 import { runAttempt } from "./attempt.ts";
@@ -29,7 +29,7 @@ export async function runCall(d: Dispatch, env: CallEnv): Promise<Outcome> {
   for (let attempt = 1; ; attempt++) {
     env.emit({ type: "attempt", at: env.clock.now(), ...base, attempt });
     const result = await attemptOnce(fn, d, attempt, env);
-    const done = result.ok || "final" in result || attempt >= policy.attempts || env.stop.aborted;
+    const done = result.ok || "final" in result || isNonRetryable(result.error, policy) || attempt >= policy.attempts || env.stop.aborted;
     if (done) {
       env.emit({ type: "resolve", at: env.clock.now(), ...base, attempts: attempt, ok: result.ok, ...(result.ok ? {} : { error: result.error }) });
       return result.ok ? result : { ok: false, error: result.error };
@@ -57,7 +57,7 @@ async function attemptOnce(fn: Action, d: Dispatch, attempt: number, env: CallEn
   }
   let json: Json | undefined;
   try {
-    json = checkPayload(value, `result of action '${d.action}'`, "result");
+    json = checkPayload(value, `result of action '${d.action}'`, "result") as Json | undefined;
   } catch (err) {
     // A result JSON cannot carry is a bug in the action, not a transient failure: no retry.
     if (err instanceof PayloadError) return { ok: false, final: true, error: makeError(err.name, err.message) };

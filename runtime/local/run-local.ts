@@ -7,6 +7,8 @@ import type { Outcome, State } from "../interpreter/state.ts";
 import { errorFromThrown } from "../interpreter/errors.ts";
 import { stateFromJson, stateToJson } from "../interpreter/codec.ts";
 import { WorkflowError } from "../workflow-error.ts";
+import { checkArgs, checkResultOf, PayloadError } from "../payload.ts";
+import type { Json } from "../../ir-schema/index.ts";
 import { actionsCalled, collectActions, type ActionSource } from "./actions.ts";
 import { runCall, type CallEnv } from "./call-runner.ts";
 import { realClock, type Clock } from "./clock.ts";
@@ -60,14 +62,17 @@ export async function runLocal(workflow: WorkflowLike, input: Record<string, unk
     for (;;) {
       const { dispatch } = advance(artifact, state, clock.now());
       for (const d of dispatch) {
+        // The same check as a durable step's: arguments that cannot be stored fail the run.
+        payloadOrFail(() => checkArgs(d.action, d.callId, d.args), emit, clock);
         emit({ type: "dispatch", at: clock.now(), callId: d.callId, action: d.action, args: d.args });
         void runCall(d, env)
           .catch((thrown: unknown): Outcome => ({ ok: false, error: errorFromThrown(thrown) }))
           .then((outcome) => inbox.push({ callId: d.callId, outcome }));
       }
       if (state.status === "completed") {
-        emit({ type: "complete", at: clock.now(), ...(state.result === undefined ? {} : { result: state.result }) });
-        return state.result;
+        const result = payloadOrFail(() => checkResultOf(artifact.name, state.result), emit, clock);
+        emit({ type: "complete", at: clock.now(), ...(result === undefined ? {} : { result: result as Json }) });
+        return result;
       }
       if (state.status === "failed") {
         emit({ type: "fail", at: clock.now(), error: state.error! });
@@ -80,6 +85,18 @@ export async function runLocal(workflow: WorkflowLike, input: Record<string, unk
     }
   } finally {
     stop.abort();
+  }
+}
+
+/** The checked payload, or the run fails with the PayloadError, as a durable step would. */
+function payloadOrFail<T>(check: () => T, emit: (e: LocalEvent) => void, clock: Clock): T {
+  try {
+    return check();
+  } catch (err) {
+    if (!(err instanceof PayloadError)) throw err;
+    const error = errorFromThrown(err);
+    emit({ type: "fail", at: clock.now(), error });
+    throw new WorkflowError(error);
   }
 }
 
