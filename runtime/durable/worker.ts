@@ -18,7 +18,7 @@ import { runAttempt } from "../local/attempt.ts";
 import { Engine } from "./engine.ts";
 import { GroupCommit } from "./group-commit.ts";
 import type { TaskRow } from "./queries.ts";
-import { decodeWire, PayloadError } from "../payload.ts";
+import { decodeWire } from "../payload.ts";
 import { isTransient } from "./fault.ts";
 
 /** See WorkerOptions.actionTimeoutMs. */
@@ -345,22 +345,28 @@ export class Worker {
   private async attempt(task: TaskRow, abort: AbortController, options: { timeout?: number }, policy: ResolvedRetry): Promise<AttemptOutcome> {
     const { instance_id: instanceId, call_id: callId, action, attempt } = task;
     const fn = this.actions.get(action);
+    let value: unknown;
     try {
       if (!fn) throw new Error(`this worker has no action '${action}'`);
       const args = decodeWire(task.args);
-      if (!Array.isArray(args)) throw new PayloadError(`arguments of call '${callId}' are not a list`);
+      if (!Array.isArray(args)) throw new Error(`the arguments of call '${callId}' are stored as something other than a list`);
       const timeoutMs = options.timeout ?? (this.opts.actionTimeoutMs > 0 ? this.opts.actionTimeoutMs : undefined);
-      const value = await runAttempt(fn, args, {
+      value = await runAttempt(fn, args, {
         context: { workflowId: instanceId, actionId: callId, attempt, idempotencyKey: `${instanceId}:${callId}` },
         timeoutMs,
         parent: abort.signal,
         action,
       });
+    } catch (err) {
+      // Only the converted error is inspected: even `instanceof` on what an action threw can throw.
+      const error = errorFromThrown(err, this.engine.maxErrorBytes);
+      return { ok: false, error, final: isNonRetryable(error, policy) };
+    }
+    try {
       return { ok: true, value: this.engine.checkResult(action, value) as Json };
     } catch (err) {
-      const error = errorFromThrown(err, this.engine.maxErrorBytes);
       // A result that cannot be stored would fail identically on every retry.
-      return { ok: false, error, final: err instanceof PayloadError || isNonRetryable(error, policy) };
+      return { ok: false, error: errorFromThrown(err, this.engine.maxErrorBytes), final: true };
     }
   }
 
