@@ -12,6 +12,13 @@
 export const STATE_ACTIONS = `import { action } from "cairnjs";
 export const echo = action(async function echo(x: unknown): Promise<unknown> { return structuredClone(x); });
 export const noop = action(async function noop(): Promise<void> {});
+export const specials = action(async function specials(): Promise<any> {
+  return { nan: NaN, inf: -Infinity, negz: -0, u: undefined, arr: [undefined, NaN, -0], date: new Date(0) };
+});
+export const describeArgs = action(async function describeArgs(...args: unknown[]): Promise<unknown> {
+  return args.map((a) => (a === undefined ? "undefined" : typeof a === "number" && !Number.isFinite(a) ? String(a) : Object.is(a, -0) ? "-0" : a));
+});
+export const withDefault = action(async function withDefault(a: string = "default", b: string = "b"): Promise<string> { return a + "+" + b; });
 `;
 
 export interface StateCase {
@@ -22,7 +29,7 @@ export interface StateCase {
 }
 
 const module = (body: string) => `import { sleep, workflow } from "cairnjs";
-import { echo, noop } from "./actions";
+import { describeArgs, echo, noop, specials, withDefault } from "./actions";
 ${body}`;
 
 export const STATE_CASES: StateCase[] = [
@@ -202,5 +209,22 @@ export const deep = workflow(async function deep(n: number) {
 });
 `),
     inputs: [{ n: 20_000 }],
+  },
+  {
+    // Values crossing to and from actions: what a plain call passes and returns.
+    name: "boundary",
+    source: module(`
+export const boundary = workflow(async function boundary(x: number) {
+  const s = await specials();
+  const seen = [Number.isNaN(s.nan), s.inf === -Infinity, 1 / s.negz === -Infinity, "u" in s, s.u === undefined, s.arr.length,
+    s.arr[0] === undefined, 0 in s.arr, Number.isNaN(s.arr[1]), 1 / s.arr[2] === -Infinity, s.date];
+  const defaulted = [await withDefault(undefined, "x"), await withDefault("a"), await withDefault(undefined, undefined)];
+  const args = await describeArgs(undefined, NaN, -0, x / 0, [undefined, -0], { u: undefined, n: NaN });
+  const back = await echo({ negz: -0, nan: NaN, u: undefined });
+  await sleep("5ms");
+  return { seen, defaulted, args, back: [1 / back.negz === -Infinity, Number.isNaN(back.nan), "u" in back, 1 / back.negz] };
+});
+`),
+    inputs: [{ x: 1 }, { x: -1 }],
   },
 ];
