@@ -25,9 +25,9 @@
  *   collide with a JavaScript identifier.
  */
 import { Type, type TLiteral, type TSchema, type TUnion } from "@sinclair/typebox";
-import { ArrayFns, AwaitModes, BinaryOps, Globals, IR_VERSION, IterMethods, LogicalOps, UnaryOps } from "./vocabulary.ts";
+import { ArrayFns, AwaitModes, BinaryOps, Globals, IR_VERSION, IterMethods, LogLevels, LogicalOps, UnaryOps } from "./vocabulary.ts";
 
-export { IR_VERSION, UnaryOps, BinaryOps, LogicalOps, ArrayFns, Globals, AwaitModes, IterMethods } from "./vocabulary.ts";
+export { IR_VERSION, UnaryOps, BinaryOps, LogicalOps, ArrayFns, Globals, AwaitModes, IterMethods, LogLevels } from "./vocabulary.ts";
 
 const Loc = Type.String({ pattern: "^.+:[0-9]+:[0-9]+$", description: "path:line:col, 1-based" });
 const Name = Type.String({ minLength: 1 });
@@ -122,7 +122,15 @@ export const IrModule = Type.Module({
   Sleep: node("sleep", { duration: E }),
   /** One step of the iterator `iterator` holds (made by `iter`): `target` = `{ value, done }`. */
   Next: node("next", { iterator: Name, target: Name }),
-  Instr: Type.Union([Type.Ref("Assign"), Type.Ref("Push"), Type.Ref("Call"), Type.Ref("Await"), Type.Ref("Sleep"), Type.Ref("Next")]),
+  /**
+   * `console.log(...args)` (or info/warn/error/debug): evaluates `args` and hands the
+   * values to the runner, once, when the instruction runs. `site` + the `iter`
+   * counters name this execution of it, as for a call: `l2@3`.
+   */
+  Log: node("log", { level: lits(LogLevels), site: Name, iter: Type.Array(Name), args: Type.Array(Type.Ref("Item")) }),
+  Instr: Type.Union([
+    Type.Ref("Assign"), Type.Ref("Push"), Type.Ref("Call"), Type.Ref("Await"), Type.Ref("Sleep"), Type.Ref("Next"), Type.Ref("Log"),
+  ]),
 
   // ---- terminators --------------------------------------------------------
   Jump: node("jump", { to: BlockId }),

@@ -17,3 +17,5 @@ export const Globals = ["undefined", "NaN", "Infinity"] as const;
 export const AwaitModes = ["one", "all", "allSettled"] as const;
 /** Array methods `for...of` iterates live (`for (const [i, x] of xs.entries())`), as JavaScript's array iterators do. */
 export const IterMethods = ["keys", "values", "entries"] as const;
+/** The `console` methods a workflow body may call; each is a `log` instruction of that level. */
+export const LogLevels = ["log", "info", "warn", "error", "debug"] as const;

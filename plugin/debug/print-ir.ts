@@ -59,6 +59,8 @@ export function printInstr(i: Instr): string {
       return `sleep ${printExpr(i.duration)}`;
     case "next":
       return `${i.target} = next ${i.iterator}`;
+    case "log":
+      return `log ${i.level} ${i.site}${i.iter.length ? `@${i.iter.join(".")}` : ""} [${i.args.map(printExpr).join(", ")}]`;
   }
 }
 

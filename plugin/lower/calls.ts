@@ -8,6 +8,7 @@ import { endChain, lit } from "./ir.ts";
 import { isNondeterministic, staticRef, type StaticRef } from "./static-refs.ts";
 import { isChainBoundary, lowerExpr, lowerItems } from "./expressions.ts";
 import { matchActionCall } from "./action-calls.ts";
+import { logMethodLevel } from "./logs.ts";
 
 const BUILTINS: ReadonlySet<string> = new Set(BuiltinFunctions);
 const ARRAY_FNS: ReadonlySet<string> = new Set(ArrayFns);
@@ -95,6 +96,9 @@ function receiverAndArgs(L: Lowerer, object: t.Node, args: t.CallExpression["arg
 function reportStaticCall(L: Lowerer, node: t.Node, r: StaticRef, what: string): void {
   if (r.kind === "global") {
     if (isNondeterministic(r.dotted)) L.report("nondeterministic", node, { what });
+    else if (logMethodLevel(r.dotted)) {
+      L.report("unsupported", node, { what: `\`${r.dotted}(...)\` inside an expression`, hint: `call it as a statement of its own: \`${r.dotted}(...);\`` });
+    }
     else if (r.dotted === "Promise.all" || r.dotted === "Promise.allSettled") {
       L.report("primitiveMisuse", node, {
         what: `\`${r.dotted}(...)\` must be awaited directly`,

@@ -62,6 +62,7 @@ export class Lowerer {
   /** > 0 while lowering a `.map`/`.filter` callback body, which must stay a pure expression. */
   pureDepth = 0;
   private sites = 0;
+  private logSites = 0;
   private readonly temps = new Map<TempKind, number>();
   private readonly awaitMemo = new WeakMap<t.Node, boolean>();
   /** Offsets of every `await` in the source text, ascending; made on first use. */
@@ -83,6 +84,11 @@ export class Lowerer {
   /** Call sites are numbered in the order they are lowered, which follows the source. */
   nextSite(): string {
     return `c${++this.sites}`;
+  }
+
+  /** Log statements are numbered apart from calls: adding one leaves the call ids as they were. */
+  nextLogSite(): string {
+    return `l${++this.logSites}`;
   }
 
   emit(instr: Instr): void {

@@ -12,6 +12,7 @@ import { lowerAssignment, lowerInto, lowerPush, lowerUpdate } from "./assignment
 import { lowerBreakContinue, lowerDoWhile, lowerFor, lowerForIn, lowerForOf, lowerWhile } from "./loops.ts";
 import { lowerThrow, lowerTry } from "./try.ts";
 import { lowerSwitch } from "./switch.ts";
+import { lowerLog } from "./logs.ts";
 
 /** Identifiers a binding pattern declares. */
 export function patternNames(p: t.Node, out: t.Identifier[] = []): t.Identifier[] {
@@ -164,7 +165,7 @@ export function lowerExpressionStatement(L: Lowerer, e: t.Expression): void {
         });
         return;
       }
-      if (lowerPush(L, e)) return;
+      if (lowerPush(L, e) || lowerLog(L, e)) return;
       break;
     }
   }

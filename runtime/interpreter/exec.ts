@@ -2,10 +2,10 @@ import { visit, type Artifact, type Expr, type Instr, type InstrVisitor, type No
 import { normalizeCallOptions } from "../api/options.ts";
 import { parseDuration } from "../api/duration.ts";
 import { InterpreterError, Raise, isErrorValue, makeError, typeError, type ErrorValue } from "./errors.ts";
-import type { CallRecord, Dispatch, State } from "./state.ts";
+import type { CallRecord, Dispatch, LogEntry, State } from "./state.ts";
 import { findHandle, getOwn, handleCallId, makeHandle, setOwn } from "./values.ts";
 import { copyValue } from "./copy.ts";
-import { evaluate, lookup, type Scope } from "./eval/evaluate.ts";
+import { evalItems, evaluate, lookup, type Scope } from "./eval/evaluate.ts";
 import { getMember, propertyKey, setMember } from "./eval/members.ts";
 import { toStr } from "./eval/convert.ts";
 import { nextStep, type IteratorState } from "./eval/iterate.ts";
@@ -16,6 +16,8 @@ export interface Ctx {
   state: State;
   now: number;
   dispatch: Dispatch[];
+  /** What `console.log` and friends output in this advance. */
+  logs: LogEntry[];
 }
 
 /** `next`: continue with the following instruction; `suspend`: the workflow now waits. */
@@ -45,7 +47,7 @@ function rejectHandles(value: unknown, ctx: Ctx, what: string): void {
   if (id !== undefined) throw typeError(`the action call '${id}' has not been awaited and cannot be ${what}; await it first`);
 }
 
-function callId(node: NodeOf<Instr, "call">, ctx: Ctx): string {
+function callId(node: NodeOf<Instr, "call" | "log">, ctx: Ctx): string {
   if (node.iter.length === 0) return node.site;
   const values = node.iter.map((name) => String(getOwn(ctx.state.vars, name)));
   return `${node.site}@${values.join(".")}`;
@@ -150,6 +152,12 @@ const instrs: InstrVisitor<InstrOutcome, Ctx> = {
     const it = getOwn(ctx.state.vars, n.iterator) as IteratorState | undefined;
     if (typeof it !== "object" || it === null) throw new InterpreterError(`next at ${n.loc}: '${n.iterator}' holds no iterator`);
     setVar(ctx.state, n.target, nextStep(it));
+    return "next";
+  },
+  log: (n, ctx) => {
+    // Copies: the runner may output them later, after the workflow has changed its objects.
+    const args = copyValue(evalItems(n.args, scopeOf(ctx.state)));
+    ctx.logs.push({ level: n.level, args, loc: n.loc, callPosition: callId(n, ctx) });
     return "next";
   },
   sleep: (n, ctx) => {

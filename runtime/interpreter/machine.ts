@@ -75,11 +75,11 @@ export function advance(artifact: Artifact, state: State, now: number, options: 
   if (state.hash !== artifact.hash) {
     throw new InterpreterError(`state belongs to ${state.workflow} ${state.hash}, not ${artifact.name} ${artifact.hash}`);
   }
-  const ctx: Ctx = { artifact, state, now, dispatch: [] };
-  if (state.status === "completed" || state.status === "failed") return { state, dispatch: [] };
+  const ctx: Ctx = { artifact, state, now, dispatch: [], logs: [] };
+  if (state.status === "completed" || state.status === "failed") return { state, dispatch: [], logs: [] };
   if (state.status === "waiting") {
     const w = state.wait;
-    if (w && (w.kind === "calls" ? !w.ready : now < w.until)) return { state, dispatch: [] };
+    if (w && (w.kind === "calls" ? !w.ready : now < w.until)) return { state, dispatch: [], logs: [] };
     state.status = "running";
   }
   const maxSteps = options.maxSteps ?? 10_000_000;
@@ -104,7 +104,7 @@ export function advance(artifact: Artifact, state: State, now: number, options: 
     }
   }
   compactCalls(state);
-  return { state, dispatch: ctx.dispatch };
+  return { state, dispatch: ctx.dispatch, logs: ctx.logs };
 }
 
 /**

@@ -92,4 +92,21 @@ export interface AdvanceResult {
   state: State;
   /** Calls dispatched by this step, in program order. */
   dispatch: Dispatch[];
+  /**
+   * `console.log(...)` and friends the workflow ran in this step, in program order.
+   * A log instruction runs once (Cairn does not replay), so a runner that outputs
+   * these as they come never repeats a line.
+   */
+  logs: LogEntry[];
+}
+
+/** One `console.<level>(...args)` of the workflow. */
+export interface LogEntry {
+  level: "log" | "info" | "warn" | "error" | "debug";
+  /** The argument values, copied (they may hold undefined, NaN, nested arrays and objects, error values). */
+  args: unknown[];
+  /** Source position of the statement, `path:line:col`. */
+  loc: string;
+  /** Which execution of the statement: its site and the enclosing loops' counters, like a call id (`l2@3`). */
+  callPosition: string;
 }

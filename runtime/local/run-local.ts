@@ -14,6 +14,7 @@ import { runCall, type CallEnv } from "./call-runner.ts";
 import { realClock, type Clock } from "./clock.ts";
 import type { LocalEvent } from "./events.ts";
 import { Inbox } from "./inbox.ts";
+import { writeLog } from "./log-output.ts";
 
 export interface RunLocalOptions {
   /** An iterable of actions, or an object whose action-wrapped values are taken (e.g. a module namespace). */
@@ -60,7 +61,8 @@ export async function runLocal(workflow: WorkflowLike, input: Record<string, unk
   let state: State = start(artifact, input);
   try {
     for (;;) {
-      const { dispatch } = advance(artifact, state, clock.now());
+      const { dispatch, logs } = advance(artifact, state, clock.now());
+      for (const entry of logs) writeLog(artifact.name, entry);
       for (const d of dispatch) {
         // The same check as a durable step's: arguments that cannot be stored fail the run.
         payloadOrFail(() => checkArgs(d.action, d.callId, d.args), emit, clock);
