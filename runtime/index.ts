@@ -7,7 +7,7 @@ export { runAttempt, type AttemptOptions } from "./local/attempt.ts";
 export { normalizeCallOptions, type NormalizedCallOptions } from "./api/options.ts";
 export { normalizeRetry, resolveRetry, backoffDelay } from "./api/retry.ts";
 export * as interpreter from "./interpreter/index.ts";
-export { InputError, InterpreterError, type State, type Dispatch, type Outcome, type ErrorValue } from "./interpreter/index.ts";
+export { InputError, InterpreterError, type State, type Dispatch, type Outcome, type ErrorValue, type LogEntry } from "./interpreter/index.ts";
 export { loadArtifactDir, ArtifactDirError, type ArtifactDir, type ArtifactProblem } from "./artifacts/index.ts";
 // The durable runtime: Postgres store, client, worker.
 export { connect, Client, WorkflowFailedError, resolveDatabaseUrl, type ConnectOptions, type WorkflowRef } from "./durable/client.ts";
