@@ -8,6 +8,7 @@ import type { ActionLocation } from "../types.ts";
 import { lowerExprs, type Operand } from "./anf.ts";
 import { array } from "./ir.ts";
 import { staticRef } from "./static-refs.ts";
+import { markNonRetryable } from "./error-classes.ts";
 import { lowerItems } from "./expressions.ts";
 
 export type ActionRef = Extract<Resolved, { kind: "action" }>;
@@ -69,6 +70,7 @@ export function dispatch(L: Lowerer, ac: ActionCall, target: string | null): str
     return target ?? L.temp("h");
   }
   const operands: Array<t.Node | Operand<Expr>> = [{ node: ac.call, lower: () => array(lowerItems(L, ac.call.arguments)) }];
+  markNonRetryable(L, ac.options);
   if (ac.options) operands.push(ac.options);
   const [args, options = null] = lowerExprs(L, operands);
   const location = { name: action.name, file: action.file, exportName: action.exportName ?? action.local };

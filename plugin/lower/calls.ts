@@ -5,6 +5,7 @@ import { ArrayFns } from "../../ir-schema/vocabulary.ts";
 import { BuiltinFunctions, MethodNames } from "../../ir-schema/builtins.ts";
 import type { Lowerer } from "./lowerer.ts";
 import { endChain, lit } from "./ir.ts";
+import { markNonRetryable } from "./error-classes.ts";
 import { isNondeterministic, staticRef, type StaticRef } from "./static-refs.ts";
 import { isChainBoundary, lowerExpr, lowerItems } from "./expressions.ts";
 import { matchActionCall } from "./action-calls.ts";
@@ -140,6 +141,7 @@ export function lowerNew(L: Lowerer, node: t.NewExpression): Expr {
       L.report("primitiveMisuse", node, { what: "`new RetryPolicy(...)` takes one options object", hint: "write `new RetryPolicy({ attempts: 3, delay: \"1s\" })`" });
       return lit(null);
     }
+    markNonRetryable(L, arg);
     const options = arg ? lowerExpr(L, arg) : { kind: "object" as const, props: [] };
     return { kind: "retryPolicy", options };
   }

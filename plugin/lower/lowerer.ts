@@ -54,6 +54,8 @@ export class Lowerer {
    * pins the class's name through (module-layout.ts), from the same resolution.
    */
   readonly errorRefs = new Map<string, string>();
+  /** Entries of `nonRetryable` lists, where an error class stands for its name (error-classes.ts). */
+  readonly classNames = new WeakSet<t.Node>();
   /** Variables ever bound to an un-awaited action call (flow-insensitive). */
   readonly handles = new Map<string, HandleInfo>();
   /** Reads of local variables as values, and plain assignments; checked against `handles` at the end. */

@@ -4,6 +4,7 @@ import { BuiltinConstants, BuiltinFunctions } from "../../ir-schema/builtins.ts"
 import type { Lowerer } from "./lowerer.ts";
 import { describe, isNondeterministic, type StaticRef } from "./static-refs.ts";
 import { constant, lit } from "./ir.ts";
+import { errorClassName } from "./error-classes.ts";
 
 const GLOBAL_VALUES: ReadonlySet<string> = new Set(["undefined", "NaN", "Infinity"]);
 const BUILTIN_FUNCTIONS: ReadonlySet<string> = new Set(BuiltinFunctions);
@@ -22,6 +23,10 @@ function exampleOf(namespace: string): string {
  * become IR globals/literals, everything else is reported.
  */
 export function staticValue(L: Lowerer, node: t.Node, r: StaticRef): Expr {
+  if (L.classNames.has(node)) {
+    const name = errorClassName(L, node);
+    if (name !== null) return lit(name);
+  }
   if (r.kind === "global") {
     if (GLOBAL_VALUES.has(r.dotted)) return { kind: "global", name: r.dotted as "undefined" | "NaN" | "Infinity" };
     if (r.dotted in BuiltinConstants) return lit(BuiltinConstants[r.dotted as keyof typeof BuiltinConstants]);
@@ -49,7 +54,7 @@ export function staticValue(L: Lowerer, node: t.Node, r: StaticRef): Expr {
   if (res.kind === "const") return constant(res.value);
   const why =
     res.kind === "action" ? `is an action and cannot be used as a value; call it: \`await ${r.text}(...)\``
-    : res.kind === "errorClass" ? "is an error class; it can only be used on the right of `instanceof`"
+    : res.kind === "errorClass" ? "is an error class; it can only be used on the right of `instanceof` and in a `retry.nonRetryable` list"
     : res.kind === "enum" ? "is an enum; only its members can be used"
     : `is ${describe(res)} and cannot be referenced from a workflow body`;
   L.report("moduleBinding", node, { name: r.text, why });
