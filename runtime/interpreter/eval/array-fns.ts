@@ -14,7 +14,7 @@ export function runArrayFn(node: ArrayFnNode, scope: Scope): unknown {
     if (node.index !== null) locals = { name: node.index, value: i, next: locals };
     return evaluate(node.body, { ...scope, locals });
   };
-  // Holes are skipped by the native methods but visited here; JSON state has none.
+  // The native methods: holes (`a.length = 5`) are skipped exactly as JavaScript skips them.
   switch (node.fn) {
     case "map":
       return source.map((x, i) => body(x, i));
