@@ -1,5 +1,6 @@
 import type { WorkerEvent } from "../runtime/durable/worker.ts";
 import { errorClassName } from "../runtime/interpreter/errors.ts";
+import { formatLog } from "../runtime/local/log-output.ts";
 import type { LocalEvent } from "../runtime/index.ts";
 
 const MAX_ARGS_CHARS = 200;
@@ -47,6 +48,8 @@ export function formatWorkerEvent(event: WorkerEvent): string | null {
       return `cairn: ${event.callId} lease lost; another worker owns it now`;
     case "woke":
       return `cairn: woke ${event.count} sleeping instance(s)`;
+    case "log":
+      return formatLog(`${event.workflow} ${event.instanceId.slice(0, 8)} ${event.entry.callPosition}`, event.entry).trimEnd();
     case "error":
       return `cairn: ${event.where}: ${event.error.message} (retrying)`;
   }

@@ -10,7 +10,7 @@ import type { Outcome, State } from "../interpreter/state.ts";
 import type { Db, Queryable } from "../store/db.ts";
 import type { Engine } from "./engine.ts";
 import type { HistoryEvent, InstanceRow, InstanceStatus, TaskRow } from "./queries.ts";
-import { failedOutput, stepOutput, Writes, type StepOutput } from "./step.ts";
+import { failedOutput, stepOutput, Writes, type InstanceLog, type StepOutput } from "./step.ts";
 import { engineError, isTransient } from "./fault.ts";
 import { StaleStepError } from "./write-step.ts";
 
@@ -31,6 +31,8 @@ export interface CompletionResult {
   applied: Set<string>;
   /** Next tasks inserted already claimed by this worker, to run now. */
   local: TaskRow[];
+  /** The workflows' logs of the steps applied. */
+  logs: InstanceLog[];
 }
 
 /**
@@ -52,6 +54,15 @@ export type StateCache = Map<string, { hash: string; version: number; state: Jso
  * written and the batch is redone with ownership checked first.
  */
 export async function completeBatch(
+  engine: Engine, db: Db, workerId: string, items: readonly Completion[], claim?: LocalClaim, cache?: StateCache,
+): Promise<CompletionResult> {
+  const result = await completeOnce(engine, db, workerId, items, claim, cache);
+  // Only now that the batch has committed: a redone step must not print twice.
+  engine.printLogs(result.logs);
+  return result;
+}
+
+async function completeOnce(
   engine: Engine, db: Db, workerId: string, items: readonly Completion[], claim?: LocalClaim, cache?: StateCache,
 ): Promise<CompletionResult> {
   const ids = [...new Set(items.map((c) => c.task.instance_id))].sort();
@@ -156,6 +167,7 @@ async function applyBatch(
   await writes.flush(q, engine.q, workerId, claim?.leaseMs ?? 0);
   if (cache) remember(cache, writes, bases);
   return {
+    logs: writes.logs,
     applied: held ?? new Set(items.map((c) => keyOf(c.task))),
     local: local.map((t) => ({
       instance_id: t.instanceId, call_id: t.callId, action: t.action, args: t.args, options: t.options,

@@ -14,7 +14,8 @@ import type { Outcome } from "../interpreter/state.ts";
 import { MAX_ERROR_BYTES, type ErrorValue } from "../interpreter/errors.ts";
 import type { Db, Queryable } from "../store/db.ts";
 import { queries, type HistoryEvent, type InstanceRow, type Queries, type TaskRow } from "./queries.ts";
-import { failedOutput, stepOutput, Writes, type StepOutput } from "./step.ts";
+import { failedOutput, stepOutput, Writes, type InstanceLog, type StepOutput } from "./step.ts";
+import { formatLog } from "../local/log-output.ts";
 import { engineError, isTransient } from "./fault.ts";
 import { DuplicateStartError } from "./write-step.ts";
 import { completeBatch, type Completion, type CompletionResult, type LocalClaim, type StateCache } from "./complete.ts";
@@ -26,6 +27,8 @@ export interface EngineOptions {
   maxPayloadBytes?: number;
   /** Largest error kept, in bytes of JSON; a larger one is truncated (see capError). Default 64 KiB. */
   maxErrorBytes?: number;
+  /** Where a workflow's `console.*` calls go once their step has committed; default: stderr. */
+  onLog?: (log: InstanceLog) => void;
 }
 
 /** Longest idempotency key stored as written; a longer one is stored as its SHA-256 (an index entry has a size limit). */
@@ -55,6 +58,7 @@ export class Engine {
   readonly schema: string;
   readonly maxPayloadBytes: number;
   readonly maxErrorBytes: number;
+  private readonly onLog: (log: InstanceLog) => void;
   /** Validated artifacts by hash; an artifact never changes once stored. */
   private readonly artifacts = new Map<string, Artifact>();
   /** Artifact objects already validated and stored by `register`. */
@@ -65,6 +69,7 @@ export class Engine {
     this.q = queries(this.schema);
     this.maxPayloadBytes = options.maxPayloadBytes ?? 1024 * 1024;
     this.maxErrorBytes = options.maxErrorBytes ?? MAX_ERROR_BYTES;
+    this.onLog = options.onLog ?? ((log) => process.stderr.write(formatLog(`${log.workflow} ${log.instanceId}`, log.entry)));
   }
 
   /** Stores a workflow definition under its content hash (idempotent). */
@@ -132,6 +137,7 @@ export class Engine {
       if (err instanceof DuplicateStartError) return [];
       throw err;
     }
+    this.printLogs(writes.logs);
     return writes.instances.map((i) => i.id);
   }
 
@@ -191,11 +197,11 @@ export class Engine {
     }
   }
 
-  private wakeBatch(limit: number, id?: string): Promise<number> {
-    return this.db.transaction(async (tx) => {
+  private async wakeBatch(limit: number, id?: string): Promise<number> {
+    const writes = new Writes();
+    const woken = await this.db.transaction(async (tx) => {
       const rows = await this.q.dueSleepers(tx, limit, id);
       if (rows.length === 0) return 0;
-      const writes = new Writes();
       for (const row of rows) {
         const lateMs = row.wake_at === null ? 0 : row.now - row.wake_at;
         const woke: HistoryEvent = { instanceId: row.id, kind: "woke", data: { lateMs } };
@@ -216,6 +222,19 @@ export class Engine {
       await writes.flush(tx, this.q);
       return rows.length;
     });
+    this.printLogs(writes.logs);
+    return woken;
+  }
+
+  /** Hands the logs of committed steps to the runner's logger (default: stderr). */
+  printLogs(logs: readonly InstanceLog[]): void {
+    for (const log of logs) {
+      try {
+        this.onLog(log);
+      } catch {
+        // A logger that throws must not undo or stall a step that has committed.
+      }
+    }
   }
 
   /** Stops an instance: no further steps run, queued tasks are dropped, workers abort running attempts. */

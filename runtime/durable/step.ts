@@ -4,13 +4,20 @@
  * Keeping it pure keeps the transactions in engine.ts short and easy to audit.
  */
 import type { Artifact, Json } from "../../ir-schema/index.ts";
-import type { AdvanceResult, State } from "../interpreter/state.ts";
+import type { AdvanceResult, LogEntry, State } from "../interpreter/state.ts";
 import type { ErrorValue } from "../interpreter/errors.ts";
 import type { HistoryEvent, InstanceStatus, NewTask, Queries } from "./queries.ts";
 import type { StepWrite, StepWriteResult } from "./write-step.ts";
 import { stateToJson } from "../interpreter/codec.ts";
 import type { Queryable } from "../store/db.ts";
 import { checkArgs, checkResultOf, encodeWire } from "../payload.ts";
+
+/** A workflow's `console.*` call during a step, with the instance it came from. */
+export interface InstanceLog {
+  instanceId: string;
+  workflow: string;
+  entry: LogEntry;
+}
 
 export interface StepOutput {
   status: InstanceStatus;
@@ -20,6 +27,8 @@ export interface StepOutput {
   error?: ErrorValue;
   tasks: NewTask[];
   events: HistoryEvent[];
+  /** Printed once the step has committed (a step redone after a conflict must not print twice). */
+  logs?: InstanceLog[];
 }
 
 /**
@@ -28,6 +37,14 @@ export interface StepOutput {
  * the step records no new "waiting" event: it would repeat the last one.
  */
 export function stepOutput(
+  instanceId: string, artifact: Artifact, advanced: AdvanceResult, waitingAt: State["pc"] | undefined, maxPayloadBytes: number,
+): StepOutput {
+  const out = stepOutcome(instanceId, artifact, advanced, waitingAt, maxPayloadBytes);
+  if (advanced.logs.length > 0) out.logs = advanced.logs.map((entry) => ({ instanceId, workflow: artifact.name, entry }));
+  return out;
+}
+
+function stepOutcome(
   instanceId: string, artifact: Artifact, { state, dispatch }: AdvanceResult, waitingAt: State["pc"] | undefined, maxPayloadBytes: number,
 ): StepOutput {
   const tasks: NewTask[] = dispatch.map((d) => ({
@@ -91,12 +108,14 @@ export class Writes {
   readonly instances: StepWrite["instances"] = [];
   readonly saves: StepWrite["saves"] = [];
   readonly finished: StepWrite["finished"] = [];
+  readonly logs: InstanceLog[] = [];
   private readonly done: string[] = [];
   private earliestWake: number | null = null;
 
   add(instanceId: string, out: Omit<StepOutput, "state">, before: HistoryEvent[] = []): void {
     this.tasks.push(...out.tasks);
     this.events.push(...before, ...out.events);
+    if (out.logs) this.logs.push(...out.logs);
     if (out.status === "sleeping" && out.wakeAt !== null) {
       this.earliestWake = this.earliestWake === null ? out.wakeAt : Math.min(this.earliestWake, out.wakeAt);
     }

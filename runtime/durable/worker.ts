@@ -16,6 +16,7 @@ import { collectActions, type ActionSource } from "../local/actions.ts";
 import { artifactOf, type WorkflowLike } from "../api/compiled.ts";
 import { runAttempt } from "../local/attempt.ts";
 import { Engine } from "./engine.ts";
+import type { InstanceLog } from "./step.ts";
 import { GroupCommit } from "./group-commit.ts";
 import type { TaskRow } from "./queries.ts";
 import { decodeWire } from "../payload.ts";
@@ -62,6 +63,7 @@ export type WorkerEvent =
   | { type: "retry"; instanceId: string; callId: string; action: string; attempt: number; delayMs: number; error: ErrorValue }
   | { type: "lease-lost"; instanceId: string; callId: string }
   | { type: "woke"; count: number }
+  | ({ type: "log" } & InstanceLog)
   | { type: "error"; where: string; error: Error };
 
 interface InFlight {
@@ -110,7 +112,11 @@ export class Worker {
   constructor(readonly db: Db, options: WorkerOptions) {
     this.opts = { concurrency: 10, pollMs: 1000, leaseMs: 30_000, actionTimeoutMs: DEFAULT_ACTION_TIMEOUT_MS, ...options };
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.engine = new Engine(db, { schema: options.schema, maxPayloadBytes: options.maxPayloadBytes, maxErrorBytes: options.maxErrorBytes });
+    this.engine = new Engine(db, {
+      schema: options.schema, maxPayloadBytes: options.maxPayloadBytes, maxErrorBytes: options.maxErrorBytes,
+      // Without a listener the engine's default (stderr) keeps logs from vanishing.
+      onLog: options.onEvent ? (log) => this.emit({ type: "log", ...log }) : undefined,
+    });
     this.actions = collectActions(options.actions);
     this.actionNames = new Set(this.actions.keys());
     this.commits = new GroupCommit({
