@@ -215,7 +215,12 @@ export const pins = workflow(async function pins(id: string) {
 
   test("a handle carries its IR's text exactly: quotes, backslashes, line separators, `${`, comment ends", async () => {
     const text = "it's \\ \"q\" `t` ${x} */ </script> \u2028\u2029 \\' é ✓ 𝄞 \ud800";
-    project.write("src/texts.ts", `import { workflow } from "cairnjs";\nexport const texts = workflow(async function texts() {\n  return { text: ${JSON.stringify(text)} };\n});\n`);
+    // The workflow returns the text's UTF-16 code units, not the text: a result holding a
+    // lone surrogate is refused by the payload rules (Postgres cannot store it).
+    project.write(
+      "src/texts.ts",
+      `import { workflow } from "cairnjs";\nexport const texts = workflow(async function texts() {\n  const t = ${JSON.stringify(text)};\n  const codes = t.split("").map((c) => c.charCodeAt(0));\n  return { length: t.length, codes };\n});\n`,
+    );
     const file = project.path("src/texts.ts");
     const [artifact] = compile(readFileSync(file, "utf8"), file, nodeResolver(project.dir)).workflows;
     expect(JSON.stringify(artifact)).toContain(JSON.stringify(text).slice(1, -1));
@@ -224,7 +229,8 @@ export const pins = workflow(async function pins(id: string) {
       await esbuild.build({ absWorkingDir: project.dir, entryPoints: ["src/texts.ts"], bundle: true, platform: "node", format: "esm", minify, outfile: out, logLevel: "silent", plugins: [cairn()] });
       const handle = (await importBundle(project.path(out))).texts;
       expect(artifactOf(handle as never)).toEqual(artifact);
-      expect(await runLocal(handle as never, {}, { actions: [], clock: virtualClock() })).toEqual({ text });
+      const codes = Array.from({ length: text.length }, (_, i) => text.charCodeAt(i));
+      expect(await runLocal(handle as never, {}, { actions: [], clock: virtualClock() })).toEqual({ length: text.length, codes });
     }
   });
 
