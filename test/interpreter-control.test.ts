@@ -141,6 +141,21 @@ describe("loops and call ids", () => {
       new InterpreterError("call id 'c1' (action 'work' at wf.ts:1:1) was dispatched twice; the call's 'iter' counters must distinguish repeated executions"),
     );
   });
+
+  it("a call id reused after its call was forgotten is still an internal error, through a reload", () => {
+    // The handle is dropped after each await, so the first call is forgotten before the loop comes round.
+    const forgetful = (iter: string[]) => workflow(["n"], [
+      block(jump(1), [assign("i", lit(0))]),
+      block(branch(bin("<", v("i"), v("n")), 2, 3)),
+      block(jump(1), [callAwait("c1", "work", [v("i")], "r", { iter }), assign("%h_c1", glob("undefined")), sleep(lit(1)), assign("i", bin("+", v("i"), lit(1)))]),
+      block(ret(v("r"))),
+    ]);
+    expect(() => drive(forgetful([]), { n: 2 }, () => okv(1), { roundTrip: true })).toThrow(/call id 'c1' \(action 'work' at wf.ts:1:1\) was dispatched twice/);
+    const ok = drive(forgetful(["i"]), { n: 3 }, () => okv(1), { roundTrip: true });
+    expect(ok.dispatched.map((d) => d.callId)).toEqual(["c1@0", "c1@1", "c1@2"]);
+    expect(ok.state.sites).toEqual({ c1: [2] });
+    expect(Object.keys(ok.state.calls)).toEqual([]);
+  });
 });
 
 describe("all and allSettled", () => {

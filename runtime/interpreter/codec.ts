@@ -11,6 +11,7 @@ import { setOwn } from "./values.ts";
  *   { v: 2, workflow, hash, status, pc, resolved, wait,
  *     vars: { name: value },
  *     calls: { callId: { action, status, seq?, args, options, value?, error? } },
+ *     sites?: { site: [counter, ...] },
  *     result?, error?,
  *     heap: [entry, ...] }
  *
@@ -45,6 +46,7 @@ export function stateToJson(state: State): Json {
     vars,
     calls,
   };
+  if (state.sites !== undefined) json.sites = sitesCopy(state.sites) as Json;
   if (state.result !== undefined) json.result = w.value(state.result);
   if (state.error !== undefined) json.error = w.value(state.error);
   json.heap = w.finish();
@@ -81,9 +83,16 @@ export function stateFromJson(json: unknown): State {
     if (c.error !== undefined) call.error = r.value(c.error) as ErrorValue;
     setOwn(state.calls, id, call);
   }
+  if (j.sites !== undefined) state.sites = sitesCopy(j.sites as Record<string, number[]>);
   if (j.result !== undefined) state.result = r.value(j.result) as Json;
   if (j.error !== undefined) state.error = r.value(j.error) as ErrorValue;
   return state;
+}
+
+function sitesCopy(sites: Record<string, number[]>): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const site of Object.keys(sites)) setOwn(out, site, [...sites[site]]);
+  return out;
 }
 
 export function waitCopy(wait: Wait | null): Wait | null {

@@ -53,6 +53,30 @@ function callId(node: NodeOf<Instr, "call" | "log">, ctx: Ctx): string {
   return `${node.site}@${values.join(".")}`;
 }
 
+/**
+ * Whether this execution of a call site comes after the last one, and records it.
+ * The compiler's loop counters (a call's `iter`, outermost first) start at 0 when
+ * their loop is entered and grow by one per iteration, so at one site the tuple of
+ * their values only ever increases (lexicographically); a site outside loops runs
+ * once. A tuple that does not increase means a call id is being reused, which the
+ * live calls alone cannot show once the earlier call is forgotten. One entry per site
+ * keeps this bounded. Counters that are not numbers (hand-built IR) are not checked.
+ */
+function advancesSite(state: State, node: NodeOf<Instr, "call">): boolean {
+  const values: number[] = [];
+  for (const name of node.iter) {
+    const v = getOwn(state.vars, name);
+    if (typeof v !== "number" || !Number.isFinite(v)) return true;
+    values.push(v);
+  }
+  const sites = (state.sites ??= {});
+  const last = getOwn(sites, node.site) as number[] | undefined;
+  setOwn(sites, node.site, values);
+  if (last === undefined || last.length !== values.length) return true;
+  for (let i = 0; i < values.length; i++) if (values[i] !== last[i]) return values[i] > last[i];
+  return false;
+}
+
 /** A reachable handle's call is never forgotten (machine.ts compactCalls); a missing one is a runtime bug. */
 function callOf(state: State, id: string): CallRecord {
   if (!Object.prototype.hasOwnProperty.call(state.calls, id)) throw new InterpreterError(`await: the call '${id}' of a live handle is missing from the state`);
@@ -137,7 +161,7 @@ const instrs: InstrVisitor<InstrOutcome, Ctx> = {
     const jsonArgs = copyValue(args.slice(0, end)) as Dispatch["args"];
     const options = n.options === null ? {} : normalizeCallOptions(ev(n.options, ctx));
     const id = callId(n, ctx);
-    if (Object.prototype.hasOwnProperty.call(state.calls, id)) {
+    if (Object.prototype.hasOwnProperty.call(state.calls, id) || !advancesSite(state, n)) {
       throw new InterpreterError(
         `call id '${id}' (action '${n.action}' at ${n.loc}) was dispatched twice; the call's 'iter' counters must distinguish repeated executions`,
       );

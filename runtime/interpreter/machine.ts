@@ -114,9 +114,8 @@ export function advance(artifact: Artifact, state: State, now: number, options: 
  * with every call it ever made. Pending calls stay (the runner resolves them), and
  * so do resolved ones a handle still reaches (a deferred `await`).
  *
- * A call id reused while its call is live is still reported (exec.ts); reuse of
- * a forgotten one is not, which is safe because call ids are the call site plus
- * the enclosing loops' counters, which the compiler makes distinct.
+ * A reused call id is still reported (exec.ts): by the calls table while the call
+ * is live, by the site's last loop counters (`state.sites`) once it is forgotten.
  */
 function compactCalls(state: State): void {
   let anyResolved = false;

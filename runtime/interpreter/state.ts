@@ -27,6 +27,11 @@ export interface State {
    * so the state holds what the workflow can see, not its history.
    */
   calls: Record<string, CallRecord>;
+  /**
+   * Per call site, the loop counters of its last call (exec.ts advancesSite): how a
+   * reused call id is still caught after its call was forgotten. One entry per site.
+   */
+  sites?: Record<string, number[]>;
   /** Number of calls resolved so far; gives each resolution its arrival order. */
   resolved: number;
   /** What a `waiting` workflow waits for; null otherwise. */
