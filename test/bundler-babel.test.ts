@@ -103,7 +103,8 @@ describe("cairnjs/babel", () => {
 
   test("a handle carries its IR's text exactly through Babel's printer", async () => {
     const text = "it's \\ \"q\" `t` ${x} */ \u2028\u2029 \\' é ✓ 𝄞 \ud800";
-    project.write("src/texts.ts", `import { workflow } from "cairnjs";\nexport const texts = workflow(async function texts() {\n  return { text: ${JSON.stringify(text)} };\n});\n`);
+    // The lone surrogate at the end stays inside the workflow: a result cannot carry it (Postgres cannot store it).
+    project.write("src/texts.ts", `import { workflow } from "cairnjs";\nexport const texts = workflow(async function texts() {\n  const t = ${JSON.stringify(text)};\n  return { text: t.slice(0, -1), length: t.length, tail: t.slice(-1) === ${JSON.stringify(text.slice(-1))} };\n});\n`);
     const out = createProject("babel-texts", {});
     try {
       out.write("src/texts.ts", transform(project, "src/texts.ts").code!);
@@ -111,7 +112,7 @@ describe("cairnjs/babel", () => {
       const [artifact] = compile(readFileSync(file, "utf8"), file, nodeResolver(project.dir)).workflows;
       const { texts } = await importBundle(out.path("src/texts.ts"));
       expect(artifactOf(texts as never)).toEqual(artifact);
-      expect(await runLocal(texts as never, {}, { actions: [], clock: virtualClock() })).toEqual({ text });
+      expect(await runLocal(texts as never, {}, { actions: [], clock: virtualClock() })).toEqual({ text: text.slice(0, -1), length: text.length, tail: true });
     } finally {
       out.remove();
     }
