@@ -128,10 +128,11 @@ export class HeapWriter {
     for (let i = 0; i < this.sources.length; i++) {
       const source = this.sources[i];
       if (Array.isArray(source)) {
-        const out = new Array<Json>(source.length);
+        // Built by push: a packed array, which V8 stringifies fastest.
+        const out: Json[] = [];
         for (let j = 0; j < source.length; j++) {
           const v: unknown = source[j];
-          out[j] = v === undefined && !(j in source) ? ["hole"] : this.value(v);
+          out.push(v === undefined && !(j in source) ? ["hole"] : this.value(v));
         }
         heap.push(out);
       } else {
