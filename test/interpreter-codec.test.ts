@@ -7,10 +7,11 @@
 import { describe, expect, it } from "vitest";
 import { stateFromJson, stateToJson, type State } from "../runtime/interpreter/index.ts";
 import { copyValue } from "../runtime/interpreter/copy.ts";
-import { Handle, findHandle, visitObjects } from "../runtime/interpreter/values.ts";
+import { ErrorObject, Handle, findHandle, visitObjects } from "../runtime/interpreter/values.ts";
+import { newErrorObject } from "../runtime/interpreter/errors.ts";
 
 const stateWith = (vars: Record<string, unknown>, extra: Partial<State> = {}): State => ({
-  v: 2, workflow: "w", hash: "h", status: "waiting", pc: { block: 0, instr: 0 }, vars, calls: {}, resolved: 0, wait: null, ...extra,
+  v: 3, workflow: "w", hash: "h", status: "waiting", pc: { block: 0, instr: 0 }, vars, calls: {}, resolved: 0, wait: null, ...extra,
 });
 
 /** What a durable step does: encode, write as text, read back, decode. */
@@ -248,7 +249,7 @@ describe("format version 1", () => {
       wait: { kind: "calls", mode: "one", pending: { c3: true }, ready: false },
     };
     const s = stateFromJson(JSON.parse(JSON.stringify(v1)));
-    expect(s.v).toBe(2);
+    expect(s.v).toBe(3);
     expect(s.vars.n).toBeNaN();
     expect(s.vars.h).toBeInstanceOf(Handle);
     expect(s.vars.fake).toEqual({ "%handle": "c1" });
@@ -258,5 +259,53 @@ describe("format version 1", () => {
     expect(s.calls.c2.value).toEqual({ x: 1 });
     expect(s.wait).toEqual(v1.wait);
     expect(reload(s)).toEqual(s);
+  });
+});
+
+describe("errors the workflow holds", () => {
+  const describeError = (e: unknown) => {
+    const o = e as ErrorObject;
+    return {
+      isError: o instanceof ErrorObject, inherited: o.inheritedName, ancestry: o.ancestry, keys: Object.keys(o), own: Object.getOwnPropertyNames(o),
+      message: (o as unknown as { message: unknown }).message, json: JSON.stringify(o),
+    };
+  };
+
+  it("an ErrorObject keeps identity, hidden class chain, non-enumerable message and own data, odd strings included", () => {
+    const e = newErrorObject("TypeError", "bad \ud800 key");
+    Object.assign(e, { code: 7, "%x": ["y"] });
+    const s = stateWith({}, { calls: { c1: { action: "a", args: [], options: {}, status: "failed", error: e, seq: 1 } }, vars: { e, list: [e, e], h: new Handle("c1") } });
+    expect(stateToJson(s)).toMatchObject({
+      v: 3,
+      heap: [{ "%error": { name: "TypeError", ancestry: ["TypeError", "Error"], hidden: { message: ["string", "bad ", 55296, " key"] } }, code: 7, "%%x": [4] }, [[0], [0]], [], {}, ["y"]],
+    });
+    const back = reload(s);
+    const be = back.vars.e;
+    expect(describeError(be)).toEqual(describeError(e));
+    expect(describeError(be)).toMatchObject({ isError: true, keys: ["code", "%x"], own: ["message", "code", "%x"], json: '{"code":7,"%x":["y"]}' });
+    expect((back.vars.list as unknown[])[1]).toBe(be);
+    expect(back.calls.c1.error).toBe(be);
+    expect(reload(back)).toEqual(back);
+  });
+
+  it("a user object keyed %error is data", () => {
+    const back = reload(stateWith({ o: { "%error": { name: "X", ancestry: [], hidden: {} } } }));
+    expect(back.vars.o).toEqual({ "%error": { name: "X", ancestry: [], hidden: {} } });
+    expect(back.vars.o).not.toBeInstanceOf(ErrorObject);
+  });
+
+  it("a version 2 state's plain-object errors become ErrorObjects, shared where they were shared", () => {
+    const v2 = {
+      v: 2, workflow: "w", hash: "h", status: "waiting", pc: { block: 1, instr: 0 }, resolved: 1, wait: { kind: "sleep", until: 5 },
+      vars: { err: [0], box: [2], h: ["handle", "c1"], data: [3] },
+      calls: { c1: { action: "a", status: "failed", seq: 1, args: [4], options: [5], error: [0] } },
+      heap: [{ name: "Boom", message: "m", ancestry: [1], code: 7 }, ["Boom", "Error"], { e: [0] }, { name: 1, message: "not an error" }, [], {}],
+    };
+    const s = stateFromJson(JSON.parse(JSON.stringify(v2)));
+    expect(s.v).toBe(3);
+    expect(describeError(s.vars.err)).toMatchObject({ isError: true, inherited: "Boom", ancestry: ["Boom", "Error"], keys: ["code"], message: "m" });
+    expect((s.vars.box as { e: unknown }).e).toBe(s.vars.err);
+    expect(s.calls.c1.error).toBe(s.vars.err);
+    expect(s.vars.data).toEqual({ name: 1, message: "not an error" });
   });
 });

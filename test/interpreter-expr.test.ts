@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { arr, arrayFn, bin, builtin, cond, glob, isErr, lit, logical, mem, method, obj, path, prop, retryPolicy, spread, tmpl, un, v } from "./helpers/ir-builders.ts";
 import { evalExpr, failure, value } from "./helpers/interp.ts";
+import { evaluate } from "../runtime/interpreter/index.ts";
+import { newErrorObject } from "../runtime/interpreter/errors.ts";
+import type { Expr } from "../ir-schema/index.ts";
+
+/** Evaluates with live values bound (an error object, which input cannot carry). */
+const withVars = (expr: Expr, vars: Record<string, unknown>): unknown => evaluate(expr, { vars, calls: {}, locals: null });
 
 describe("expressions: every kind", () => {
   it("lit, global, var", () => {
@@ -112,17 +118,31 @@ describe("expressions: every kind", () => {
   it("template literals convert like String()", () => {
     expect(value(tmpl(["a", "-", "-", "-", "!"], [lit(1), lit(null), glob("undefined"), lit([1, 2])]))).toBe("a1-null-undefined-1,2!");
     expect(value(tmpl(["", ""], [lit({ x: 1 })]))).toBe("[object Object]");
-    expect(value(tmpl(["err: ", ""], [v("e")]), { e: { name: "BadThing", message: "oops", ancestry: ["BadThing", "Error"] } }))
-      .toBe("err: BadThing: oops");
+    expect(withVars(tmpl(["err: ", ""], [v("e")]), { e: newErrorObject("BadThing", "oops") })).toBe("err: BadThing: oops");
+    expect(withVars(tmpl(["err: ", ""], [v("e")]), { e: newErrorObject("BadThing", "") })).toBe("err: BadThing");
+    // Data shaped like an error is data.
+    expect(value(tmpl(["", ""], [v("e")]), { e: { name: "BadThing", message: "oops", ancestry: ["BadThing", "Error"] } })).toBe("[object Object]");
   });
 
-  it("isError matches the ancestry and the name", () => {
-    const e = { name: "Custom", message: "m", ancestry: ["NotFound", "HttpError", "Error"] };
-    expect(value(isErr(v("e"), "HttpError"), { e })).toBe(true);
-    expect(value(isErr(v("e"), "Error"), { e })).toBe(true);
-    expect(value(isErr(v("e"), "Custom"), { e })).toBe(true);
-    expect(value(isErr(v("e"), "TypeError"), { e })).toBe(false);
+  it("isError matches an error's class chain; data shaped like an error never matches", () => {
+    const e = newErrorObject("Custom", "m", ["NotFound", "HttpError", "Error"]);
+    expect(withVars(isErr(v("e"), "HttpError"), { e })).toBe(true);
+    expect(withVars(isErr(v("e"), "Error"), { e })).toBe(true);
+    expect(withVars(isErr(v("e"), "TypeError"), { e })).toBe(false);
+    expect(withVars(isErr(v("e"), "Custom"), { e })).toBe(false);
     expect(value(isErr(v("e"), "Error"), { e: "Error" })).toBe(false);
+    expect(value(isErr(v("e"), "NotFound"), { e: { name: "Custom", message: "m", ancestry: ["NotFound", "HttpError", "Error"] } })).toBe(false);
+  });
+
+  it("an error shows name and message as JavaScript does, and hides its class chain", () => {
+    const e = newErrorObject("TypeError", "bad");
+    const read = (expr: Expr) => withVars(expr, { e });
+    expect([read(path("e", "name")), read(path("e", "message")), read(path("e", "ancestry"))]).toEqual(["TypeError", "bad", undefined]);
+    expect(read(builtin("Object.keys", v("e")))).toEqual([]);
+    expect(read(builtin("JSON.stringify", v("e")))).toBe("{}");
+    expect(read(obj(spread(v("e"))))).toEqual({});
+    expect([read(bin("in", lit("ancestry"), v("e"))), read(bin("in", lit("name"), v("e"))), read(bin("in", lit("message"), v("e")))]).toEqual([false, true, true]);
+    expect(read(bin("+", v("e"), lit("")))).toBe("TypeError: bad");
   });
 
   it("arrayFn: every function, with index and nested scopes", () => {

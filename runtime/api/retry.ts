@@ -98,8 +98,12 @@ function errorClassNames(value: unknown): string[] {
   });
 }
 
-/** Whether `error` (an error value: its name and class chain) is one the policy does not retry. */
+/**
+ * Whether `error` (an error value: its name and class chain) is one the policy does
+ * not retry. A thrown value that is not an Error (empty class chain) is no class's instance.
+ */
 export function isNonRetryable(error: { name: string; ancestry: readonly string[] }, policy: ResolvedRetry): boolean {
+  if (error.ancestry.length === 0) return false;
   return policy.nonRetryable.some((n) => error.name === n || error.ancestry.includes(n));
 }
 

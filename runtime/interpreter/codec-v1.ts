@@ -18,7 +18,7 @@ export function stateFromJsonV1(j: Record<string, unknown>): State {
   const pc = j.pc as State["pc"];
   const wait = j.wait as Wait | null;
   const state: State = {
-    v: 2,
+    v: 3,
     workflow: j.workflow as string,
     hash: j.hash as string,
     status: j.status as State["status"],

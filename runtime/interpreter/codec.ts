@@ -3,12 +3,13 @@ import { InterpreterError, type ErrorValue } from "./errors.ts";
 import type { CallRecord, State, Wait } from "./state.ts";
 import { HeapReader, HeapWriter } from "./heap-codec.ts";
 import { stateFromJsonV1 } from "./codec-v1.ts";
+import { upgradeLegacyErrors } from "./legacy-errors.ts";
 import { setOwn } from "./values.ts";
 
 /**
  * The state as a plain JSON value, ready for JSON.stringify or a json column:
  *
- *   { v: 2, workflow, hash, status, pc, resolved, wait,
+ *   { v: 3, workflow, hash, status, pc, resolved, wait,
  *     vars: { name: value },
  *     calls: { callId: { action, status, seq?, args, options, value?, error? } },
  *     sites?: { site: [counter, ...] },
@@ -19,6 +20,8 @@ import { setOwn } from "./values.ts";
  * error) is encoded against the one heap table (heap-codec.ts), so objects shared
  * between any of them stay shared. Variable names and call ids are the compiler's
  * identifiers and counters, plain keys. Only what the state reaches is written.
+ * Version 3 writes errors the workflow holds as error entries (heap-codec.ts);
+ * versions 1 and 2 (plain-object errors) are still read (legacy-errors.ts).
  */
 export function stateToJson(state: State): Json {
   const w = new HeapWriter();
@@ -36,7 +39,7 @@ export function stateToJson(state: State): Json {
     setOwn(calls, id, out);
   }
   const json: Record<string, Json> = {
-    v: 2,
+    v: 3,
     workflow: state.workflow,
     hash: state.hash,
     status: state.status,
@@ -53,16 +56,16 @@ export function stateToJson(state: State): Json {
   return json;
 }
 
-/** Inverse of `stateToJson`; also reads the version 1 format. Shares nothing with `json`. */
+/** Inverse of `stateToJson`; also reads formats 1 and 2. Shares nothing with `json`. */
 export function stateFromJson(json: unknown): State {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw new InterpreterError("state: not an object");
   const j = json as Record<string, unknown>;
-  if (j.v === 1) return stateFromJsonV1(j);
-  if (j.v !== 2) throw new InterpreterError(`state: unknown format version ${JSON.stringify(j.v)}`);
+  if (j.v === 1) return upgradeLegacyErrors(stateFromJsonV1(j));
+  if (j.v !== 2 && j.v !== 3) throw new InterpreterError(`state: unknown format version ${JSON.stringify(j.v)}`);
   const r = new HeapReader(j.heap);
   const pc = j.pc as State["pc"];
   const state: State = {
-    v: 2,
+    v: 3,
     workflow: j.workflow as string,
     hash: j.hash as string,
     status: j.status as State["status"],
@@ -80,13 +83,13 @@ export function stateFromJson(json: unknown): State {
     const call = { action: c.action, status: c.status, args: r.value(c.args), options: r.value(c.options) } as CallRecord;
     if (c.seq !== undefined) call.seq = c.seq as number;
     if (c.value !== undefined) call.value = r.value(c.value);
-    if (c.error !== undefined) call.error = r.value(c.error) as ErrorValue;
+    if (c.error !== undefined) call.error = r.value(c.error);
     setOwn(state.calls, id, call);
   }
   if (j.sites !== undefined) state.sites = sitesCopy(j.sites as Record<string, number[]>);
   if (j.result !== undefined) state.result = r.value(j.result) as Json;
   if (j.error !== undefined) state.error = r.value(j.error) as ErrorValue;
-  return state;
+  return j.v === 2 ? upgradeLegacyErrors(state) : state;
 }
 
 function sitesCopy(sites: Record<string, number[]>): Record<string, number[]> {

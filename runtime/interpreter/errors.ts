@@ -1,16 +1,42 @@
 import type { Json } from "../../ir-schema/index.ts";
-import { checkPayload } from "../payload.ts";
+import { checkPayload, encodeWire } from "../payload.ts";
+import { ErrorObject } from "./values.ts";
 
 /**
- * An error as it lives in interpreter state and crosses the database: its `name`,
- * `message`, the class chain (`ancestry`, most derived first, ending with "Error")
- * that `instanceof` matches against, plus the error's own JSON-able data properties.
+ * An error as it crosses the database and the runners (an action's failure, the
+ * error a workflow fails with): its `name` (what JavaScript shows), `message`, the
+ * class chain (`ancestry`, most derived first, ending with "Error") that
+ * `instanceof` matches against, plus the error's own JSON-able data properties.
+ * Inside the workflow it is an `ErrorObject` (values.ts, error-boundary.ts).
+ *
+ * Two keys starting with a single `%` carry what JavaScript would otherwise lose
+ * (a user property starting with `%` is written with one more `%`, so none can
+ * collide): `%own` lists which of `name` / `message` were own enumerable
+ * properties of the error (a class field `name = "Boom"` is; `new Error(m)`'s
+ * message is not), and `%thrown` holds a thrown value that was not an Error (a
+ * string, a plain object) in the payload wire form; such an error has an empty
+ * ancestry, name "Error" and `String(value)` as its message, and the workflow
+ * catches the value itself.
  */
 export interface ErrorValue {
   name: string;
   message: string;
   ancestry: string[];
   [prop: string]: Json;
+}
+
+/** Key of an ErrorValue listing which of name/message were own enumerable properties. */
+export const OWN_KEY = "%own";
+/** Key of an ErrorValue holding a thrown non-Error value (encodeWire form). */
+export const THROWN_KEY = "%thrown";
+
+/** A user property key as an ErrorValue holds it, and back: `%` keys get one more `%`. */
+export const escapeErrorKey = (key: string): string => (key.startsWith("%") ? "%" + key : key);
+export const unescapeErrorKey = (key: string): string => (key.startsWith("%%") ? key.slice(1) : key);
+
+/** Whether `e` stands for a thrown value that was not an Error (see ErrorValue). */
+export function isThrownValue(e: ErrorValue): boolean {
+  return Object.prototype.hasOwnProperty.call(e, THROWN_KEY) || e.ancestry.length === 0;
 }
 
 export function makeError(name: string, message: string, ancestry: string[] = name === "Error" ? ["Error"] : [name, "Error"]): ErrorValue {
@@ -23,18 +49,31 @@ export function isErrorValue(value: unknown): value is ErrorValue {
   return typeof v.name === "string" && typeof v.message === "string" && Array.isArray(v.ancestry);
 }
 
-/** `value instanceof className`, by name: the class or any ancestor, or the error's own `name`. */
+/** `value instanceof className` for an ErrorValue, by name: the class or any ancestor, or the error's own `name`. */
 export function matchesError(value: unknown, className: string): boolean {
-  if (!isErrorValue(value)) return false;
+  if (!isErrorValue(value) || isThrownValue(value)) return false;
   return value.ancestry.includes(className) || value.name === className;
 }
 
-/** Thrown inside the interpreter to raise a workflow-level (catchable) error. */
+/**
+ * Thrown inside the interpreter to raise a workflow-level (catchable) exception:
+ * `thrown` is what the workflow's `catch` binds, an ErrorObject or, rethrown, any value.
+ */
 export class Raise {
-  constructor(readonly error: ErrorValue) {}
+  constructor(readonly thrown: unknown) {}
 }
 
-export const raise = (name: string, message: string): Raise => new Raise(makeError(name, message));
+/**
+ * A new error as the workflow holds it, as `new TypeError(message)` makes one: the
+ * message an own non-enumerable property, the name inherited.
+ */
+export function newErrorObject(name: string, message: string, ancestry: readonly string[] = name === "Error" ? ["Error"] : [name, "Error"]): ErrorObject {
+  const error = new ErrorObject(name, ancestry);
+  Object.defineProperty(error, "message", { value: message, writable: true, enumerable: false, configurable: true });
+  return error;
+}
+
+export const raise = (name: string, message: string): Raise => new Raise(newErrorObject(name, message));
 export const typeError = (message: string): Raise => raise("TypeError", message);
 
 /**
@@ -54,6 +93,8 @@ export const MAX_ERROR_BYTES = 64 * 1024;
  * prototype chain, most derived first; `name` is what JavaScript shows as the
  * error's name (a class that sets no `name` of its own shows "Error"), and a
  * `name` the chain does not contain is put first in the ancestry so it matches too.
+ * A thrown value whose chain has no Error (a string, a number, a plain object) is
+ * kept as itself under `%thrown` when it is a payload (see ErrorValue).
  * Never throws, whatever was thrown: getters that throw, proxies, a hostile
  * `toString` are read defensively, and the result is always storable (strings
  * made well-formed, at most `maxBytes` of JSON, see capError).
@@ -69,9 +110,8 @@ export function errorFromThrown(thrown: unknown, maxBytes = MAX_ERROR_BYTES): Er
 }
 
 function convertThrown(thrown: unknown): ErrorValue {
-  if (typeof thrown !== "object" || thrown === null) {
-    return makeError("Error", storable(typeof thrown === "string" ? thrown : safeString(thrown)));
-  }
+  if (typeof thrown !== "object" || thrown === null) return thrownValue(thrown);
+  // A runner's own error value passed along (not a user's thrown data: that has no `ancestry`).
   if (isErrorValue(thrown) && !(thrown instanceof Error)) return sanitizeError(thrown);
   const ancestry: string[] = [];
   try {
@@ -83,7 +123,7 @@ function convertThrown(thrown: unknown): ErrorValue {
   } catch {
     // A proxy's getPrototypeOf trap threw: the chain read so far is what we know.
   }
-  if (ancestry[ancestry.length - 1] !== "Error") ancestry.push("Error");
+  if (!ancestry.includes("Error")) return thrownValue(thrown);
   const ownName = safeGet(thrown, "name");
   const name = typeof ownName === "string" ? storable(ownName) : "Error";
   if (!ancestry.includes(name)) ancestry.unshift(name);
@@ -95,11 +135,27 @@ function convertThrown(thrown: unknown): ErrorValue {
   } catch {
     // A proxy's ownKeys trap threw: no extra properties.
   }
+  const own = keys.filter((k) => k === "name" || k === "message");
+  if (own.length > 0) error[OWN_KEY] = own;
   for (const key of keys) {
-    if (key === "name" || key === "message" || key === "ancestry" || key === "stack" || !storable(key)) continue;
+    if (key === "name" || key === "message" || key === "stack" || !storable(key)) continue;
     const json = jsonOrUndefined(safeGet(thrown, key));
-    if (json !== undefined) Object.defineProperty(error, key, { value: json, enumerable: true, writable: true, configurable: true });
+    if (json !== undefined) Object.defineProperty(error, escapeErrorKey(key), { value: json, enumerable: true, writable: true, configurable: true });
   }
+  return error;
+}
+
+/** A thrown value that is not an Error: Error-like for the outside world, itself for the workflow. */
+function thrownValue(thrown: unknown): ErrorValue {
+  const error = makeError("Error", storable(typeof thrown === "string" ? thrown : safeString(thrown)), []);
+  let payload: unknown;
+  try {
+    payload = checkPayload(thrown, "thrown value", "thrown");
+  } catch {
+    // Not a payload (a function, a cycle, a lone surrogate): the workflow catches its message.
+    return error;
+  }
+  error[THROWN_KEY] = encodeWire(payload);
   return error;
 }
 
@@ -110,7 +166,8 @@ export function errorClassName(error: ErrorValue): string {
 
 /**
  * At most `maxBytes` of JSON: an error over the limit keeps its name, class chain
- * and the start of its message, marked as truncated; its other properties go.
+ * and the start of its message, marked as truncated; its other properties go (a
+ * thrown non-Error value too: the workflow then catches its message, a string).
  */
 export function capError(error: ErrorValue, maxBytes = MAX_ERROR_BYTES): ErrorValue {
   const bytes = Buffer.byteLength(JSON.stringify(error));
@@ -126,6 +183,11 @@ export function capError(error: ErrorValue, maxBytes = MAX_ERROR_BYTES): ErrorVa
 function storable(s: string): string {
   const wellFormed = (s as unknown as { toWellFormed(): string }).toWellFormed();
   return wellFormed.includes("\u0000") ? wellFormed.replaceAll("\u0000", "\ufffd") : wellFormed;
+}
+
+/** An error value made storable (well-formed strings, JSON-able properties) and capped. */
+export function storableError(e: ErrorValue, maxBytes = MAX_ERROR_BYTES): ErrorValue {
+  return capError(sanitizeError(e), maxBytes);
 }
 
 function sanitizeError(e: ErrorValue): ErrorValue {

@@ -1,13 +1,13 @@
 import { visit, type Artifact, type Expr, type Instr, type InstrVisitor, type NodeOf, type Term, type TermVisitor } from "../../ir-schema/index.ts";
 import { normalizeCallOptions } from "../api/options.ts";
 import { parseDuration } from "../api/duration.ts";
-import { InterpreterError, Raise, isErrorValue, makeError, typeError, type ErrorValue } from "./errors.ts";
+import { InterpreterError, Raise, typeError } from "./errors.ts";
+import { loggedValue } from "./error-boundary.ts";
 import type { CallRecord, Dispatch, LogEntry, State } from "./state.ts";
 import { findHandle, getOwn, handleCallId, makeHandle, setOwn } from "./values.ts";
 import { copyValue } from "./copy.ts";
 import { evalItems, evaluate, lookup, type Scope } from "./eval/evaluate.ts";
 import { getMember, propertyKey, setMember } from "./eval/members.ts";
-import { toStr } from "./eval/convert.ts";
 import { nextStep, type IteratorState } from "./eval/iterate.ts";
 
 /** What one `advance` works with; `dispatch` collects the calls it starts. */
@@ -99,7 +99,7 @@ function awaitInstr(node: NodeOf<Instr, "await">, ctx: Ctx): InstrOutcome {
       state.wait = { kind: "calls", mode: "one", pending: { [id]: true }, ready: false };
       return "suspend";
     }
-    if (call.status === "failed") throw new Raise(call.error!);
+    if (call.status === "failed") throw new Raise(call.error);
     return bind(call.value);
   }
   const items = typeof value === "string" ? [...value] : value;
@@ -113,7 +113,7 @@ function awaitInstr(node: NodeOf<Instr, "await">, ctx: Ctx): InstrOutcome {
     if (call.status === "pending") pending[id] = true;
     else if (call.status === "failed" && (firstFailure === undefined || call.seq! < state.calls[firstFailure].seq!)) firstFailure = id;
   }
-  if (node.mode === "all" && firstFailure !== undefined) throw new Raise(state.calls[firstFailure].error!);
+  if (node.mode === "all" && firstFailure !== undefined) throw new Raise(state.calls[firstFailure].error);
   if (Object.keys(pending).length > 0) {
     state.wait = { kind: "calls", mode: node.mode, pending, ready: false };
     return "suspend";
@@ -180,7 +180,8 @@ const instrs: InstrVisitor<InstrOutcome, Ctx> = {
   },
   log: (n, ctx) => {
     // Copies: the runner may output them later, after the workflow has changed its objects.
-    const args = copyValue(evalItems(n.args, scopeOf(ctx.state)));
+    // An error is handed over as its error value, which runners print as `Name: message`.
+    const args = evalItems(n.args, scopeOf(ctx.state)).map(loggedValue);
     ctx.logs.push({ level: n.level, args, loc: n.loc, callPosition: callId(n, ctx) });
     return "next";
   },
@@ -218,7 +219,8 @@ const terms: TermVisitor<void, Ctx> = {
     state.wait = null;
   },
   throw: (n, ctx) => {
-    throw new Raise(errorOf(ev(n.value, ctx)));
+    // The compiler only rethrows what a catch bound: an error, or whatever else was thrown.
+    throw new Raise(ev(n.value, ctx));
   },
 };
 
@@ -226,7 +228,3 @@ export function execTerm(term: Term, ctx: Ctx): void {
   visit(terms, term, ctx);
 }
 
-/** The compiler only rethrows caught errors; anything else is wrapped like `String(value)`. */
-function errorOf(value: unknown): ErrorValue {
-  return isErrorValue(value) ? value : makeError("Error", toStr(value));
-}

@@ -1,6 +1,6 @@
 import type { Json } from "../../ir-schema/index.ts";
 import { InterpreterError } from "./errors.ts";
-import { Handle, setOwn } from "./values.ts";
+import { ErrorObject, Handle, hasOwn, setOwn } from "./values.ts";
 
 /**
  * Values of workflow state as JSON, graph and all.
@@ -29,10 +29,22 @@ import { Handle, setOwn } from "./values.ts";
  * (a user object, in key order). Keys starting with `%` are written with one more
  * `%` in front; a key that is not a well-formed string without U+0000 is written as
  * `%` followed by the JSON text of its parts as above, e.g. `%["a",55296]`.
+ *
+ * An error the workflow holds (an ErrorObject) is an object entry whose first key
+ * is `%error` (no user key can be: it would be `%%error`), then its own enumerable
+ * properties as for any object:
+ *
+ *   { "%error": { "name": "TypeError", "ancestry": ["TypeError", "Error"],
+ *                 "hidden": { "message": "x is not a function" } }, "code": 7 }
+ *
+ * `name` is the name its prototype chain gives, `ancestry` its class chain, and
+ * `hidden` its own non-enumerable properties (a `message`), all as encoded values.
  */
 
 const SPECIAL: Readonly<Record<string, unknown>> = { undefined, NaN, Infinity, "-Infinity": -Infinity, "-0": -0 };
 const PERCENT = 37;
+/** The key marking an error's heap entry. */
+const ERROR = "%error";
 
 /** Strings json text in Postgres cannot carry: a lone surrogate escape, or `\u0000`. */
 function isOdd(s: string): boolean {
@@ -137,13 +149,24 @@ export class HeapWriter {
         heap.push(out);
       } else {
         const out: Record<string, Json> = {};
+        if (source instanceof ErrorObject) out[ERROR] = this.errorHeader(source);
         for (const key of Object.keys(source)) setOwn(out, encodeKey(key), this.value((source as Record<string, unknown>)[key]));
         heap.push(out);
       }
     }
     return heap;
   }
+
+  private errorHeader(error: ErrorObject): Json {
+    const hidden: Record<string, Json> = {};
+    for (const key of Object.getOwnPropertyNames(error)) {
+      if (!Object.prototype.propertyIsEnumerable.call(error, key)) setOwn(hidden, encodeKey(key), this.value((error as unknown as Record<string, unknown>)[key]));
+    }
+    return { name: this.value(error.inheritedName), ancestry: error.ancestry.map((a) => this.value(a)), hidden };
+  }
 }
+
+const isErrorEntry = (e: Json): e is Record<string, Json> => typeof e === "object" && e !== null && !Array.isArray(e) && hasOwn(e, ERROR);
 
 /** Decodes values against a heap table written by `HeapWriter`. Every object it returns is fresh. */
 export class HeapReader {
@@ -154,7 +177,7 @@ export class HeapReader {
     if (!Array.isArray(heap)) throw new InterpreterError("state: heap is not an array");
     const entries = heap as Json[];
     // Allocate first, fill second: entries refer to each other in any direction.
-    this.objects = entries.map((e) => (Array.isArray(e) ? [] : {}));
+    this.objects = entries.map((e) => (Array.isArray(e) ? [] : isErrorEntry(e) ? this.errorObject(e[ERROR]) : {}));
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i];
       const target = this.objects[i];
@@ -165,11 +188,38 @@ export class HeapReader {
           else out.push(this.value(item));
         }
       } else if (typeof entry === "object" && entry !== null) {
-        for (const key of Object.keys(entry)) setOwn(target, decodeKey(key), this.value(entry[key]));
+        for (const key of Object.keys(entry)) {
+          if (key === ERROR && target instanceof ErrorObject) this.fillHidden(target, entry[key]);
+          else setOwn(target, decodeKey(key), this.value(entry[key]));
+        }
       } else {
         throw new InterpreterError(`state: heap entry ${i} is not an object or array`);
       }
     }
+  }
+
+  /** An ErrorObject from its `%error` header; its properties are filled with the others. */
+  private errorObject(header: unknown): ErrorObject {
+    const h = header as { name?: unknown; ancestry?: unknown };
+    const name = this.text(h.name);
+    if (!Array.isArray(h.ancestry)) throw new InterpreterError(`state: bad error entry ${JSON.stringify(header)}`);
+    return new ErrorObject(name, h.ancestry.map((a) => this.text(a)));
+  }
+
+  private fillHidden(error: ErrorObject, header: unknown): void {
+    const hidden = (header as { hidden?: unknown }).hidden;
+    if (typeof hidden !== "object" || hidden === null || Array.isArray(hidden)) throw new InterpreterError(`state: bad error entry ${JSON.stringify(header)}`);
+    for (const key of Object.keys(hidden)) {
+      const value = this.value((hidden as Record<string, Json>)[key]);
+      Object.defineProperty(error, decodeKey(key), { value, writable: true, enumerable: false, configurable: true });
+    }
+  }
+
+  /** A string value (plain or tagged), before the heap's objects exist. */
+  private text(v: unknown): string {
+    if (typeof v === "string") return v;
+    if (Array.isArray(v) && v[0] === "string") return joinParts(v as Json[], 1);
+    throw new InterpreterError(`state: expected a string, not ${JSON.stringify(v)}`);
   }
 
   value(v: unknown): unknown {

@@ -1,6 +1,7 @@
 import type { Artifact, Json } from "../../ir-schema/index.ts";
 import { checkPayload, PayloadError } from "../payload.ts";
-import { InterpreterError, Raise, errorFromThrown, type ErrorValue } from "./errors.ts";
+import { InterpreterError, Raise, errorFromThrown } from "./errors.ts";
+import { caughtValue, escapedError } from "./error-boundary.ts";
 import { execInstr, execTerm, setVar, type Ctx } from "./exec.ts";
 import type { AdvanceResult, CallRecord, Dispatch, Outcome, State } from "./state.ts";
 import { Handle, hasOwn, visitObjects } from "./values.ts";
@@ -43,7 +44,7 @@ export function start(artifact: Artifact, input: Record<string, unknown>): State
 /** start() for input checkInput already returned (the durable engine checks before its transaction). */
 export function initialState(artifact: Artifact, clean: Record<string, Json>): State {
   const state: State = {
-    v: 2,
+    v: 3,
     workflow: artifact.name,
     hash: artifact.hash,
     status: "running",
@@ -97,10 +98,10 @@ export function advance(artifact: Artifact, state: State, now: number, options: 
         execTerm(block.term, ctx);
       }
     } catch (e) {
-      if (e instanceof Raise) throwInto(artifact, state, e.error);
+      if (e instanceof Raise) throwInto(artifact, state, e.thrown);
       else if (e instanceof InterpreterError || !(e instanceof Error)) throw e;
       // A native operation the evaluator delegated to (JSON.parse, "x".repeat(-1), ...) threw.
-      else throwInto(artifact, state, errorFromThrown(e));
+      else throwInto(artifact, state, caughtValue(errorFromThrown(e)));
     }
   }
   compactCalls(state);
@@ -135,17 +136,20 @@ function compactCalls(state: State): void {
   }
 }
 
-/** Raises `error` at the current position: to the block's handler, or out of the workflow. */
-function throwInto(artifact: Artifact, state: State, error: ErrorValue): void {
+/**
+ * Raises `thrown` (an ErrorObject, or any value the workflow rethrows) at the
+ * current position: to the block's handler, or out of the workflow as an error value.
+ */
+function throwInto(artifact: Artifact, state: State, thrown: unknown): void {
   state.wait = null;
   const handler = artifact.program.blocks[state.pc.block].handler;
   if (!handler) {
     state.status = "failed";
     // What leaves the workflow is a copy, like a result.
-    state.error = copyValue(error);
+    state.error = escapedError(thrown);
     return;
   }
-  setVar(state, handler.bind, error);
+  setVar(state, handler.bind, thrown);
   state.pc = { block: handler.block, instr: 0 };
   state.status = "running";
 }
@@ -168,7 +172,8 @@ export function resolve(state: State, callId: string, outcome: Outcome): State {
     if (value !== undefined) call.value = value;
   } else {
     call.status = "failed";
-    call.error = copyValue(outcome.error);
+    // What the workflow catches, made once, so every await of the handle sees the same object.
+    call.error = caughtValue(outcome.error);
   }
   const wait = state.wait;
   if (wait?.kind === "calls" && hasOwn(wait.pending, callId)) {

@@ -11,8 +11,8 @@ import type { NormalizedCallOptions } from "../api/options.ts";
  * continuing from the reloaded copy is indistinguishable from never having stopped.
  */
 export interface State {
-  /** State format version (of the JSON form; codec.ts still reads version 1). */
-  v: 2;
+  /** State format version (of the JSON form; codec.ts still reads versions 1 and 2). */
+  v: 3;
   workflow: string;
   /** Hash of the artifact this state belongs to; `advance` refuses another one. */
   hash: string;
@@ -58,7 +58,8 @@ export interface CallRecord {
   status: "pending" | "ok" | "failed";
   /** Result of an `ok` call (absent for `undefined`): the very value every `await` of its handle gives. */
   value?: unknown;
-  error?: ErrorValue;
+  /** What a failed call throws into the workflow (error-boundary.ts caughtValue): an ErrorObject, or a thrown non-Error value. */
+  error?: unknown;
   /** Arrival order among resolved calls (1-based); `all` fails with the earliest failure. */
   seq?: number;
 }

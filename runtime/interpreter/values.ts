@@ -51,6 +51,50 @@ export class Handle {
   }
 }
 
+/**
+ * An Error as a workflow holds it (a caught error, a rejected `allSettled` entry,
+ * an error the interpreter raises): its own properties are the thrown error's own
+ * properties as JavaScript has them (the data it carries, enumerable; `message`
+ * non-enumerable unless the class made it a field; `name` only when the class set
+ * one of its own), so `Object.keys`, `JSON.stringify`, spreads and `in` see what
+ * they would see on the real error. What the error's prototype chain stood for is
+ * kept in private fields no workflow can reach: the `name` its prototype would
+ * give (read when there is no own `name`) and the class chain `instanceof`
+ * matches (most derived first). The codec writes both (heap-codec.ts).
+ */
+export class ErrorObject {
+  readonly #name: string;
+  readonly #ancestry: readonly string[];
+  constructor(inheritedName: string, ancestry: readonly string[]) {
+    this.#name = inheritedName;
+    this.#ancestry = ancestry;
+  }
+  /** The `name` the prototype chain gives when the error has no own `name`. */
+  get inheritedName(): string {
+    return this.#name;
+  }
+  get ancestry(): readonly string[] {
+    return this.#ancestry;
+  }
+  /**
+   * Error.prototype.toString, for native conversions (`err + ""`, `String(err)`);
+   * an own `toString` property shadows it, as it would the real one.
+   */
+  toString(): string {
+    const name = errorProp(this, "name");
+    const message = errorProp(this, "message");
+    const n = name === undefined ? "Error" : String(name);
+    const m = message === undefined ? "" : String(message);
+    return n === "" ? m : m === "" ? n : `${n}: ${m}`;
+  }
+}
+
+/** `error[key]` for `name` and `message`: the own property, else what Error's prototype chain gives. */
+export function errorProp(error: ErrorObject, key: "name" | "message"): unknown {
+  if (hasOwn(error, key)) return (error as unknown as Record<string, unknown>)[key];
+  return key === "name" ? error.inheritedName : "";
+}
+
 export function makeHandle(callId: string): Handle {
   return new Handle(callId);
 }

@@ -1,11 +1,8 @@
-import { isErrorValue } from "../errors.ts";
-
 /**
- * `String(value)`. Error values are plain objects in state, so they are rendered
- * the way `Error.prototype.toString` would render the error they stand for.
+ * `String(value)`, natively: an error (an ErrorObject) renders itself as
+ * `Error.prototype.toString` would, and state holds no functions, so no user code runs.
  */
 export function toStr(value: unknown): string {
-  if (isErrorValue(value)) return value.message ? `${value.name}: ${value.message}` : value.name;
   return String(value);
 }
 

@@ -1,5 +1,6 @@
 import { visit, type Expr, type ExprVisitor, type Item, type Json, type NodeOf } from "../../../ir-schema/index.ts";
-import { matchesError, typeError } from "../errors.ts";
+import { typeError } from "../errors.ts";
+import { isInstance } from "../error-boundary.ts";
 import type { CallRecord } from "../state.ts";
 import { getOwn, setOwn } from "../values.ts";
 import { copyValue } from "../copy.ts";
@@ -128,7 +129,7 @@ const evaluator: ExprVisitor<unknown, Scope> = {
     });
     return out;
   },
-  isError: (n, s) => matchesError(evaluate(n.value, s), n.className),
+  isError: (n, s) => isInstance(evaluate(n.value, s), n.className),
   arrayFn: (n, s) => runArrayFn(n, s),
   iter: (n, s) => makeIterator(evaluate(n.value, s), n.method, n.value),
   retryPolicy: (n, s) => {

@@ -1,6 +1,6 @@
 import type { Expr } from "../../../ir-schema/index.ts";
 import { typeError } from "../errors.ts";
-import { getOwn, hasOwn, setOwn } from "../values.ts";
+import { ErrorObject, errorProp, getOwn, hasOwn, setOwn } from "../values.ts";
 import { toStr } from "./convert.ts";
 
 /** JavaScript's ToPropertyKey for the JSON values a workflow can hold. */
@@ -32,6 +32,8 @@ export function getMember(object: unknown, key: string): unknown {
     const i = arrayIndex(key);
     return i === undefined ? getOwn(object, key) : object[i];
   }
+  // An error's `name` and `message` fall back to what Error's prototype chain gives.
+  if (object instanceof ErrorObject && (key === "name" || key === "message")) return errorProp(object, key);
   if (typeof object === "object") return getOwn(object, key);
   return undefined;
 }
@@ -74,6 +76,7 @@ export function hasMember(object: unknown, key: string): boolean {
     if (key === "length") return true;
     if (i !== undefined) return i < object.length;
   }
+  if (object instanceof ErrorObject && (key === "name" || key === "message")) return true;
   return hasOwn(object, key);
 }
 
