@@ -10,6 +10,13 @@
  * in `arrs` / `objs`, reached through re-pointable references (`ref0`, `ref1`,
  * `ob0`, `ob1`) and slots that can be made to share one object, so programs mutate shared
  * objects through either name and compare identities, across awaits and retries.
+ *
+ * Also: optional chains over `ch`, whose links statements set to null (so a chain
+ * short-circuits or throws as JavaScript decides); expression statements that throw;
+ * an action throwing strings, numbers, plain objects and a class that sets no name,
+ * caught by `catch (err)` blocks that show what they caught; worklists that grow
+ * while `for...of` walks them (up to a bound); and linked lists or nested arrays up
+ * to 10,000 levels deep, built, held across an action call and walked.
  */
 import fc from "fast-check";
 
@@ -29,7 +36,8 @@ export type Num =
   | { k: "neg"; e: Num }
   | { k: "len"; r: number }
   | { k: "field"; o: number }
-  | { k: "indexOf"; r: number };
+  | { k: "indexOf"; r: number }
+  | { k: "chain"; form: 0 | 1 | 2 | 3 };
 export type Bool =
   | { k: "cmp"; op: "<" | "<=" | "===" | "!=="; l: Num; r: Num }
   | { k: "not"; b: Bool }
@@ -66,7 +74,13 @@ export type Stmt =
   | { k: "repoint"; what: "r" | "o"; i: number; to: number }
   | { k: "share"; what: "arrs" | "objs"; i: number; to: number }
   | { k: "oset"; o: number; op: "=" | "+="; e: Num }
-  | { k: "rset"; r: number; e: Num };
+  | { k: "rset"; r: number; e: Num }
+  | { k: "chset"; to: 0 | 1 | 2 | 3 | 4; e: Num }
+  | { k: "exprStmt"; form: 0 | 1 | 2 | 3 }
+  | { k: "tryAny"; body: Stmt[]; handler: Stmt[] }
+  | { k: "oddThrow"; i: number; e: Num }
+  | { k: "worklist"; seed: number[]; bound: number; c: Bool; push: Num; body: Stmt[] }
+  | { k: "deep"; n: number; kind: "list" | "nest"; i: number; pause: boolean };
 
 const VARS = 3;
 /** References and slots of the shared arrays and objects (ref0/ref1, ob0/ob1, arrs[0..1], objs[0..1]). */
@@ -108,6 +122,7 @@ export function programArbitrary(maxDepth = 2): fc.Arbitrary<Stmt[]> {
         [1, fc.record({ k: fc.constant("pick"), items: fc.array(sub, { minLength: 1, maxLength: 3 }), at: sub })],
         [1, fc.record({ k: fc.constant("member"), a: sub, b: sub })],
         [1, fc.record({ k: fc.constant("neg"), e: sub })],
+        [1, fc.record({ k: fc.constant("chain"), form: fc.constantFrom(0, 1, 2, 3) })],
       ));
     }
     return nums.get(d)!;
@@ -149,6 +164,13 @@ export function programArbitrary(maxDepth = 2): fc.Arbitrary<Stmt[]> {
 
   const block = (d: number) => fc.array(stmt(d), { maxLength: 3 });
 
+  /** Statements that throw often: an action throwing odd values, expression statements, a nulled chain link. */
+  const throwy: fc.Arbitrary<Stmt> = weighted<Stmt>(
+    [3, fc.record({ k: fc.constant("oddThrow"), i: varIndex, e: num(1) })],
+    [2, fc.record({ k: fc.constant("exprStmt"), form: fc.constantFrom(0, 1, 2, 3) })],
+    [1, fc.record({ k: fc.constant("chset"), to: fc.constantFrom(0, 1), e: num(0) })],
+  );
+
   const stmt = (d: number): fc.Arbitrary<Stmt> => {
     if (!stmts.has(d)) {
       const e = num(2);
@@ -172,6 +194,11 @@ export function programArbitrary(maxDepth = 2): fc.Arbitrary<Stmt[]> {
         [1, fc.record({ k: fc.constant("share"), what: fc.constantFrom("arrs", "objs"), i: ref, to: ref })],
         [2, fc.record({ k: fc.constant("oset"), o: ref, op: fc.constantFrom("=", "+="), e })],
         [1, fc.record({ k: fc.constant("rset"), r: ref, e })],
+        [2, fc.record({ k: fc.constant("chset"), to: fc.constantFrom(0, 1, 2, 3, 4), e })],
+        [1, fc.record({ k: fc.constant("exprStmt"), form: fc.constantFrom(0, 1, 2, 3) })],
+        [2, fc.record({ k: fc.constant("oddThrow"), i: varIndex, e })],
+        // Small inside blocks: a loop around a 10,000-level build would be slow, not more telling.
+        [1, fc.record({ k: fc.constant("deep"), n: fc.integer({ min: 0, max: 40 }), kind: fc.constantFrom("list", "nest"), i: varIndex, pause: fc.boolean() })],
       ];
       stmts.set(d, d === 0 ? weighted(...simple) : weighted<Stmt>(
         ...simple,
@@ -180,12 +207,22 @@ export function programArbitrary(maxDepth = 2): fc.Arbitrary<Stmt[]> {
         [1, fc.record({ k: fc.constant("classicFor"), n: fc.integer({ min: 0, max: 3 }), body: block(d - 1) })],
         [1, fc.record({ k: fc.constant("while"), bound: fc.integer({ min: 0, max: 3 }), c, body: block(d - 1) })],
         [2, fc.record({ k: fc.constant("try"), body: block(d - 1), handler: block(d - 1) })],
+        // The body holds at least one statement likely to throw, so catches see every kind of thrown value.
+        [3, fc.record({ k: fc.constant("tryAny"), body: fc.tuple(block(d - 1), throwy, block(d - 1)).map(([a, t, b]) => [...a, t, ...b]), handler: block(d - 1) })],
+        [1, fc.record({
+          k: fc.constant("worklist"), seed: smallList, bound: fc.integer({ min: 0, max: 8 }), c, push: e, body: block(d - 1),
+        })],
       ));
     }
     return stmts.get(d)!;
   };
 
-  return fc.array(stmt(maxDepth), { minLength: 1, maxLength: 6 });
+  // Only top-level statements build the deep structures (a loop around them would multiply the work).
+  const deep = fc.record({
+    k: fc.constant("deep" as const), n: fc.constantFrom(100, 1000, 10_000), kind: fc.constantFrom("list" as const, "nest" as const),
+    i: varIndex, pause: fc.boolean(),
+  });
+  return fc.array(weighted<Stmt>([30, stmt(maxDepth)], [1, deep]), { minLength: 1, maxLength: 6 });
 }
 
 export const PARAMS = ["a", "b", "s"] as const;

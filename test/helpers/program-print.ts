@@ -28,6 +28,19 @@ export const risky = action(async function risky(x: number): Promise<number> {
 export const cat = action(async function cat(a: string, n: number): Promise<string> {
   return \`\${a}:\${n}\`.slice(-12);
 });
+
+/** A class that sets no name: JavaScript shows its errors' name as "Error". */
+export class Plain extends Error {}
+
+/** Throws what JavaScript lets an action throw: a string, a plain object, a number, an Error. */
+export const odd = action(async function odd(x: number): Promise<number> {
+  const m = ((x % 5) + 5) % 5;
+  if (m === 0) throw \`odd \${x}\`;
+  if (m === 1) throw { code: x, list: [x] };
+  if (m === 2) throw x;
+  if (m === 3) throw new Plain(\`plain \${x}\`);
+  return x + 1;
+});
 `;
 
 interface Scope {
@@ -37,7 +50,7 @@ interface Scope {
   indent: string;
 }
 
-const STATE = "v0, v1, v2, s0, log, arrs, objs, ref0, ref1, ob0, ob1, same: [ref0 === ref1, ob0 === ob1, arrs[0] === arrs[1], objs[0] === objs[1]]";
+const STATE = "v0, v1, v2, s0, log, arrs, objs, ref0, ref1, ob0, ob1, ch, same: [ref0 === ref1, ob0 === ob1, arrs[0] === arrs[1], objs[0] === objs[1]]";
 
 export function printProgram(body: Stmt[], name = "generated"): string {
   // Fresh identifiers for loop variables, counters and temporaries; local to this
@@ -64,6 +77,10 @@ export function printProgram(body: Stmt[], name = "generated"): string {
       case "len": return `ref${e.r}.length`;
       case "field": return `ob${e.o}.n`;
       case "indexOf": return `arrs.indexOf(ref${e.r})`;
+      // Links may be null: each form short-circuits or throws where JavaScript does.
+      case "chain": return [
+        "Number(ch?.b.c ?? -1)", "Number(ch?.b?.c ?? -1)", "Number(ch.b?.c ?? -1)", "(ch?.b.c?.toFixed(1).length ?? -1)",
+      ][e.form];
     }
   };
 
@@ -173,7 +190,45 @@ export function printProgram(body: Stmt[], name = "generated"): string {
       case "share": return [at(`${st.what}[${st.i}] = ${st.what}[${st.to}];`)];
       case "oset": return [at(`ob${st.o}.n ${st.op} ${num(st.e, s)};`), at(`ob${st.o}.n = ob${st.o}.n % 1000;`)];
       case "rset": return [at(`if (ref${st.r}.length > 0) ref${st.r}[0] = ${num(st.e, s)};`)];
+      case "chset": return [at(["ch = null;", "ch = { b: null };", `ch = { b: { c: ${num(st.e, s)} } };`, "ch = { b: { c: null } };", "ch = { b: {} };"][st.to])];
+      // Evaluated for what they throw (SyntaxError, TypeError, URIError), their value unused.
+      case "exprStmt": return [at(["JSON.parse(s0);", "ch.b.c;", "decodeURIComponent(s0);", "ch?.b.c;"][st.form])];
+      case "tryAny": {
+        const inner = { ...s, indent: s.indent + "  " };
+        const shown = "[typeof err, err instanceof Error, err instanceof TypeError, err instanceof Boom, err?.name, String(err), JSON.stringify(err), Object.keys(err)]";
+        return [at("try {"), ...block(st.body, inner), at("} catch (err: any) {"), at(`  log.push(${shown});`), ...block(st.handler, inner), at("}")];
+      }
+      case "oddThrow": return [at(`v${st.i} = await runAction(odd(${num(st.e, s)}), { retry: { attempts: 1 } });`)];
+      case "worklist": {
+        // A queue that grows while it is walked: for...of visits what the body pushes.
+        const q = fresh("q");
+        const x = fresh("x");
+        const push = `if (${q}.length < ${st.bound} && ${bool(st.c, s)}) ${q}.push(${num(st.push, s)});`;
+        const inner: Scope = { loopVar: x, inLoop: true, indent: s.indent + "  " };
+        return [
+          at(`const ${q}: number[] = [${st.seed.join(", ")}];`), at(`for (const ${x} of ${q}) {`), ...block(st.body, inner), inner.indent + push, at("}"),
+          at(`log.push(${q});`),
+        ];
+      }
+      case "deep": return deep(st, s);
     }
+  };
+
+  /** A linked list or nested arrays `n` levels deep, optionally held across an action call, then walked. */
+  const deep = (st: Extract<Stmt, { k: "deep" }>, s: Scope): string[] => {
+    const at = (line: string) => s.indent + line;
+    const [d, k, p, sum] = [fresh("deep"), fresh("k"), fresh("p"), fresh("sum")];
+    const list = st.kind === "list";
+    return [
+      at(`let ${d}: any = ${list ? "null" : "[]"};`),
+      at(`for (let ${k} = 0; ${k} < ${st.n}; ${k}++) ${d} = ${list ? `{ v: ${k} % 7, next: ${d} }` : `[${d}, ${k} % 3]`};`),
+      ...(st.pause ? [at("await inc(0);")] : []),
+      at(`let ${sum} = 0;`),
+      list
+        ? at(`for (let ${p} = ${d}; ${p} !== null; ${p} = ${p}.next) ${sum} += ${p}.v;`)
+        : at(`for (let ${p} = ${d}; ${p}.length > 0; ${p} = ${p}[0]) ${sum} += ${p}[1];`),
+      at(`v${st.i} = (v${st.i} + ${sum}) % 1000;`),
+    ];
   };
 
   const top: Scope = { loopVar: null, inLoop: false, indent: "  " };
@@ -191,6 +246,7 @@ export function printProgram(body: Stmt[], name = "generated"): string {
     "  let ref1 = arrs[1];",
     "  let ob0 = objs[0];",
     "  let ob1 = objs[1];",
+    "  let ch: any = { b: { c: 1 } };",
     ...block(body, top),
     `  return { early: false, ${STATE} };`,
     "});",
