@@ -18,6 +18,14 @@ export const specials = action(async function specials(): Promise<any> {
 export const describeArgs = action(async function describeArgs(...args: unknown[]): Promise<unknown> {
   return args.map((a) => (a === undefined ? "undefined" : typeof a === "number" && !Number.isFinite(a) ? String(a) : Object.is(a, -0) ? "-0" : a));
 });
+export class Oops extends Error {
+  code = 7;
+}
+export const fails = action(async function fails(kind: string): Promise<never> {
+  if (kind === "string") throw "nope " + kind;
+  if (kind === "object") throw { code: 42, list: [NaN, -0] };
+  throw new Oops("oops " + kind);
+});
 export const withDefault = action(async function withDefault(a: string = "default", b: string = "b"): Promise<string> { return a + "+" + b; });
 `;
 
@@ -29,7 +37,7 @@ export interface StateCase {
 }
 
 const module = (body: string) => `import { sleep, workflow } from "cairnjs";
-import { describeArgs, echo, noop, specials, withDefault } from "./actions";
+import { describeArgs, echo, fails, noop, Oops, specials, withDefault } from "./actions";
 ${body}`;
 
 export const STATE_CASES: StateCase[] = [
@@ -209,6 +217,38 @@ export const deep = workflow(async function deep(n: number) {
 });
 `),
     inputs: [{ n: 20_000 }],
+  },
+  {
+    // What a catch binds is the thrown value itself, the same one at every await of the
+    // handle, held (and changed) across a sleep and an action call.
+    name: "errors",
+    source: module(`
+export const errors = workflow(async function errors(kind: string) {
+  const h = fails(kind);
+  let first: any;
+  try {
+    await h;
+  } catch (e) {
+    first = e;
+  }
+  await sleep("5ms");
+  let second: any;
+  try {
+    await h;
+  } catch (e) {
+    second = e;
+  }
+  const settled: any[] = await Promise.allSettled([h]);
+  if (typeof first === "object") first.seen = true;
+  await noop();
+  return {
+    same: first === second, settledSame: settled[0].reason === first, type: typeof second, keys: Object.keys(second),
+    json: JSON.stringify(second), text: String(second), isError: second instanceof Error, isOops: second instanceof Oops,
+    name: second.name ?? null, hidden: typeof second === "object" ? "ancestry" in second : null, spread: { ...second },
+  };
+});
+`),
+    inputs: [{ kind: "error" }, { kind: "string" }, { kind: "object" }],
   },
   {
     // Values crossing to and from actions: what a plain call passes and returns.
