@@ -45,7 +45,7 @@ export function escapedError(thrown: unknown): ErrorValue {
   if (!(thrown instanceof ErrorObject)) return errorFromThrown(copyValue(thrown));
   const name = errorProp(thrown, "name");
   const message = errorProp(thrown, "message");
-  const out = makeError(typeof name === "string" ? name : String(name), typeof message === "string" ? message : String(message), [...thrown.ancestry]);
+  const out = makeError(text(name), text(message), [...thrown.ancestry]);
   const keys = Object.keys(thrown);
   const own = keys.filter((k) => k === "name" || k === "message");
   if (own.length > 0) out[OWN_KEY] = own;
@@ -55,6 +55,16 @@ export function escapedError(thrown: unknown): ErrorValue {
     setOwn(out, escapeErrorKey(key), copyValue((thrown as unknown as Record<string, unknown>)[key]));
   }
   return storableError(out);
+}
+
+/** `String(v)` that cannot throw: the workflow may have set `name` to an object whose own `toString` is data. */
+function text(v: unknown): string {
+  if (typeof v === "string") return v;
+  try {
+    return String(v);
+  } catch {
+    return "(a value that cannot be turned into a string)";
+  }
 }
 
 /** Log arguments as runners print them: an error (at the top level) as its error value. */
