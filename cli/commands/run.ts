@@ -61,12 +61,16 @@ export async function run(file: string, options: RunOptions, cwd: string, out: O
       throw error;
     }
     out.stderr(`cairn: instance ${handle.id}\n`);
-    try {
-      return succeed(await handle.result());
-    } catch (error) {
-      if (!(error instanceof WorkflowFailedError)) throw error;
-      return fail(error);
-    }
+    const outcome = await handle.result().then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    // The worker's last progress lines come before the result: it may tell this
+    // process of the end before it has reported its own last step.
+    await worker.stop(5000);
+    if ("value" in outcome) return succeed(outcome.value);
+    if (!(outcome.error instanceof WorkflowFailedError)) throw outcome.error;
+    return fail(outcome.error);
   } finally {
     await worker.stop(5000);
     await db.close();

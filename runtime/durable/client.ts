@@ -8,6 +8,9 @@ import { connectDb, type Db, type DriverName } from "../store/db.ts";
 import { migrate } from "../store/migrate.ts";
 import { ensureEmbeddedPostgres } from "../store/embedded.ts";
 import { Engine, UnknownWorkflowError } from "./engine.ts";
+import type { Finished } from "./local-hub.ts";
+import type { InstanceStatus } from "./queries.ts";
+import { StartBatcher } from "./start-batcher.ts";
 import { describeInstance, type InstanceStatusReport } from "./status.ts";
 import { errorClassName, type ErrorValue } from "../interpreter/errors.ts";
 import { artifactOf, type WorkflowLike } from "../api/compiled.ts";
@@ -35,19 +38,43 @@ export class WorkflowFailedError extends Error {
 /** An artifact, a compiled handle (what bundler plugins leave in place of a workflow), or a registered name. */
 export type WorkflowRef = WorkflowLike | string;
 
+/** Most instances remembered as "started here, still running" (see Client.track). */
+const MAX_TRACKED = 10_000;
+
 export class Client {
   readonly engine: Engine;
   private readonly waiters = new Map<string, Set<() => void>>();
   private subscribed: Promise<void> | null = null;
   private unlisten: (() => Promise<void>) | undefined;
+  private readonly starts: StartBatcher;
+  /**
+   * Instances this client started that were still running when their start
+   * committed, with whether a NOTIFY has said they finished since: their first
+   * `result()` need not read the row before waiting.
+   */
+  private readonly startedRunning = new Map<string, boolean>();
+
   constructor(readonly db: Db, options: { schema?: string; maxPayloadBytes?: number }, private readonly owned: boolean) {
     this.engine = new Engine(db, options);
+    this.starts = new StartBatcher(this.engine);
   }
 
-  /** Starts `workflow` (an artifact, a compiled handle, or the name of a registered one). */
+  /**
+   * Starts `workflow` (an artifact, a compiled handle, or the name of a registered
+   * one). Starts made in the same turn of the event loop are written together
+   * (start-batcher.ts); a bad input rejects only its own call.
+   */
   async start(workflow: WorkflowRef, input: Record<string, unknown> = {}, options: { idempotencyKey?: string } = {}) {
     const artifact = await this.resolveWorkflow(workflow);
-    const { id, created } = await this.engine.start(artifact, input, options.idempotencyKey);
+    // Listening before the write: an instance that finishes at once is not missed.
+    await this.subscribe();
+    if (options.idempotencyKey === undefined) {
+      const { id, status } = await this.starts.start(artifact, this.engine.checkInput(artifact, input));
+      this.track(id, status);
+      return Object.assign(this.handle(id), { created: true });
+    }
+    const { id, created, status } = await this.engine.start(artifact, input, options.idempotencyKey);
+    if (status) this.track(id, status);
     return Object.assign(this.handle(id), { created });
   }
 
@@ -67,12 +94,27 @@ export class Client {
     };
   }
 
-  /** Waits (NOTIFY, with a polling fallback) for the instance to finish; returns its result or throws its error. */
+  /**
+   * Waits for the instance to finish; returns its result or throws its error. It
+   * learns of the end from a worker of this process (no read at all), else by
+   * NOTIFY and one read, with a polling fallback for notifications lost while the
+   * listening connection was down.
+   */
   async result(id: string, options: { timeoutMs?: number } = {}): Promise<Json> {
     const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
+    const hub = this.engine.hub;
+    const early = hub.take(id);
+    if (early) return this.settle(id, early);
+    let finished: Finished | null = null;
     // A notification that lands while we read the row must not be lost: it sets `notified`.
     let notified = false;
     let wake: (() => void) | null = null;
+    const offHub = hub.onFinished(id, (f) => {
+      if (f) finished = f;
+      // Released unfinished: read the row (a NOTIFY may have come first and been put off).
+      else notified = true;
+      wake?.();
+    });
     const waiter = () => {
       notified = true;
       wake?.();
@@ -81,11 +123,23 @@ export class Client {
     let set = this.waiters.get(id);
     if (!set) this.waiters.set(id, (set = new Set()));
     set.add(waiter);
+    // Started here and not announced finished since: nothing to read yet.
+    let read = this.startedRunning.get(id) !== false;
+    this.startedRunning.delete(id);
     try {
       for (;;) {
+        if (finished) return this.settle(id, finished);
+        // The NOTIFY of a commit can overtake the commit's own reply to a worker of
+        // this process that is still busy with the instance: it will announce the
+        // outcome (or let go of the instance), so no read is needed yet.
+        const putOff = notified && hub.busyWith(id);
         notified = false;
-        const done = await this.peek(id);
-        if (done) return done.value;
+        if (read && !putOff) {
+          const done = await this.peek(id);
+          if (done) return done.value;
+        }
+        read = true;
+        if (finished) return this.settle(id, finished);
         if (Date.now() >= deadline) throw new Error(`timed out waiting for workflow instance ${id}`);
         if (notified) continue;
         await new Promise<void>((resolve) => {
@@ -98,16 +152,35 @@ export class Client {
         wake = null;
       }
     } finally {
+      offHub();
       set.delete(waiter);
       if (set.size === 0) this.waiters.delete(id);
     }
+  }
+
+  /** Remembers an instance this client started while it runs (see `startedRunning`). */
+  private track(id: string, status: InstanceStatus): void {
+    if (status !== "running" && status !== "sleeping") return;
+    if (this.startedRunning.size >= MAX_TRACKED) this.startedRunning.delete(this.startedRunning.keys().next().value!);
+    this.startedRunning.set(id, false);
+    this.engine.hub.watch(id);
+  }
+
+  /** The outcome a worker of this process announced, as `result()` returns it. */
+  private settle(id: string, f: Finished): Json {
+    if (f.status === "completed") return decodeWire(f.result) as Json;
+    throw new WorkflowFailedError(f.error, id);
   }
 
   /** One LISTEN for the client's lifetime, fanned out to the result() calls waiting. */
   private subscribe(): Promise<void> {
     this.subscribed ??= this.db
       .listen(this.engine.q.channels.done, (payload) => {
-        for (const id of payload.split(",")) for (const fn of this.waiters.get(id) ?? []) fn();
+        for (const id of payload.split(",")) {
+          const waiting = this.waiters.get(id);
+          if (waiting) for (const fn of waiting) fn();
+          else if (this.startedRunning.has(id)) this.startedRunning.set(id, true);
+        }
       })
       .then((unlisten) => {
         this.unlisten = unlisten;

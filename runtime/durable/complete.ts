@@ -10,7 +10,7 @@ import type { Outcome, State } from "../interpreter/state.ts";
 import type { Db, Queryable } from "../store/db.ts";
 import type { Engine } from "./engine.ts";
 import type { HistoryEvent, InstanceRow, InstanceStatus, TaskRow } from "./queries.ts";
-import { failedOutput, stepOutput, Writes, type InstanceLog, type StepOutput } from "./step.ts";
+import { failedOutput, stepOutput, Writes, type Committed, type StepOutput } from "./step.ts";
 import { engineError, isTransient } from "./fault.ts";
 import { StaleStepError } from "./write-step.ts";
 
@@ -31,8 +31,8 @@ export interface CompletionResult {
   applied: Set<string>;
   /** Next tasks inserted already claimed by this worker, to run now. */
   local: TaskRow[];
-  /** The workflows' logs of the steps applied. */
-  logs: InstanceLog[];
+  /** What the steps applied print and finish (see Engine.committed). */
+  committed: Committed;
 }
 
 /**
@@ -58,7 +58,7 @@ export async function completeBatch(
 ): Promise<CompletionResult> {
   const result = await completeOnce(engine, db, workerId, items, claim, cache);
   // Only now that the batch has committed: a redone step must not print twice.
-  engine.printLogs(result.logs);
+  engine.committed(result.committed);
   return result;
 }
 
@@ -167,7 +167,7 @@ async function applyBatch(
   await writes.flush(q, engine.q, workerId, claim?.leaseMs ?? 0);
   if (cache) remember(cache, writes, bases);
   return {
-    logs: writes.logs,
+    committed: writes.committed(),
     applied: held ?? new Set(items.map((c) => keyOf(c.task))),
     local: local.map((t) => ({
       instance_id: t.instanceId, call_id: t.callId, action: t.action, args: t.args, options: t.options,

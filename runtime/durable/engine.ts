@@ -7,19 +7,21 @@
  * transition happens exactly once; actions run at least once, idempotency keys
  * making repeats harmless.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { assertArtifact, type Artifact, type Json } from "../../ir-schema/index.ts";
-import { advance, checkInput, initialState, InputError, stateFromJson, stateToJson } from "../interpreter/index.ts";
+import { advance, checkInput, InputError, stateFromJson } from "../interpreter/index.ts";
 import type { Outcome } from "../interpreter/state.ts";
 import { MAX_ERROR_BYTES, type ErrorValue } from "../interpreter/errors.ts";
 import type { Db, Queryable } from "../store/db.ts";
-import { queries, type HistoryEvent, type InstanceRow, type Queries, type TaskRow } from "./queries.ts";
-import { failedOutput, stepOutput, Writes, type InstanceLog, type StepOutput } from "./step.ts";
+import { queries, type HistoryEvent, type InstanceRow, type InstanceStatus, type Queries, type TaskRow } from "./queries.ts";
+import { failedOutput, stepOutput, Writes, type Committed, type InstanceLog, type StepOutput } from "./step.ts";
+import { startInstances, type StartOutcome } from "./start.ts";
+import { hubFor, type LocalHub } from "./local-hub.ts";
 import { formatLog } from "../local/log-output.ts";
 import { engineError, isTransient } from "./fault.ts";
 import { DuplicateStartError } from "./write-step.ts";
 import { completeBatch, type Completion, type CompletionResult, type LocalClaim, type StateCache } from "./complete.ts";
-import { checkPayload, encodeWire, stringProblem } from "../payload.ts";
+import { checkPayload, stringProblem } from "../payload.ts";
 
 export interface EngineOptions {
   schema?: string;
@@ -59,29 +61,43 @@ export class Engine {
   readonly maxPayloadBytes: number;
   readonly maxErrorBytes: number;
   private readonly onLog: (log: InstanceLog) => void;
+  /** This process's clients and workers on the same database and schema (local-hub.ts). */
+  readonly hub: LocalHub;
   /** Validated artifacts by hash; an artifact never changes once stored. */
   private readonly artifacts = new Map<string, Artifact>();
-  /** Artifact objects already validated and stored by `register`. */
-  private readonly registered = new WeakSet<object>();
+  /** Artifact objects validated and stored (or being stored) by `register`. */
+  private readonly registered = new WeakMap<object, Promise<Artifact>>();
 
   constructor(readonly db: Db, options: EngineOptions = {}) {
     this.schema = options.schema ?? "cairn";
     this.q = queries(this.schema);
+    this.hub = hubFor(db, this.schema);
     this.maxPayloadBytes = options.maxPayloadBytes ?? 1024 * 1024;
     this.maxErrorBytes = options.maxErrorBytes ?? MAX_ERROR_BYTES;
     this.onLog = options.onLog ?? ((log) => process.stderr.write(formatLog(`${log.workflow} ${log.instanceId}`, log.entry)));
   }
 
   /** Stores a workflow definition under its content hash (idempotent). */
-  async register(artifact: unknown): Promise<Artifact> {
+  register(artifact: unknown): Promise<Artifact> {
     // The same object registered again (every start of a handle) needs neither the
-    // schema check nor the INSERT; a different object is always checked in full.
-    if (typeof artifact === "object" && artifact !== null && this.registered.has(artifact)) return artifact as Artifact;
+    // schema check nor the INSERT, and a burst of first starts shares one INSERT; a
+    // different object is always checked in full.
+    const isObject = typeof artifact === "object" && artifact !== null;
+    const known = isObject ? this.registered.get(artifact) : undefined;
+    if (known) return known;
     const valid = assertArtifact(artifact, "workflow artifact");
-    await this.q.putDefinition(this.db, valid.hash, valid.name, valid as unknown as Json);
-    this.artifacts.set(valid.hash, valid);
-    this.registered.add(valid);
-    return valid;
+    const stored = this.q.putDefinition(this.db, valid.hash, valid.name, valid as unknown as Json).then(
+      () => {
+        this.artifacts.set(valid.hash, valid);
+        return valid;
+      },
+      (err: unknown) => {
+        if (isObject) this.registered.delete(artifact);
+        throw err;
+      },
+    );
+    if (isObject) this.registered.set(artifact, stored);
+    return stored;
   }
 
   async artifact(q: Queryable, hash: string): Promise<Artifact> {
@@ -97,65 +113,55 @@ export class Engine {
 
   /**
    * Starts an instance: validates the input, runs the program to its first
-   * suspension and enqueues what it dispatched, all in one transaction. A repeated
-   * idempotency key returns the existing instance instead.
+   * suspension and enqueues what it dispatched, in one statement (start.ts). A
+   * repeated idempotency key returns the existing instance instead.
    */
-  async start(artifact: Artifact, input: unknown, key?: string): Promise<{ id: string; created: boolean }> {
+  async start(artifact: Artifact, input: unknown, key?: string): Promise<{ id: string; created: boolean; status?: InstanceStatus }> {
     const idempotencyKey = key === undefined ? undefined : storedKey(key);
     if (idempotencyKey !== undefined) {
       const existing = await this.q.instanceByKey(this.db, idempotencyKey);
       if (existing) return { id: existing.id, created: false };
     }
-    const [id] = await this.startMany(artifact, [input], idempotencyKey);
-    if (id !== undefined) return { id, created: true };
-    // Lost a race on the key: the winner's instance is the one.
-    const existing = await this.q.instanceByKey(this.db, idempotencyKey!);
-    if (!existing) throw new Error(`instance with idempotency key ${JSON.stringify(idempotencyKey)} vanished`);
-    return { id: existing.id, created: false };
+    const clean = this.checkInput(artifact, input);
+    let outcome: StartOutcome;
+    try {
+      [outcome] = await startInstances(this, artifact, [clean], idempotencyKey, this.hub.workerFor());
+    } catch (err) {
+      if (!(err instanceof DuplicateStartError)) throw err;
+      // Lost a race on the key: the winner's instance is the one.
+      const existing = await this.q.instanceByKey(this.db, idempotencyKey!);
+      if (!existing) throw new Error(`instance with idempotency key ${JSON.stringify(idempotencyKey)} vanished`);
+      return { id: existing.id, created: false };
+    }
+    if ("error" in outcome) throw outcome.error;
+    return { id: outcome.id, created: true, status: outcome.status };
   }
 
   /**
-   * Starts one instance per input in a single statement (all inputs are checked
-   * before anything is written). Returns the new ids in input order; with an
-   * idempotency key that is already taken, nothing is created and [] is returned.
+   * Starts one instance per input in a single statement (all inputs are checked,
+   * and their first steps run, before anything is written). Returns the new ids in
+   * input order; with an idempotency key that is already taken, nothing is created
+   * and [] is returned.
    */
   async startMany(artifact: Artifact, inputs: unknown[], key?: string): Promise<string[]> {
     const idempotencyKey = key === undefined ? undefined : storedKey(key);
     const initial = inputs.map((input) => this.checkInput(artifact, input));
-    // This process's clock only matters to a first step that sleeps: its deadline
-    // must come from the database's clock, read in a transaction of its own (and
-    // the steps are run again from fresh states: advancing one changes it).
-    let writes = this.firstSteps(artifact, initial, Date.now(), idempotencyKey);
     try {
-      if (writes.instances.some((i) => i.status === "sleeping")) {
-        await this.db.transaction(async (tx) => {
-          writes = this.firstSteps(artifact, initial, await this.q.dbNow(tx), idempotencyKey);
-          await writes.flush(tx, this.q);
-        });
-      } else await writes.flush(this.db, this.q);
+      const outcomes = await startInstances(this, artifact, initial, idempotencyKey, this.hub.workerFor(), true);
+      return outcomes.map((o) => ("id" in o ? o.id : ""));
     } catch (err) {
       if (err instanceof DuplicateStartError) return [];
       throw err;
     }
-    this.printLogs(writes.logs);
-    return writes.instances.map((i) => i.id);
   }
 
-  /** The rows that start these instances: each program run to its first suspension. */
-  private firstSteps(artifact: Artifact, inputs: Array<Record<string, Json>>, now: number, key: string | undefined): Writes {
-    const writes = new Writes();
-    for (const clean of inputs) {
-      const state = initialState(artifact, clean);
-      const id = randomUUID();
-      const out = stepOutput(id, artifact, advance(artifact, state, now), undefined, this.maxPayloadBytes);
-      const input = encodeWire(clean);
-      writes.add(id, out, [{ instanceId: id, kind: "started", data: { workflow: artifact.name, hash: artifact.hash, input } }]);
-      writes.instances.push({
-        id, workflow: artifact.name, hash: artifact.hash, status: out.status, input, state: stateToJson(out.state),
-        result: out.result, error: out.error as unknown as Json, key: key ?? null, wakeAt: out.wakeAt,
-      });
+  /** Checks one input (InvalidInputError when it does not fit the workflow). */
+  checkInput(artifact: Artifact, input: unknown): Record<string, Json> {
+    try {
+      return checkInput(artifact, input, this.maxPayloadBytes);
+    } catch (err) {
+      throw err instanceof InputError ? new InvalidInputError(err.message) : err;
     }
-    return writes;
   }
 
   /**
@@ -222,12 +228,15 @@ export class Engine {
       await writes.flush(tx, this.q);
       return rows.length;
     });
-    this.printLogs(writes.logs);
+    this.committed(writes.committed());
     return woken;
   }
 
-  /** Hands the logs of committed steps to the runner's logger (default: stderr). */
-  printLogs(logs: readonly InstanceLog[]): void {
+  /**
+   * After a write committed: its logs go to the runner's logger (default: stderr),
+   * and the instances it finished are announced to this process's clients.
+   */
+  committed({ logs, finished }: Committed): void {
     for (const log of logs) {
       try {
         this.onLog(log);
@@ -235,6 +244,7 @@ export class Engine {
         // A logger that throws must not undo or stall a step that has committed.
       }
     }
+    for (const [id, f] of finished) this.hub.finished(id, f);
   }
 
   /** Stops an instance: no further steps run, queued tasks are dropped, workers abort running attempts. */
@@ -265,6 +275,9 @@ export class Engine {
       await this.q.notify(tx, "cancel", id);
       await this.q.notify(tx, "done", id);
       return true;
+    }).then((ended) => {
+      if (ended) this.hub.finished(id, { status, error });
+      return ended;
     });
   }
 
@@ -273,13 +286,6 @@ export class Engine {
     return checkPayload(value, `result of action '${action}'`, "result", this.maxPayloadBytes);
   }
 
-  private checkInput(artifact: Artifact, input: unknown): Record<string, Json> {
-    try {
-      return checkInput(artifact, input, this.maxPayloadBytes);
-    } catch (err) {
-      throw err instanceof InputError ? new InvalidInputError(err.message) : err;
-    }
-  }
 
   private save(row: InstanceRow, out: StepOutput, writes: Writes, before: HistoryEvent[]): void {
     writes.save(row.id, row.version, out);

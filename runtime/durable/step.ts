@@ -11,6 +11,13 @@ import type { StepWrite, StepWriteResult } from "./write-step.ts";
 import { stateToJson } from "../interpreter/codec.ts";
 import type { Queryable } from "../store/db.ts";
 import { checkArgs, checkResultOf, encodeWire } from "../payload.ts";
+import type { Finished } from "./local-hub.ts";
+
+/** See Writes.committed. */
+export interface Committed {
+  logs: InstanceLog[];
+  finished: Array<[string, Finished]>;
+}
 
 /** A workflow's `console.*` call during a step, with the instance it came from. */
 export interface InstanceLog {
@@ -128,6 +135,16 @@ export class Writes {
       id, version, status: out.status, state: stateToJson(out.state),
       result: out.result, error: out.error as unknown as Json, wakeAt: out.wakeAt,
     });
+  }
+
+  /** What the rest of the process learns once these writes have committed: logs to print, instances finished. */
+  committed(): Committed {
+    const finished: Array<[string, Finished]> = [];
+    for (const r of [...this.instances, ...this.saves]) {
+      if (r.status === "completed") finished.push([r.id, { status: "completed", result: r.result }]);
+      else if (r.status === "failed" || r.status === "cancelled") finished.push([r.id, { status: r.status, error: r.error as unknown as ErrorValue }]);
+    }
+    return { logs: this.logs, finished };
   }
 
   /** Like save, but keeps the stored state as it was (the engine could not produce a new one). */

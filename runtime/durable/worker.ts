@@ -19,6 +19,8 @@ import { Engine } from "./engine.ts";
 import type { InstanceLog } from "./step.ts";
 import { GroupCommit } from "./group-commit.ts";
 import type { TaskRow } from "./queries.ts";
+import type { LocalClaim, StateCache } from "./complete.ts";
+import type { LocalWorker } from "./local-hub.ts";
 import { decodeWire } from "../payload.ts";
 import { isTransient } from "./fault.ts";
 
@@ -74,7 +76,7 @@ interface InFlight {
   leaseUntil: number;
 }
 
-export class Worker {
+export class Worker implements LocalWorker {
   readonly id: string;
   readonly engine: Engine;
   private readonly actions: Map<string, (...args: unknown[]) => unknown>;
@@ -155,6 +157,28 @@ export class Worker {
       await this.db.listen(q.channels.cancel, (id) => this.abortInstance(id)),
     ];
     this.loops = [this.claimLoop(), this.maintenanceLoop()];
+    this.engine.hub.addWorker(this);
+  }
+
+  /** See LocalWorker: room for the first tasks of an instance a client of this process starts. */
+  claimForStart(): LocalClaim | null {
+    if (!this.running) return null;
+    const max = this.opts.concurrency - (this.inFlight.size - this.settling.size);
+    return max > 0 ? { actions: this.actionNames, max, leaseMs: this.opts.leaseMs } : null;
+  }
+
+  /** See LocalWorker. */
+  holds(instanceId: string): boolean {
+    return this.perInstance.has(instanceId);
+  }
+
+  /** See LocalWorker: runs tasks a start wrote already claimed by this worker. */
+  adoptStarted(tasks: TaskRow[], leaseFrom: number, states: StateCache): void {
+    for (const task of tasks) {
+      const state = states.get(task.instance_id);
+      if (state) this.commits.seed(task.instance_id, state);
+      this.launch(task, leaseFrom);
+    }
   }
 
   /**
@@ -164,6 +188,7 @@ export class Worker {
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.engine.hub.removeWorker(this);
     this.stopping.abort();
     this.wake?.();
     const all = [...this.inFlight.values()];
@@ -324,6 +349,7 @@ export class Worker {
       else {
         this.perInstance.delete(id);
         this.commits.forget(id);
+        this.engine.hub.released(id);
       }
       if (this.backlog) this.kick();
     });

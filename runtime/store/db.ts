@@ -22,6 +22,19 @@ export interface Db extends Queryable {
   listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
   readonly driver: DriverName;
+  /** Which server and database this is (the URL without its password): lets a process's clients and workers find each other. */
+  readonly key?: string;
+}
+
+/** `Db.key` of a connection URL. */
+export function dbKey(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = "";
+    return u.href;
+  } catch {
+    return url;
+  }
 }
 
 export type DriverName = "pg" | "postgres";
@@ -39,12 +52,4 @@ export async function connectDb(url: string, options: ConnectOptions = {}): Prom
   if (driver === "pg") return (await import("./pg-driver.ts")).pgDriver(url, options);
   if (driver === "postgres") return (await import("./postgres-driver.ts")).postgresDriver(url, options);
   throw new Error(`unknown database driver ${JSON.stringify(driver)}; use "pg" or "postgres"`);
-}
-
-/** Postgres SQLSTATEs meaning "the server or the connection went away; try again". */
-export function isConnectionError(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  if (typeof e?.code === "string" && /^(08|57P0[123])/.test(e.code)) return true;
-  if (e?.code === "ECONNREFUSED" || e?.code === "ECONNRESET" || e?.code === "EPIPE" || e?.code === "ETIMEDOUT") return true;
-  return /Connection terminated|connection ended|CONNECTION_(CLOSED|ENDED|DESTROYED)|write after end/i.test(e?.message ?? "");
 }

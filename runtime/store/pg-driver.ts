@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
 import type { ConnectOptions, Db, Queryable, Row } from "./db.ts";
+import { dbKey } from "./db.ts";
 
 /**
  * The runtime's statements are few and run thousands of times a second; as named
@@ -90,6 +91,7 @@ export function pgDriver(url: string, options: ConnectOptions): Db {
 
   const db: Db = {
     driver: "pg",
+    key: dbKey(url),
     async query<R extends Row>(sql: string, params?: readonly unknown[]) {
       return (await run(pool, names, sql, params)) as R[];
     },

@@ -1,5 +1,6 @@
 import postgres from "postgres";
 import type { ConnectOptions, Db, Queryable, Row } from "./db.ts";
+import { dbKey } from "./db.ts";
 
 /** porsager/postgres driver; it reconnects and re-listens by itself. */
 export function postgresDriver(url: string, options: ConnectOptions): Db {
@@ -13,6 +14,7 @@ export function postgresDriver(url: string, options: ConnectOptions): Db {
     (await q.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[], { prepare: (params?.length ?? 0) > 0 })) as unknown as R[];
   return {
     driver: "postgres",
+    key: dbKey(url),
     query: (text, params) => run(sql, text, params),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       return (await sql.begin((tx) => fn({ query: (text, params) => run(tx, text, params) }))) as T;

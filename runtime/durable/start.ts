@@ -1,0 +1,95 @@
+/**
+ * Starting instances: each program run to its first suspension and everything it
+ * produced written in one statement, for one instance or a batch of them. When a
+ * worker of this process has room (local-hub.ts), the first tasks are written
+ * already claimed by it and handed over when the statement returns, so an
+ * instance started and served in one process reaches its first action with no
+ * NOTIFY and no claim query.
+ */
+import { randomUUID } from "node:crypto";
+import type { Artifact, Json } from "../../ir-schema/index.ts";
+import { advance, initialState, stateToJson } from "../interpreter/index.ts";
+import { encodeWire } from "../payload.ts";
+import type { Engine } from "./engine.ts";
+import type { LocalClaim, StateCache } from "./complete.ts";
+import type { LocalWorker } from "./local-hub.ts";
+import type { InstanceStatus, TaskRow } from "./queries.ts";
+import { stepOutput, Writes } from "./step.ts";
+
+/** A worker of this process that takes the first tasks, and what it may claim. */
+export interface LocalTarget {
+  worker: LocalWorker;
+  workerId: string;
+  claim: LocalClaim;
+}
+
+/** One input's start: the new instance, or why this input could not start (the others still do). */
+export type StartOutcome = { id: string; status: InstanceStatus } | { error: unknown };
+
+/**
+ * Starts one instance per checked input in a single statement. An input whose
+ * first step cannot be run or stored (a PayloadError in its arguments, say) gets its
+ * error in its place; a statement the database refuses rejects the whole call, and a
+ * taken idempotency key throws DuplicateStartError, having written nothing.
+ */
+export async function startInstances(
+  engine: Engine, artifact: Artifact, inputs: ReadonlyArray<Record<string, Json>>, key: string | undefined, local: LocalTarget | null,
+  atomic = false,
+): Promise<StartOutcome[]> {
+  // This process's clock only matters to a first step that sleeps: its deadline
+  // must come from the database's clock, read in a transaction of its own (and
+  // the steps are run again from fresh states: advancing one changes it).
+  let steps = firstSteps(engine, artifact, inputs, Date.now(), key, atomic);
+  let sent = Date.now();
+  let claimed: ReturnType<Writes["claimLocally"]> = [];
+  const claim = () => (local ? steps.writes.claimLocally(local.workerId, local.claim.actions, local.claim.max) : []);
+  if (steps.writes.instances.some((i) => i.status === "sleeping")) {
+    await engine.db.transaction(async (tx) => {
+      steps = firstSteps(engine, artifact, inputs, await engine.q.dbNow(tx), key, atomic);
+      claimed = claim();
+      sent = Date.now();
+      await steps.writes.flush(tx, engine.q, local?.workerId ?? null, local?.claim.leaseMs ?? 0);
+    });
+  } else {
+    claimed = claim();
+    sent = Date.now();
+    await steps.writes.flush(engine.db, engine.q, local?.workerId ?? null, local?.claim.leaseMs ?? 0);
+  }
+  engine.committed(steps.writes.committed());
+  if (local && claimed.length > 0) {
+    const states: StateCache = new Map();
+    for (const i of steps.writes.instances) if (i.status === "running") states.set(i.id, { hash: artifact.hash, version: 0, state: i.state });
+    const tasks: TaskRow[] = claimed.map((t) => ({
+      instance_id: t.instanceId, call_id: t.callId, action: t.action, args: t.args, options: t.options,
+      status: "running", attempt: 1, run_at: 0, lease_until: null, worker_id: local.workerId, last_error: null,
+    }));
+    local.worker.adoptStarted(tasks, sent, states);
+  }
+  return steps.outcomes;
+}
+
+/** The rows that start these instances: each program run to its first suspension. */
+function firstSteps(
+  engine: Engine, artifact: Artifact, inputs: ReadonlyArray<Record<string, Json>>, now: number, key: string | undefined, atomic: boolean,
+): { writes: Writes; outcomes: StartOutcome[] } {
+  const writes = new Writes();
+  const outcomes = inputs.map((clean): StartOutcome => {
+    const id = randomUUID();
+    try {
+      const out = stepOutput(id, artifact, advance(artifact, initialState(artifact, clean), now), undefined, engine.maxPayloadBytes);
+      const input = encodeWire(clean);
+      const state = stateToJson(out.state);
+      writes.add(id, out, [{ instanceId: id, kind: "started", data: { workflow: artifact.name, hash: artifact.hash, input } }]);
+      writes.instances.push({
+        id, workflow: artifact.name, hash: artifact.hash, status: out.status, input, state,
+        result: out.result, error: out.error as unknown as Json, key: key ?? null, wakeAt: out.wakeAt,
+      });
+      return { id, status: out.status };
+    } catch (error) {
+      // All or nothing (startMany): one bad input, and nothing is written.
+      if (atomic) throw error;
+      return { error };
+    }
+  });
+  return { writes, outcomes };
+}
