@@ -1,7 +1,7 @@
 import { relative, resolve, sep } from "node:path";
 import type { Artifact } from "../ir-schema/index.ts";
 import type { ActionLocation, CompileOptions, CompileResult, ModuleResolver } from "./types.ts";
-import { createModuleCache } from "./resolve/module-cache.ts";
+import { createModuleCache } from "./analyze/module-cache.ts";
 import { ModuleGraph } from "./analyze/module-graph.ts";
 import { findWorkflows, type WorkflowDef } from "./analyze/workflows.ts";
 import { layoutOf, type ModuleLayout } from "./analyze/module-layout.ts";

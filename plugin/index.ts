@@ -2,7 +2,7 @@
 export { compile } from "./compile.ts";
 export { buildConflicts, type BuildModule } from "./build-conflicts.ts";
 export { nodeResolver } from "./resolve/node-resolver.ts";
-export { createModuleCache, type ModuleCache } from "./resolve/module-cache.ts";
+export { createModuleCache, type ModuleCache } from "./analyze/module-cache.ts";
 export { formatDiagnostic, formatDiagnostics } from "./diagnostics/format.ts";
 export { Rules, type Rule, type RuleName } from "./diagnostics/rules.ts";
 export type { ActionLocation, ArtifactValidator, CompileOptions, CompileResult, Diagnostic, ModuleResolver } from "./types.ts";

@@ -1,15 +1,16 @@
 /** Public types of the compiler; see docs/interfaces.md. */
 import type { Artifact, ValidationResult } from "../ir-schema/index.ts";
-import type { ModuleCache } from "./resolve/module-cache.ts";
+import type { ModuleCache } from "./analyze/module-cache.ts";
+import type { ModuleResolver } from "./resolve/module-resolver.ts";
+import type { Diagnostic } from "./diagnostics/diagnostic.ts";
 
-export interface ModuleResolver {
-  /** Absolute project root. */
-  root: string;
-  /** Absolute path of a project file, or null (packages, missing files). */
-  resolve(specifier: string, fromFile: string): string | null;
-  /** File text, or null. */
-  read(file: string): string | null;
-}
+/*
+ * ModuleResolver and Diagnostic live with the code that implements them, so the
+ * phases import them from there and never come back up through this file (which
+ * imports the phases' types): no import cycle between folders.
+ */
+export type { ModuleResolver } from "./resolve/module-resolver.ts";
+export type { Diagnostic } from "./diagnostics/diagnostic.ts";
 
 /** What checks a compiled artifact: `validateArtifact` (the hash was just computed, so `hash: false`). */
 export type ArtifactValidator = (artifact: Artifact, options: { hash: false }) => ValidationResult;
@@ -35,21 +36,6 @@ export interface ActionLocation {
   /** Absolute path of the defining module. */
   file: string;
   exportName: string;
-}
-
-export interface Diagnostic {
-  code: string;
-  severity: "error" | "warning";
-  message: string;
-  hint: string;
-  /** Absolute path. */
-  file: string;
-  /** 1-based. */
-  line: number;
-  /** 1-based. */
-  column: number;
-  endLine?: number;
-  endColumn?: number;
 }
 
 export interface CompileResult {

@@ -1,6 +1,6 @@
 import type * as t from "@babel/types";
-import type { ModuleResolver } from "../types.ts";
-import type { ModuleCache } from "../resolve/module-cache.ts";
+import type { ModuleResolver } from "../resolve/module-resolver.ts";
+import type { ModuleCache } from "./module-cache.ts";
 import { CAIRN_SPECIFIER, TIMER_SPECIFIERS, type ActionShape, type Decl, type ModuleSummary } from "./declarations.ts";
 import { exportNameOf } from "./module-summary.ts";
 import { foldConst, type ConstTree, type ConstValue } from "./const-fold.ts";

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { canonicalJson } from "../../ir-schema/hash.ts";
 import { compileWithLayout } from "../compile.ts";
-import { createModuleCache } from "../resolve/module-cache.ts";
+import { createModuleCache } from "../analyze/module-cache.ts";
 import { nodeResolver } from "../resolve/node-resolver.ts";
 import type { ModuleLayout } from "../analyze/module-layout.ts";
 import type { ActionLocation, Diagnostic, ModuleResolver } from "../types.ts";

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { relative, sep } from "node:path";
-import type { Diagnostic } from "../types.ts";
+import type { Diagnostic } from "./diagnostic.ts";
 
 type CodeFrameColumns = (typeof import("@babel/code-frame"))["codeFrameColumns"];
 

@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../types.ts";
+import type { Diagnostic } from "./diagnostic.ts";
 import { Rules, fill, type RuleName } from "./rules.ts";
 
 /** A node position as every parser in the pipeline provides it (Babel: 0-based columns). */

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import type { ModuleResolver } from "../types.ts";
+import type { ModuleResolver } from "./module-resolver.ts";
 import { isFile, readText } from "./file-probes.ts";
 import { readTsconfigPaths, type PathMapping } from "./tsconfig.ts";
 import { workspaceTargets } from "./workspace-package.ts";

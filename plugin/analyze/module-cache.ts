@@ -1,6 +1,6 @@
 import { parseModule, type ParsedModule } from "../parse/parse.ts";
-import { summarizeModule } from "../analyze/module-summary.ts";
-import type { ModuleSummary } from "../analyze/declarations.ts";
+import { summarizeModule } from "./module-summary.ts";
+import type { ModuleSummary } from "./declarations.ts";
 
 export interface CachedModule {
   parsed: ParsedModule;
