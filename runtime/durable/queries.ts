@@ -37,7 +37,8 @@ export function queries(schema: string) {
 
     async history(q: Queryable, instanceId: string) {
       return q.query<{ seq: string; at: number; kind: string; call_id: string | null; data: Json }>(
-        `SELECT seq::text, ${ms("at")}, kind, call_id, data FROM ${s}.history WHERE instance_id = $1 ORDER BY seq`, [instanceId],
+        // ORDER BY the table's column: a bare `seq` would name the text output column and sort "10" before "9".
+        `SELECT seq::text, ${ms("at")}, kind, call_id, data FROM ${s}.history h WHERE instance_id = $1 ORDER BY h.seq`, [instanceId],
       );
     },
 
