@@ -101,6 +101,8 @@ export class Worker implements LocalWorker {
   /** Earliest known wake-up (this process's clock; null: nobody sleeps), and whether it must be re-read. */
   private nextWake: number | null = null;
   private timersChanged = true;
+  /** Earliest retry this worker scheduled (this process's clock): claimed on time, not at the next poll. */
+  private nextRetry: number | null = null;
   private wakeReadAt = 0;
   /**
    * The last claim may have left ready tasks behind (it was full, or there was no
@@ -247,8 +249,13 @@ export class Worker implements LocalWorker {
         // the queue, and new work will notify.
         if (this.backlog && claimed > 0) continue;
         if (woke > 0) continue;
-        const untilWake = this.nextWake === null ? this.opts.pollMs : this.nextWake - Date.now() + 1;
-        await this.idle(Math.max(0, Math.min(this.opts.pollMs, untilWake)));
+        if (this.nextRetry !== null && Date.now() >= this.nextRetry) {
+          this.nextRetry = null;
+          continue; // a retry is due: claim it now
+        }
+        const next = Math.min(this.nextWake ?? Infinity, this.nextRetry ?? Infinity);
+        const until = next === Infinity ? this.opts.pollMs : next - Date.now() + 1;
+        await this.idle(Math.max(0, Math.min(this.opts.pollMs, until)));
       } catch (err) {
         this.report("claim", err as Error);
         await this.idle(backoff);
@@ -431,6 +438,11 @@ export class Worker implements LocalWorker {
     const { instance_id: instanceId, call_id: callId, action, attempt } = task;
     const at = await this.engine.q.retryTask(this.db, { instanceId, callId, workerId: this.id, attempt, delayMs, error: error as unknown as Json });
     if (at === null) return this.emit({ type: "lease-lost", instanceId, callId });
+    const due = Date.now() + delayMs;
+    if (this.nextRetry === null || due < this.nextRetry) {
+      this.nextRetry = due;
+      this.kick(); // the claim loop re-arms its wait for the earlier time
+    }
     this.emit({ type: "retry", instanceId, callId, action, attempt, delayMs, error });
   }
 
