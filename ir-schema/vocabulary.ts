@@ -19,3 +19,71 @@ export const AwaitModes = ["one", "all", "allSettled"] as const;
 export const IterMethods = ["keys", "values", "entries"] as const;
 /** The `console` methods a workflow body may call; each is a `log` instruction of that level. */
 export const LogLevels = ["log", "info", "warn", "error", "debug"] as const;
+
+/*
+ * The authoring vocabulary: the words a workflow file is written in. The compiler
+ * recognises them in source and runtime/api implements them; both read them
+ * here, so neither can rename one without the other failing to type-check (and
+ * test/vocabulary.test.ts checks that runtime/api exports exactly these names).
+ */
+
+/** The package a workflow file imports the authoring API from. */
+export const PACKAGE_NAME = "cairnjs";
+/** Node's promise timers, whose `setTimeout(ms)` a workflow body may await as a durable sleep. */
+export const TimerModules = ["node:timers/promises", "timers/promises"] as const;
+/** The export of TimerModules that sleeps. */
+export const TIMER_SLEEP = "setTimeout";
+
+/**
+ * What each name `cairnjs` exports is to a workflow body: a `declaration` makes an
+ * action or a workflow at module level; an `awaited` primitive is a durable step
+ * when awaited; a `constructor` may be called with `new` in a body; an
+ * `errorClass` may be caught and matched with instanceof; `actionOnly` works
+ * inside actions only; `moduleLevel` names are for code outside workflow bodies.
+ */
+export const AuthoringRoles = {
+  action: "declaration",
+  workflow: "declaration",
+  Workflow: "declaration",
+  runAction: "awaited",
+  sleep: "awaited",
+  RetryPolicy: "constructor",
+  ActionTimeoutError: "errorClass",
+  actionContext: "actionOnly",
+  isAction: "moduleLevel",
+  actionName: "moduleLevel",
+  parseDuration: "moduleLevel",
+  DEFAULT_RETRY: "moduleLevel",
+  compiledWorkflow: "moduleLevel",
+  isCompiledWorkflow: "moduleLevel",
+  artifactOf: "moduleLevel",
+} as const;
+export type AuthoringName = keyof typeof AuthoringRoles;
+export type AuthoringRole = (typeof AuthoringRoles)[AuthoringName];
+export const AuthoringNames = Object.keys(AuthoringRoles) as AuthoringName[];
+
+/** What `name`, imported from `cairnjs`, is; undefined for a name the package does not export. */
+export function authoringRole(name: string): AuthoringRole | undefined {
+  return Object.hasOwn(AuthoringRoles, name) ? AuthoringRoles[name as AuthoringName] : undefined;
+}
+
+/** The method of a `Workflow` subclass whose body is the workflow. */
+export const WORKFLOW_RUN_METHOD = "run";
+/** The keys of an action call's options: `runAction(call, { retry, timeout })`. */
+export const CallOptionKeys = ["retry", "timeout"] as const;
+export type CallOptionKey = (typeof CallOptionKeys)[number];
+/** The keys of a retry policy: `{ retry: { attempts, delay, ... } }` or `new RetryPolicy({ ... })`. */
+export const RetryOptionKeys = ["attempts", "delay", "maxDelay", "factor", "nonRetryable"] as const;
+export type RetryOptionKey = (typeof RetryOptionKeys)[number];
+
+/**
+ * Each word of a list as a constant of its own type (`Authoring.runAction` is
+ * `"runAction"`), so code names a word the type checker follows rather than
+ * writing a string it cannot.
+ */
+function wordsOf<const T extends string>(words: readonly T[]): { readonly [K in T]: K } {
+  return Object.freeze(Object.fromEntries(words.map((w) => [w, w]))) as { readonly [K in T]: K };
+}
+export const Authoring = wordsOf(AuthoringNames);
+export const CallOption = wordsOf(CallOptionKeys);
+export const RetryOption = wordsOf(RetryOptionKeys);

@@ -1,6 +1,7 @@
 import type * as t from "@babel/types";
 import type { ActionShape, Decl } from "./declarations.ts";
 import { constTree } from "./const-fold.ts";
+import { Authoring } from "../../ir-schema/vocabulary.ts";
 
 /** Strips TS-only wrappers (`as const`, `satisfies`, `!`) that do not change a value. */
 export function unwrapTs(e: t.Expression): t.Expression {
@@ -88,8 +89,8 @@ export function classifyVariable(kind: t.VariableDeclaration["kind"], init: t.Ex
   const what = kind === "const" ? "a module-level constant that is not a primitive" : `a module-level \`${kind}\` variable`;
   if (e.type === "CallExpression") {
     const primitive = cairnCallee(e.callee, imports.cairnName);
-    if (primitive === "action") return { kind: "action", ...actionShape(e) };
-    if (primitive === "workflow") return { kind: "other", what: "a workflow" };
+    if (primitive === Authoring.action) return { kind: "action", ...actionShape(e) };
+    if (primitive === Authoring.workflow) return { kind: "other", what: "a workflow" };
     const callee = importedCallee(e.callee, imports);
     if (callee) return { kind: "call", callee, action: actionShape(e), what };
   }

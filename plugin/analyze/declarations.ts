@@ -1,9 +1,9 @@
 import type * as t from "@babel/types";
 import type { ConstTree, ConstValue } from "./const-fold.ts";
+import { TimerModules } from "../../ir-schema/vocabulary.ts";
 
-/** The `cairnjs` exports a workflow body may reference. */
-export const CAIRN_SPECIFIER = "cairnjs";
-export const TIMER_SPECIFIERS: ReadonlySet<string> = new Set(["node:timers/promises", "timers/promises"]);
+/** TimerModules, for lookups. */
+export const TIMER_SPECIFIERS: ReadonlySet<string> = new Set(TimerModules);
 
 /**
  * What a module-level binding is, as far as a workflow body is concerned. Holds

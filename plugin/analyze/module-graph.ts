@@ -1,9 +1,10 @@
 import type * as t from "@babel/types";
 import type { ModuleResolver } from "../resolve/module-resolver.ts";
 import type { ModuleCache } from "./module-cache.ts";
-import { CAIRN_SPECIFIER, TIMER_SPECIFIERS, type ActionShape, type Decl, type ModuleSummary } from "./declarations.ts";
+import { TIMER_SPECIFIERS, type ActionShape, type Decl, type ModuleSummary } from "./declarations.ts";
 import { exportNameOf } from "./module-summary.ts";
 import { foldConst, type ConstTree, type ConstValue } from "./const-fold.ts";
+import { Authoring, PACKAGE_NAME, authoringRole } from "../../ir-schema/vocabulary.ts";
 
 export const BUILTIN_ERROR_CLASSES: ReadonlySet<string> = new Set([
   "Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError", "AggregateError",
@@ -55,7 +56,7 @@ export class ModuleGraph {
     if (decl) return this.fromDecl(file, s, local, decl, depth);
     const imp = s.imports.get(local);
     if (!imp) return null;
-    if (imp.source === CAIRN_SPECIFIER) return { kind: "cairn", name: imp.imported };
+    if (imp.source === PACKAGE_NAME) return { kind: "cairn", name: imp.imported };
     if (TIMER_SPECIFIERS.has(imp.source)) return { kind: "timers", name: imp.imported };
     const target = this.resolver.resolve(imp.source, file);
     if (!target) return { kind: "external", source: imp.source };
@@ -71,14 +72,14 @@ export class ModuleGraph {
     const entry = s.exports.get(name);
     if (entry && "local" in entry) return this.resolveLocal(file, entry.local, depth + 1) ?? unresolved;
     if (entry) {
-      if (entry.from === CAIRN_SPECIFIER) return { kind: "cairn", name: entry.imported };
+      if (entry.from === PACKAGE_NAME) return { kind: "cairn", name: entry.imported };
       const target = this.resolver.resolve(entry.from, file);
       if (!target) return { kind: "external", source: entry.from };
       return entry.imported === "*" ? { kind: "namespace", file: target } : this.resolveExport(target, entry.imported, depth + 1);
     }
     if (name === "default") return unresolved;
     for (const from of s.starExports) {
-      if (from === CAIRN_SPECIFIER) return { kind: "cairn", name };
+      if (from === PACKAGE_NAME) return { kind: "cairn", name };
       const target = this.resolver.resolve(from, file);
       if (!target) continue;
       const r = this.resolveExport(target, name, depth + 1);
@@ -112,8 +113,8 @@ export class ModuleGraph {
         return { kind: "other", what: decl.what };
       case "call": {
         const callee = this.callee(file, decl.callee, depth);
-        if (callee?.kind === "cairn" && callee.name === "action") return this.fromDecl(file, s, local, { kind: "action", ...decl.action }, depth);
-        return { kind: "other", what: callee?.kind === "cairn" && callee.name === "workflow" ? "a workflow" : decl.what };
+        if (callee?.kind === "cairn" && callee.name === Authoring.action) return this.fromDecl(file, s, local, { kind: "action", ...decl.action }, depth);
+        return { kind: "other", what: callee?.kind === "cairn" && callee.name === Authoring.workflow ? "a workflow" : decl.what };
       }
     }
   }
@@ -151,7 +152,7 @@ export class ModuleGraph {
     if (decl?.kind === "action") return decl;
     if (decl?.kind !== "call") return null;
     const callee = this.callee(file, decl.callee, 0);
-    return callee?.kind === "cairn" && callee.name === "action" ? decl.action : null;
+    return callee?.kind === "cairn" && callee.name === Authoring.action ? decl.action : null;
   }
 
   private callee(file: string, callee: { local: string; member: string | null }, depth: number): Resolved | null {
@@ -172,7 +173,7 @@ export class ModuleGraph {
       const ns = this.resolveLocal(file, superclass.object.name, depth + 1);
       r = ns && this.member(ns, superclass.property.name);
     }
-    return r !== null && (r.kind === "errorClass" || (r.kind === "cairn" && r.name === "ActionTimeoutError"));
+    return r !== null && (r.kind === "errorClass" || (r.kind === "cairn" && authoringRole(r.name) === "errorClass"));
   }
 }
 

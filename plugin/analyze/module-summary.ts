@@ -1,5 +1,6 @@
 import type * as t from "@babel/types";
-import { CAIRN_SPECIFIER, type Decl, type ExportEntry, type ImportBinding, type ModuleSummary } from "./declarations.ts";
+import { type Decl, type ExportEntry, type ImportBinding, type ModuleSummary } from "./declarations.ts";
+import { PACKAGE_NAME } from "../../ir-schema/vocabulary.ts";
 import { classifyVariable, type ImportLookup } from "./classify.ts";
 import { enumMembers } from "./enums.ts";
 
@@ -27,7 +28,7 @@ export function summarizeModule(ast: t.File | null): ModuleSummary {
   const lookup: ImportLookup = {
     cairnName(local) {
       const b = imports.get(local);
-      return b && b.source === CAIRN_SPECIFIER ? b.imported : null;
+      return b && b.source === PACKAGE_NAME ? b.imported : null;
     },
     isImported: (local) => imports.has(local),
   };

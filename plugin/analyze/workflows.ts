@@ -2,6 +2,7 @@ import type * as t from "@babel/types";
 import type { Reporter } from "../diagnostics/reporter.ts";
 import { cairnCallee, unwrapTs, wrappedFunction } from "./classify.ts";
 import type { ModuleGraph } from "./module-graph.ts";
+import { Authoring, WORKFLOW_RUN_METHOD } from "../../ir-schema/vocabulary.ts";
 
 export interface WorkflowDef {
   name: string;
@@ -48,13 +49,13 @@ export function findWorkflows(ast: t.File, file: string, graph: ModuleGraph, rep
     } else if (stmt.type === "VariableDeclaration") {
       for (const d of stmt.declarations) {
         const init = d.init && unwrapTs(d.init);
-        if (init?.type === "CallExpression" && cairnCallee(init.callee, cairnName) === "workflow") {
+        if (init?.type === "CallExpression" && cairnCallee(init.callee, cairnName) === Authoring.workflow) {
           fromCall(init, d.id.type === "Identifier" ? d.id.name : null);
         }
       }
     } else if (top.type === "ExportDefaultDeclaration") {
       const init = unwrapTs(stmt as t.Expression);
-      if (init.type === "CallExpression" && cairnCallee(init.callee, cairnName) === "workflow") fromCall(init, null);
+      if (init.type === "CallExpression" && cairnCallee(init.callee, cairnName) === Authoring.workflow) fromCall(init, null);
     }
   }
   return out;
@@ -71,8 +72,8 @@ function fromClass(
   let found = false;
   for (const dec of decorators) {
     const e = dec.expression;
-    if (cairnCallee(e, cairnName) === "workflow") found = true;
-    else if (e.type === "CallExpression" && cairnCallee(e.callee, cairnName) === "workflow") {
+    if (cairnCallee(e, cairnName) === Authoring.workflow) found = true;
+    else if (e.type === "CallExpression" && cairnCallee(e.callee, cairnName) === Authoring.workflow) {
       found = true;
       const arg = e.arguments[0];
       if (arg?.type === "StringLiteral") explicit = arg.value;
@@ -87,7 +88,7 @@ function fromClass(
     });
     return null;
   }
-  if (!cls.superClass || cairnCallee(cls.superClass, cairnName) !== "Workflow") {
+  if (!cls.superClass || cairnCallee(cls.superClass, cairnName) !== Authoring.Workflow) {
     reporter.report("workflowDefinition", file, cls.id ?? cls, {
       what: `workflow class \`${name}\` does not extend Workflow`,
       hint: "declare it as `class X extends Workflow` with Workflow imported from \"cairnjs\"",
@@ -97,7 +98,7 @@ function fromClass(
   const run = cls.body.body.find(
     (m): m is t.ClassMethod =>
       m.type === "ClassMethod" && !m.static && m.kind === "method" && !m.computed &&
-      m.key.type === "Identifier" && m.key.name === "run",
+      m.key.type === "Identifier" && m.key.name === WORKFLOW_RUN_METHOD,
   );
   if (!run) {
     reporter.report("workflowDefinition", file, cls.id ?? cls, {

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
+import { PACKAGE_NAME } from "../../ir-schema/vocabulary.ts";
 
 export type FilterPattern = string | RegExp | ReadonlyArray<string | RegExp>;
 
@@ -101,5 +102,7 @@ export function globToRegExp(glob: string, cwd: string): RegExp {
  * the decoded text does.
  */
 export function mayUseCairn(code: string | Buffer): boolean {
-  return code.includes('"cairnjs"') || code.includes("'cairnjs'");
+  return code.includes(DOUBLE_QUOTED) || code.includes(SINGLE_QUOTED);
 }
+const DOUBLE_QUOTED = `"${PACKAGE_NAME}"`;
+const SINGLE_QUOTED = `'${PACKAGE_NAME}'`;

@@ -1,6 +1,7 @@
 import MagicString, { type SourceMap } from "magic-string";
 import type { ModuleLayout, WorkflowSite } from "../analyze/module-layout.ts";
 import type { BuiltWorkflow } from "./built-workflow.ts";
+import { Authoring, PACKAGE_NAME } from "../../ir-schema/vocabulary.ts";
 
 /** Local name of the injected `compiledWorkflow` import; unlikely to clash with user code. */
 export const HANDLE_FN = "__cairnCompiledWorkflow";
@@ -87,7 +88,7 @@ export function moduleTail(layout: ModuleLayout, hasWorkflows: boolean): string[
   return tail;
 }
 
-const HANDLE_IMPORT = `import { compiledWorkflow as ${HANDLE_FN} } from "cairnjs";`;
+const HANDLE_IMPORT = `import { ${Authoring.compiledWorkflow} as ${HANDLE_FN} } from "${PACKAGE_NAME}";`;
 
 function handleCode(site: WorkflowSite, json: string, breaks: string): string {
   const handle = handleExpression(json, breaks);

@@ -4,6 +4,7 @@ import type { Expr } from "../../ir-schema/index.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 import type { Resolved } from "../analyze/module-graph.ts";
 import type { Lowerer } from "./lowerer.ts";
+import { Authoring } from "../../ir-schema/vocabulary.ts";
 import type { ActionLocation } from "../types.ts";
 import { lowerExprs, type Operand } from "./anf.ts";
 import { array } from "./ir.ts";
@@ -26,8 +27,8 @@ export interface ActionCall {
 /** `runAction` in the function form, `this.runAction` in the class form. */
 export function isRunAction(L: Lowerer, callee: t.Node): boolean {
   const r = staticRef(L, callee);
-  if (r?.kind === "module") return r.resolved.kind === "cairn" && r.resolved.name === "runAction";
-  return r?.kind === "this" && r.dotted === "this.runAction" && L.env.form === "class";
+  if (r?.kind === "module") return r.resolved.kind === "cairn" && r.resolved.name === Authoring.runAction;
+  return r?.kind === "this" && r.dotted === `this.${Authoring.runAction}` && L.env.form === "class";
 }
 
 /**

@@ -2,6 +2,7 @@ import type * as t from "@babel/types";
 import type { Expr } from "../../ir-schema/index.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 import type { Lowerer } from "./lowerer.ts";
+import { Authoring, TIMER_SLEEP } from "../../ir-schema/vocabulary.ts";
 import { lit, ref, undef } from "./ir.ts";
 import { localBinding, staticRef } from "./static-refs.ts";
 import { isExpressionArg, lowerExpr } from "./expressions.ts";
@@ -14,7 +15,7 @@ export type Use = "value" | "discard";
 function isSleep(L: Lowerer, call: t.CallExpression): boolean {
   const r = staticRef(L, call.callee);
   if (r?.kind !== "module") return false;
-  return (r.resolved.kind === "cairn" && r.resolved.name === "sleep") || (r.resolved.kind === "timers" && r.resolved.name === "setTimeout");
+  return (r.resolved.kind === "cairn" && r.resolved.name === Authoring.sleep) || (r.resolved.kind === "timers" && r.resolved.name === TIMER_SLEEP);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { isBuiltin } from "node:module";
 import type * as t from "@babel/types";
 import type { Expr, Item } from "../../ir-schema/index.ts";
-import { ArrayFns } from "../../ir-schema/vocabulary.ts";
+import { ArrayFns, Authoring, TIMER_SLEEP, authoringRole } from "../../ir-schema/vocabulary.ts";
 import { BuiltinFunctions, MethodNames } from "../../ir-schema/builtins.ts";
 import type { Lowerer } from "./lowerer.ts";
 import { endChain, lit } from "./ir.ts";
@@ -13,7 +13,6 @@ import { logMethodLevel } from "./logs.ts";
 
 const BUILTINS: ReadonlySet<string> = new Set(BuiltinFunctions);
 const ARRAY_FNS: ReadonlySet<string> = new Set(ArrayFns);
-const AWAITED_PRIMITIVES: ReadonlySet<string> = new Set(["sleep", "runAction"]);
 
 /**
  * A call in an ordinary expression position: a pure builtin or method. Action
@@ -114,12 +113,12 @@ function reportStaticCall(L: Lowerer, node: t.Node, r: StaticRef, what: string):
     return;
   }
   const res = r.resolved;
-  if ((res.kind === "cairn" && AWAITED_PRIMITIVES.has(res.name)) || (res.kind === "timers" && res.name === "setTimeout")) {
+  if ((res.kind === "cairn" && authoringRole(res.name) === "awaited") || (res.kind === "timers" && res.name === TIMER_SLEEP)) {
     L.report("primitiveMisuse", node, { what: `${what} must be awaited`, hint: `write \`await ${L.text(node)}\`` });
   } else if (res.kind === "cairn") {
     L.report("primitiveMisuse", node, {
       what: `\`${r.text}(...)\` cannot be called inside a workflow body`,
-      hint: res.name === "actionContext" ? "call actionContext() inside an action" : "use it at module level",
+      hint: authoringRole(res.name) === "actionOnly" ? `call ${res.name}() inside an action` : "use it at module level",
     });
   } else if (res.kind === "timers") {
     L.report("nondeterministic", node, { what });
@@ -135,7 +134,7 @@ function reportStaticCall(L: Lowerer, node: t.Node, r: StaticRef, what: string):
 /** `new RetryPolicy(options)` is the only constructor a workflow body may call. */
 export function lowerNew(L: Lowerer, node: t.NewExpression): Expr {
   const r = staticRef(L, node.callee);
-  if (r?.kind === "module" && r.resolved.kind === "cairn" && r.resolved.name === "RetryPolicy") {
+  if (r?.kind === "module" && r.resolved.kind === "cairn" && r.resolved.name === Authoring.RetryPolicy) {
     const arg = node.arguments[0];
     if (node.arguments.length > 1 || arg?.type === "SpreadElement") {
       L.report("primitiveMisuse", node, { what: "`new RetryPolicy(...)` takes one options object", hint: "write `new RetryPolicy({ attempts: 3, delay: \"1s\" })`" });

@@ -2,6 +2,7 @@ import type * as t from "@babel/types";
 import { BUILTIN_ERROR_CLASSES } from "../analyze/module-graph.ts";
 import type { Lowerer } from "./lowerer.ts";
 import { staticRef } from "./static-refs.ts";
+import { CallOption, RetryOption, authoringRole } from "../../ir-schema/vocabulary.ts";
 
 /**
  * The class name an error class reference stands for (`NotFound`, `errors.NotFound`,
@@ -17,7 +18,8 @@ export function errorClassName(L: Lowerer, node: t.Node): string | null {
     L.errorRefs.set(L.text(node), r.resolved.className);
     return r.resolved.className;
   }
-  if (r.resolved.kind === "cairn" && r.resolved.name === "ActionTimeoutError") return "ActionTimeoutError";
+  // cairn's own error classes are named as exported (runtime/api sets each `name` from the vocabulary).
+  if (r.resolved.kind === "cairn" && authoringRole(r.resolved.name) === "errorClass") return r.resolved.name;
   return null;
 }
 
@@ -32,10 +34,10 @@ export function markNonRetryable(L: Lowerer, options: t.Node | null | undefined)
   for (const p of options.properties) {
     if (p.type !== "ObjectProperty" || p.computed) continue;
     const key = p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : null;
-    if (key === "retry") {
+    if (key === CallOption.retry) {
       const v = p.value;
       markNonRetryable(L, v.type === "NewExpression" ? v.arguments[0] : v);
-    } else if (key === "nonRetryable" && p.value.type === "ArrayExpression") {
+    } else if (key === RetryOption.nonRetryable && p.value.type === "ArrayExpression") {
       for (const e of p.value.elements) if (e) L.classNames.add(e);
     }
   }

@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { isDirectory, readText, realPath } from "./file-probes.ts";
+import { PACKAGE_NAME } from "../../ir-schema/vocabulary.ts";
 
 /**
  * Where a bare specifier (`@acme/actions`, `@acme/actions/retry`) points when it
@@ -55,7 +56,7 @@ function listDir(dir: string): string[] {
 /** The real path of the nearest `node_modules/<name>` above `from`, when it is no installed package. */
 function linkedPackageDir(name: string, from: string): string | null {
   // cairn itself is linked in its own repository and in projects that link it; it is never the user's code.
-  if (name === "cairnjs") return null;
+  if (name === PACKAGE_NAME) return null;
   for (let dir = from; ; dir = dirname(dir)) {
     const candidate = join(dir, "node_modules", name);
     if (isDirectory(candidate)) {

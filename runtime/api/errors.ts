@@ -1,10 +1,13 @@
+import { Authoring } from "../../ir-schema/vocabulary.ts";
+
 /**
  * What a call fails with when an attempt ran past its `timeout`. The attempt's
  * `AbortSignal` is aborted at the same moment, and the timeout counts as a failed
  * attempt (so it is retried like any other failure).
  */
 export class ActionTimeoutError extends Error {
-  override name = "ActionTimeoutError";
+  // The compiler matches `catch` and `instanceof ActionTimeoutError` by this name.
+  override name: string = Authoring.ActionTimeoutError;
   readonly action?: string;
   readonly timeoutMs?: number;
 

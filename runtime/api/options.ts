@@ -1,8 +1,10 @@
 import { parseDuration, type Duration } from "./duration.ts";
 import { normalizeRetry, type ResolvedRetry, type RetryOptions } from "./retry.ts";
 import type { RetryPolicy } from "./retry.ts";
+import { CallOptionKeys } from "../../ir-schema/vocabulary.ts";
+import { checkKeys, shapeOf } from "./option-keys.ts";
 
-/** Per-call options: `runAction(call, { retry, timeout })`. */
+/** Per-call options: `runAction(call, { retry, timeout })`; its keys are CallOptionKeys, which the compiler reads too. */
 export interface CallOptions {
   retry?: RetryPolicy | RetryOptions;
   timeout?: Duration;
@@ -18,12 +20,10 @@ export interface NormalizedCallOptions {
 export function normalizeCallOptions(value: unknown): NormalizedCallOptions {
   if (value === undefined || value === null) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
-    throw new TypeError(`invalid call options ${JSON.stringify(value) ?? String(value)}: expected { retry?, timeout? }`);
+    throw new TypeError(`invalid call options ${JSON.stringify(value) ?? String(value)}: expected ${shapeOf(CallOptionKeys)}`);
   }
   const o = value as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (key !== "retry" && key !== "timeout") throw new TypeError(`unknown call option '${key}'; expected retry or timeout`);
-  }
+  checkKeys(o, CallOptionKeys, "call option");
   const out: NormalizedCallOptions = {};
   if (o.retry !== undefined) out.retry = normalizeRetry(o.retry);
   if (o.timeout !== undefined) out.timeout = parseDuration(o.timeout, "timeout");

@@ -1,6 +1,8 @@
 import { parseDuration, type Duration } from "./duration.ts";
+import { RetryOptionKeys } from "../../ir-schema/vocabulary.ts";
+import { checkKeys, shapeOf } from "./option-keys.ts";
 
-/** The shape accepted wherever a retry policy is: a plain object or a `RetryPolicy`. */
+/** The shape accepted wherever a retry policy is: a plain object or a `RetryPolicy`; its keys are RetryOptionKeys. */
 export interface RetryOptions {
   /** Total tries, including the first (1 = no retry). */
   attempts?: number;
@@ -62,14 +64,10 @@ export class RetryPolicy implements RetryOptions {
 /** Validates a retry option and converts durations to milliseconds; omitted fields stay omitted. */
 export function normalizeRetry(value: unknown): Partial<ResolvedRetry> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TypeError(`invalid retry option ${JSON.stringify(value) ?? String(value)}: expected { attempts?, delay?, maxDelay?, factor?, nonRetryable? }`);
+    throw new TypeError(`invalid retry option ${JSON.stringify(value) ?? String(value)}: expected ${shapeOf(RetryOptionKeys)}`);
   }
   const o = value as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!["attempts", "delay", "maxDelay", "factor", "nonRetryable"].includes(key)) {
-      throw new TypeError(`unknown retry option '${key}'; expected attempts, delay, maxDelay, factor or nonRetryable`);
-    }
-  }
+  checkKeys(o, RetryOptionKeys, "retry option");
   const out: Partial<ResolvedRetry> = {};
   if (o.attempts !== undefined) {
     if (typeof o.attempts !== "number" || !Number.isInteger(o.attempts) || o.attempts < 1) {
