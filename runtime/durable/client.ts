@@ -21,6 +21,8 @@ export interface ConnectOptions {
   /** An existing connection to use instead (not closed by `close()`). */
   db?: Db;
   driver?: DriverName;
+  /** Connections in the pool (default 10); a Worker given `client.db` shares them. */
+  pool?: number;
   schema?: string;
   /** Apply migrations on connect (default true). */
   migrate?: boolean;
@@ -231,8 +233,19 @@ export async function resolveDatabaseUrl(url?: string, dir?: string, log?: (line
   return (await ensureEmbeddedPostgres({ dir, log })).url;
 }
 
-export async function connect(options: ConnectOptions = {}): Promise<Client> {
-  const db = options.db ?? (await connectDb(await resolveDatabaseUrl(options.url), { driver: options.driver }));
+/** A client: `connect()` (DATABASE_URL, else the embedded server), `connect("postgres://...")` or `connect({ url, pool, ... })`. */
+export async function connect(target: string | ConnectOptions = {}): Promise<Client> {
+  if (typeof target !== "string" && (typeof target !== "object" || target === null || Array.isArray(target))) {
+    throw new TypeError(`connect() takes a Postgres URL or an options object, not ${target === null ? "null" : typeof target}`);
+  }
+  const options: ConnectOptions = typeof target === "string" ? { url: target } : target;
+  if (options.url !== undefined && (typeof options.url !== "string" || !/^postgres(ql)?:\/\//.test(options.url))) {
+    throw new TypeError(`connect(): the url must be a postgres:// or postgresql:// URL, not ${JSON.stringify(options.url)}`);
+  }
+  if (options.pool !== undefined && (!Number.isInteger(options.pool) || options.pool < 1)) {
+    throw new TypeError(`connect(): pool must be a positive integer, not ${String(options.pool)}`);
+  }
+  const db = options.db ?? (await connectDb(await resolveDatabaseUrl(options.url), { driver: options.driver, max: options.pool }));
   const schema = options.schema ?? "cairn";
   if (options.migrate !== false) await migrate(db, schema);
   return new Client(db, { schema, maxPayloadBytes: options.maxPayloadBytes }, !options.db);
