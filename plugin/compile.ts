@@ -78,7 +78,7 @@ function compileModule(
       const action = graph.declaredAction(absFile, local);
       if (!action) continue;
       if (action.name === null) {
-        reporter.report("anonymousAction", absFile, action.span, { what: "pass a name or use a named function expression" });
+        reporter.report("anonymousAction", absFile, action.span);
         continue;
       }
       const first = declaredActions.get(action.name);
@@ -93,10 +93,7 @@ function compileModule(
     analysis = { graph, defs };
     for (const def of defs) {
       if (seen.has(def.name)) {
-        reporter.report("workflowDefinition", absFile, def.fn, {
-          what: `a second workflow named \`${def.name}\` in this file`,
-          hint: "give each workflow its own name",
-        });
+        reporter.report("workflowTwiceInFile", absFile, def.fn, { name: def.name });
         continue;
       }
       seen.add(def.name);

@@ -111,7 +111,7 @@ describe.concurrent("cairn check", () => {
       code: 2,
       stdout: "",
       stderr: [
-        "src/acts.ts:3:23: error CAIRN112: action without a name: pass a name or use a named function expression",
+        "src/acts.ts:3:23: error CAIRN112: action without a name (no name given, or an empty one, and an anonymous function)",
         '  hint: name it: `action(async function myAction(...) {...})` or `action("my-action", async (...) => {...})`',
         "> 3 | export const double = action(async (n: number) => n * 2);",
         "    |                       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",

@@ -22,18 +22,12 @@ export function findWorkflows(ast: t.File, file: string, graph: ModuleGraph, rep
   const fromCall = (call: t.CallExpression, fallbackName: string | null): void => {
     const { name, fn } = wrappedFunction(call);
     if (!fn) {
-      reporter.report("workflowDefinition", file, call, {
-        what: "workflow(...) must wrap a function expression",
-        hint: "write `workflow(async function name(input) { ... })`",
-      });
+      reporter.report("workflowNotFunction", file, call);
       return;
     }
     const finalName = name ?? fallbackName;
     if (!finalName) {
-      reporter.report("workflowDefinition", file, call, {
-        what: "anonymous workflow",
-        hint: "name it: `workflow(\"name\", async (...) => {...})` or assign it to a const",
-      });
+      reporter.report("anonymousWorkflow", file, call);
       return;
     }
     out.push({ name: finalName, form: "function", fn });
@@ -82,17 +76,11 @@ function fromClass(
   if (!found) return null;
   const name = explicit ?? cls.id?.name ?? null;
   if (!name) {
-    reporter.report("workflowDefinition", file, cls, {
-      what: "anonymous workflow class",
-      hint: "name the class or pass a name: `@workflow(\"name\")`",
-    });
+    reporter.report("anonymousWorkflowClass", file, cls);
     return null;
   }
   if (!cls.superClass || cairnCallee(cls.superClass, cairnName) !== Authoring.Workflow) {
-    reporter.report("workflowDefinition", file, cls.id ?? cls, {
-      what: `workflow class \`${name}\` does not extend Workflow`,
-      hint: "declare it as `class X extends Workflow` with Workflow imported from \"cairnjs\"",
-    });
+    reporter.report("workflowClassNotExtending", file, cls.id ?? cls, { name });
     return null;
   }
   const run = cls.body.body.find(
@@ -101,10 +89,7 @@ function fromClass(
       m.key.type === "Identifier" && m.key.name === WORKFLOW_RUN_METHOD,
   );
   if (!run) {
-    reporter.report("workflowDefinition", file, cls.id ?? cls, {
-      what: `workflow class \`${cls.id?.name ?? name}\` has no \`run\` method`,
-      hint: "add `async run(...) { ... }`: its body is the workflow",
-    });
+    reporter.report("workflowClassWithoutRun", file, cls.id ?? cls, { name: cls.id?.name ?? name });
     return null;
   }
   return { name, form: "class", fn: run };

@@ -1,5 +1,9 @@
 import type { Diagnostic } from "./diagnostic.ts";
-import { Rules, fill, type RuleName } from "./rules.ts";
+import { Rules, fill } from "./rules.ts";
+import { Situations, type SituationArgs, type SituationName } from "./situations.ts";
+
+/** A situation's arguments as a rest parameter: none to pass when its wording has no placeholder. */
+export type ArgsOf<S extends SituationName> = [keyof SituationArgs<S>] extends [never] ? [] : [args: SituationArgs<S>];
 
 /** A node position as every parser in the pipeline provides it (Babel: 0-based columns). */
 export interface Span {
@@ -11,15 +15,17 @@ export class Reporter {
   private readonly items: Diagnostic[] = [];
   private errors = 0;
 
-  report(rule: RuleName, file: string, at: Span | null, args: Readonly<Record<string, string>> = {}): void {
-    const r = Rules[rule];
+  report<S extends SituationName>(name: S, file: string, at: Span | null, ...rest: ArgsOf<S>): void {
+    const s = Situations[name];
+    const r: { code: string; severity?: "warning" } = Rules[s.rule];
+    const args: Readonly<Record<string, string>> = rest[0] ?? {};
     const start = at?.loc?.start ?? { line: 1, column: 0 };
     const end = at?.loc?.end;
     const d: Diagnostic = {
       code: r.code,
-      severity: "severity" in r ? r.severity : "error",
-      message: fill(r.message, args),
-      hint: fill(r.hint, args),
+      severity: r.severity ?? "error",
+      message: fill(s.message, args),
+      hint: fill(s.hint, args),
       file,
       line: start.line,
       column: start.column + 1,

@@ -42,10 +42,7 @@ export function matchActionCall(L: Lowerer, input: t.Node): ActionCall | "invali
     const inner = node.arguments[0] ? unwrapTs(node.arguments[0] as t.Expression) : null;
     const found = inner ? matchActionCall(L, inner) : null;
     if (!found || found === "invalid" || found.options || node.arguments.length > 2 || node.arguments[1]?.type === "SpreadElement") {
-      L.report("primitiveMisuse", node, {
-        what: `\`${L.text(node)}\`: runAction takes an action call and an optional options object`,
-        hint: "write `runAction(myAction(args), { retry: new RetryPolicy({ attempts: 3 }), timeout: \"30s\" })`",
-      });
+      L.report("runActionArguments", node, { call: L.text(node) });
       return "invalid";
     }
     return { ...found, options: node.arguments[1] ?? null };
@@ -67,7 +64,7 @@ export function dispatch(L: Lowerer, ac: ActionCall, target: string | null): str
   const { action } = ac;
   if (action.name === null) {
     // Actions of this file are reported where they are defined; imported ones here.
-    if (action.file !== L.env.file) L.report("anonymousAction", ac.call, { what: `\`${ac.callee}\`, imported from ${action.file}` });
+    if (action.file !== L.env.file) L.report("anonymousImportedAction", ac.call, { callee: ac.callee, file: importPath(L.env.file, action.file) });
     return target ?? L.temp("h");
   }
   const operands: Array<t.Node | Operand<Expr>> = [{ node: ac.call, lower: () => array(lowerItems(L, ac.call.arguments)) }];
@@ -80,7 +77,7 @@ export function dispatch(L: Lowerer, ac: ActionCall, target: string | null): str
     L.report("actionNameClash", ac.call, { name: action.name, first: describeAction(L.env.file, known), second: describeAction(L.env.file, location) });
   }
   if (!known && action.exportName === null) {
-    L.report("actionNotExported", ac.call, { name: action.name, local: action.local, file: importPath(L.env.file, action.file), what: `\`${ac.callee}(...)\`` });
+    L.report("actionNotExported", ac.call, { name: action.name, local: action.local, file: importPath(L.env.file, action.file), callee: ac.callee });
   }
   L.actions.set(action.name, known ?? location);
   const site = L.nextSite();

@@ -33,7 +33,7 @@ export function lowerArrayFn(L: Lowerer, input: t.Node): Expr {
   const cb = node.arguments[0] as t.ArrowFunctionExpression | t.FunctionExpression;
   const fail = lit(null);
   if (node.arguments.length !== 1) {
-    L.report("unsupported", node.arguments[1], { what: `a second argument to \`.${fn}(...)\``, hint: "pass only the callback" });
+    L.report("callbackSecondArgument", node.arguments[1], { method: fn });
     return fail;
   }
   if (cb.generator) {
@@ -41,37 +41,25 @@ export function lowerArrayFn(L: Lowerer, input: t.Node): Expr {
     return fail;
   }
   if (cb.async) {
-    L.report("primitiveMisuse", cb, {
-      what: `an async callback to \`.${fn}(...)\` would start actions without awaiting them`,
-      hint: "dispatch actions with `await Promise.all(xs.map((x) => myAction(x)))`, then transform the results",
-    });
+    L.report("asyncArrayCallback", cb, { method: fn });
     return fail;
   }
   const params = cb.params;
   if (params.length < 1 || params.length > 2 || params.some((p) => p.type !== "Identifier")) {
-    L.report("unsupported", cb, {
-      what: `the parameters of this \`.${fn}\` callback`,
-      hint: "take one or two plain parameters, `(x)` or `(x, i)`, and destructure inside the expression",
-    });
+    L.report("callbackParams", cb, { method: fn });
     return fail;
   }
   let body: t.Node = cb.body;
   if (body.type === "BlockStatement") {
     const only = body.body.length === 1 ? body.body[0] : null;
     if (only?.type !== "ReturnStatement" || !only.argument) {
-      L.report("unsupported", cb.body, {
-        what: `a \`.${fn}\` callback with statements`,
-        hint: "use an expression body, or a block with a single `return <expr>`",
-      });
+      L.report("callbackStatements", cb.body, { method: fn });
       return fail;
     }
     body = only.argument;
   }
   if (containsAwait(L, body)) {
-    L.report("primitiveMisuse", body, {
-      what: `\`await\` inside a \`.${fn}\` callback`,
-      hint: "dispatch actions with `await Promise.all(xs.map((x) => myAction(x)))`, then transform the results",
-    });
+    L.report("awaitInArrayCallback", body, { method: fn });
     return fail;
   }
   const source = lowerExpr(L, callee.object);

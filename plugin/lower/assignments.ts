@@ -43,8 +43,8 @@ export function assignableLocal(L: Lowerer, id: t.Identifier): string | null {
   const local = L.scopes.lookup(id.name);
   if (local) return local.irName;
   const r = staticRef(L, id);
-  const why = r?.kind === "module" ? `is ${describe(r.resolved)}; module-level bindings cannot be assigned from a workflow` : "is not a local variable of the workflow";
-  L.report("moduleBinding", id, { name: id.name, why });
+  if (r?.kind === "module") L.report("assignModuleBinding", id, { name: id.name, what: describe(r.resolved) });
+  else L.report("assignNonLocal", id, { name: id.name });
   return null;
 }
 
@@ -66,10 +66,7 @@ function memberPath(L: Lowerer, target: t.MemberExpression): MemberPath | null {
     cur = unwrapTs(m.object);
   }
   if (cur.type !== "Identifier") {
-    L.report("unsupported", target, {
-      what: `assigning to \`${L.text(target)}\``,
-      hint: cur.type === "ThisExpression" ? "keep workflow state in local variables, not on `this`" : "assign to a property of a local variable",
-    });
+    L.report(cur.type === "ThisExpression" ? "assignToThis" : "assignTarget", target, { target: L.text(target) });
     return null;
   }
   const root = assignableLocal(L, cur);
@@ -107,7 +104,7 @@ export function lowerAssignment(L: Lowerer, node: t.AssignmentExpression): void 
     return;
   }
   if (left.type !== "Identifier" && left.type !== "MemberExpression") {
-    L.report("unsupported", left, { what: `\`${op}\` on \`${L.text(left)}\``, hint: "assign to a variable or a property" });
+    L.report("compoundAssignTarget", left, { operator: op, target: L.text(left) });
     return;
   }
   if (LOGICAL_ASSIGN.has(op) && containsAwait(L, node.right)) {
@@ -165,7 +162,7 @@ export function lowerUpdate(L: Lowerer, node: t.UpdateExpression): void {
     L.plainAssigns.push({ irName: target, node: arg });
     L.assign(target, combine(ref(target), lit(1)), loc);
   } else {
-    L.report("unsupported", node, { what: `\`${L.text(node)}\``, hint: "update a variable or a property" });
+    L.report("updateTarget", node, { expression: L.text(node) });
   }
 }
 

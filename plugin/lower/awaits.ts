@@ -27,10 +27,7 @@ function isSleep(L: Lowerer, call: t.CallExpression): boolean {
 export function lowerAwait(L: Lowerer, node: t.AwaitExpression, use: Use, target: string | null): Expr {
   const loc = L.loc(node);
   if (L.pureDepth > 0) {
-    L.report("primitiveMisuse", node, {
-      what: "`await` inside a `.map`/`.filter` callback",
-      hint: "dispatch the calls with `await Promise.all(xs.map((x) => myAction(x)))`, then transform the results",
-    });
+    L.report("awaitInCallback", node);
     return lit(null);
   }
   const arg = unwrapTs(node.argument);
@@ -70,10 +67,7 @@ function lowerSleep(L: Lowerer, node: t.AwaitExpression, call: t.CallExpression)
   const loc = L.loc(node);
   const [duration, ...rest] = call.arguments;
   if (!isExpressionArg(duration) || rest.length > 1) {
-    L.report("primitiveMisuse", call, {
-      what: `\`${L.text(call)}\` needs exactly one duration`,
-      hint: "write `await sleep(\"5s\")` or `await sleep(5000)`",
-    });
+    L.report("sleepArguments", call, { call: L.text(call) });
     return lit(null);
   }
   const durationExpr = lowerExpr(L, duration);

@@ -27,12 +27,9 @@ export function lowerCall(L: Lowerer, node: t.CallExpression | t.OptionalCallExp
     if (ac === "invalid") return fail;
     if (ac) {
       if (L.pureDepth > 0) {
-        L.report("primitiveMisuse", node, {
-          what: `action \`${ac.callee}\` cannot be called inside a \`.map\`/\`.filter\` callback`,
-          hint: `dispatch one call per element with \`await Promise.all(xs.map((x) => ${ac.callee}(x)))\``,
-        });
+        L.report("actionInCallback", node, { action: ac.callee });
       } else {
-        L.report("handleAsValue", node, { what: `the un-awaited action call ${what} is used as a value`, name: L.text(node) });
+        L.report("handleAsValue", node, { name: L.text(node) });
       }
       return fail;
     }
@@ -60,10 +57,7 @@ export function lowerCall(L: Lowerer, node: t.CallExpression | t.OptionalCallExp
       const cb = node.arguments[0];
       if ((cb?.type === "ArrowFunctionExpression" || cb?.type === "FunctionExpression") && cb.async) {
         // An async body can only be the one form that dispatches actions: say so, not "assign it to a variable".
-        L.report("primitiveMisuse", node, {
-          what: `an async callback to \`.${name}(...)\` may only dispatch one action per element, as in \`await Promise.all(xs.map((x) => act(x)))\``,
-          hint: "await the calls first (`const rs = await Promise.all(xs.map((x) => act(x)))`), then transform the results with a pure callback (`const ys = rs.map((r) => r + 1)`), or move the whole loop body into one action",
-        });
+        L.report("asyncCallbackElsewhere", node, { method: name });
       } else L.report("nestedFunction", node, { what: `the callback of \`.${name}(...)\` in this position` });
       return fail;
     }
@@ -97,13 +91,10 @@ function reportStaticCall(L: Lowerer, node: t.Node, r: StaticRef, what: string):
   if (r.kind === "global") {
     if (isNondeterministic(r.dotted)) L.report("nondeterministic", node, { what });
     else if (logMethodLevel(r.dotted)) {
-      L.report("unsupported", node, { what: `\`${r.dotted}(...)\` inside an expression`, hint: `call it as a statement of its own: \`${r.dotted}(...);\`` });
+      L.report("logInExpression", node, { method: r.dotted });
     }
     else if (r.dotted === "Promise.all" || r.dotted === "Promise.allSettled") {
-      L.report("primitiveMisuse", node, {
-        what: `\`${r.dotted}(...)\` must be awaited directly`,
-        hint: `write \`await ${r.dotted}([...])\` where its result is needed`,
-      });
+      L.report("combinatorNotAwaited", node, { combinator: r.dotted });
     } else L.report("notCallable", node, { what });
     return;
   }
@@ -114,12 +105,11 @@ function reportStaticCall(L: Lowerer, node: t.Node, r: StaticRef, what: string):
   }
   const res = r.resolved;
   if ((res.kind === "cairn" && authoringRole(res.name) === "awaited") || (res.kind === "timers" && res.name === TIMER_SLEEP)) {
-    L.report("primitiveMisuse", node, { what: `${what} must be awaited`, hint: `write \`await ${L.text(node)}\`` });
+    L.report("primitiveNotAwaited", node, { call: L.text(node) });
+  } else if (res.kind === "cairn" && authoringRole(res.name) === "actionOnly") {
+    L.report("actionOnlyPrimitive", node, { callee: r.text, name: res.name });
   } else if (res.kind === "cairn") {
-    L.report("primitiveMisuse", node, {
-      what: `\`${r.text}(...)\` cannot be called inside a workflow body`,
-      hint: authoringRole(res.name) === "actionOnly" ? `call ${res.name}() inside an action` : "use it at module level",
-    });
+    L.report("moduleLevelPrimitive", node, { callee: r.text });
   } else if (res.kind === "timers") {
     L.report("nondeterministic", node, { what });
   } else if (res.kind === "external") {
@@ -137,7 +127,7 @@ export function lowerNew(L: Lowerer, node: t.NewExpression): Expr {
   if (r?.kind === "module" && r.resolved.kind === "cairn" && r.resolved.name === Authoring.RetryPolicy) {
     const arg = node.arguments[0];
     if (node.arguments.length > 1 || arg?.type === "SpreadElement") {
-      L.report("primitiveMisuse", node, { what: "`new RetryPolicy(...)` takes one options object", hint: "write `new RetryPolicy({ attempts: 3, delay: \"1s\" })`" });
+      L.report("retryPolicyArguments", node);
       return lit(null);
     }
     markNonRetryable(L, arg);

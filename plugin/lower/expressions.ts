@@ -3,6 +3,7 @@ import type { Expr, Item } from "../../ir-schema/index.ts";
 import { BinaryOps } from "../../ir-schema/vocabulary.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 import type { Lowerer } from "./lowerer.ts";
+import type { ValuelessSituation } from "../diagnostics/situations.ts";
 import { containsAwait, lowerExprs, lowerOperands, type Operand } from "./anf.ts";
 import { array, binary, cond, endChain, lit, ref, undef } from "./ir.ts";
 import { localBinding, staticRef } from "./static-refs.ts";
@@ -48,7 +49,7 @@ export function lowerExpr(L: Lowerer, input: t.Node): Expr {
         L.report("deleteOperator", node);
         return lit(null);
       }
-      if (node.operator === "throw") return unsupported(L, node, "a `throw` expression", "use a `throw` statement in a catch block");
+      if (node.operator === "throw") return unsupported(L, node, "throwExpression");
       return { arg: lowerExpr(L, node.argument), kind: "unary", op: node.operator };
     case "BinaryExpression":
       return lowerBinary(L, node);
@@ -83,27 +84,29 @@ export function lowerExpr(L: Lowerer, input: t.Node): Expr {
       L.report("generator", node, { what: "`yield`" });
       return lit(null);
     case "ClassExpression":
-      return unsupported(L, node, "a class expression", "declare classes at module level and construct instances inside actions");
+      return unsupported(L, node, "classExpression");
     case "SequenceExpression":
-      return unsupported(L, node, "the comma operator", "split it into separate statements");
+      return unsupported(L, node, "commaOperator");
     case "TaggedTemplateExpression":
       L.report("notCallable", node, { what: `the tag \`${L.text(node.tag)}\`` });
       return lit(null);
     case "RegExpLiteral":
-      return unsupported(L, node, "a regular expression literal", "use string methods, or do the matching inside an action");
+      return unsupported(L, node, "regexLiteral");
     case "BigIntLiteral":
-      return unsupported(L, node, "a BigInt literal", "workflow values must be JSON; use a number or a string");
+      return unsupported(L, node, "bigintLiteral");
     case "Import":
     case "ImportExpression":
       L.report("notCallable", node, { what: "`import(...)`" });
       return lit(null);
     default:
-      return unsupported(L, node, `\`${L.text(node)}\` (${node.type})`, "rewrite it with the constructs listed in docs/ir.md, or move it into an action");
+      L.report("unsupportedExpression", node, { expression: L.text(node), type: node.type });
+      return lit(null);
   }
 }
 
-function unsupported(L: Lowerer, node: t.Node, what: string, hint: string): Expr {
-  L.report("unsupported", node, { what, hint });
+/** Reports a construct whose wording needs no values, and stands in for it. */
+function unsupported(L: Lowerer, node: t.Node, name: ValuelessSituation): Expr {
+  L.report(name, node);
   return lit(null);
 }
 
@@ -125,7 +128,7 @@ function lowerMember(L: Lowerer, node: t.MemberExpression | t.OptionalMemberExpr
   const r = staticRef(L, node);
   if (r) return staticValue(L, node, r);
   if (node.type === "ThisExpression") return staticValue(L, node, { kind: "this", dotted: "this" });
-  if (node.property.type === "PrivateName") return unsupported(L, node, "a private field", "use a plain property");
+  if (node.property.type === "PrivateName") return unsupported(L, node, "privateField");
   // `a?.b.c` is one chain in Babel, every link an OptionalMemberExpression; only
   // the links written `?.` have `optional` set. Once one short-circuits, the
   // interpreter skips the rest of the chain.
@@ -151,8 +154,11 @@ function chainObject(node: t.MemberExpression | t.OptionalMemberExpression, obje
 
 function lowerBinary(L: Lowerer, node: t.BinaryExpression): Expr {
   if (node.operator === "instanceof") return lowerInstanceof(L, node);
-  if (node.left.type === "PrivateName") return unsupported(L, node, "`#field in obj`", "use a plain property");
-  if (!BINARY.has(node.operator)) return unsupported(L, node, `the \`${node.operator}\` operator`, "rewrite the expression");
+  if (node.left.type === "PrivateName") return unsupported(L, node, "privateIn");
+  if (!BINARY.has(node.operator)) {
+    L.report("unsupportedOperator", node, { operator: node.operator });
+    return lit(null);
+  }
   const { left, right } = pair(L, node.left, node.right);
   return binary(node.operator as BinaryOp, left, right);
 }

@@ -10,10 +10,7 @@ export function lowerInstanceof(L: Lowerer, node: t.BinaryExpression): Expr {
   const className = errorClassName(L, node.right);
   const value = lowerExpr(L, node.left);
   if (!className) {
-    L.report("unsupported", node.right, {
-      what: `\`instanceof ${L.text(node.right)}\``,
-      hint: "`instanceof` can only match error classes (classes that extend Error); check a property such as `x.kind` instead",
-    });
+    L.report("instanceofNonError", node.right, { right: L.text(node.right) });
     return lit(false);
   }
   L.errors.add(className);

@@ -62,7 +62,7 @@ function increment(L: Lowerer, loop: LoopBlocks, loc: string): void {
 function lowerIteration(L: Lowerer, s: t.ForOfStatement | t.ForInStatement, source: Expr, method: IterMethod | null, labels: readonly string[]): void {
   const loc = L.loc(s);
   if (s.type === "ForOfStatement" && s.await) {
-    L.report("unsupported", s, { what: "`for await`", hint: "use `for...of` over an array and await inside the body" });
+    L.report("forAwait", s);
   }
   const iterator = L.temp("o");
   L.assign(iterator, { kind: "iter", method, value: source }, loc);
@@ -78,7 +78,7 @@ function lowerIteration(L: Lowerer, s: t.ForOfStatement | t.ForInStatement, sour
     const left = s.left;
     if (left.type === "VariableDeclaration") {
       const d = left.declarations[0];
-      if (left.kind === "var") L.report("unsupported", left, { what: "`var`", hint: "declare it with `let` or `const`" });
+      if (left.kind === "var") L.report("varDeclaration", left);
       const kind = left.kind === "const" ? "const" : "let";
       for (const id of patternNames(d.id)) L.scopes.declare(id.name, kind);
       assignPattern(L, d.id, current, (id) => L.scopes.declare(id.name, kind).irName);
@@ -186,8 +186,8 @@ export function lowerBreakContinue(L: Lowerer, s: t.BreakStatement | t.ContinueS
     if (!matches) continue;
     const to = isBreak ? target.breakTo : target.continueTo;
     if (to) L.cfg.terminate({ kind: "jump", loc: L.loc(s), to: to.id });
-    else L.report("unsupported", s, { what: `\`continue ${label}\` to a labelled statement that is not a loop`, hint: "continue a loop" });
+    else L.report("continueNonLoop", s, { label: label ?? "" });
     return;
   }
-  L.report("unsupported", s, { what: `\`${L.text(s)}\` outside a loop or switch`, hint: "use break/continue inside a loop" });
+  L.report("jumpOutsideLoop", s, { statement: L.text(s) });
 }

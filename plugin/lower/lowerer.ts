@@ -1,8 +1,8 @@
 import type * as t from "@babel/types";
 import type { Expr, Instr } from "../../ir-schema/index.ts";
 import type { ModuleGraph } from "../analyze/module-graph.ts";
-import type { Reporter, Span } from "../diagnostics/reporter.ts";
-import type { RuleName } from "../diagnostics/rules.ts";
+import type { ArgsOf, Reporter, Span } from "../diagnostics/reporter.ts";
+import type { SituationName } from "../diagnostics/situations.ts";
 import type { ActionLocation, ArtifactValidator } from "../types.ts";
 import { CfgBuilder, type DraftBlock } from "./cfg-builder.ts";
 import { Scopes } from "./scopes.ts";
@@ -102,8 +102,8 @@ export class Lowerer {
     this.emit({ kind: "assign", loc, path, target, value });
   }
 
-  report(rule: RuleName, at: Span | null, args: Readonly<Record<string, string>> = {}): void {
-    this.env.reporter.report(rule, this.env.file, at, args);
+  report<S extends SituationName>(name: S, at: Span | null, ...args: ArgsOf<S>): void {
+    this.env.reporter.report(name, this.env.file, at, ...args);
   }
 
   /** Source text of a node for messages, shortened to one line. */

@@ -25,10 +25,7 @@ export function lowerParallel(L: Lowerer, call: t.CallExpression, mode: Parallel
   const loc = L.loc(call);
   const arg = call.arguments[0];
   if (call.arguments.length !== 1 || !isExpressionArg(arg)) {
-    L.report("primitiveMisuse", call, {
-      what: `\`Promise.${mode}\` takes exactly one array`,
-      hint: `write \`await Promise.${mode}([a(x), b(y)])\` or \`await Promise.${mode}(xs.map((x) => a(x)))\``,
-    });
+    L.report("combinatorArguments", call, { mode });
     return;
   }
   const list = unwrapTs(arg);
@@ -130,10 +127,7 @@ function lowerFanOut(L: Lowerer, f: FanOut): Expr {
   L.assign(param.irName, member(ref(source), ref(counter)), L.loc(f.param));
   if (f.index) L.assign(L.scopes.declare(f.index.name, "callback").irName, ref(counter), L.loc(f.index));
   if (containsAwait(L, f.body.call) || (f.body.options && containsAwait(L, f.body.options))) {
-    L.report("primitiveMisuse", f.body.call, {
-      what: "`await` inside the arguments of a `Promise.all(xs.map(...))` callback",
-      hint: "compute the arguments before `Promise.all`, e.g. `const args = await prepare(); await Promise.all(xs.map((x) => act(x, args)))`",
-    });
+    L.report("awaitInFanOutArguments", f.body.call);
   }
   const handle = dispatch(L, f.body, null);
   L.emit({ items: array([ref(handle)]), kind: "push", loc, path: [], target: handles });

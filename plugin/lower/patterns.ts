@@ -77,10 +77,7 @@ export function assignPattern(L: Lowerer, pattern: t.Node, value: Expr, bind: Bi
       return;
     }
     default:
-      L.report("unsupported", pattern, {
-        what: `the assignment target \`${L.text(pattern)}\``,
-        hint: "assign to a local variable, a property of one, or a destructuring pattern",
-      });
+      L.report("patternTarget", pattern, { target: L.text(pattern) });
   }
 }
 

@@ -112,7 +112,7 @@ export function lowerStatement(L: Lowerer, s: t.Statement, labels: readonly stri
       L.report("withUsing", s, { what: "with" });
       return;
     default:
-      L.report("unsupported", s, { what: describeStatement(s), hint: "rewrite it with the constructs listed in docs/ir.md, or move it into an action" });
+      L.report("unsupportedStatement", s, { statement: describeStatement(s) });
   }
 }
 
@@ -159,10 +159,7 @@ export function lowerExpressionStatement(L: Lowerer, e: t.Expression): void {
       const ac = matchActionCall(L, e);
       if (ac === "invalid") return;
       if (ac) {
-        L.report("primitiveMisuse", e, {
-          what: `the action call \`${L.text(e)}\` is neither awaited nor bound to a variable`,
-          hint: `await it (\`await ${L.text(e)}\`), or bind it (\`const p = ${L.text(e)}\`) and await \`p\` later`,
-        });
+        L.report("actionCallDropped", e, { call: L.text(e) });
         return;
       }
       if (lowerPush(L, e) || lowerLog(L, e)) return;
@@ -185,7 +182,7 @@ function lowerDeclaration(L: Lowerer, s: t.VariableDeclaration): void {
     return;
   }
   if (s.kind === "var") {
-    L.report("unsupported", s, { what: "`var`", hint: "declare it with `let` or `const`" });
+    L.report("varDeclaration", s);
   }
   const kind: BindingKind = s.kind === "const" ? "const" : "let";
   for (const d of s.declarations) {

@@ -11,10 +11,7 @@ import { lowerBlock, lowerStatements } from "./statements.ts";
 export function lowerTry(L: Lowerer, s: t.TryStatement): void {
   const loc = L.loc(s);
   if (s.finalizer) {
-    L.report("unsupported", s.finalizer, {
-      what: "`finally`",
-      hint: "put the cleanup after the try/catch (and before any rethrow in the catch block)",
-    });
+    L.report("finallyBlock", s.finalizer);
   }
   const clause = s.handler;
   if (!clause) {
@@ -29,7 +26,7 @@ export function lowerTry(L: Lowerer, s: t.TryStatement): void {
   if (!param) bind = L.temp("e");
   else if (param.type === "Identifier") bind = L.scopes.declare(param.name, "catch").irName;
   else {
-    L.report("unsupported", param, { what: "destructuring the caught error", hint: "write `catch (err)` and read `err.message` in the body" });
+    L.report("catchPattern", param);
     bind = L.temp("e");
   }
   const catchFrame = L.scopes.pop();

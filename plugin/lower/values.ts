@@ -34,29 +34,21 @@ export function staticValue(L: Lowerer, node: t.Node, r: StaticRef): Expr {
     else if (BUILTIN_FUNCTIONS.has(r.dotted) || BUILTIN_NAMESPACES.has(r.dotted)) {
       // `Math` and `Math.max` are defined: what is missing is their use as values.
       const isFn = BUILTIN_FUNCTIONS.has(r.dotted);
-      L.report("unsupported", node, {
-        what: isFn ? `the builtin \`${r.dotted}\` used as a value` : `the builtin namespace \`${r.dotted}\` used as a value`,
-        hint: isFn
-          ? `call it where its result is needed: \`${r.dotted}(...)\``
-          : `call its documented pure functions directly, such as \`${exampleOf(r.dotted)}(...)\` (the list is in ir-schema/builtins.ts)`,
-      });
-    } else L.report("moduleBinding", node, { name: r.dotted, why: "is not defined in the workflow body (globals other than pure builtins are not available)" });
+      if (isFn) L.report("builtinFunctionAsValue", node, { name: r.dotted });
+      else L.report("builtinNamespaceAsValue", node, { name: r.dotted, example: exampleOf(r.dotted) });
+    } else L.report("unknownGlobal", node, { name: r.dotted });
     return lit(null);
   }
   if (r.kind === "this") {
-    L.report("unsupported", node, {
-      what: `\`${r.dotted}\``,
-      hint: "a workflow class may only use `this.runAction(call, options)`; keep state in local variables",
-    });
+    L.report("thisMember", node, { member: r.dotted });
     return lit(null);
   }
   const res = r.resolved;
   if (res.kind === "const") return constant(res.value);
-  const why =
-    res.kind === "action" ? `is an action and cannot be used as a value; call it: \`await ${r.text}(...)\``
-    : res.kind === "errorClass" ? "is an error class; it can only be used on the right of `instanceof` and in a `retry.nonRetryable` list"
-    : res.kind === "enum" ? "is an enum; only its members can be used"
-    : `is ${describe(res)} and cannot be referenced from a workflow body`;
-  L.report("moduleBinding", node, { name: r.text, why });
+  const name = r.text;
+  if (res.kind === "action") L.report("actionAsValue", node, { name });
+  else if (res.kind === "errorClass") L.report("errorClassAsValue", node, { name });
+  else if (res.kind === "enum") L.report("enumAsValue", node, { name });
+  else L.report("moduleBinding", node, { name, what: describe(res) });
   return lit(null);
 }

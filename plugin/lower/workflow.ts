@@ -27,7 +27,7 @@ function lowerParams(L: Lowerer, fn: t.Function): string[] {
   for (const p of fn.params) {
     const id = p.type === "Identifier" ? p : p.type === "AssignmentPattern" && p.left.type === "Identifier" ? p.left : null;
     if (!id) {
-      L.report("workflowParam", p, { what: `\`${L.text(p)}\`` });
+      L.report("workflowParam", p, { param: L.text(p) });
       // Declared anyway, so uses in the body are not reported a second time.
       for (const n of patternNames(p)) L.scopes.declare(n.name, "param");
       continue;
@@ -55,18 +55,12 @@ function checkHandles(L: Lowerer): void {
     const h = L.handles.get(use.irName);
     if (!h) continue;
     const name = use.node.type === "Identifier" ? use.node.name : use.irName;
-    L.report("handleAsValue", use.node, {
-      what: `\`${name}\` holds the un-awaited action call \`${h.action}(...)\` and is used as a value`,
-      name,
-    });
+    L.report("handleVarAsValue", use.node, { name, action: h.action });
   }
   for (const a of L.plainAssigns) {
     const h = L.handles.get(a.irName);
     if (!h) continue;
-    L.report("handleAsValue", a.node, {
-      what: `\`${a.irName}\` holds the un-awaited action call \`${h.action}(...)\` and cannot also be assigned another value`,
-      name: a.irName,
-    });
+    L.report("handleVarReassigned", a.node, { name: a.irName, action: h.action });
   }
 }
 

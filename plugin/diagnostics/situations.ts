@@ -1,0 +1,161 @@
+import { situation } from "./rules.ts";
+import { UnsupportedSyntax } from "./unsupported-syntax.ts";
+import { PrimitiveMisuse } from "./primitive-misuse.ts";
+
+const MODULE_BINDING_HINT =
+  "pass the value in as a workflow parameter, or read it inside an action; only actions, enums, error classes and module-level `const` primitives (literals, or computed from other constants, such as `5 * 60 * 1000`) may be referenced";
+const HANDLE_HINT = "await the call first (`const v = await {name}`), or pass it to `Promise.all([...])`";
+
+/** Rules with one situation or a few: all but CAIRN113 and CAIRN114, which have files of their own. */
+const Situations1xx = {
+  syntax: situation("syntax", "{detail}", "fix the syntax error; the file is not compiled until it parses", ["detail"]),
+  nondeterministic: situation(
+    "nondeterministic",
+    "{what} is nondeterministic and cannot run in a workflow body",
+    "move it into an action and await the action, so its result is recorded and replayed",
+    ["what"],
+  ),
+  notCallable: situation(
+    "notCallable",
+    "{what} is not an action, a cairn primitive or a documented pure builtin",
+    "make the function an action (`export const f = action(async function f(...) {...})` at module level) and await it, or compute the value inside an action",
+    ["what"],
+  ),
+  newExpression: situation(
+    "newExpression",
+    "{what} is not allowed in a workflow body; only `new RetryPolicy(...)` is",
+    "construct the object inside an action, or use a plain object literal",
+    ["what"],
+  ),
+  throwNotCaught: situation(
+    "throwNotCaught",
+    "only the error caught by an enclosing `catch` can be thrown; found `throw {what}`",
+    "throw errors inside an action; a workflow may only rethrow the caught error (`throw err`)",
+    ["what"],
+  ),
+  nestedFunction: situation(
+    "nestedFunction",
+    "{what} is not allowed here; functions may only appear as the argument of `.map`/`.filter` assigned directly to a variable, or inside `Promise.all(xs.map(...))`",
+    "for a pure expression per element assign the result directly, `const ys = xs.map((x) => x.total)`; to run an action per element, `await Promise.all(xs.map((x) => act(x)))`; otherwise move the logic into an action",
+    ["what"],
+  ),
+  generator: situation(
+    "generator",
+    "{what} is not supported: a workflow body is a plain async function",
+    "remove the generator; to produce many values, collect them in an array and return it",
+    ["what"],
+  ),
+  deleteOperator: situation(
+    "deleteOperator",
+    "`delete` is not supported in a workflow body",
+    "build a new object without the property, e.g. `const { key, ...rest } = obj`",
+  ),
+  withUsing: situation("withUsing", "`{what}` is not supported in a workflow body", "refer to properties explicitly; manage resources inside an action", ["what"]),
+  assignInExpression: situation("assignInExpression", "{what} inside an expression is not supported", "make the assignment its own statement", ["what"]),
+  actionAsValue: situation("moduleBinding", "`{name}` is an action and cannot be used as a value; call it: `await {name}(...)`", MODULE_BINDING_HINT, ["name"]),
+  errorClassAsValue: situation(
+    "moduleBinding",
+    "`{name}` is an error class; it can only be used on the right of `instanceof` and in a `retry.nonRetryable` list",
+    MODULE_BINDING_HINT,
+    ["name"],
+  ),
+  enumAsValue: situation("moduleBinding", "`{name}` is an enum; only its members can be used", MODULE_BINDING_HINT, ["name"]),
+  moduleBinding: situation("moduleBinding", "`{name}` is {what} and cannot be referenced from a workflow body", MODULE_BINDING_HINT, ["name", "what"]),
+  unknownGlobal: situation(
+    "moduleBinding",
+    "`{name}` is not defined in the workflow body (globals other than pure builtins are not available)",
+    MODULE_BINDING_HINT,
+    ["name"],
+  ),
+  assignModuleBinding: situation(
+    "moduleBinding",
+    "`{name}` is {what}; module-level bindings cannot be assigned from a workflow",
+    MODULE_BINDING_HINT,
+    ["name", "what"],
+  ),
+  assignNonLocal: situation("moduleBinding", "`{name}` is not a local variable of the workflow", MODULE_BINDING_HINT, ["name"]),
+  handleAsValue: situation("handleAsValue", "the un-awaited action call `{name}` is used as a value", HANDLE_HINT, ["name"]),
+  handleVarAsValue: situation(
+    "handleAsValue",
+    "`{name}` holds the un-awaited action call `{action}(...)` and is used as a value",
+    HANDLE_HINT,
+    ["name", "action"],
+  ),
+  handleVarReassigned: situation(
+    "handleAsValue",
+    "`{name}` holds the un-awaited action call `{action}(...)` and cannot also be assigned another value",
+    HANDLE_HINT,
+    ["name", "action"],
+  ),
+  voidResult: situation(
+    "voidResult",
+    "action `{name}` is declared `Promise<void>`; its result cannot be used",
+    "call it as a statement (`await {name}(...)`), or declare the value it returns",
+    ["name"],
+  ),
+  anonymousAction: situation(
+    "anonymousAction",
+    "action without a name (no name given, or an empty one, and an anonymous function)",
+    "name it: `action(async function myAction(...) {...})` or `action(\"my-action\", async (...) => {...})`",
+  ),
+  anonymousImportedAction: situation(
+    "anonymousAction",
+    "the action `{callee}`, imported from {file}, has no name",
+    "name it where it is defined: `action(async function myAction(...) {...})` or `action(\"my-action\", async (...) => {...})`",
+    ["callee", "file"],
+  ),
+  workflowParam: situation(
+    "workflowParam",
+    "workflow parameter `{param}` is not a plain identifier",
+    "take a plain parameter (`input: Input`) and destructure it in the body",
+    ["param"],
+  ),
+  workflowNotFunction: situation("workflowDefinition", "workflow(...) must wrap a function expression", "write `workflow(async function name(input) { ... })`"),
+  anonymousWorkflow: situation(
+    "workflowDefinition",
+    "anonymous workflow",
+    "name it: `workflow(\"name\", async (...) => {...})` or assign it to a const",
+  ),
+  anonymousWorkflowClass: situation("workflowDefinition", "anonymous workflow class", "name the class or pass a name: `@workflow(\"name\")`"),
+  workflowClassNotExtending: situation(
+    "workflowDefinition",
+    "workflow class `{name}` does not extend Workflow",
+    "declare it as `class X extends Workflow` with Workflow imported from \"cairnjs\"",
+    ["name"],
+  ),
+  workflowClassWithoutRun: situation(
+    "workflowDefinition",
+    "workflow class `{name}` has no `run` method",
+    "add `async run(...) { ... }`: its body is the workflow",
+    ["name"],
+  ),
+  workflowTwiceInFile: situation("workflowDefinition", "a second workflow named `{name}` in this file", "give each workflow its own name", ["name"]),
+  actionNameClash: situation(
+    "actionNameClash",
+    "two different actions are named `{name}` ({first} and {second}); a worker finds an action by its name, so one of them would run for both",
+    "give one of them a name of its own: `action(\"{name}-2\", ...)`",
+    ["name", "first", "second"],
+  ),
+  actionNotExported: situation(
+    "actionNotExported",
+    "the action `{name}` is not exported from {file}: workers find actions among the exports of modules, so no worker would run `{callee}(...)`",
+    "export it (`export const {local} = action(...)`), or hand it to your worker yourself",
+    ["name", "file", "callee", "local"],
+  ),
+  internal: situation(
+    "internal",
+    "internal compiler error while compiling {what}: {detail}",
+    "this is a bug in cairn; please report it with the workflow source",
+    ["what", "detail"],
+  ),
+};
+
+/** Every situation the compiler reports, by name: what Reporter.report takes. */
+export const Situations = { ...Situations1xx, ...UnsupportedSyntax, ...PrimitiveMisuse };
+export type SituationName = keyof typeof Situations;
+
+/** The values a situation's wording needs: exactly its placeholders, each a string. */
+export type SituationArgs<S extends SituationName> = { readonly [K in (typeof Situations)[S]["params"][number]]: string };
+
+/** The situations whose wording has no placeholder. */
+export type ValuelessSituation = { [S in SituationName]: [keyof SituationArgs<S>] extends [never] ? S : never }[SituationName];
