@@ -19,6 +19,7 @@ import { graphileLatency, graphileThroughput } from "./graphile.ts";
 import type { LatencySample } from "./cairn-latency.ts";
 import { connectDb } from "../runtime/store/db.ts";
 import { migrate } from "../runtime/store/migrate.ts";
+import { DEFAULT_CONCURRENCY } from "../runtime/durable/worker.ts";
 
 export interface UserPathCounts {
   instances: number;
@@ -53,7 +54,7 @@ async function cairn(ctx: BenchContext, url: string, mode: "throughput" | "laten
       const db = await connectDb(url);
       await migrate(db, schema).finally(() => db.close());
       for (let i = 0; i < workerProcesses; i++) {
-        workers.push(spawnTs(join(BENCH_DIR, "cairn-worker.ts"), { ...env, BENCH_MODULE: join(BENCH_DIR, "workloads", "sequence.ts"), BENCH_CONCURRENCY: "10" }));
+        workers.push(spawnTs(join(BENCH_DIR, "cairn-worker.ts"), { ...env, BENCH_MODULE: join(BENCH_DIR, "workloads", "sequence.ts"), BENCH_CONCURRENCY: String(DEFAULT_CONCURRENCY) }));
       }
       await Promise.all(workers.map((w) => w.ready));
     }
@@ -80,8 +81,8 @@ function latencyOf(samples: LatencySample[]): { p50: number; p99: number; next: 
 export async function userPath(ctx: BenchContext, counts: UserPathCounts, peers: boolean): Promise<string> {
   const url = await freshDatabase(ctx.serverUrl, "cairn_user_bench");
   const rows: Row[] = [
-    { system: "Cairn", config: "`connect()` + in-process `new Worker(client.db, { actions })`, defaults (concurrency 10, pool 10)", stepsPerSec: [], p50: [], p99: [], next: [] },
-    { system: "Cairn", config: "client process + 2 `cairn worker`-like processes, defaults (concurrency 10 each)", stepsPerSec: [], p50: [], p99: [], next: [] },
+    { system: "Cairn", config: "`connect()` + in-process `new Worker(client.db, { actions })`, defaults (concurrency 50, pool 10)", stepsPerSec: [], p50: [], p99: [], next: [] },
+    { system: "Cairn", config: "client process + 2 `cairn worker`-like processes, defaults (concurrency 50 each)", stepsPerSec: [], p50: [], p99: [], next: [] },
   ];
   if (peers) {
     rows.push({ system: "DBOS Transact", config: "in-process `DBOS.startWorkflow(wf)(i)` + `handle.getResult()`, default config", stepsPerSec: [], p50: [], p99: [], next: [] });

@@ -73,7 +73,7 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     .description("run a worker for the actions and workflows in files, directories, artifact dirs or bundles")
     .argument("[paths...]", ".ts files or directories, artifact directories (with manifest.json), or built .js bundles")
     .option("--ir <dir...>", "directories of prebuilt IR (manifest.json + artifacts)")
-    .option("-c, --concurrency <n>", "actions run at once", "10")
+    .option("-c, --concurrency <n>", "actions run at once (default 50)")
     .option("--lease <duration>", "lease on a running task, renewed every third of it; a crashed worker's tasks run again after about 1.3 leases (default 30s)")
     .option("--action-timeout <duration>", "timeout of an action attempt whose call sets none; 0: none (default 10m)")
     .option("-q, --quiet", "no per-task progress lines")

@@ -1,6 +1,6 @@
 import { collectActions } from "../../runtime/local/actions.ts";
 import { parseDuration } from "../../runtime/api/duration.ts";
-import { Worker } from "../../runtime/durable/worker.ts";
+import { DEFAULT_CONCURRENCY, Worker } from "../../runtime/durable/worker.ts";
 import { openDatabase } from "../database.ts";
 import { ExitCode, UsageError } from "../exit-codes.ts";
 import { formatWorkerEvent } from "../format-event.ts";
@@ -37,7 +37,7 @@ function durationFlag(flag: string, value: string | undefined, min: number): num
 export async function worker(paths: string[], options: WorkerCommandOptions, cwd: string, out: Output, stopSignal?: AbortSignal): Promise<ExitCode> {
   const all = [...paths, ...(options.ir ?? [])];
   if (all.length === 0) throw new UsageError("give the files, artifact directories (--ir) or bundles to serve");
-  const concurrency = Number(options.concurrency ?? 10);
+  const concurrency = Number(options.concurrency ?? DEFAULT_CONCURRENCY);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer, not ${options.concurrency}`);
   const leaseMs = durationFlag("lease", options.lease, 300);
   if (leaseMs === 0) throw new UsageError("--lease must be at least 300ms, not 0");

@@ -24,6 +24,9 @@ import type { LocalWorker } from "./local-hub.ts";
 import { decodeWire } from "../payload.ts";
 import { isTransient } from "./fault.ts";
 
+/** See WorkerOptions.concurrency. */
+export const DEFAULT_CONCURRENCY = 50;
+
 /** See WorkerOptions.actionTimeoutMs. */
 export const DEFAULT_ACTION_TIMEOUT_MS = 10 * 60_000;
 
@@ -34,7 +37,11 @@ export interface WorkerOptions {
   /** Workflow artifacts to register at start (instances of others still run: definitions live in the database). */
   workflows?: WorkflowLike[];
   schema?: string;
-  /** Tasks run at once (default 10). */
+  /**
+   * Actions run at once (default 50). Actions mostly wait on I/O, and a larger
+   * batch of outcomes shares each commit: 10 held no-op workflows to half the
+   * throughput of 30-50 on a 2-core machine.
+   */
   concurrency?: number;
   /** Fallback poll interval when no notification arrives (default 1000 ms). */
   pollMs?: number;
@@ -114,7 +121,7 @@ export class Worker implements LocalWorker {
   private loops: Promise<void>[] = [];
 
   constructor(readonly db: Db, options: WorkerOptions) {
-    this.opts = { concurrency: 10, pollMs: 1000, leaseMs: 30_000, actionTimeoutMs: DEFAULT_ACTION_TIMEOUT_MS, ...options };
+    this.opts = { concurrency: DEFAULT_CONCURRENCY, pollMs: 1000, leaseMs: 30_000, actionTimeoutMs: DEFAULT_ACTION_TIMEOUT_MS, ...options };
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.engine = new Engine(db, {
       schema: options.schema, maxPayloadBytes: options.maxPayloadBytes, maxErrorBytes: options.maxErrorBytes,
