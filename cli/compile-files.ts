@@ -49,23 +49,28 @@ export function compileFiles(files: readonly SourceFile[]): CompiledFiles {
 
 /**
  * Errors of the files taken together (buildConflicts: two workflows, or two
- * different actions, of one name), as `error: ...\n` lines; only once every
+ * different actions, of one name), as diagnostics; only once every
  * file compiled cleanly, since a file with errors contributes nothing to compare.
  * `served`: the files are what a worker serves, every action they export
  * included (`cairn worker`, and `cairn check`, which fails where either would);
  * else only the actions the workflows call count (`cairn build`: the IR it writes
  * names those).
  */
-export function conflictsOf(compiled: CompiledFiles, cwd: string, served: boolean): string[] {
+export function conflictsOf(compiled: CompiledFiles, cwd: string, served: boolean): Diagnostic[] {
   if (countErrors(compiled.diagnostics) > 0) return [];
   const modules = compiled.files.map((f) => ({
     file: f.path, workflows: f.result.workflows.map((w) => w.name), actions: f.result.actions, declared: served ? f.result.declared : [],
   }));
-  return buildConflicts(modules, cwd).map((problem) => `error: ${problem}\n`);
+  return buildConflicts(modules, cwd);
 }
 
 export function countErrors(diagnostics: readonly Diagnostic[]): number {
   return diagnostics.filter((d) => d.severity === "error").length;
+}
+
+/** Errors of the build as a whole (conflictsOf) as the user sees them, as every diagnostic is shown; "" for none. */
+export function renderConflicts(conflicts: readonly Diagnostic[], cwd: string): string {
+  return conflicts.length === 0 ? "" : formatDiagnostics(conflicts, { cwd }) + "\n\n";
 }
 
 /** All diagnostics as the user sees them, paths relative to `cwd`; "" when there are none. */

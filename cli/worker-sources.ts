@@ -3,7 +3,7 @@ import { extname, join, relative, resolve } from "node:path";
 import type { Artifact } from "../ir-schema/index.ts";
 import { isAction, isCompiledWorkflow } from "../runtime/index.ts";
 import { ArtifactDirError, loadArtifactDir } from "../runtime/artifacts/index.ts";
-import { compileFiles, conflictsOf, countErrors, renderDiagnostics } from "./compile-files.ts";
+import { compileFiles, conflictsOf, countErrors, renderConflicts, renderDiagnostics } from "./compile-files.ts";
 import { UsageError } from "./exit-codes.ts";
 import { exported, importOnce, loadActions, type ModuleCache } from "./load-actions.ts";
 import type { Output } from "./output.ts";
@@ -63,7 +63,7 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
     // worker cannot serve both, and this says which files, as cairn build does.
     const conflicts = conflictsOf(compiled, cwd, true);
     if (conflicts.length > 0) {
-      out.stderr(conflicts.join(""));
+      out.stderr(renderConflicts(conflicts, cwd));
       return null;
     }
     const modules: ModuleCache = new Map();

@@ -1,6 +1,8 @@
-import { relative, sep } from "node:path";
 import { sameAction } from "./lower/action-calls.ts";
 import type { ActionLocation } from "./types.ts";
+import type { Diagnostic } from "./diagnostics/diagnostic.ts";
+import { displayPath } from "./diagnostics/format.ts";
+import { createDiagnostic } from "./diagnostics/reporter.ts";
 
 /** One compiled module of a build, as far as other modules of the build can clash with it. */
 export interface BuildModule {
@@ -21,11 +23,12 @@ export interface BuildModule {
  * worker given the modules serves, `declared`), would leave
  * a worker serving one of them for both (a worker given both actions refuses to
  * start, which is too late: that is a deploy). `cairn build`, `cairn check` and
- * every bundler report these as errors of the build, without a location, since
- * neither module is wrong on its own. Paths are relative to `cwd`.
+ * every bundler report these as errors of the build (CAIRN119, CAIRN117), each
+ * on the first file involved with no position in it, since neither module is
+ * wrong on its own; the message names every file, relative to `cwd`.
  */
-export function buildConflicts(modules: readonly BuildModule[], cwd: string): string[] {
-  const show = (file: string) => relative(cwd, file).split(sep).join("/");
+export function buildConflicts(modules: readonly BuildModule[], cwd: string): Diagnostic[] {
+  const show = (file: string) => displayPath(file, cwd);
   const workflows = new Map<string, string[]>();
   const actions = new Map<string, Array<{ action: ActionLocation; callers: string[] }>>();
   const note = (action: ActionLocation, caller: string | null) => {
@@ -36,23 +39,22 @@ export function buildConflicts(modules: readonly BuildModule[], cwd: string): st
     actions.set(action.name, list);
   };
   for (const m of modules) {
-    for (const name of m.workflows) workflows.set(name, [...(workflows.get(name) ?? []), show(m.file)]);
+    for (const name of m.workflows) workflows.set(name, [...(workflows.get(name) ?? []), m.file]);
     for (const action of m.actions) note(action, show(m.file));
     for (const action of m.declared ?? []) note(action, null);
   }
-  const problems: string[] = [];
+  const wholeFile = { line: 0, column: 0 };
+  const problems: Diagnostic[] = [];
   for (const [name, files] of workflows) {
-    if (files.length > 1) problems.push(`workflow name "${name}" is defined more than once (${files.join(", ")}); names must be unique`);
+    if (files.length < 2) continue;
+    problems.push(createDiagnostic("workflowNameClash", files[0], wholeFile, { name, files: files.map(show).join(", ") }));
   }
   for (const [name, list] of actions) {
     if (list.length < 2) continue;
     const each = list.map(
       ({ action, callers }) => `\`${action.exportName}\` of ${show(action.file)}${callers.length > 0 ? ` (called by ${callers.join(", ")})` : ""}`,
     );
-    problems.push(
-      `two different actions are named "${name}": ${each.join(" and ")}; a worker finds an action by its name, so one of them ` +
-        `would run for both. Give one of them a name of its own: action(${JSON.stringify(`${name}-2`)}, ...)`,
-    );
+    problems.push(createDiagnostic("actionNameClashInBuild", list[0].action.file, wholeFile, { name, actions: each.join(" and ") }));
   }
   return problems;
 }

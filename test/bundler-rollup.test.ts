@@ -108,7 +108,7 @@ describe("cairnjs/rollup", () => {
     try {
       const error = (await build(dup, { dir: "dist", plugins: [cairn(), typescript()] }).catch((e: unknown) => e)) as RollupError;
       expect(error.message).toContain(
-        `workflow name "onboarding" is defined more than once (${shown(dup, "src/again.ts")}, ${shown(dup, "src/workflows.ts")}); names must be unique`,
+        `${shown(dup, "src/again.ts")}: error CAIRN119: the workflow name \`onboarding\` is defined more than once (${shown(dup, "src/again.ts")}, ${shown(dup, "src/workflows.ts")})`,
       );
       expect(existsSync(dup.path("dist"))).toBe(false);
     } finally {

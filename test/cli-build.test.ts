@@ -140,16 +140,18 @@ describe.concurrent("cairn build", () => {
       code: 2,
       stdout: "",
       stderr:
-        'error: workflow name "total" is defined more than once (dupe/total.ts, src/orders.ts); names must be unique\n' +
+        "dupe/total.ts: error CAIRN119: the workflow name `total` is defined more than once (dupe/total.ts, src/orders.ts); " +
+        "a worker finds a workflow by its name, so names must be unique in a build\n" +
+        "  hint: give each workflow its own name\n\n" +
         "cairn build: 1 error, nothing written\n",
     });
     expect(existsSync(join(project.dir, "out/dupe"))).toBe(false);
   });
 
   const CLASH =
-    'error: two different actions are named "send": `send` of clash/email.ts (called by clash/email.ts) and `send` of clash/sms.ts ' +
-    "(called by clash/texts.ts); a worker finds an action by its name, so one of them would run for both. " +
-    'Give one of them a name of its own: action("send-2", ...)\n';
+    "clash/email.ts: error CAIRN117: two different actions are named `send`: `send` of clash/email.ts (called by clash/email.ts) and `send` of clash/sms.ts " +
+    "(called by clash/texts.ts); a worker finds an action by its name, so one of them would run for both\n" +
+    '  hint: give one of them a name of its own: `action("send-2", ...)`\n\n';
 
   it("rejects workflows of different files that call two different actions of one name", async () => {
     const r = await cairn(["build", "clash", "--out", "out/clash"], project.dir);
@@ -164,8 +166,9 @@ describe.concurrent("cairn build", () => {
 
   it("actions declared by two modules under one name clash where a worker would serve both (check, worker), not in build", async () => {
     const DUP =
-      'error: two different actions are named "ping": `ping` of dupacts/a.ts and `ping` of dupacts/b.ts; a worker finds an action by its name, ' +
-      'so one of them would run for both. Give one of them a name of its own: action("ping-2", ...)\n';
+      "dupacts/a.ts: error CAIRN117: two different actions are named `ping`: `ping` of dupacts/a.ts and `ping` of dupacts/b.ts; a worker finds an action by its name, " +
+      "so one of them would run for both\n" +
+      '  hint: give one of them a name of its own: `action("ping-2", ...)`\n\n';
     expect(await cairn(["check", "dupacts"], project.dir)).toEqual({ code: 2, stdout: "", stderr: DUP + "cairn check: 2 files compiled, 0 workflows, 1 error, 0 warnings\n" });
     expect(await cairn(["worker", "dupacts"], project.dir, { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" })).toEqual({ code: 2, stdout: "", stderr: DUP });
     // The IR cairn build writes names only the actions workflows call: none here.
@@ -182,7 +185,9 @@ describe.concurrent("cairn build", () => {
       code: 2,
       stdout: "",
       stderr:
-        'error: workflow name "total" is defined more than once (dupe/total.ts, src/orders.ts); names must be unique\n' +
+        "dupe/total.ts: error CAIRN119: the workflow name `total` is defined more than once (dupe/total.ts, src/orders.ts); " +
+        "a worker finds a workflow by its name, so names must be unique in a build\n" +
+        "  hint: give each workflow its own name\n\n" +
         "cairn check: 2 files compiled, 3 workflows, 1 error, 0 warnings\n",
     });
   });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Rules, Situations } from "../plugin/index.ts";
+import { Rules, Situations, buildConflicts, formatDiagnostics } from "../plugin/index.ts";
 
 /**
  * The diagnostics table's promises: every sentence a user reads is written in the
@@ -39,5 +39,24 @@ describe("the situations of the diagnostics table", () => {
     const text = files.map((f) => readFileSync(`${plugin}/${f}`, "utf8")).join("\n");
     const unused = entries.filter(([name]) => !text.includes(`"${name}"`));
     expect(unused.map(([name]) => name)).toEqual([]);
+  });
+});
+
+describe("clashes between the files of a build", () => {
+  it("are coded diagnostics about a whole file, shown by the one formatter without a position", () => {
+    const at = (file: string) => `/p/${file}`;
+    const send = (file: string) => ({ name: "send", file: at(file), exportName: "send" });
+    const ds = buildConflicts([
+      { file: at("a.ts"), workflows: ["w"], actions: [send("a.ts")] },
+      { file: at("b.ts"), workflows: ["w"], actions: [send("b.ts")] },
+    ], "/p");
+    expect(ds.map((d) => [d.code, d.file, d.line, d.column])).toEqual([["CAIRN119", at("a.ts"), 0, 0], ["CAIRN117", at("a.ts"), 0, 0]]);
+    expect(formatDiagnostics(ds, { cwd: "/p", sources: new Map([[at("a.ts"), "x"]]) })).toBe(
+      "a.ts: error CAIRN119: the workflow name `w` is defined more than once (a.ts, b.ts); a worker finds a workflow by its name, so names must be unique in a build\n" +
+        "  hint: give each workflow its own name\n\n" +
+        "a.ts: error CAIRN117: two different actions are named `send`: `send` of a.ts (called by a.ts) and `send` of b.ts (called by b.ts); " +
+        "a worker finds an action by its name, so one of them would run for both\n" +
+        '  hint: give one of them a name of its own: `action("send-2", ...)`',
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { serializeArtifact } from "../../ir-schema/index.ts";
-import { compileFiles, conflictsOf, countErrors, renderDiagnostics } from "../compile-files.ts";
+import { compileFiles, conflictsOf, countErrors, renderConflicts, renderDiagnostics } from "../compile-files.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { artifactFileName, createManifest, serializeManifest } from "../../ir-schema/index.ts";
 import { plural, type Output } from "../output.ts";
@@ -22,7 +22,7 @@ export function build(paths: readonly string[], outDir: string, cwd: string, out
   }
   const conflicts = conflictsOf(compiled, cwd, false);
   if (conflicts.length > 0) {
-    out.stderr(conflicts.join(""));
+    out.stderr(renderConflicts(conflicts, cwd));
     out.stderr(`cairn build: ${plural(conflicts.length, "error")}, nothing written\n`);
     return ExitCode.compileErrors;
   }

@@ -1,4 +1,4 @@
-import { compileFiles, conflictsOf, countErrors, renderDiagnostics } from "../compile-files.ts";
+import { compileFiles, conflictsOf, countErrors, renderConflicts, renderDiagnostics } from "../compile-files.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { plural, type Output } from "../output.ts";
 import { collectSourceFiles } from "../source-files.ts";
@@ -10,7 +10,7 @@ export function check(paths: readonly string[], cwd: string, out: Output): ExitC
   out.stderr(renderDiagnostics(compiled, cwd));
   // What `cairn build` would refuse, so that a check in CI fails where the build would.
   const conflicts = conflictsOf(compiled, cwd, true);
-  out.stderr(conflicts.join(""));
+  out.stderr(renderConflicts(conflicts, cwd));
   const compileErrors = countErrors(compiled.diagnostics);
   const errors = compileErrors + conflicts.length;
   const warnings = compiled.diagnostics.length - compileErrors;

@@ -4,6 +4,7 @@ import { MANIFEST_FILE, manifestOf, serializeManifest } from "../../ir-schema/ma
 import type { BuiltWorkflow } from "./built-workflow.ts";
 import { buildConflicts, type BuildModule } from "../build-conflicts.ts";
 import { readText } from "../resolve/file-probes.ts";
+import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 
 /** Sub-directory of the bundler's output directory that artifacts go to by default. */
 export const ARTIFACT_SUBDIR = "cairn";
@@ -23,7 +24,7 @@ export interface ArtifactFile {
 export function artifactFiles(
   build: { workflows: readonly BuiltWorkflow[]; modules: readonly BuildModule[] },
   cwd: string,
-): { files: ArtifactFile[]; errors: string[] } {
+): { files: ArtifactFile[]; errors: Diagnostic[] } {
   const { workflows } = build;
   const errors = buildConflicts(build.modules, cwd);
   if (errors.length > 0) return { files: [], errors };

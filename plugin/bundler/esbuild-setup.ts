@@ -1,8 +1,8 @@
 import { dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
-import type { Loader, OnLoadArgs, OnLoadResult, OutputFile, PartialMessage, PluginBuild } from "esbuild";
+import type { Loader, OnLoadArgs, OnLoadResult, OutputFile, PluginBuild } from "esbuild";
 import { ARTIFACT_SUBDIR, artifactFiles, writeArtifactFiles, type ArtifactFile } from "./artifact-files.ts";
 import { CandidateScanner } from "./candidate-scan.ts";
-import { esbuildMessages } from "./messages.ts";
+import { esbuildBuildMessages, esbuildMessages } from "./messages.ts";
 import { mayUseCairn } from "./options.ts";
 import { exactPaths, outsideFilter } from "./path-filters.ts";
 import { readBytes } from "../resolve/file-probes.ts";
@@ -78,7 +78,7 @@ export function esbuildSetup(ctx: PluginContext) {
       const built = ctx.compiler.workflowsOf(seen);
       if (built.failed) return undefined;
       const { files, errors } = artifactFiles(built, ctx.cwd);
-      if (errors.length > 0) return { errors: errors.map((text): PartialMessage => ({ text })) };
+      if (errors.length > 0) return { errors: esbuildBuildMessages(errors, ctx.cwd) };
       if (ctx.outDir) writeArtifactFiles(ctx.outDir, files);
       else if (outputDir && opts.write === false) result.outputFiles?.push(...files.map((f) => outputFile(join(outputDir, ARTIFACT_SUBDIR), f)));
       else if (outputDir) writeArtifactFiles(join(outputDir, ARTIFACT_SUBDIR), files);

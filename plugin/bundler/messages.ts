@@ -1,6 +1,5 @@
-import { relative, sep } from "node:path";
 import type { PartialMessage } from "esbuild";
-import { formatDiagnostic, formatDiagnostics } from "../diagnostics/format.ts";
+import { displayPath, formatDiagnostic, formatDiagnostics } from "../diagnostics/format.ts";
 import type { Diagnostic } from "../types.ts";
 
 /**
@@ -23,6 +22,11 @@ export function esbuildMessages(ds: readonly Diagnostic[], source: string, cwd: 
       notes: [{ text: `hint: ${d.hint}` }],
     };
   });
+}
+
+/** esbuild, for errors of the build as a whole (clashes between files): no location, the hint a note. */
+export function esbuildBuildMessages(ds: readonly Diagnostic[], cwd: string): PartialMessage[] {
+  return ds.map((d) => ({ text: formatDiagnostic(d, { cwd }).split("\n")[0], notes: [{ text: `hint: ${d.hint}` }] }));
 }
 
 /** The fields Rollup and Vite read from a plugin error (`this.error(...)`). */
@@ -50,8 +54,4 @@ export function rollupError(ds: readonly Diagnostic[], source: string, cwd: stri
 /** webpack keeps only an error's text, so the text carries everything: locations, hints and frames. */
 export function diagnosticsText(ds: readonly Diagnostic[], source: string, cwd: string): string {
   return formatDiagnostics(ds, { cwd, sources: new Map(ds.map((d) => [d.file, source])) });
-}
-
-function displayPath(file: string, cwd: string): string {
-  return (relative(cwd, file) || file).split(sep).join("/");
 }

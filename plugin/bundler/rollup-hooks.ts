@@ -2,6 +2,7 @@ import { dirname, join, resolve } from "node:path";
 import type { NormalizedOutputOptions, PluginContext as RollupContext } from "rollup";
 import { ARTIFACT_SUBDIR, artifactFiles, writeArtifactFiles, type ArtifactFile } from "./artifact-files.ts";
 import { cleanId } from "./options.ts";
+import { formatDiagnostics } from "../diagnostics/format.ts";
 import type { PluginContext } from "./plugin-context.ts";
 
 /**
@@ -23,7 +24,7 @@ export function rollupHooks(ctx: PluginContext) {
       if (built.failed) return;
       const { files, errors } = artifactFiles(built, ctx.cwd);
       // Clashing names fail the build before anything is written.
-      if (errors.length > 0) this.error(errors.join("\n"));
+      if (errors.length > 0) this.error(formatDiagnostics(errors, { cwd: ctx.cwd }));
       pending.set(outputDir(output) ?? "", files);
     },
     writeBundle(this: RollupContext, output: NormalizedOutputOptions) {

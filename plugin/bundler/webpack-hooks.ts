@@ -1,6 +1,7 @@
 import type { Compilation, Compiler, Module } from "webpack";
 import { ARTIFACT_SUBDIR, artifactFiles, writeArtifactFiles } from "./artifact-files.ts";
 import { cleanId } from "./options.ts";
+import { formatDiagnostic } from "../diagnostics/format.ts";
 import { PLUGIN_NAME, type PluginContext } from "./plugin-context.ts";
 
 /**
@@ -17,7 +18,7 @@ export function webpackHooks(ctx: PluginContext) {
         if (built.failed) return;
         const { files, errors } = artifactFiles(built, ctx.cwd);
         if (errors.length > 0) {
-          for (const e of errors) compilation.errors.push(new WebpackError(`[${PLUGIN_NAME}] ${e}`));
+          for (const e of errors) compilation.errors.push(new WebpackError(`[${PLUGIN_NAME}] ${formatDiagnostic(e, { cwd: ctx.cwd })}`));
           return;
         }
         if (ctx.outDir) writeArtifactFiles(ctx.outDir, files);

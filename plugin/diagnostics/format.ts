@@ -16,7 +16,8 @@ function codeFrameColumns(...args: Parameters<CodeFrameColumns>): string {
   return codeFrameColumnsLoaded(...args);
 }
 
-function displayPath(file: string, cwd: string): string {
+/** `file` relative to `cwd`, with forward slashes on every platform: how every message names a file. */
+export function displayPath(file: string, cwd: string): string {
   const rel = relative(cwd, file) || file;
   return rel.split(sep).join("/");
 }
@@ -27,11 +28,13 @@ function displayPath(file: string, cwd: string): string {
  * the CLI and every bundler integration, so users see the same text everywhere.
  */
 export function formatDiagnostic(d: Diagnostic, opts: { cwd: string; source?: string }): string {
+  // Line 0: about the file as a whole (a clash between files of a build), so no position and no frame.
+  const at = d.line > 0 ? `${displayPath(d.file, opts.cwd)}:${d.line}:${d.column}` : displayPath(d.file, opts.cwd);
   const lines = [
-    `${displayPath(d.file, opts.cwd)}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`,
+    `${at}: ${d.severity} ${d.code}: ${d.message}`,
     `  hint: ${d.hint}`,
   ];
-  if (opts.source !== undefined) {
+  if (opts.source !== undefined && d.line > 0) {
     const sameLine = d.endLine === d.line && d.endColumn !== undefined && d.endColumn > d.column;
     const frame = codeFrameColumns(
       opts.source,

@@ -15,21 +15,10 @@ export class Reporter {
   private readonly items: Diagnostic[] = [];
   private errors = 0;
 
-  report<S extends SituationName>(name: S, file: string, at: Span | null, ...rest: ArgsOf<S>): void {
-    const s = Situations[name];
-    const r: { code: string; severity?: "warning" } = Rules[s.rule];
-    const args: Readonly<Record<string, string>> = rest[0] ?? {};
+  report<S extends SituationName>(name: S, file: string, at: Span | null, ...args: ArgsOf<S>): void {
     const start = at?.loc?.start ?? { line: 1, column: 0 };
     const end = at?.loc?.end;
-    const d: Diagnostic = {
-      code: r.code,
-      severity: r.severity ?? "error",
-      message: fill(s.message, args),
-      hint: fill(s.hint, args),
-      file,
-      line: start.line,
-      column: start.column + 1,
-    };
+    const d = createDiagnostic(name, file, { line: start.line, column: start.column + 1 }, ...args);
     if (end) {
       d.endLine = end.line;
       d.endColumn = end.column + 1;
@@ -61,4 +50,26 @@ export class Reporter {
         (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
     );
   }
+}
+
+/**
+ * A diagnostic of situation `name` at `at` (1-based line and column); line and
+ * column 0 stand for the file as a whole, for what has no position in it (two
+ * files of a build that clash), which the formatter shows without a position.
+ */
+export function createDiagnostic<S extends SituationName>(
+  name: S, file: string, at: { line: number; column: number }, ...rest: ArgsOf<S>
+): Diagnostic {
+  const s = Situations[name];
+  const rule: { code: string; severity?: "warning" } = Rules[s.rule];
+  const args: Readonly<Record<string, string>> = rest[0] ?? {};
+  return {
+    code: rule.code,
+    severity: rule.severity ?? "error",
+    message: fill(s.message, args),
+    hint: fill(s.hint, args),
+    file,
+    line: at.line,
+    column: at.column,
+  };
 }

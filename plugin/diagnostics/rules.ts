@@ -33,6 +33,7 @@ export const Rules = {
   workflowDefinition: { code: "CAIRN116", title: "invalid workflow definition" },
   actionNameClash: { code: "CAIRN117", title: "two actions with one name" },
   actionNotExported: { code: "CAIRN118", title: "action not exported", severity: "warning" },
+  workflowNameClash: { code: "CAIRN119", title: "two workflows with one name in one build" },
   internal: { code: "CAIRN900", title: "internal compiler error" },
 } as const satisfies Record<string, Rule>;
 

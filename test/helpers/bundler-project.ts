@@ -162,13 +162,13 @@ export const CLASH_FILES: Record<string, string> = {
   "src/index.ts": `export { mail } from "./email.ts";\nexport { text } from "./texts.ts";\n`,
 };
 
-/** The build error a CLASH_FILES project fails with, paths as the plugin prints them. */
+/** The build error a CLASH_FILES project fails with (its diagnostic and hint), paths as the plugin prints them. */
 export function clashError(project: TempProject): string {
   const at = (rel: string) => shown(project, rel);
   return (
-    `two different actions are named "send": \`send\` of ${at("src/email.ts")} (called by ${at("src/email.ts")}) and \`send\` of ${at("src/sms.ts")} ` +
-    `(called by ${at("src/texts.ts")}); a worker finds an action by its name, so one of them would run for both. ` +
-    `Give one of them a name of its own: action("send-2", ...)`
+    `${at("src/email.ts")}: error CAIRN117: two different actions are named \`send\`: \`send\` of ${at("src/email.ts")} (called by ${at("src/email.ts")}) ` +
+    `and \`send\` of ${at("src/sms.ts")} (called by ${at("src/texts.ts")}); a worker finds an action by its name, so one of them would run for both\n` +
+    `  hint: give one of them a name of its own: \`action("send-2", ...)\``
   );
 }
 
