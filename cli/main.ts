@@ -76,6 +76,7 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     .option("-c, --concurrency <n>", "actions run at once (default 50)")
     .option("--lease <duration>", "lease on a running task, renewed every third of it; a crashed worker's tasks run again after about 1.3 leases (default 30s)")
     .option("--action-timeout <duration>", "timeout of an action attempt whose call sets none; 0: none (default 10m)")
+    .option("--retention <duration>", "delete finished instances (with their tasks and history) this long after they finished; 0: keep them (default 7d)")
     .option("-q, --quiet", "no per-task progress lines")
     .action(async (paths: string[], opts: WorkerCommandOptions) => {
       const { worker } = await import("./commands/worker.ts");
@@ -90,6 +91,15 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     .action(async (id: string, opts: { wait?: boolean }) => {
       const { result } = await import("./commands/result.ts");
       exitCode = await result(id, opts, cwd, out);
+    });
+
+  program
+    .command("prune")
+    .description("delete finished instances (completed, failed, cancelled) older than a duration, with their tasks and history; prints how many")
+    .option("--older-than <duration>", "how long ago they finished", "7d")
+    .action(async (opts: { olderThan?: string }) => {
+      const { prune } = await import("./commands/prune.ts");
+      exitCode = await prune(opts, cwd, out);
     });
 
   program

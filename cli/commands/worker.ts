@@ -1,5 +1,5 @@
 import { collectActions } from "../../runtime/local/actions.ts";
-import { parseDuration } from "../../runtime/api/duration.ts";
+import { durationFlag } from "../duration-flag.ts";
 import { DEFAULT_CONCURRENCY, Worker } from "../../runtime/durable/worker.ts";
 import { openDatabase } from "../database.ts";
 import { ExitCode, UsageError } from "../exit-codes.ts";
@@ -13,20 +13,8 @@ export interface WorkerCommandOptions {
   concurrency?: string;
   lease?: string;
   actionTimeout?: string;
+  retention?: string;
   quiet?: boolean;
-}
-
-/** A duration flag in milliseconds; a usage error names the flag. */
-function durationFlag(flag: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  let ms: number;
-  try {
-    ms = parseDuration(/^\d+(\.\d+)?$/.test(value) ? Number(value) : value, flag);
-  } catch (err) {
-    throw new UsageError((err as Error).message.replace(/^invalid /, "--"));
-  }
-  if (ms !== 0 && ms < min) throw new UsageError(`--${flag} must be at least ${min}ms, not ${value}`);
-  return ms;
 }
 
 /**
@@ -42,6 +30,7 @@ export async function worker(paths: string[], options: WorkerCommandOptions, cwd
   const leaseMs = durationFlag("lease", options.lease, 300);
   if (leaseMs === 0) throw new UsageError("--lease must be at least 300ms, not 0");
   const actionTimeoutMs = durationFlag("action-timeout", options.actionTimeout, 1);
+  const retentionMs = durationFlag("retention", options.retention, 1);
   const stopRequest = stopRequested(stopSignal);
   const sources = await loadWorkerSources(all, cwd, out);
   if (!sources) return ExitCode.compileErrors;
@@ -60,6 +49,7 @@ export async function worker(paths: string[], options: WorkerCommandOptions, cwd
     concurrency,
     ...(leaseMs === undefined ? {} : { leaseMs }),
     ...(actionTimeoutMs === undefined ? {} : { actionTimeoutMs }),
+    ...(retentionMs === undefined ? {} : { retentionMs }),
     onEvent: options.quiet ? undefined : (e) => {
       const line = formatWorkerEvent(e);
       if (line !== null) out.stderr(line + "\n");

@@ -23,9 +23,16 @@ import type { LocalClaim, StateCache } from "./complete.ts";
 import type { LocalWorker } from "./local-hub.ts";
 import { decodeWire } from "../payload.ts";
 import { isTransient } from "./fault.ts";
+import { PRUNE_BATCH, pruneBatch } from "./prune.ts";
 
 /** See WorkerOptions.concurrency. */
 export const DEFAULT_CONCURRENCY = 50;
+
+/** See WorkerOptions.retentionMs. */
+export const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
+/** How often a worker prunes, and the most batches one round deletes (the rest waits for the next). */
+const PRUNE_EVERY_MS = 60_000;
+const PRUNE_BATCHES_PER_ROUND = 20;
 
 /** See WorkerOptions.actionTimeoutMs. */
 export const DEFAULT_ACTION_TIMEOUT_MS = 10 * 60_000;
@@ -56,6 +63,12 @@ export interface WorkerOptions {
    * so a hung action cannot hold a slot forever.
    */
   actionTimeoutMs?: number;
+  /**
+   * Finished instances (completed, failed, cancelled) are deleted with their tasks
+   * and history this long after they finished (default 7 days; 0: kept forever),
+   * in bounded batches that never block other work (prune.ts).
+   */
+  retentionMs?: number;
   defaultRetry?: Partial<ResolvedRetry>;
   maxPayloadBytes?: number;
   /** Largest error kept, in bytes of JSON (default 64 KiB); a larger one is truncated. */
@@ -87,7 +100,9 @@ export class Worker implements LocalWorker {
   readonly id: string;
   readonly engine: Engine;
   private readonly actions: Map<string, (...args: unknown[]) => unknown>;
-  private readonly opts: Required<Pick<WorkerOptions, "concurrency" | "pollMs" | "leaseMs" | "actionTimeoutMs">> & WorkerOptions;
+  private readonly opts: Required<Pick<WorkerOptions, "concurrency" | "pollMs" | "leaseMs" | "actionTimeoutMs" | "retentionMs">> & WorkerOptions;
+  /** When this worker last pruned (this process's clock). */
+  private prunedAt = 0;
   private readonly retryDefault: ResolvedRetry;
   private readonly inFlight = new Map<string, InFlight>();
   /**
@@ -121,7 +136,7 @@ export class Worker implements LocalWorker {
   private loops: Promise<void>[] = [];
 
   constructor(readonly db: Db, options: WorkerOptions) {
-    this.opts = { concurrency: DEFAULT_CONCURRENCY, pollMs: 1000, leaseMs: 30_000, actionTimeoutMs: DEFAULT_ACTION_TIMEOUT_MS, ...options };
+    this.opts = { concurrency: DEFAULT_CONCURRENCY, pollMs: 1000, leaseMs: 30_000, actionTimeoutMs: DEFAULT_ACTION_TIMEOUT_MS, retentionMs: DEFAULT_RETENTION_MS, ...options };
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.engine = new Engine(db, {
       schema: options.schema, maxPayloadBytes: options.maxPayloadBytes, maxErrorBytes: options.maxErrorBytes,
@@ -300,6 +315,7 @@ export class Worker implements LocalWorker {
           }
         }
         await this.engine.q.heartbeatWorker(this.db, this.id);
+        await this.pruneIfDue();
         const freed = await this.engine.q.releaseExpired(this.db);
         if (freed.length) {
           // releaseExpired recorded each in the history, in the same statement.
@@ -309,6 +325,15 @@ export class Worker implements LocalWorker {
       } catch (err) {
         this.report("maintenance", err as Error);
       }
+    }
+  }
+
+  /** Deletes instances past their retention, a few bounded batches per round (see prune.ts). */
+  private async pruneIfDue(): Promise<void> {
+    if (this.opts.retentionMs <= 0 || Date.now() - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = Date.now();
+    for (let i = 0; i < PRUNE_BATCHES_PER_ROUND && this.running; i++) {
+      if ((await pruneBatch(this.db, this.engine.schema, this.opts.retentionMs)) < PRUNE_BATCH) return;
     }
   }
 

@@ -6,6 +6,7 @@
  */
 import init from "./0001_init.ts";
 import queuePlans from "./0002_queue_plans.ts";
+import retention from "./0003_retention.ts";
 
 export interface Migration {
   id: number;
@@ -16,4 +17,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: "init", sql: init },
   { id: 2, name: "queue_plans", sql: queuePlans },
+  { id: 3, name: "retention", sql: retention },
 ];
