@@ -37,9 +37,9 @@ export const PrimitiveMisuse = {
     "compute the arguments before `Promise.all`, e.g. `const args = await prepare(); await Promise.all(xs.map((x) => act(x, args)))`",
   ),
   actionInCallback: misuse(
-    "action `{action}` cannot be called inside a `.map`/`.filter` callback",
-    "dispatch one call per element with `await Promise.all(xs.map((x) => {action}(x)))`",
-    ["action"],
+    "action `{callee}` cannot be called inside a `.map`/`.filter` callback",
+    "dispatch one call per element with `await Promise.all(xs.map((x) => {callee}(x)))`",
+    ["callee"],
   ),
   awaitInCallback: misuse("`await` inside a `.map`/`.filter` callback", FAN_OUT),
   awaitInArrayCallback: misuse("`await` inside a `.{method}` callback", FAN_OUT, ["method"]),

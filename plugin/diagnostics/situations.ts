@@ -78,15 +78,15 @@ const Situations1xx = {
   handleAsValue: situation("handleAsValue", "the un-awaited action call `{name}` is used as a value", HANDLE_HINT, ["name"]),
   handleVarAsValue: situation(
     "handleAsValue",
-    "`{name}` holds the un-awaited action call `{action}(...)` and is used as a value",
+    "`{name}` holds the un-awaited action call `{callee}(...)` and is used as a value",
     HANDLE_HINT,
-    ["name", "action"],
+    ["name", "callee"],
   ),
   handleVarReassigned: situation(
     "handleAsValue",
-    "`{name}` holds the un-awaited action call `{action}(...)` and cannot also be assigned another value",
+    "`{name}` holds the un-awaited action call `{callee}(...)` and cannot also be assigned another value",
     HANDLE_HINT,
-    ["name", "action"],
+    ["name", "callee"],
   ),
   voidResult: situation(
     "voidResult",

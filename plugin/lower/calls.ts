@@ -27,7 +27,7 @@ export function lowerCall(L: Lowerer, node: t.CallExpression | t.OptionalCallExp
     if (ac === "invalid") return fail;
     if (ac) {
       if (L.pureDepth > 0) {
-        L.report("actionInCallback", node, { action: ac.callee });
+        L.report("actionInCallback", node, { callee: ac.callee });
       } else {
         L.report("handleAsValue", node, { name: L.text(node) });
       }

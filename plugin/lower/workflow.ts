@@ -55,12 +55,12 @@ function checkHandles(L: Lowerer): void {
     const h = L.handles.get(use.irName);
     if (!h) continue;
     const name = use.node.type === "Identifier" ? use.node.name : use.irName;
-    L.report("handleVarAsValue", use.node, { name, action: h.action });
+    L.report("handleVarAsValue", use.node, { name, callee: h.action });
   }
   for (const a of L.plainAssigns) {
     const h = L.handles.get(a.irName);
     if (!h) continue;
-    L.report("handleVarReassigned", a.node, { name: a.irName, action: h.action });
+    L.report("handleVarReassigned", a.node, { name: a.irName, callee: h.action });
   }
 }
 
