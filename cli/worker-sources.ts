@@ -46,7 +46,13 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
       }
     } else if (stat.isFile() && [".js", ".mjs", ".cjs"].includes(extname(abs))) {
       const found: WorkerSources = { actions: [], workflows: [] };
-      collectExports((await import(bundleImportUrl(abs))) as Record<string, unknown>, found);
+      // A workflow export the build did not compile would silently not be served: say so.
+      collectExports((await import(bundleImportUrl(abs))) as Record<string, unknown>, found, (exportName, name) =>
+        out.stderr(
+          `cairn: warning: export ${exportName} of ${p} is workflow ${name}, but no cairn bundler plugin compiled it, so it is not served; ` +
+            "add the plugin to the build (cairnjs/esbuild, /vite, /rollup, /webpack, /babel) or serve its prebuilt IR with --ir\n",
+        ),
+      );
       sources.actions.push(...found.actions);
       addWorkflows(found.workflows, p);
     } else if (stat.isDirectory() || isSourceFile(abs)) {
@@ -104,10 +110,17 @@ function versionsWarnings(workflows: readonly Artifact[], origins: ReadonlyMap<s
     );
 }
 
-function collectExports(mod: Record<string, unknown>, into: WorkerSources): void {
-  for (const value of Object.keys(mod).map((name) => exported(mod, name))) {
+function collectExports(mod: Record<string, unknown>, into: WorkerSources, uncompiled?: (exportName: string, workflow: string) => void): void {
+  for (const name of Object.keys(mod)) {
+    const value = exported(mod, name);
     if (isAction(value)) into.actions.push(value);
     else if (isCompiledWorkflow(value)) into.workflows.push(value.artifact);
+    else if (uncompiled && isUncompiledWorkflow(value)) uncompiled(name, value.workflowName);
   }
+}
+
+/** What `workflow(...)` returns when no cairn plugin compiled the module: a function or class with its name. */
+function isUncompiledWorkflow(value: unknown): value is { workflowName: string } {
+  return (typeof value === "function") && typeof (value as { workflowName?: unknown }).workflowName === "string";
 }
 

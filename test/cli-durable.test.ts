@@ -171,6 +171,21 @@ describe("a deployment: cairn worker serving a bundle and its prebuilt IR", () =
     expect(tampered.stderr).toContain(`invalid artifact directory ${join(project.dir, "dist/cairn")}:\n  ${file}: content does not match its hash (modified after it was built)`);
   }, 120_000);
 
+  it("a bundle built without the plugin: each workflow export it cannot serve is named in a warning", async () => {
+    const built = await esbuild.build({
+      absWorkingDir: project.dir, entryPoints: ["wf.ts"], bundle: true, platform: "node", format: "esm",
+      external: ["cairnjs"], outdir: "dist-plain", logLevel: "silent",
+    });
+    expect(built.errors).toEqual([]);
+    const r = await serve(project.dir, env, ["dist-plain/wf.js"]);
+    expect(r.code).toBe(0);
+    // (Without the plugin esbuild also renames the inner function: checkout2.)
+    expect(r.stderr).toMatch(
+      /cairn: warning: export checkout of dist-plain\/wf\.js is workflow checkout2?, but no cairn bundler plugin compiled it, so it is not served; add the plugin to the build \(cairnjs\/esbuild, \/vite, \/rollup, \/webpack, \/babel\) or serve its prebuilt IR with --ir\n/,
+    );
+    expect(r.stderr).toMatch(/and 0 workflow\(s\) \[\]/);
+  }, 60_000);
+
   it("a bundle and an artifact directory of different builds: both versions are served, with a warning", async () => {
     writeFileSync(join(project.dir, "v2.ts"), WORKFLOW.replace('"20ms"', '"30ms"'));
     expect((await cairn(["build", "v2.ts", "--out", "dist-v2"], project.dir, env)).code).toBe(0);
