@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
-import { mayUseCairn } from "../plugin/bundler/options.ts";
+import { mayUseCairn } from "../plugin/pipeline/options.ts";
 import { UsageError } from "./exit-codes.ts";
 
 const SOURCE_EXTENSIONS = new Set([".ts", ".tsx", ".mts"]);

@@ -18,10 +18,10 @@ import { rollup } from "rollup";
 import { build as viteBuild } from "vite";
 import webpack from "webpack";
 import { fileURLToPath } from "node:url";
-import type { CairnPluginOptions } from "../plugin/bundler/options.ts";
+import type { CairnPluginOptions } from "../plugin/pipeline/options.ts";
 import { typescript } from "./helpers/rollup-esbuild.ts";
-import { ModuleCompiler, type ModuleOutcome } from "../plugin/bundler/module-compiler.ts";
-import type { CachedCompile } from "../plugin/bundler/compile-cache.ts";
+import { ModuleCompiler, type ModuleOutcome } from "../plugin/pipeline/module-compiler.ts";
+import type { CachedCompile } from "../plugin/pipeline/compile-cache.ts";
 import { GOOD_FILES, createProject, type TempProject } from "./helpers/bundler-project.ts";
 import { importBundle } from "./helpers/bundle-checks.ts";
 

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
-import { CompileCache, compilerFingerprint, type CachedCompile } from "../plugin/bundler/compile-cache.ts";
+import { CompileCache, compilerFingerprint, type CachedCompile } from "../plugin/pipeline/compile-cache.ts";
 import { createProject, type TempProject } from "./helpers/bundler-project.ts";
 
 describe("CompileCache", () => {

@@ -1,7 +1,7 @@
 import type * as t from "@babel/types";
 import type { ModuleLayout, WorkflowSite } from "../analyze/module-layout.ts";
-import { handleExpression, moduleTail, pin } from "../bundler/rewrite-module.ts";
-import type { BuiltWorkflow } from "../bundler/built-workflow.ts";
+import { handleExpression, moduleTail, pin } from "../pipeline/rewrite-module.ts";
+import type { BuiltWorkflow } from "../pipeline/built-workflow.ts";
 import { childKeys, isNode } from "../parse/children.ts";
 
 /** The slice of Babel's plugin API this plugin uses (`@babel/core` ships no types). */

@@ -2,13 +2,13 @@
  * `cairnjs/babel`: the cairn transform as a Babel plugin, for Babel and Jest users.
  * `plugins: [["cairnjs/babel", { outDir?, include?, exclude? }]]`.
  */
-import { writeArtifactFiles } from "../bundler/artifact-files.ts";
-import { diagnosticsText } from "../bundler/messages.ts";
-import { mayUseCairn, type CairnPluginOptions } from "../bundler/options.ts";
-import { createPluginContext } from "../bundler/plugin-context.ts";
+import { writeArtifactFiles } from "../pipeline/artifact-files.ts";
+import { diagnosticsText } from "../pipeline/messages.ts";
+import { mayUseCairn, type CairnPluginOptions } from "../pipeline/options.ts";
+import { createPluginContext } from "../pipeline/plugin-context.ts";
 import { applyLayout, type BabelApi, type ProgramPath } from "./apply-layout.ts";
 
-export type { CairnPluginOptions } from "../bundler/options.ts";
+export type { CairnPluginOptions } from "../pipeline/options.ts";
 
 interface PluginState {
   filename?: string;

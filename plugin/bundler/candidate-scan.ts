@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { mayUseCairn, type IdFilter } from "./options.ts";
+import { mayUseCairn, type IdFilter } from "../pipeline/options.ts";
 
 /**
  * Finds the files under a directory that may define workflows or actions (pass

@@ -1,12 +1,12 @@
 import { dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Loader, OnLoadArgs, OnLoadResult, OutputFile, PluginBuild } from "esbuild";
-import { ARTIFACT_SUBDIR, artifactFiles, writeArtifactFiles, type ArtifactFile } from "./artifact-files.ts";
+import { ARTIFACT_SUBDIR, artifactFiles, writeArtifactFiles, type ArtifactFile } from "../pipeline/artifact-files.ts";
 import { CandidateScanner } from "./candidate-scan.ts";
-import { esbuildBuildMessages, esbuildMessages } from "./messages.ts";
-import { mayUseCairn } from "./options.ts";
+import { esbuildBuildMessages, esbuildMessages } from "../pipeline/messages.ts";
+import { mayUseCairn } from "../pipeline/options.ts";
 import { exactPaths, outsideFilter } from "./path-filters.ts";
 import { readBytes } from "../resolve/file-probes.ts";
-import type { PluginContext } from "./plugin-context.ts";
+import type { PluginContext } from "../pipeline/plugin-context.ts";
 
 const LOADERS: Record<string, Loader> = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": "jsx" };
 

@@ -1,5 +1,5 @@
 /** `cairnjs/esbuild`: `import cairn from "cairnjs/esbuild"`, then `cairn({ outDir?, include?, exclude? })` in the plugins list. */
 import { cairnUnplugin } from "./unplugin.ts";
 
-export type { CairnPluginOptions } from "./options.ts";
+export type { CairnPluginOptions } from "../pipeline/options.ts";
 export default cairnUnplugin.esbuild;

@@ -1,9 +1,9 @@
 import { dirname, join, resolve } from "node:path";
 import type { NormalizedOutputOptions, PluginContext as RollupContext } from "rollup";
-import { ARTIFACT_SUBDIR, artifactFiles, writeArtifactFiles, type ArtifactFile } from "./artifact-files.ts";
-import { cleanId } from "./options.ts";
+import { ARTIFACT_SUBDIR, artifactFiles, writeArtifactFiles, type ArtifactFile } from "../pipeline/artifact-files.ts";
+import { cleanId } from "../pipeline/options.ts";
 import { formatDiagnostics } from "../diagnostics/format.ts";
-import type { PluginContext } from "./plugin-context.ts";
+import type { PluginContext } from "../pipeline/plugin-context.ts";
 
 /**
  * Rollup and Vite (build): the artifacts of the modules in the bundle are written

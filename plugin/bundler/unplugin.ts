@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { createUnplugin, type UnpluginBuildContext, type UnpluginContext, type UnpluginOptions, type WebpackCompiler } from "unplugin";
 import { esbuildSetup } from "./esbuild-setup.ts";
-import { diagnosticsText, rollupError } from "./messages.ts";
-import { cleanId, mayUseCairn, type CairnPluginOptions } from "./options.ts";
-import { PLUGIN_NAME, createPluginContext, type PluginContext } from "./plugin-context.ts";
+import { diagnosticsText, rollupError } from "../pipeline/messages.ts";
+import { cleanId, mayUseCairn, type CairnPluginOptions } from "../pipeline/options.ts";
+import { PLUGIN_NAME, createPluginContext, type PluginContext } from "../pipeline/plugin-context.ts";
 import { rollupHooks } from "./rollup-hooks.ts";
 import { webpackHooks } from "./webpack-hooks.ts";
 

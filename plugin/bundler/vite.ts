@@ -1,5 +1,5 @@
 /** `cairnjs/vite`: `import cairn from "cairnjs/vite"`, then `cairn({ outDir?, include?, exclude? })` in the plugins list. */
 import { cairnUnplugin } from "./unplugin.ts";
 
-export type { CairnPluginOptions } from "./options.ts";
+export type { CairnPluginOptions } from "../pipeline/options.ts";
 export default cairnUnplugin.vite;

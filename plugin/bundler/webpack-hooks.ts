@@ -1,8 +1,8 @@
 import type { Compilation, Compiler, Module } from "webpack";
-import { ARTIFACT_SUBDIR, artifactFiles, writeArtifactFiles } from "./artifact-files.ts";
-import { cleanId } from "./options.ts";
+import { ARTIFACT_SUBDIR, artifactFiles, writeArtifactFiles } from "../pipeline/artifact-files.ts";
+import { cleanId } from "../pipeline/options.ts";
 import { formatDiagnostic } from "../diagnostics/format.ts";
-import { PLUGIN_NAME, type PluginContext } from "./plugin-context.ts";
+import { PLUGIN_NAME, type PluginContext } from "../pipeline/plugin-context.ts";
 
 /**
  * webpack: the artifacts of the modules in this compilation become assets under
