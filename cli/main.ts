@@ -59,11 +59,12 @@ export async function main(argv: readonly string[], out: Output = processOutput,
   program
     .command("start")
     .description("register a workflow's IR and start one instance durably; prints its id")
-    .argument("<file>", "a .ts file defining the workflow")
-    .option("-w, --workflow <name>", "which workflow, when the file defines several")
+    .argument("[file]", "a .ts file defining the workflow, or a directory of prebuilt IR (manifest.json + artifacts)")
+    .option("--ir <dir>", "start from prebuilt IR (cairn build --out, or a bundler plugin's output) instead of a .ts file")
+    .option("-w, --workflow <name>", "which workflow, when the file or directory holds several")
     .option("-i, --input <json>", "the workflow's arguments, as a JSON object keyed by parameter name (@file.json: read from a file; -: from standard input)", "{}")
     .option("-k, --idempotency-key <key>", "start at most one instance for this key")
-    .action(async (file: string, opts: StartOptions) => {
+    .action(async (file: string | undefined, opts: StartOptions) => {
       const { start } = await import("./commands/start.ts");
       exitCode = await start(file, opts, cwd, out);
     });

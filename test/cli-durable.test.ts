@@ -156,6 +156,15 @@ describe("a deployment: cairn worker serving a bundle and its prebuilt IR", () =
       expect(started.code).toBe(0);
       const done = await cairn(["result", started.stdout.trim(), "--wait"], project.dir, env);
       expect(done).toEqual({ code: 0, stdout: '{"receipt":"receipt-9","note":"cy:receipt-9"}\n', stderr: "" });
+      // A deploy that ships only the bundle and its IR starts instances from the IR.
+      for (const args of [["--ir", "dist/cairn", "-w", "checkout"], ["dist/cairn"]]) {
+        const fromIr = await cairn(["start", ...args, "--input", '{"user":"di","amount":4}'], project.dir, env);
+        expect([fromIr.code, fromIr.stderr]).toEqual([0, ""]);
+        const ended = await cairn(["result", fromIr.stdout.trim(), "--wait"], project.dir, env);
+        expect(ended.stdout).toBe('{"receipt":"receipt-4","note":"di:receipt-4"}\n');
+      }
+      const unknown = await cairn(["start", "--ir", "dist/cairn", "-w", "nope"], project.dir, env);
+      expect([unknown.code, unknown.stderr]).toEqual([3, "cairn: error: no workflow named nope in dist/cairn; it defines: checkout\n"]);
     } finally {
       worker.kill("SIGTERM");
     }
