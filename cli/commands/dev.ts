@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { watch } from "node:fs";
-import { isAbsolute, join, relative, sep } from "node:path";
+import { isAbsolute, relative, sep } from "node:path";
+import { watch } from "chokidar";
 import { fileURLToPath } from "node:url";
 import { ExitCode } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
@@ -10,6 +10,7 @@ import { linkedWorkspacePackages } from "../../plugin/resolve/workspace-package.
 
 const BIN = fileURLToPath(new URL("../bin.js", import.meta.url));
 const IGNORED = /(^|\/)(node_modules|\.cairn|\.git|dist)(\/|$)/;
+const SOURCE = /\.(m?ts|tsx)$/;
 
 /**
  * `cairn dev [paths...]`: local development. Starts (or reuses) the embedded
@@ -60,14 +61,21 @@ export async function dev(paths: string[], cwd: string, out: Output): Promise<Ex
   };
   // The workspace packages the code here imports by name live elsewhere: watched too.
   const roots = [cwd, ...linkedWorkspacePackages(cwd).filter((dir) => !isInside(dir, cwd))];
-  const watchers = roots.map((root) =>
-    watch(root, { recursive: true }, (_event, name) => {
-      if (!name || IGNORED.test(name) || !/\.(m?ts|tsx)$/.test(name)) return;
-      restart(relative(cwd, join(root, name)));
-    }),
-  );
+  // chokidar rather than fs.watch: recursive fs.watch on Linux loses a file after an
+  // atomic save (write a temp file, rename it over: sed -i, many editors).
+  const watchers = roots.map((root) => {
+    const watcher = watch(root, {
+      ignoreInitial: true,
+      atomic: true,
+      ignored: (path, stats) => IGNORED.test(relative(root, path)) || (stats?.isFile() === true && !SOURCE.test(path)),
+    });
+    watcher.on("all", (_event, path) => {
+      if (SOURCE.test(path)) restart(relative(cwd, path));
+    });
+    return watcher;
+  });
   await stopRequest;
-  for (const w of watchers) w.close();
+  await Promise.all(watchers.map((w) => w.close()));
   if (restarting) clearTimeout(restarting);
   await stopChild();
   return ExitCode.ok;
