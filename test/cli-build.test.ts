@@ -162,7 +162,7 @@ describe.concurrent("cairn build", () => {
     // Each file alone builds.
     expect((await cairn(["build", "clash/email.ts", "--out", "out/clash-email"], project.dir)).code).toBe(0);
     expect((await cairn(["build", "clash/texts.ts", "--out", "out/clash-texts"], project.dir)).code).toBe(0);
-  });
+  }, 90_000); // four CLI processes
 
   it("actions declared by two modules under one name clash where a worker would serve both (check, worker), not in build", async () => {
     const DUP =
@@ -173,7 +173,7 @@ describe.concurrent("cairn build", () => {
     expect(await cairn(["worker", "dupacts"], project.dir, { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" })).toEqual({ code: 2, stdout: "", stderr: DUP });
     // The IR cairn build writes names only the actions workflows call: none here.
     expect(await cairn(["build", "dupacts", "--out", "out/dupacts"], project.dir)).toEqual({ code: 0, stdout: "", stderr: "cairn build: wrote 0 workflows to out/dupacts\n" });
-  });
+  }, 90_000); // three CLI processes
 
   it("check fails where build would: clashing action and workflow names", async () => {
     expect(await cairn(["check", "clash"], project.dir)).toEqual({
