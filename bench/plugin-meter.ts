@@ -10,7 +10,7 @@ import type { OnEndResult, OnLoadArgs, PluginBuild } from "esbuild";
 import { createEsbuildPlugin, createRollupPlugin, createVitePlugin, createWebpackPlugin, type UnpluginFactory, type UnpluginOptions } from "unplugin";
 import type { Compilation, Compiler } from "webpack";
 import { cairnUnplugin } from "../plugin/bundler/unplugin.ts";
-import type { CairnPluginOptions } from "../plugin/bundler/options.ts";
+import type { CairnPluginOptions } from "../plugin/pipeline/options.ts";
 
 type AnyFn = (...args: never[]) => unknown;
 
