@@ -89,23 +89,30 @@ export function checkPayload(value: unknown, what: string, root: string, maxByte
     return key === null ? keys : [...keys, key];
   };
   /** The copy of one value (at `key` of the top frame); containers are pushed to be filled next. */
+  // An upper bound of the stored JSON's size, kept on the way: the exact size (one
+  // more encode and stringify) is only measured when the bound passes the limit.
+  let bound = 0;
   const copy = (v: unknown, key: Key | null): unknown => {
     const at = () => pathTo(key);
     v = jsonView(v, key, at, fail);
     switch (typeof v) {
       case "string": {
         const p = stringProblem(v);
+        // At most 6 bytes per UTF-16 unit (a \uXXXX escape; UTF-8 takes at most 3), the quotes, a comma.
+        bound += 6 * v.length + 3;
         return p === undefined ? v : fail({ kind: "string", detail: p }, at());
       }
       case "number":
       case "boolean":
       case "undefined":
+        bound += 25; // the longest: {"%":"-Infinity"}, or a number's 24 characters, and a comma
         return v;
       case "function":
       case "symbol":
       case "bigint":
         return fail({ kind: "json", detail: `a ${typeof v}` }, at());
     }
+    bound += 5;
     if (v === null) return null;
     if (onStack.has(v as object)) return fail({ kind: "json", detail: "a circular reference" }, at());
     if (stack.length >= MAX_DEPTH) return fail({ kind: "depth", detail: "" }, at());
@@ -130,6 +137,7 @@ export function checkPayload(value: unknown, what: string, root: string, maxByte
       (f.target as unknown[])[i] = copy((f.source as unknown[])[i], i);
     } else {
       const key = f.keys[i];
+      bound += 6 * key.length + 4; // quotes, colon, and a % more for a key of % only
       const p = stringProblem(key);
       if (p !== undefined) fail({ kind: "string", detail: `${p} in a property name` }, pathTo(key));
       const item = readProperty(f.source as object, key, () => pathTo(key), fail);
@@ -137,7 +145,7 @@ export function checkPayload(value: unknown, what: string, root: string, maxByte
       defineData(f.target as Record<string, unknown>, key, copy(item, key));
     }
   }
-  if (maxBytes !== Infinity) {
+  if (bound > maxBytes) {
     const bytes = Buffer.byteLength(JSON.stringify(encodeWire(out)) ?? "");
     // "arguments of action 'x'" is the one plural `what`.
     if (bytes > maxBytes) throw new PayloadError(`${what} ${what.startsWith("arguments") ? "are" : "is"} ${bytes} bytes of JSON, over the limit of ${maxBytes}`);
