@@ -51,6 +51,7 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     .option("-w, --workflow <name>", "which workflow, when the file defines several")
     .option("-i, --input <json>", "the workflow's arguments, as a JSON object keyed by parameter name (@file.json: read from a file; -: from standard input)", "{}")
     .option("--local", "run in memory, with no database (default: durably, on DATABASE_URL or the embedded Postgres)")
+    .option("--skip-time", "with --local: sleeps and retry backoffs end at once (a workflow that sleeps an hour runs in milliseconds)")
     .action(async (file: string, opts: RunOptions) => {
       const { run } = await import("./commands/run.ts");
       exitCode = await run(file, opts, cwd, out);

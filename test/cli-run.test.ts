@@ -91,6 +91,29 @@ describe.concurrent("cairn run --local", () => {
     expect({ ...r, stderr }).toEqual({ code: 0, stdout: '"sum: 6"\n', stderr: PROGRESS_TOTAL });
   });
 
+  it("--skip-time: a workflow that sleeps an hour and backs off between retries finishes at once; it needs --local", async () => {
+    const project = tempProject("outside", {
+      "slow.ts": `import { action, workflow, sleep, runAction } from "cairnjs";
+let calls = 0;
+export const flaky = action(async function flaky() { if (++calls < 3) throw new Error("busy"); return calls; });
+export const slow = workflow(async function slow() {
+  await sleep("1h");
+  return await runAction(flaky(), { retry: { attempts: 3, delay: "10m" } });
+});
+`,
+    });
+    try {
+      const started = Date.now();
+      const r = await cairn(["run", "slow.ts", "--local", "--skip-time"], project.dir);
+      expect([r.code, r.stdout]).toEqual([0, "3\n"]);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      const bad = await cairn(["run", "slow.ts", "--skip-time"], project.dir, { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" });
+      expect([bad.code, bad.stderr]).toEqual([3, "cairn: error: --skip-time needs --local: a durable run waits in real time\n"]);
+    } finally {
+      project.cleanup();
+    }
+  });
+
   it("runs a workflow inside the repository", async () => {
     const r = await cairn(["run", "orders.ts", "--local", "-w", "total", "-i", '{"xs":[5],"label":"one"}'], inside.dir);
     expect(r.code).toBe(0);

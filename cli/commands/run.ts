@@ -1,4 +1,4 @@
-import { InputError, runLocal, WorkflowError } from "../../runtime/index.ts";
+import { InputError, runLocal, virtualClock, WorkflowError } from "../../runtime/index.ts";
 import { Client, WorkflowFailedError } from "../../runtime/durable/client.ts";
 import { InvalidInputError } from "../../runtime/durable/engine.ts";
 import { Worker } from "../../runtime/durable/worker.ts";
@@ -13,6 +13,7 @@ export interface RunOptions {
   workflow?: string;
   input?: string;
   local?: boolean;
+  skipTime?: boolean;
 }
 
 /**
@@ -37,9 +38,12 @@ export async function run(file: string, options: RunOptions, cwd: string, out: O
     return ExitCode.workflowFailed;
   };
 
+  if (options.skipTime && !options.local) throw new UsageError("--skip-time needs --local: a durable run waits in real time");
   if (options.local) {
     try {
-      return succeed(await runLocal(workflow, input, { actions, onEvent: (e) => print(out, formatEvent(e)) }));
+      // --skip-time: sleeps and retry backoffs end at once on a virtual clock (action timeouts stay real).
+      const clock = options.skipTime ? virtualClock({ start: Date.now() }) : undefined;
+      return succeed(await runLocal(workflow, input, { actions, clock, onEvent: (e) => print(out, formatEvent(e)) }));
     } catch (error) {
       if (error instanceof InputError) throw new UsageError(`--input: ${error.message}`);
       if (!(error instanceof WorkflowError)) throw error;
