@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -274,6 +274,21 @@ export const flow = workflow(async function flow() { return await where(); });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('{"greeting":"Hello, Ada!","loud":"HELLO, ADA!"}\n');
   });
+
+  it("README's first workflow is examples/onboarding.ts, and its commands print what README says", async () => {
+    const readme = readFileSync(join(REPO, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## A first workflow"));
+    const code = /```ts\n([\s\S]*?)```/.exec(section)![1];
+    expect(code).toBe(readFileSync(join(REPO, "examples/onboarding.ts"), "utf8"));
+    const shell = /```sh\n([\s\S]*?)```/.exec(section)![1].trimEnd().split("\n");
+    expect(shell.length).toBe(6);
+    for (let i = 0; i < shell.length; i += 2) {
+      // npx cairn run ... --input '<json>'  /  # <expected stdout>
+      const [, args, input] = /^npx cairn (.*) --input '(.*)'$/.exec(shell[i])!;
+      const r = await cairn([...args.split(" "), "--input", input], REPO);
+      expect([r.code, r.stdout]).toEqual([0, `${shell[i + 1].replace(/^# /, "")}\n`]);
+    }
+  }, 60_000);
 });
 
 describe("cairn run with cairn's primitives re-exported by a module of the project", () => {
