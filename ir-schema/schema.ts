@@ -163,6 +163,8 @@ export const IrModule = Type.Module({
       hash: Type.String({ pattern: "^sha256:[0-9a-f]{64}$" }),
       source: Type.String({ description: "path of the defining file, relative to the project root" }),
       params: Type.Array(Name),
+      /** Parameters the input may leave out (a default value, or `?`); absent when none. */
+      optional: Type.Optional(Type.Array(Name, { minItems: 1 })),
       actions: Type.Array(Name),
       /** Error class names the workflow matches with `instanceof`. */
       errors: Type.Array(Name),

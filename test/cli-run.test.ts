@@ -114,6 +114,23 @@ export const slow = workflow(async function slow() {
     }
   });
 
+  it("a required parameter left out of --input is a usage error naming it; one with a default may be left out", async () => {
+    const project = tempProject("outside", {
+      "greet.ts": `import { action, workflow } from "cairnjs";
+export const shout = action(async function shout(s: string) { return s.toUpperCase(); });
+export const greet = workflow(async function greet(name: string, punct = "!") { return (await shout(name)) + punct; });
+`,
+    });
+    try {
+      const missing = await cairn(["run", "greet.ts", "--local"], project.dir);
+      expect([missing.code, missing.stdout, missing.stderr]).toEqual([3, "", "cairn: error: --input: missing input 'name' for workflow greet; it takes (name, punct)\n"]);
+      const ok = await cairn(["run", "greet.ts", "--local", "--input", '{"name":"ada"}'], project.dir);
+      expect([ok.code, ok.stdout]).toEqual([0, '"ADA!"\n']);
+    } finally {
+      project.cleanup();
+    }
+  });
+
   it("runs a workflow inside the repository", async () => {
     const r = await cairn(["run", "orders.ts", "--local", "-w", "total", "-i", '{"xs":[5],"label":"one"}'], inside.dir);
     expect(r.code).toBe(0);

@@ -12,10 +12,13 @@ const fail = (name: string, message: string): Outcome => ({ ok: false, error: { 
 
 describe("start", () => {
   const wf = returning(arr(v("a"), v("b")), ["a", "b"]);
-  it("binds params; a missing one is undefined", () => {
+  it("binds params; a missing optional one (a default or `?`) is undefined, a missing required one is an InputError", () => {
+    const optional = { ...wf, optional: ["b"] };
     // The result is plain data; JSON (whoever stores it) turns the undefined into null.
-    expect(runSync(wf, { a: 1 }).result).toEqual([1, undefined]);
-    expect(start(wf, { a: 1 }).vars).toEqual({ a: 1 });
+    expect(runSync(optional, { a: 1 }).result).toEqual([1, undefined]);
+    expect(start(optional, { a: 1 }).vars).toEqual({ a: 1 });
+    expect(() => start(wf, { a: 1 })).toThrow(new InputError("missing input 'b' for workflow TestWorkflow; it takes (a, b)"));
+    expect(() => start(wf, {})).toThrow(new InputError("missing input 'a', 'b' for workflow TestWorkflow; it takes (a, b)"));
   });
   it("rejects unknown input keys, input that is no object and input JSON cannot hold, in the durable engine's words", () => {
     expect(() => start(wf, { a: 1, x: 2 })).toThrow(new InputError("unknown input 'x' for workflow TestWorkflow; it takes (a, b)"));

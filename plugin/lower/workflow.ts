@@ -20,9 +20,13 @@ export interface LoweredWorkflow {
   errorRefs: ReadonlyMap<string, string>;
 }
 
-/** Parameters become `params`; a default value is applied when the input leaves it undefined. */
-function lowerParams(L: Lowerer, fn: t.Function): string[] {
+/**
+ * Parameters become `params`; a default value is applied when the input leaves it
+ * undefined. Those with a default or `?` are `optional`: the input may leave them out.
+ */
+function lowerParams(L: Lowerer, fn: t.Function): { params: string[]; optional: string[] } {
   const params: string[] = [];
+  const optional: string[] = [];
   const defaults: Array<{ name: string; param: t.AssignmentPattern }> = [];
   for (const p of fn.params) {
     const id = p.type === "Identifier" ? p : p.type === "AssignmentPattern" && p.left.type === "Identifier" ? p.left : null;
@@ -34,6 +38,7 @@ function lowerParams(L: Lowerer, fn: t.Function): string[] {
     }
     const name = L.scopes.declare(id.name, "param").irName;
     params.push(name);
+    if (p.type === "AssignmentPattern" || (p.type === "Identifier" && p.optional)) optional.push(name);
     if (p.type === "AssignmentPattern") defaults.push({ name, param: p });
   }
   for (const { name, param } of defaults) {
@@ -46,7 +51,7 @@ function lowerParams(L: Lowerer, fn: t.Function): string[] {
     L.cfg.terminate({ kind: "jump", loc, to: join.id });
     L.cfg.switchTo(join);
   }
-  return params;
+  return { params, optional };
 }
 
 /** Flow-insensitive handle rule: a variable bound to an un-awaited call may only be awaited. */
@@ -69,7 +74,7 @@ export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow 
   const L = new Lowerer(env);
   const fn = def.fn;
   if (fn.generator) L.report("generator", fn, { what: "a generator workflow body" });
-  const params = lowerParams(L, fn);
+  const { params, optional } = lowerParams(L, fn);
   const endLoc = fn.loc ? `${env.relFile}:${fn.loc.end.line}:${fn.loc.end.column + 1}` : L.loc(fn);
   if (fn.body.type === "BlockStatement") lowerStatements(L, fn.body.body);
   else L.cfg.terminate({ kind: "return", loc: L.loc(fn.body), value: lowerExpr(L, fn.body) });
@@ -84,6 +89,8 @@ export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow 
     errors: [...L.errors].sort(),
     irVersion: IR_VERSION,
     name: def.name,
+    // Only when there are some: the artifacts (and hashes) of other workflows stay as they were.
+    ...(optional.length > 0 ? { optional } : {}),
     params,
     program,
     source: env.relFile,

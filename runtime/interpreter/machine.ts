@@ -33,6 +33,13 @@ export function checkInput(artifact: Artifact, input: unknown, maxBytes = Infini
   if (unknown.length > 0) {
     throw new InputError(`unknown input ${unknown.map((k) => `'${k}'`).join(", ")} for workflow ${name}; it takes (${params.join(", ")})`);
   }
+  // A parameter with no default and no `?` must be given: left out, the workflow would
+  // run (and call actions) with undefined where its signature promises a value.
+  const optional = artifact.optional ?? [];
+  const missing = params.filter((p) => !optional.includes(p) && !Object.prototype.hasOwnProperty.call(clean, p));
+  if (missing.length > 0) {
+    throw new InputError(`missing input ${missing.map((k) => `'${k}'`).join(", ")} for workflow ${name}; it takes (${params.join(", ")})`);
+  }
   return clean as Record<string, Json>;
 }
 
