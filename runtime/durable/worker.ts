@@ -8,21 +8,20 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Artifact, Json } from "../../ir-schema/index.ts";
-import { backoffDelay, DEFAULT_RETRY, isNonRetryable, resolveRetry, type ResolvedRetry } from "../api/retry.ts";
-import { errorFromThrown, isErrorValue, makeError, type ErrorValue } from "../interpreter/errors.ts";
+import { backoffDelay, DEFAULT_RETRY, resolveRetry, type ResolvedRetry } from "../api/retry.ts";
+import { makeError, type ErrorValue } from "../interpreter/errors.ts";
 import type { Db } from "../store/db.ts";
 import { migrate } from "../store/migrate.ts";
 import { collectActions, type ActionSource } from "../local/actions.ts";
 import { artifactOf, type WorkflowLike } from "../api/compiled.ts";
-import { runAttempt } from "../local/attempt.ts";
 import { Engine } from "./engine.ts";
 import type { InstanceLog } from "./step.ts";
 import { GroupCommit } from "./group-commit.ts";
 import type { TaskRow } from "./queries.ts";
 import type { LocalClaim, StateCache } from "./complete.ts";
 import type { LocalWorker } from "./local-hub.ts";
-import { decodeWire } from "../payload.ts";
 import { isTransient } from "./fault.ts";
+import { exhaustedOutcome, runTaskAttempt, type AttemptOutcome } from "./task-attempt.ts";
 import { PRUNE_BATCH, pruneBatch } from "./prune.ts";
 
 /** See WorkerOptions.concurrency. */
@@ -37,7 +36,6 @@ const PRUNE_BATCHES_PER_ROUND = 20;
 /** See WorkerOptions.actionTimeoutMs. */
 export const DEFAULT_ACTION_TIMEOUT_MS = 10 * 60_000;
 
-type AttemptOutcome = { ok: true; value: Json } | { ok: false; error: ErrorValue; final: boolean };
 
 export interface WorkerOptions {
   actions: ActionSource;
@@ -406,51 +404,19 @@ export class Worker implements LocalWorker {
     // The attempt itself is already in the history: written by the claim that handed it to us.
     const options = (task.options ?? {}) as { retry?: Partial<ResolvedRetry>; timeout?: number };
     const policy = resolveRetry(options.retry, this.retryDefault);
-    const outcome = attempt > policy.attempts ? this.exhausted(task, policy) : await this.attempt(task, abort, options, policy);
+    const outcome =
+      attempt > policy.attempts
+        ? exhaustedOutcome(task, policy)
+        : await runTaskAttempt(task, this.actions.get(action), {
+            signal: abort.signal,
+            // The call's own timeout, else the worker's default (0: none).
+            timeoutMs: options.timeout ?? (this.opts.actionTimeoutMs > 0 ? this.opts.actionTimeoutMs : undefined),
+            policy,
+            engine: this.engine,
+          });
     if (abort.signal.aborted && !this.running) return; // released at shutdown; another worker re-runs it
     if (abort.signal.aborted && abort.signal.reason instanceof Error && abort.signal.reason.message === "lease lost") return;
     await this.settle(task, outcome, policy);
-  }
-
-  /** Runs one attempt to its outcome; never throws, whatever the action does. */
-  private async attempt(task: TaskRow, abort: AbortController, options: { timeout?: number }, policy: ResolvedRetry): Promise<AttemptOutcome> {
-    const { instance_id: instanceId, call_id: callId, action, attempt } = task;
-    const fn = this.actions.get(action);
-    let value: unknown;
-    try {
-      if (!fn) throw new Error(`this worker has no action '${action}'`);
-      const args = decodeWire(task.args);
-      if (!Array.isArray(args)) throw new Error(`the arguments of call '${callId}' are stored as something other than a list`);
-      const timeoutMs = options.timeout ?? (this.opts.actionTimeoutMs > 0 ? this.opts.actionTimeoutMs : undefined);
-      value = await runAttempt(fn, args, {
-        context: { workflowId: instanceId, actionId: callId, attempt, idempotencyKey: `${instanceId}:${callId}` },
-        timeoutMs,
-        parent: abort.signal,
-        action,
-      });
-    } catch (err) {
-      // Only the converted error is inspected: even `instanceof` on what an action threw can throw.
-      const error = errorFromThrown(err, this.engine.maxErrorBytes);
-      return { ok: false, error, final: isNonRetryable(error, policy) };
-    }
-    try {
-      return { ok: true, value: this.engine.checkResult(action, value) as Json };
-    } catch (err) {
-      // A result that cannot be stored would fail identically on every retry.
-      return { ok: false, error: errorFromThrown(err, this.engine.maxErrorBytes), final: true };
-    }
-  }
-
-  /**
-   * A task claimed again after its last attempt was interrupted (its worker stopped
-   * or died): no attempts are left, so it fails with the interruption.
-   */
-  private exhausted(task: TaskRow, policy: ResolvedRetry): AttemptOutcome {
-    const last = task.last_error as unknown;
-    const error = isErrorValue(last)
-      ? last
-      : makeError("WorkerStoppedError", `attempt ${task.attempt - 1} of action '${task.action}' was interrupted and it had no attempts left`);
-    return { ok: false, error: { ...error, message: `${error.message} (attempt ${task.attempt - 1} of ${policy.attempts}, no attempts left)` }, final: true };
   }
 
   private async settle(task: TaskRow, outcome: AttemptOutcome, policy: ResolvedRetry): Promise<void> {
