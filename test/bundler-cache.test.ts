@@ -30,7 +30,7 @@ const TS_LOADER = fileURLToPath(new URL("./helpers/esbuild-ts-loader.cjs", impor
 /** Minimal builds of the project's src/index.ts with each bundler's own API, cairn external. */
 const BUILDERS = {
   async rollup(dir: string, out: string, options: CairnPluginOptions) {
-    const bundle = await rollup({ input: join(dir, "src/index.ts"), external: [/^cairn$/], plugins: [cairnRollup(options), typescript()], onwarn: () => {} });
+    const bundle = await rollup({ input: join(dir, "src/index.ts"), external: [/^cairnjs$/], plugins: [cairnRollup(options), typescript()], onwarn: () => {} });
     await bundle.write({ dir: out, format: "esm" });
     await bundle.close();
   },

@@ -20,7 +20,7 @@ async function build(
 ): Promise<void> {
   const bundle = await rollup({
     input: project.path("src/index.ts"),
-    external: [/^cairn$/, /^node:/],
+    external: [/^cairnjs$/, /^node:/],
     plugins: options.plugins,
     onwarn: options.onwarn ?? (() => {}),
   });
@@ -131,7 +131,7 @@ describe("cairnjs/rollup", () => {
     const compiled: string[] = [];
     const watcher = watch({
       input: project.path("src/index.ts"),
-      external: [/^cairn$/, /^node:/],
+      external: [/^cairnjs$/, /^node:/],
       // Memory only: this is about what a rebuild recompiles (the disk cache has its own tests).
       plugins: [cairn({ cacheDir: false, onCompile: (file) => compiled.push(file.slice(project.dir.length + 1)) }), typescript()],
       output: { dir: project.path("dist-watch"), format: "esm" },
