@@ -137,9 +137,10 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     .command("dev")
     .description("local development: embedded Postgres + a worker that restarts when your code changes")
     .argument("[paths...]", "what to serve (default: the current directory)")
-    .action(async (paths: string[]) => {
-      const { dev } = await import("./commands/dev.ts");
-      exitCode = await dev(paths, cwd, out);
+    .option("--stop", "stop the embedded Postgres of this directory (.cairn/pg) and exit")
+    .action(async (paths: string[], opts: { stop?: boolean }) => {
+      const { dev, stopDev } = await import("./commands/dev.ts");
+      exitCode = opts.stop ? await stopDev(paths, cwd, out) : await dev(paths, cwd, out);
     });
 
   try {

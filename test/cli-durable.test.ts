@@ -228,7 +228,14 @@ describe("embedded Postgres when DATABASE_URL is unset", () => {
     const c = await cairn(["run", "wf.ts", "--input", '{"user":"z","amount":3}'], project.dir, env);
     expect(c.stdout).toBe('{"receipt":"receipt-3","note":"z:receipt-3"}\n');
     expect(c.stderr).not.toContain("starting embedded Postgres");
-  }, 120_000);
+    // cairn dev --stop stops it (the data stays); the next command starts it again.
+    const stop = await cairn(["dev", "--stop"], project.dir, env);
+    expect(stop).toEqual({ code: 0, stdout: "", stderr: "cairn: stopped the embedded Postgres (data kept in .cairn/pg)\n" });
+    expect((await cairn(["dev", "--stop"], project.dir, env)).stderr).toBe("cairn: no embedded Postgres runs for this directory\n");
+    const d = await cairn(["run", "wf.ts", "--input", '{"user":"w","amount":4}'], project.dir, env);
+    expect(d.stdout).toBe('{"receipt":"receipt-4","note":"w:receipt-4"}\n');
+    expect(d.stderr).toContain("starting embedded Postgres");
+  }, 180_000);
 });
 
 /** Starts `cairn worker <args>` in `dir`, waits for its start line, stops it with SIGTERM; its stderr and exit code. */

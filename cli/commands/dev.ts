@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url";
 import { ExitCode } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
 import { stopRequested } from "../stop-requested.ts";
-import { ensureEmbeddedPostgres } from "../../runtime/store/embedded.ts";
+import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from "../../runtime/store/embedded.ts";
+import { UsageError } from "../exit-codes.ts";
 import { linkedWorkspacePackages } from "../../plugin/resolve/workspace-package.ts";
 
 const BIN = fileURLToPath(new URL("../bin.js", import.meta.url));
@@ -78,6 +79,14 @@ export async function dev(paths: string[], cwd: string, out: Output): Promise<Ex
   await Promise.all(watchers.map((w) => w.close()));
   if (restarting) clearTimeout(restarting);
   await stopChild();
+  return ExitCode.ok;
+}
+
+/** `cairn dev --stop`: stops the embedded Postgres the commands of this directory share. */
+export async function stopDev(paths: string[], cwd: string, out: Output): Promise<ExitCode> {
+  if (paths.length > 0) throw new UsageError("cairn dev --stop takes no paths: it stops the embedded Postgres of the current directory");
+  const stopped = await stopEmbeddedPostgres(cwd);
+  out.stderr(stopped ? "cairn: stopped the embedded Postgres (data kept in .cairn/pg)\n" : "cairn: no embedded Postgres runs for this directory\n");
   return ExitCode.ok;
 }
 
