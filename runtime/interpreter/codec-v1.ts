@@ -10,14 +10,10 @@ import { Handle, hasOwn, setOwn } from "./values.ts";
  * as `{"%handle": callId}` naming a call in the table. Records that had lost their
  * payload (resolved, unreachable calls) are dropped, as the current format does.
  */
-export function stateFromJsonV1(j: Record<string, unknown>): State {
-  const rawCalls = j.calls as Record<string, Record<string, Json>>;
-  const handles = new Map<string, Handle>();
-  for (const id of Object.keys(rawCalls)) if (hasOwn(rawCalls[id], "args")) handles.set(id, new Handle(id));
-  const value = (v: unknown): unknown => decodeV1(v, handles);
+/** A loaded state's scalar fields, in the current format, with no variables or calls yet (every format version shares them). */
+export function stateHeader(j: Record<string, unknown>, wait: Wait | null): State {
   const pc = j.pc as State["pc"];
-  const wait = j.wait as Wait | null;
-  const state: State = {
+  return {
     v: 3,
     workflow: j.workflow as string,
     hash: j.hash as string,
@@ -26,8 +22,16 @@ export function stateFromJsonV1(j: Record<string, unknown>): State {
     vars: {},
     calls: {},
     resolved: j.resolved as number,
-    wait: value(wait) as Wait | null,
+    wait,
   };
+}
+
+export function stateFromJsonV1(j: Record<string, unknown>): State {
+  const rawCalls = j.calls as Record<string, Record<string, Json>>;
+  const handles = new Map<string, Handle>();
+  for (const id of Object.keys(rawCalls)) if (hasOwn(rawCalls[id], "args")) handles.set(id, new Handle(id));
+  const value = (v: unknown): unknown => decodeV1(v, handles);
+  const state = stateHeader(j, value(j.wait as Wait | null) as Wait | null);
   const vars = j.vars as Record<string, unknown>;
   for (const name of Object.keys(vars)) setOwn(state.vars, name, value(vars[name]));
   for (const id of handles.keys()) setOwn(state.calls, id, value(rawCalls[id]) as CallRecord);

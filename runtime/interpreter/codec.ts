@@ -2,7 +2,7 @@ import type { Json } from "../../ir-schema/index.ts";
 import { InterpreterError, type ErrorValue } from "./errors.ts";
 import type { CallRecord, State, Wait } from "./state.ts";
 import { HeapReader, HeapWriter } from "./heap-codec.ts";
-import { stateFromJsonV1 } from "./codec-v1.ts";
+import { stateFromJsonV1, stateHeader } from "./codec-v1.ts";
 import { upgradeLegacyErrors } from "./legacy-errors.ts";
 import { setOwn } from "./values.ts";
 
@@ -63,18 +63,7 @@ export function stateFromJson(json: unknown): State {
   if (j.v === 1) return upgradeLegacyErrors(stateFromJsonV1(j));
   if (j.v !== 2 && j.v !== 3) throw new InterpreterError(`state: unknown format version ${JSON.stringify(j.v)}`);
   const r = new HeapReader(j.heap);
-  const pc = j.pc as State["pc"];
-  const state: State = {
-    v: 3,
-    workflow: j.workflow as string,
-    hash: j.hash as string,
-    status: j.status as State["status"],
-    pc: { block: pc.block, instr: pc.instr },
-    vars: {},
-    calls: {},
-    resolved: j.resolved as number,
-    wait: waitCopy(j.wait as Wait | null),
-  };
+  const state = stateHeader(j, waitCopy(j.wait as Wait | null));
   const vars = j.vars as Record<string, Json>;
   for (const name of Object.keys(vars)) setOwn(state.vars, name, r.value(vars[name]));
   const calls = j.calls as Record<string, Record<string, Json>>;
