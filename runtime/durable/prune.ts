@@ -38,3 +38,24 @@ export async function prune(q: Queryable, schema: string, olderThanMs: number, o
     if (n < PRUNE_BATCH) return total;
   }
 }
+
+/** How often a worker prunes, and the most batches one round deletes (the rest waits for the next). */
+const PRUNE_EVERY_MS = 60_000;
+const PRUNE_BATCHES_PER_ROUND = 20;
+
+/** A worker's share of retention: a few bounded batches at most once a minute. */
+export class Pruner {
+  /** When this worker last pruned (this process's clock). */
+  private prunedAt = 0;
+
+  constructor(private readonly q: Queryable, private readonly schema: string, private readonly retentionMs: number) {}
+
+  /** Deletes instances past the retention if a round is due; `going()` turning false ends it early (shutdown). */
+  async pruneIfDue(going: () => boolean): Promise<void> {
+    if (this.retentionMs <= 0 || Date.now() - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = Date.now();
+    for (let i = 0; i < PRUNE_BATCHES_PER_ROUND && going(); i++) {
+      if ((await pruneBatch(this.q, this.schema, this.retentionMs)) < PRUNE_BATCH) return;
+    }
+  }
+}

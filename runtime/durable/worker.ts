@@ -22,16 +22,13 @@ import type { LocalClaim, StateCache } from "./complete.ts";
 import type { LocalWorker } from "./local-hub.ts";
 import { isTransient } from "./fault.ts";
 import { exhaustedOutcome, runTaskAttempt, type AttemptOutcome } from "./task-attempt.ts";
-import { PRUNE_BATCH, pruneBatch } from "./prune.ts";
+import { Pruner } from "./prune.ts";
 
 /** See WorkerOptions.concurrency. */
 export const DEFAULT_CONCURRENCY = 50;
 
 /** See WorkerOptions.retentionMs. */
 export const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
-/** How often a worker prunes, and the most batches one round deletes (the rest waits for the next). */
-const PRUNE_EVERY_MS = 60_000;
-const PRUNE_BATCHES_PER_ROUND = 20;
 
 /** See WorkerOptions.actionTimeoutMs. */
 export const DEFAULT_ACTION_TIMEOUT_MS = 10 * 60_000;
@@ -99,8 +96,7 @@ export class Worker implements LocalWorker {
   readonly engine: Engine;
   private readonly actions: Map<string, (...args: unknown[]) => unknown>;
   private readonly opts: Required<Pick<WorkerOptions, "concurrency" | "pollMs" | "leaseMs" | "actionTimeoutMs" | "retentionMs">> & WorkerOptions;
-  /** When this worker last pruned (this process's clock). */
-  private prunedAt = 0;
+  private readonly pruner: Pruner;
   private readonly retryDefault: ResolvedRetry;
   private readonly inFlight = new Map<string, InFlight>();
   /**
@@ -157,6 +153,7 @@ export class Worker implements LocalWorker {
       report: (error) => this.report("complete", error),
     });
     this.retryDefault = resolveRetry(options.defaultRetry, DEFAULT_RETRY);
+    this.pruner = new Pruner(db, this.engine.schema, this.opts.retentionMs);
   }
 
   async start(): Promise<void> {
@@ -313,7 +310,7 @@ export class Worker implements LocalWorker {
           }
         }
         await this.engine.q.heartbeatWorker(this.db, this.id);
-        await this.pruneIfDue();
+        await this.pruner.pruneIfDue(() => this.running);
         const freed = await this.engine.q.releaseExpired(this.db);
         if (freed.length) {
           // releaseExpired recorded each in the history, in the same statement.
@@ -323,15 +320,6 @@ export class Worker implements LocalWorker {
       } catch (err) {
         this.report("maintenance", err as Error);
       }
-    }
-  }
-
-  /** Deletes instances past their retention, a few bounded batches per round (see prune.ts). */
-  private async pruneIfDue(): Promise<void> {
-    if (this.opts.retentionMs <= 0 || Date.now() - this.prunedAt < PRUNE_EVERY_MS) return;
-    this.prunedAt = Date.now();
-    for (let i = 0; i < PRUNE_BATCHES_PER_ROUND && this.running; i++) {
-      if ((await pruneBatch(this.db, this.engine.schema, this.opts.retentionMs)) < PRUNE_BATCH) return;
     }
   }
 
