@@ -12,7 +12,8 @@
  *   `handler` is the innermost enclosing `catch` (static, like a handler table):
  *   an error raised anywhere in the block jumps there with the error bound to a var.
  * - Instr: a statement that may suspend (`await`, `sleep`) or not (`assign`, `push`,
- *   `call`, which only *dispatches* an action and binds a handle).
+ *   `publish`, and `call`, `child`, `receive`, `send`, which only *dispatch* an
+ *   action, a child workflow, a wait for a message or a message, and bind a handle).
  * - Expr: a pure expression tree. It never dispatches or awaits; the compiler has
  *   already pulled every `await` out into instructions and temporaries.
  * - Handle: the value an un-awaited action call evaluates to; `await` turns it into
@@ -128,8 +129,25 @@ export const IrModule = Type.Module({
    * counters name this execution of it, as for a call: `l2@3`.
    */
   Log: node("log", { level: lits(LogLevels), site: Name, iter: Type.Array(Name), args: Type.Array(Type.Ref("Item")) }),
+  /**
+   * Start a child instance of the workflow `workflow` without waiting; binds a
+   * handle to `target`, which `await` turns into the child's result (or its error).
+   * `args` evaluates to the positional argument array.
+   */
+  Child: node("child", { site: Name, iter: Type.Array(Name), workflow: Name, args: E, target: Name }),
+  /**
+   * Wait for the next message sent to this instance on `topic` (a string); binds a
+   * handle to `target` whose value is the message, or null once `timeout`
+   * (milliseconds or a duration string; null: none) has passed first.
+   */
+  Receive: node("receive", { site: Name, iter: Type.Array(Name), topic: E, timeout: Type.Union([E, Type.Null()]), target: Name }),
+  /** Send `message` to the instance whose id `instance` holds, on `topic`, exactly once; binds a handle to `target`. */
+  Send: node("send", { site: Name, iter: Type.Array(Name), instance: E, topic: E, message: E, target: Name }),
+  /** Record `value` as the latest published value of `key` (a string) for this instance. */
+  Publish: node("publish", { key: E, value: E }),
   Instr: Type.Union([
     Type.Ref("Assign"), Type.Ref("Push"), Type.Ref("Call"), Type.Ref("Await"), Type.Ref("Sleep"), Type.Ref("Next"), Type.Ref("Log"),
+    Type.Ref("Child"), Type.Ref("Receive"), Type.Ref("Send"), Type.Ref("Publish"),
   ]),
 
   // ---- terminators --------------------------------------------------------
@@ -166,6 +184,8 @@ export const IrModule = Type.Module({
       /** Parameters the input may leave out (a default value, or `?`); absent when none. */
       optional: Type.Optional(Type.Array(Name, { minItems: 1 })),
       actions: Type.Array(Name),
+      /** The workflows it starts as children (`child` instructions); absent when none. */
+      workflows: Type.Optional(Type.Array(Name, { minItems: 1 })),
       /** Error class names the workflow matches with `instanceof`. */
       errors: Type.Array(Name),
       program: Type.Ref("Program"),

@@ -38,6 +38,7 @@ export const TIMER_SLEEP = "setTimeout";
  * What each name `cairnjs` exports is to a workflow body: a `declaration` makes an
  * action or a workflow at module level; an `awaited` primitive is a durable step
  * when awaited; a `constructor` may be called with `new` in a body; an
+ * `statement` primitive is a step that does not wait (`publish`); an
  * `errorClass` may be caught and matched with instanceof; `actionOnly` works
  * inside actions only; `moduleLevel` names are for code outside workflow bodies.
  */
@@ -47,8 +48,14 @@ export const AuthoringRoles = {
   Workflow: "declaration",
   runAction: "awaited",
   sleep: "awaited",
+  receive: "awaited",
+  send: "awaited",
+  runWorkflow: "awaited",
+  publish: "statement",
+  schedule: "declaration",
   RetryPolicy: "constructor",
   ActionTimeoutError: "errorClass",
+  MessageRejectedError: "errorClass",
   actionContext: "actionOnly",
   isAction: "moduleLevel",
   actionName: "moduleLevel",
@@ -72,6 +79,26 @@ export const WORKFLOW_RUN_METHOD = "run";
 /** The keys of an action call's options: `runAction(call, { retry, timeout })`. */
 export const CallOptionKeys = ["retry", "timeout"] as const;
 export type CallOptionKey = (typeof CallOptionKeys)[number];
+/** The keys of `receive(topic, { timeout })`'s options. */
+export const ReceiveOptionKeys = ["timeout"] as const;
+/** The keys of `schedule(spec, workflow, options)`'s options. */
+export const ScheduleOptionKeys = ["timezone", "input", "catchUp", "overlap"] as const;
+export const CatchUpPolicies = ["latest", "all", "none"] as const;
+export const OverlapPolicies = ["skip", "allow"] as const;
+
+/**
+ * The runner-provided "actions" behind the instructions that are not action calls
+ * (child, receive, send): a dispatch of one of these is carried like an action
+ * call (a call id, a handle, an outcome), so state, history and the queue need
+ * nothing new. `%` cannot begin a JavaScript identifier, so no action of a user
+ * can take these names.
+ */
+export const SystemActions = { child: "%child", receive: "%receive", send: "%send" } as const;
+export type SystemAction = (typeof SystemActions)[keyof typeof SystemActions];
+export function isSystemAction(name: string): name is SystemAction {
+  return name === SystemActions.child || name === SystemActions.receive || name === SystemActions.send;
+}
+
 /** The keys of a retry policy: `{ retry: { attempts, delay, ... } }` or `new RetryPolicy({ ... })`. */
 export const RetryOptionKeys = ["attempts", "delay", "maxDelay", "factor", "nonRetryable"] as const;
 export type RetryOptionKey = (typeof RetryOptionKeys)[number];

@@ -61,6 +61,14 @@ export function printInstr(i: Instr): string {
       return `${i.target} = next ${i.iterator}`;
     case "log":
       return `log ${i.level} ${i.site}${i.iter.length ? `@${i.iter.join(".")}` : ""} [${i.args.map(printExpr).join(", ")}]`;
+    case "child":
+      return `${i.target} = child ${i.site}${i.iter.length ? `@${i.iter.join(".")}` : ""} ${i.workflow}${printExpr(i.args)}`;
+    case "receive":
+      return `${i.target} = receive ${i.site}${i.iter.length ? `@${i.iter.join(".")}` : ""} ${printExpr(i.topic)}${i.timeout ? ` timeout ${printExpr(i.timeout)}` : ""}`;
+    case "send":
+      return `${i.target} = send ${i.site}${i.iter.length ? `@${i.iter.join(".")}` : ""} ${printExpr(i.instance)} ${printExpr(i.topic)} ${printExpr(i.message)}`;
+    case "publish":
+      return `publish ${printExpr(i.key)} ${printExpr(i.value)}`;
   }
 }
 

@@ -17,3 +17,12 @@ export class ActionTimeoutError extends Error {
     if (details.timeoutMs !== undefined) this.timeoutMs = details.timeoutMs;
   }
 }
+
+/**
+ * What sending a message fails with when its instance cannot receive it: there is
+ * no such instance, or it has finished. Inside a workflow, `await send(...)`
+ * rejects with it (catch it with `instanceof MessageRejectedError`).
+ */
+export class MessageRejectedError extends Error {
+  override name: string = Authoring.MessageRejectedError;
+}

@@ -2,7 +2,10 @@ export { action, isAction, actionName, type Action, type AnyFunction } from "./a
 export { workflow, Workflow, runAction, type WorkflowClass, type WorkflowBody, type WorkflowFunction } from "./workflow.ts";
 export { sleep } from "./sleep.ts";
 export { RetryPolicy, DEFAULT_RETRY, type RetryOptions, type ResolvedRetry } from "./retry.ts";
-export { ActionTimeoutError } from "./errors.ts";
+export { ActionTimeoutError, MessageRejectedError } from "./errors.ts";
+export { receive, send, publish, type ReceiveOptions } from "./messages.ts";
+export { runWorkflow } from "./children.ts";
+export { schedule, type ScheduleSpec, type ScheduleOptions, type ScheduleDeclaration } from "./schedule.ts";
 export { actionContext, type ActionContext } from "./context.ts";
 export { parseDuration, type Duration } from "./duration.ts";
 export type { CallOptions } from "./options.ts";

@@ -1,9 +1,10 @@
-import { visit, type Artifact, type Expr, type Instr, type InstrVisitor, type NodeOf, type Term, type TermVisitor } from "../../ir-schema/index.ts";
+import { visit, type Artifact, type Json, type Expr, type Instr, type InstrVisitor, type NodeOf, type Term, type TermVisitor } from "../../ir-schema/index.ts";
 import { normalizeCallOptions } from "../api/options.ts";
 import { parseDuration } from "../api/duration.ts";
 import { InterpreterError, Raise, typeError } from "./errors.ts";
 import { loggedValue } from "./error-boundary.ts";
-import type { CallRecord, Dispatch, LogEntry, State } from "./state.ts";
+import type { CallRecord, Dispatch, LogEntry, Published, State } from "./state.ts";
+import { SystemActions } from "../../ir-schema/vocabulary.ts";
 import { findHandle, getOwn, handleCallId, makeHandle, setOwn } from "./values.ts";
 import { copyValue } from "./copy.ts";
 import { evalItems, evaluate, lookup, type Scope } from "./eval/evaluate.ts";
@@ -18,6 +19,8 @@ export interface Ctx {
   dispatch: Dispatch[];
   /** What `console.log` and friends output in this advance. */
   logs: LogEntry[];
+  /** What `publish` recorded in this advance, in program order. */
+  published: Published[];
 }
 
 /** `next`: continue with the following instruction; `suspend`: the workflow now waits. */
@@ -47,7 +50,10 @@ function rejectHandles(value: unknown, ctx: Ctx, what: string): void {
   if (id !== undefined) throw typeError(`the action call '${id}' has not been awaited and cannot be ${what}; await it first`);
 }
 
-function callId(node: NodeOf<Instr, "call" | "log">, ctx: Ctx): string {
+/** The instructions that dispatch something and bind a handle to it. */
+type DispatchNode = NodeOf<Instr, "call" | "child" | "receive" | "send">;
+
+function callId(node: DispatchNode | NodeOf<Instr, "log">, ctx: Ctx): string {
   if (node.iter.length === 0) return node.site;
   const values = node.iter.map((name) => String(getOwn(ctx.state.vars, name)));
   return `${node.site}@${values.join(".")}`;
@@ -62,7 +68,7 @@ function callId(node: NodeOf<Instr, "call" | "log">, ctx: Ctx): string {
  * live calls alone cannot show once the earlier call is forgotten. One entry per site
  * keeps this bounded. Counters that are not numbers (hand-built IR) are not checked.
  */
-function advancesSite(state: State, node: NodeOf<Instr, "call">): boolean {
+function advancesSite(state: State, node: DispatchNode): boolean {
   const values: number[] = [];
   for (const name of node.iter) {
     const v = getOwn(state.vars, name);
@@ -128,6 +134,33 @@ function awaitInstr(node: NodeOf<Instr, "await">, ctx: Ctx): InstrOutcome {
   return bind(results);
 }
 
+/** The argument list as dispatched: trailing `undefined`s dropped (default parameters still apply), copied. */
+function positional(args: unknown[]): Json[] {
+  let end = args.length;
+  while (end > 0 && args[end - 1] === undefined) end--;
+  // Copies: the callee must not see later mutations, nor mutate the workflow's objects.
+  return copyValue(args.slice(0, end)) as Json[];
+}
+
+function describe(value: unknown): string {
+  return value === null ? "null" : typeof value === "object" ? (Array.isArray(value) ? "an array" : "an object") : `${typeof value} ${String(value)}`;
+}
+
+/** Records a dispatched call (pending) and binds its handle; `what` names it in errors. */
+function dispatch(n: DispatchNode, ctx: Ctx, action: string, args: Json[], options: Dispatch["options"], what: string): InstrOutcome {
+  const { state } = ctx;
+  const id = callId(n, ctx);
+  if (Object.prototype.hasOwnProperty.call(state.calls, id) || !advancesSite(state, n)) {
+    throw new InterpreterError(
+      `call id '${id}' (${what} at ${n.loc}) was dispatched twice; the call's 'iter' counters must distinguish repeated executions`,
+    );
+  }
+  setOwn(state.calls, id, { action, args, options, status: "pending" });
+  ctx.dispatch.push({ callId: id, action, args: copyValue(args), options: copyValue(options) });
+  setVar(state, n.target, makeHandle(id));
+  return "next";
+}
+
 const instrs: InstrVisitor<InstrOutcome, Ctx> = {
   assign: (n, ctx) => {
     if (n.path.length === 0) {
@@ -150,25 +183,42 @@ const instrs: InstrVisitor<InstrOutcome, Ctx> = {
     return "next";
   },
   call: (n, ctx) => {
-    const { state } = ctx;
     const args = ev(n.args, ctx);
     if (!Array.isArray(args)) throw new InterpreterError(`call at ${n.loc}: args must evaluate to an array`);
     rejectHandles(args, ctx, `passed to action '${n.action}'`);
-    // Trailing `undefined`s are dropped rather than turned into null, so default parameters still apply.
-    let end = args.length;
-    while (end > 0 && args[end - 1] === undefined) end--;
-    // Copies: the action must not see later mutations, nor mutate the workflow's objects.
-    const jsonArgs = copyValue(args.slice(0, end)) as Dispatch["args"];
     const options = n.options === null ? {} : normalizeCallOptions(ev(n.options, ctx));
-    const id = callId(n, ctx);
-    if (Object.prototype.hasOwnProperty.call(state.calls, id) || !advancesSite(state, n)) {
-      throw new InterpreterError(
-        `call id '${id}' (action '${n.action}' at ${n.loc}) was dispatched twice; the call's 'iter' counters must distinguish repeated executions`,
-      );
-    }
-    setOwn(state.calls, id, { action: n.action, args: jsonArgs, options, status: "pending" });
-    ctx.dispatch.push({ callId: id, action: n.action, args: copyValue(jsonArgs), options: copyValue(options) });
-    setVar(state, n.target, makeHandle(id));
+    return dispatch(n, ctx, n.action, positional(args), options, `action '${n.action}'`);
+  },
+  child: (n, ctx) => {
+    const args = ev(n.args, ctx);
+    if (!Array.isArray(args)) throw new InterpreterError(`child at ${n.loc}: args must evaluate to an array`);
+    rejectHandles(args, ctx, `passed to workflow '${n.workflow}'`);
+    return dispatch(n, ctx, SystemActions.child, [n.workflow, positional(args)], {}, `workflow '${n.workflow}'`);
+  },
+  receive: (n, ctx) => {
+    const topic = ev(n.topic, ctx);
+    if (typeof topic !== "string") throw typeError(`receive: the topic must be a string, not ${describe(topic)}`);
+    const timeout = n.timeout === null ? undefined : ev(n.timeout, ctx);
+    const ms = timeout === undefined || timeout === null ? null : parseDuration(timeout, "receive timeout");
+    return dispatch(n, ctx, SystemActions.receive, [topic, ms], {}, `receive '${topic}'`);
+  },
+  send: (n, ctx) => {
+    const instance = ev(n.instance, ctx);
+    const topic = ev(n.topic, ctx);
+    const message = ev(n.message, ctx);
+    if (typeof instance !== "string") throw typeError(`send: the instance id must be a string, not ${describe(instance)}`);
+    if (typeof topic !== "string") throw typeError(`send: the topic must be a string, not ${describe(topic)}`);
+    if (message === null || message === undefined) throw typeError(`send: a message cannot be ${String(message)}`);
+    rejectHandles(message, ctx, "sent");
+    return dispatch(n, ctx, SystemActions.send, [instance, topic, copyValue(message) as Json], {}, `send '${topic}'`);
+  },
+  publish: (n, ctx) => {
+    const key = ev(n.key, ctx);
+    if (typeof key !== "string") throw typeError(`publish: the key must be a string, not ${describe(key)}`);
+    const value = ev(n.value, ctx);
+    rejectHandles(value, ctx, "published");
+    // A copy: later changes to the object are published by a later publish, not by this one.
+    ctx.published.push({ key, value: copyValue(value) });
     return "next";
   },
   await: awaitInstr,

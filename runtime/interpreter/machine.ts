@@ -83,11 +83,11 @@ export function advance(artifact: Artifact, state: State, now: number, options: 
   if (state.hash !== artifact.hash) {
     throw new InterpreterError(`state belongs to ${state.workflow} ${state.hash}, not ${artifact.name} ${artifact.hash}`);
   }
-  const ctx: Ctx = { artifact, state, now, dispatch: [], logs: [] };
-  if (state.status === "completed" || state.status === "failed") return { state, dispatch: [], logs: [] };
+  const ctx: Ctx = { artifact, state, now, dispatch: [], logs: [], published: [] };
+  if (state.status === "completed" || state.status === "failed") return { state, dispatch: [], logs: [], published: [] };
   if (state.status === "waiting") {
     const w = state.wait;
-    if (w && (w.kind === "calls" ? !w.ready : now < w.until)) return { state, dispatch: [], logs: [] };
+    if (w && (w.kind === "calls" ? !w.ready : now < w.until)) return { state, dispatch: [], logs: [], published: [] };
     state.status = "running";
   }
   const maxSteps = options.maxSteps ?? 10_000_000;
@@ -112,7 +112,7 @@ export function advance(artifact: Artifact, state: State, now: number, options: 
     }
   }
   compactCalls(state);
-  return { state, dispatch: ctx.dispatch, logs: ctx.logs };
+  return { state, dispatch: ctx.dispatch, logs: ctx.logs, published: ctx.published };
 }
 
 /**

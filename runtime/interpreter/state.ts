@@ -51,6 +51,11 @@ export type Status = "running" | "waiting" | "completed" | "failed";
 
 /** One live call (see `State.calls`). */
 export interface CallRecord {
+  /**
+   * The action called, or the system action (ir-schema SystemActions) behind a
+   * child workflow (`%child`, args `[workflow, args]`), a receive (`%receive`, args
+   * `[topic, timeoutMs | null]`) or a send (`%send`, args `[instance, topic, message]`).
+   */
   action: string;
   /** A copy of the arguments as dispatched, for `pendingCalls`. */
   args: Json[];
@@ -104,6 +109,14 @@ export interface AdvanceResult {
    * these as they come never repeats a line.
    */
   logs: LogEntry[];
+  /** `publish(key, value)`s the workflow ran in this step, in program order (a later one of a key wins). */
+  published: Published[];
+}
+
+/** One `publish(key, value)`: `value` is a copy, plain data (it may hold what JSON cannot, like a result). */
+export interface Published {
+  key: string;
+  value: unknown;
 }
 
 /** One `console.<level>(...args)` of the workflow. */
