@@ -1,4 +1,4 @@
-import { sameAction } from "./lower/action-calls.ts";
+import { sameAction } from "./check/actions.ts";
 import type { ActionLocation } from "./types.ts";
 import type { Diagnostic } from "./diagnostics/diagnostic.ts";
 import { displayPath } from "./diagnostics/format.ts";

@@ -7,8 +7,9 @@ import { findWorkflows, type WorkflowDef } from "./analyze/workflows.ts";
 import { layoutOf, type ModuleLayout } from "./analyze/module-layout.ts";
 import { exportNameOf } from "./analyze/module-summary.ts";
 import { Reporter } from "./diagnostics/reporter.ts";
+import { checkWorkflow } from "./check/checker.ts";
 import { lowerWorkflow } from "./lower/workflow.ts";
-import { describeAction, sameAction } from "./lower/action-calls.ts";
+import { describeAction, sameAction } from "./check/actions.ts";
 
 /**
  * Compiles the workflows of one file to IR artifacts. Pure: every read goes
@@ -99,8 +100,11 @@ function compileModule(
       seen.add(def.name);
       found.push(def.name);
       try {
-        const lowered = lowerWorkflow(def, { file: absFile, relFile, source, graph, reporter, form: def.form, validate: options.validate });
+        const checked = checkWorkflow(def, { file: absFile, source, graph, reporter, form: def.form });
+        if (!checked.ok) continue;
+        const lowered = lowerWorkflow(def, { file: absFile, relFile, source, graph, form: def.form, table: checked.table, validate: options.validate });
         for (const [expression, className] of lowered.errorRefs) errorRefs.set(expression, className);
+        if (lowered.invalid) reporter.report("internal", absFile, def.fn, { what: `workflow \`${def.name}\``, detail: lowered.invalid });
         if (lowered.artifact) {
           workflows.push(lowered.artifact);
           serialized.push(lowered.json!);

@@ -63,6 +63,22 @@ test("no import cycle crosses folders (cycles inside one folder are allowed)", (
   expect(crossFolderCycles(edges)).toEqual([]);
 });
 
+/**
+ * The compiler's phases, in the order a compile runs them: a phase may import an
+ * earlier one, never a later one (lowering reads what the check phase found;
+ * the check phase knows nothing of lowering).
+ */
+const phases = ["plugin/parse", "plugin/resolve", "plugin/analyze", "plugin/check", "plugin/lower"];
+
+test("each compiler phase imports only the phases before it", () => {
+  const bad = edges.filter((e) => {
+    const from = phases.indexOf(unitOf(e.from));
+    const to = phases.indexOf(unitOf(e.to));
+    return from >= 0 && to > from;
+  });
+  expect(bad.map(show)).toEqual([]);
+});
+
 test("the cycle check tells a cycle between folders from recursion inside one", () => {
   const edge = (from: string, to: string, typeOnly = false): ImportEdge => ({ from, to, typeOnly });
   const inside = [edge("plugin/lower/a.ts", "plugin/lower/b.ts"), edge("plugin/lower/b.ts", "plugin/lower/a.ts")];

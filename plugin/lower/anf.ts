@@ -3,16 +3,10 @@ import type { Expr } from "../../ir-schema/index.ts";
 import type { Lowerer } from "./lowerer.ts";
 import { ref } from "./ir.ts";
 import { lowerExpr } from "./expressions.ts";
-import { someChild } from "../parse/children.ts";
 
-const FUNCTION_TYPES = new Set(["ArrowFunctionExpression", "FunctionExpression", "FunctionDeclaration", "ClassMethod", "ObjectMethod"]);
-
-/** Whether evaluating `node` may suspend: it contains an `await` outside nested functions. */
+/** Whether evaluating `node` may suspend (the check phase's AwaitIndex, with its answers so far). */
 export function containsAwait(L: Lowerer, node: t.Node | null | undefined): boolean {
-  if (!node) return false;
-  if (node.type === "AwaitExpression") return true;
-  if (FUNCTION_TYPES.has(node.type) || !L.mayAwait(node)) return false;
-  return L.memoAwait(node, () => someChild(node, (child) => containsAwait(L, child)));
+  return L.env.table.awaits.contains(node);
 }
 
 /**

@@ -4,22 +4,12 @@ import { ArrayFns } from "../../ir-schema/vocabulary.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 import type { Lowerer } from "./lowerer.ts";
 import { lit } from "./ir.ts";
-import { containsAwait } from "./anf.ts";
 import { lowerExpr } from "./expressions.ts";
+import { isArrayFnCall } from "../check/forms.ts";
 
 type ArrayFn = (typeof ArrayFns)[number];
-const ARRAY_FNS: ReadonlySet<string> = new Set(ArrayFns);
 
-/** `xs.map(...)`, `xs.filter(...)`, ... with a function argument: the only calls whose argument may be a function. */
-export function isArrayFnCall(node: t.Node): node is t.CallExpression {
-  const n = unwrapTs(node as t.Expression);
-  if (n.type !== "CallExpression") return false;
-  const c = n.callee;
-  return (
-    c.type === "MemberExpression" && !c.computed && c.property.type === "Identifier" && ARRAY_FNS.has(c.property.name) &&
-    (n.arguments[0]?.type === "ArrowFunctionExpression" || n.arguments[0]?.type === "FunctionExpression")
-  );
-}
+export { isArrayFnCall };
 
 /**
  * `const ys = xs.map((x, i) => expr)` (the comprehension of the Python original):
@@ -31,36 +21,13 @@ export function lowerArrayFn(L: Lowerer, input: t.Node): Expr {
   const callee = node.callee as t.MemberExpression;
   const fn = (callee.property as t.Identifier).name as ArrayFn;
   const cb = node.arguments[0] as t.ArrowFunctionExpression | t.FunctionExpression;
-  const fail = lit(null);
-  if (node.arguments.length !== 1) {
-    L.report("callbackSecondArgument", node.arguments[1], { method: fn });
-    return fail;
-  }
-  if (cb.generator) {
-    L.report("generator", cb, { what: "a generator callback" });
-    return fail;
-  }
-  if (cb.async) {
-    L.report("asyncArrayCallback", cb, { method: fn });
-    return fail;
-  }
+  // The check phase passed the callback: one or two plain parameters, a pure expression body.
   const params = cb.params;
-  if (params.length < 1 || params.length > 2 || params.some((p) => p.type !== "Identifier")) {
-    L.report("callbackParams", cb, { method: fn });
-    return fail;
-  }
   let body: t.Node = cb.body;
   if (body.type === "BlockStatement") {
-    const only = body.body.length === 1 ? body.body[0] : null;
-    if (only?.type !== "ReturnStatement" || !only.argument) {
-      L.report("callbackStatements", cb.body, { method: fn });
-      return fail;
-    }
+    const only = body.body[0];
+    if (only?.type !== "ReturnStatement" || !only.argument) return lit(null);
     body = only.argument;
-  }
-  if (containsAwait(L, body)) {
-    L.report("awaitInArrayCallback", body, { method: fn });
-    return fail;
   }
   const source = lowerExpr(L, callee.object);
   L.scopes.push();

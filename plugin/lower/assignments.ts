@@ -5,15 +5,14 @@ import { unwrapTs } from "../analyze/classify.ts";
 import type { Lowerer } from "./lowerer.ts";
 import { containsAwait, lowerExprs, type Operand } from "./anf.ts";
 import { array, binary, lit, member, ref } from "./ir.ts";
-import { describe, staticRef } from "./static-refs.ts";
 import { lowerExpr, lowerItems } from "./expressions.ts";
 import { lowerAwait } from "./awaits.ts";
 import { dispatch, matchActionCall } from "./action-calls.ts";
 import { isArrayFnCall, lowerArrayFn, lowerValue } from "./array-fns.ts";
 import { assignPattern } from "./patterns.ts";
+import { LOGICAL_ASSIGN } from "../check/forms.ts";
 
 type BinaryOp = (typeof BinaryOps)[number];
-const LOGICAL_ASSIGN: ReadonlySet<string> = new Set(["&&=", "||=", "??="]);
 
 /**
  * Lowers `init` into the variable `target`. This is the one position where an
@@ -26,10 +25,8 @@ export function lowerInto(L: Lowerer, target: string, targetNode: t.Node, init: 
   if (ac === "invalid") return;
   if (ac) {
     dispatch(L, ac, target);
-    L.handles.set(target, { action: ac.callee, isVoid: ac.action.isVoid });
     return;
   }
-  L.plainAssigns.push({ irName: target, node: targetNode });
   if (isArrayFnCall(e)) {
     L.assign(target, lowerArrayFn(L, e), loc);
     return;
@@ -38,14 +35,9 @@ export function lowerInto(L: Lowerer, target: string, targetNode: t.Node, init: 
   if (value.kind !== "var" || value.name !== target) L.assign(target, value, loc);
 }
 
-/** The local variable a plain identifier target names, or null after reporting. */
+/** The local variable a plain identifier target names (the check phase reported any other target). */
 export function assignableLocal(L: Lowerer, id: t.Identifier): string | null {
-  const local = L.scopes.lookup(id.name);
-  if (local) return local.irName;
-  const r = staticRef(L, id);
-  if (r?.kind === "module") L.report("assignModuleBinding", id, { name: id.name, what: describe(r.resolved) });
-  else L.report("assignNonLocal", id, { name: id.name });
-  return null;
+  return L.scopes.lookup(id.name)?.irName ?? null;
 }
 
 interface MemberPath {
@@ -54,7 +46,7 @@ interface MemberPath {
   steps: Array<t.Node | Operand<Expr>>;
 }
 
-/** `a.b[c].d` as root `a` and the path [b, c, d]; null (after reporting) when the root is not a local. */
+/** `a.b[c].d` as root `a` and the path [b, c, d]; null when the root is not a local (reported by the check phase). */
 function memberPath(L: Lowerer, target: t.MemberExpression): MemberPath | null {
   const steps: MemberPath["steps"] = [];
   let cur: t.Node = target;
@@ -65,14 +57,9 @@ function memberPath(L: Lowerer, target: t.MemberExpression): MemberPath | null {
     steps.unshift(m.computed ? p : { node: null, lower: () => lit((p as t.Identifier).name) });
     cur = unwrapTs(m.object);
   }
-  if (cur.type !== "Identifier") {
-    L.report(cur.type === "ThisExpression" ? "assignToThis" : "assignTarget", target, { target: L.text(target) });
-    return null;
-  }
+  if (cur.type !== "Identifier") return null;
   const root = assignableLocal(L, cur);
-  if (!root) return null;
-  L.valueUses.push({ irName: root, node: cur });
-  return { root, steps };
+  return root ? { root, steps } : null;
 }
 
 /** `a.b[i] = value` with the path evaluated before the value, as JavaScript does. */
@@ -103,10 +90,7 @@ export function lowerAssignment(L: Lowerer, node: t.AssignmentExpression): void 
     }
     return;
   }
-  if (left.type !== "Identifier" && left.type !== "MemberExpression") {
-    L.report("compoundAssignTarget", left, { operator: op, target: L.text(left) });
-    return;
-  }
+  if (left.type !== "Identifier" && left.type !== "MemberExpression") return;
   if (LOGICAL_ASSIGN.has(op) && containsAwait(L, node.right)) {
     lowerLogicalAssign(L, node, left);
     return;
@@ -121,8 +105,6 @@ export function lowerAssignment(L: Lowerer, node: t.AssignmentExpression): void 
   }
   const target = assignableLocal(L, left);
   if (!target) return;
-  L.valueUses.push({ irName: target, node: left });
-  L.plainAssigns.push({ irName: target, node: left });
   L.assign(target, combine(ref(target), lowerExpr(L, node.right)), loc);
 }
 
@@ -158,11 +140,7 @@ export function lowerUpdate(L: Lowerer, node: t.UpdateExpression): void {
   } else if (arg.type === "Identifier") {
     const target = assignableLocal(L, arg);
     if (!target) return;
-    L.valueUses.push({ irName: target, node: arg });
-    L.plainAssigns.push({ irName: target, node: arg });
     L.assign(target, combine(ref(target), lit(1)), loc);
-  } else {
-    L.report("updateTarget", node, { expression: L.text(node) });
   }
 }
 
@@ -177,7 +155,6 @@ export function lowerPush(L: Lowerer, call: t.CallExpression): boolean {
   if (object.type === "Identifier") {
     const target = assignableLocal(L, object);
     if (!target) return true;
-    L.valueUses.push({ irName: target, node: object });
     L.emit({ items: array(lowerItems(L, call.arguments)), kind: "push", loc, path: [], target });
     return true;
   }

@@ -2,21 +2,15 @@ import type * as t from "@babel/types";
 import type { Expr } from "../../ir-schema/index.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 import type { Lowerer } from "./lowerer.ts";
-import { Authoring, TIMER_SLEEP } from "../../ir-schema/vocabulary.ts";
 import { lit, ref, undef } from "./ir.ts";
-import { localBinding, staticRef } from "./static-refs.ts";
-import { isExpressionArg, lowerExpr } from "./expressions.ts";
+import { localBinding } from "../check/static-refs.ts";
+import { isExpressionArg, isSleep, parallelMode } from "../check/forms.ts";
+import { lowerExpr } from "./expressions.ts";
 import { dispatch, matchActionCall } from "./action-calls.ts";
-import { lowerParallel, parallelMode } from "./parallel.ts";
+import { lowerParallel } from "./parallel.ts";
 
 /** "value": the awaited result is used; "discard": `await x;` as a statement. */
 export type Use = "value" | "discard";
-
-function isSleep(L: Lowerer, call: t.CallExpression): boolean {
-  const r = staticRef(L, call.callee);
-  if (r?.kind !== "module") return false;
-  return (r.resolved.kind === "cairn" && r.resolved.name === Authoring.sleep) || (r.resolved.kind === "timers" && r.resolved.name === TIMER_SLEEP);
-}
 
 /**
  * `await <action call>` = `call` + `await one`; `await Promise.all(...)` = calls +
@@ -26,10 +20,7 @@ function isSleep(L: Lowerer, call: t.CallExpression): boolean {
  */
 export function lowerAwait(L: Lowerer, node: t.AwaitExpression, use: Use, target: string | null): Expr {
   const loc = L.loc(node);
-  if (L.pureDepth > 0) {
-    L.report("awaitInCallback", node);
-    return lit(null);
-  }
+  if (L.pureDepth > 0) return lit(null);
   const arg = unwrapTs(node.argument);
   const into = (): string | null => target ?? (use === "value" ? L.temp("t") : null);
   const result = (name: string | null): Expr => (name ? ref(name) : undef());
@@ -37,7 +28,6 @@ export function lowerAwait(L: Lowerer, node: t.AwaitExpression, use: Use, target
   const ac = matchActionCall(L, arg);
   if (ac === "invalid") return lit(null);
   if (ac) {
-    if (use === "value" && ac.action.isVoid) L.report("voidResult", node, { name: ac.callee });
     const handle = dispatch(L, ac, null);
     const to = into();
     L.emit({ kind: "await", loc, mode: "one", target: to, value: ref(handle) });
@@ -54,8 +44,6 @@ export function lowerAwait(L: Lowerer, node: t.AwaitExpression, use: Use, target
   }
   const local = localBinding(L, arg);
   if (local) {
-    const handle = L.handles.get(local.irName);
-    if (use === "value" && handle?.isVoid) L.report("voidResult", node, { name: handle.action });
     const to = into();
     L.emit({ kind: "await", loc, mode: "one", target: to, value: ref(local.irName) });
     return result(to);
@@ -66,10 +54,7 @@ export function lowerAwait(L: Lowerer, node: t.AwaitExpression, use: Use, target
 function lowerSleep(L: Lowerer, node: t.AwaitExpression, call: t.CallExpression): Expr {
   const loc = L.loc(node);
   const [duration, ...rest] = call.arguments;
-  if (!isExpressionArg(duration) || rest.length > 1) {
-    L.report("sleepArguments", call, { call: L.text(call) });
-    return lit(null);
-  }
+  if (!isExpressionArg(duration)) return lit(null);
   const durationExpr = lowerExpr(L, duration);
   // `setTimeout(ms, value)` from timers/promises resolves to `value`.
   const value = rest[0];

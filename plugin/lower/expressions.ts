@@ -3,10 +3,9 @@ import type { Expr, Item } from "../../ir-schema/index.ts";
 import { BinaryOps } from "../../ir-schema/vocabulary.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 import type { Lowerer } from "./lowerer.ts";
-import type { ValuelessSituation } from "../diagnostics/situations.ts";
 import { containsAwait, lowerExprs, lowerOperands, type Operand } from "./anf.ts";
 import { array, binary, cond, endChain, lit, ref, undef } from "./ir.ts";
-import { localBinding, staticRef } from "./static-refs.ts";
+import { localBinding, staticRef } from "../check/static-refs.ts";
 import { staticValue } from "./values.ts";
 import { lowerCall, lowerNew } from "./calls.ts";
 import { lowerAwait } from "./awaits.ts";
@@ -18,8 +17,8 @@ const BINARY: ReadonlySet<string> = new Set(BinaryOps);
 
 /**
  * Lowers an expression to a pure IR expression, emitting the instructions its
- * awaits need (ANF). Reported problems yield a `null` literal so lowering goes on
- * and every problem of the file is found in one run.
+ * awaits need (ANF). The check phase rejected what a workflow body may not
+ * contain; lowering is total all the same, and stands a `null` literal for it.
  */
 export function lowerExpr(L: Lowerer, input: t.Node): Expr {
   const node = unwrapTs(input as t.Expression);
@@ -45,11 +44,7 @@ export function lowerExpr(L: Lowerer, input: t.Node): Expr {
     case "ObjectExpression":
       return lowerObject(L, node);
     case "UnaryExpression":
-      if (node.operator === "delete") {
-        L.report("deleteOperator", node);
-        return lit(null);
-      }
-      if (node.operator === "throw") return unsupported(L, node, "throwExpression");
+      if (node.operator === "delete" || node.operator === "throw") return lit(null);
       return { arg: lowerExpr(L, node.argument), kind: "unary", op: node.operator };
     case "BinaryExpression":
       return lowerBinary(L, node);
@@ -70,44 +65,9 @@ export function lowerExpr(L: Lowerer, input: t.Node): Expr {
       return lowerCall(L, node);
     case "NewExpression":
       return lowerNew(L, node);
-    case "AssignmentExpression":
-    case "UpdateExpression":
-      L.report("assignInExpression", node, { what: `\`${L.text(node)}\`` });
-      return lit(null);
-    case "ArrowFunctionExpression":
-      L.report("nestedFunction", node, { what: "an arrow function" });
-      return lit(null);
-    case "FunctionExpression":
-      L.report(node.generator ? "generator" : "nestedFunction", node, { what: node.generator ? "a generator function" : "a function expression" });
-      return lit(null);
-    case "YieldExpression":
-      L.report("generator", node, { what: "`yield`" });
-      return lit(null);
-    case "ClassExpression":
-      return unsupported(L, node, "classExpression");
-    case "SequenceExpression":
-      return unsupported(L, node, "commaOperator");
-    case "TaggedTemplateExpression":
-      L.report("notCallable", node, { what: `the tag \`${L.text(node.tag)}\`` });
-      return lit(null);
-    case "RegExpLiteral":
-      return unsupported(L, node, "regexLiteral");
-    case "BigIntLiteral":
-      return unsupported(L, node, "bigintLiteral");
-    case "Import":
-    case "ImportExpression":
-      L.report("notCallable", node, { what: "`import(...)`" });
-      return lit(null);
     default:
-      L.report("unsupportedExpression", node, { expression: L.text(node), type: node.type });
       return lit(null);
   }
-}
-
-/** Reports a construct whose wording needs no values, and stands in for it. */
-function unsupported(L: Lowerer, node: t.Node, name: ValuelessSituation): Expr {
-  L.report(name, node);
-  return lit(null);
 }
 
 function pair(L: Lowerer, left: t.Node, right: t.Node): { left: Expr; right: Expr } {
@@ -117,18 +77,14 @@ function pair(L: Lowerer, left: t.Node, right: t.Node): { left: Expr; right: Exp
 
 function lowerIdentifier(L: Lowerer, node: t.Identifier): Expr {
   const local = localBinding(L, node);
-  if (local) {
-    L.valueUses.push({ irName: local.irName, node });
-    return ref(local.irName);
-  }
+  if (local) return ref(local.irName);
   return staticValue(L, node, staticRef(L, node) ?? { kind: "global", dotted: node.name });
 }
 
 function lowerMember(L: Lowerer, node: t.MemberExpression | t.OptionalMemberExpression | t.ThisExpression): Expr {
   const r = staticRef(L, node);
   if (r) return staticValue(L, node, r);
-  if (node.type === "ThisExpression") return staticValue(L, node, { kind: "this", dotted: "this" });
-  if (node.property.type === "PrivateName") return unsupported(L, node, "privateField");
+  if (node.type === "ThisExpression" || node.property.type === "PrivateName") return lit(null);
   // `a?.b.c` is one chain in Babel, every link an OptionalMemberExpression; only
   // the links written `?.` have `optional` set. Once one short-circuits, the
   // interpreter skips the rest of the chain.
@@ -154,11 +110,7 @@ function chainObject(node: t.MemberExpression | t.OptionalMemberExpression, obje
 
 function lowerBinary(L: Lowerer, node: t.BinaryExpression): Expr {
   if (node.operator === "instanceof") return lowerInstanceof(L, node);
-  if (node.left.type === "PrivateName") return unsupported(L, node, "privateIn");
-  if (!BINARY.has(node.operator)) {
-    L.report("unsupportedOperator", node, { operator: node.operator });
-    return lit(null);
-  }
+  if (node.left.type === "PrivateName" || !BINARY.has(node.operator)) return lit(null);
   const { left, right } = pair(L, node.left, node.right);
   return binary(node.operator as BinaryOp, left, right);
 }
@@ -185,9 +137,7 @@ function lowerObject(L: Lowerer, node: t.ObjectExpression): Expr {
     if (p.type === "SpreadElement") {
       operands.push(p.argument);
       shape.push("spread");
-    } else if (p.type === "ObjectMethod") {
-      L.report("nestedFunction", p, { what: p.kind === "method" ? "an object method" : `a ${p.kind}ter` });
-    } else {
+    } else if (p.type !== "ObjectMethod") {
       const key = p.key;
       operands.push(p.computed ? key : { node: null, lower: () => lit(keyName(key)) });
       operands.push(p.value);
@@ -220,9 +170,4 @@ function keyName(key: t.Node): string {
   }
 }
 
-export { unsupported };
-
-/** A call argument that is a plain expression (not a spread or a placeholder). */
-export function isExpressionArg(a: t.Node | undefined): a is t.Expression {
-  return a !== undefined && a.type !== "SpreadElement" && a.type !== "ArgumentPlaceholder";
-}
+export { isExpressionArg } from "../check/forms.ts";

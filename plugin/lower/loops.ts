@@ -5,11 +5,11 @@ import type { DraftBlock } from "./cfg-builder.ts";
 import { IterMethods } from "../../ir-schema/vocabulary.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 import { builtin, lit, plus1, prop, ref } from "./ir.ts";
-import { staticRef } from "./static-refs.ts";
+import { hoistDeclarations, iterMethodCall, jumpTargetOf, patternNames } from "../check/forms.ts";
 import { lowerExpr } from "./expressions.ts";
 import { assignPattern } from "./patterns.ts";
 import { assignableLocal } from "./assignments.ts";
-import { hoistDeclarations, lowerBlock, lowerExpressionStatement, lowerStatement, patternNames } from "./statements.ts";
+import { lowerBlock, lowerExpressionStatement, lowerStatement } from "./statements.ts";
 
 /**
  * Every loop has a hidden counter (`%iN`): reset to 0 on entry, incremented once
@@ -61,9 +61,6 @@ function increment(L: Lowerer, loop: LoopBlocks, loc: string): void {
  */
 function lowerIteration(L: Lowerer, s: t.ForOfStatement | t.ForInStatement, source: Expr, method: IterMethod | null, labels: readonly string[]): void {
   const loc = L.loc(s);
-  if (s.type === "ForOfStatement" && s.await) {
-    L.report("forAwait", s);
-  }
   const iterator = L.temp("o");
   L.assign(iterator, { kind: "iter", method, value: source }, loc);
   const loop = startLoop(L, loc);
@@ -78,7 +75,6 @@ function lowerIteration(L: Lowerer, s: t.ForOfStatement | t.ForInStatement, sour
     const left = s.left;
     if (left.type === "VariableDeclaration") {
       const d = left.declarations[0];
-      if (left.kind === "var") L.report("varDeclaration", left);
       const kind = left.kind === "const" ? "const" : "let";
       for (const id of patternNames(d.id)) L.scopes.declare(id.name, kind);
       assignPattern(L, d.id, current, (id) => L.scopes.declare(id.name, kind).irName);
@@ -95,21 +91,12 @@ function lowerIteration(L: Lowerer, s: t.ForOfStatement | t.ForInStatement, sour
 }
 
 type IterMethod = (typeof IterMethods)[number];
-const ITER_METHODS: ReadonlySet<string> = new Set(IterMethods);
 
 export function lowerForOf(L: Lowerer, s: t.ForOfStatement, labels: readonly string[]): void {
   // `xs.entries()` (also keys/values) is iterated as JavaScript's array iterator does, live: not as the array the method returns.
-  const right = unwrapTs(s.right);
-  if (
-    right.type === "CallExpression" && right.arguments.length === 0 &&
-    right.callee.type === "MemberExpression" && !right.callee.computed &&
-    right.callee.property.type === "Identifier" && ITER_METHODS.has(right.callee.property.name) &&
-    staticRef(L, right.callee) === null
-  ) {
-    lowerIteration(L, s, lowerExpr(L, right.callee.object), right.callee.property.name as IterMethod, labels);
-    return;
-  }
-  lowerIteration(L, s, lowerExpr(L, s.right), null, labels);
+  const method = iterMethodCall(L, unwrapTs(s.right));
+  if (method) lowerIteration(L, s, lowerExpr(L, method.object), method.method, labels);
+  else lowerIteration(L, s, lowerExpr(L, s.right), null, labels);
 }
 
 export function lowerForIn(L: Lowerer, s: t.ForInStatement, labels: readonly string[]): void {
@@ -122,7 +109,7 @@ export function lowerFor(L: Lowerer, s: t.ForStatement, labels: readonly string[
   const loc = L.loc(s);
   L.scopes.push();
   if (s.init?.type === "VariableDeclaration") {
-    hoistDeclarations(L, [s.init]);
+    hoistDeclarations(L.scopes, [s.init]);
     lowerStatement(L, s.init);
   } else if (s.init) {
     lowerExpressionStatement(L, s.init);
@@ -178,16 +165,7 @@ export function lowerDoWhile(L: Lowerer, s: t.DoWhileStatement, labels: readonly
 }
 
 export function lowerBreakContinue(L: Lowerer, s: t.BreakStatement | t.ContinueStatement): void {
-  const isBreak = s.type === "BreakStatement";
-  const label = s.label?.name ?? null;
-  for (let i = L.jumpTargets.length - 1; i >= 0; i--) {
-    const target = L.jumpTargets[i];
-    const matches = label ? target.labels.includes(label) : isBreak ? target.kind !== "label" : target.kind === "loop";
-    if (!matches) continue;
-    const to = isBreak ? target.breakTo : target.continueTo;
-    if (to) L.cfg.terminate({ kind: "jump", loc: L.loc(s), to: to.id });
-    else L.report("continueNonLoop", s, { label: label ?? "" });
-    return;
-  }
-  L.report("jumpOutsideLoop", s, { statement: L.text(s) });
+  const target = jumpTargetOf(L.jumpTargets, s);
+  const to = s.type === "BreakStatement" ? target?.breakTo : target?.continueTo;
+  if (to) L.cfg.terminate({ kind: "jump", loc: L.loc(s), to: to.id });
 }

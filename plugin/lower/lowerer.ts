@@ -1,11 +1,11 @@
 import type * as t from "@babel/types";
 import type { Expr, Instr } from "../../ir-schema/index.ts";
 import type { ModuleGraph } from "../analyze/module-graph.ts";
-import type { ArgsOf, Reporter, Span } from "../diagnostics/reporter.ts";
-import type { SituationName } from "../diagnostics/situations.ts";
 import type { ActionLocation, ArtifactValidator } from "../types.ts";
+import { sourceText, type CheckedBody } from "../check/checker.ts";
+import type { CallContext } from "../check/calls.ts";
+import { Scopes } from "../check/scopes.ts";
 import { CfgBuilder, type DraftBlock } from "./cfg-builder.ts";
-import { Scopes } from "./scopes.ts";
 
 export interface LowerEnv {
   /** Absolute path of the compiled file. */
@@ -14,8 +14,9 @@ export interface LowerEnv {
   relFile: string;
   source: string;
   graph: ModuleGraph;
-  reporter: Reporter;
   form: "class" | "function";
+  /** What the check phase found in the body: lowering reads it rather than deciding again. */
+  table: CheckedBody;
   /** Checks the produced artifact (CompileOptions.validate). */
   validate?: ArtifactValidator;
 }
@@ -29,18 +30,14 @@ export interface JumpTarget {
   continueTo: DraftBlock | null;
 }
 
-export interface HandleInfo {
-  action: string;
-  isVoid: boolean;
-}
-
 type TempKind = "t" | "h" | "i" | "o" | "a" | "e" | "p" | "n";
 
 /**
  * All state of lowering one workflow body. The lowering functions are free
  * functions over this object, grouped by construct (expressions, calls, loops...).
+ * Lowering runs only on a body the check phase passed, and reports nothing.
  */
-export class Lowerer {
+export class Lowerer implements CallContext {
   readonly cfg = new CfgBuilder();
   readonly scopes = new Scopes();
   /** Counter vars of the enclosing loops, outermost first: the `iter` of every call. */
@@ -56,21 +53,20 @@ export class Lowerer {
   readonly errorRefs = new Map<string, string>();
   /** Entries of `nonRetryable` lists, where an error class stands for its name (error-classes.ts). */
   readonly classNames = new WeakSet<t.Node>();
-  /** Variables ever bound to an un-awaited action call (flow-insensitive). */
-  readonly handles = new Map<string, HandleInfo>();
-  /** Reads of local variables as values, and plain assignments; checked against `handles` at the end. */
-  readonly valueUses: Array<{ irName: string; node: t.Node }> = [];
-  readonly plainAssigns: Array<{ irName: string; node: t.Node }> = [];
   /** > 0 while lowering a `.map`/`.filter` callback body, which must stay a pure expression. */
   pureDepth = 0;
   private sites = 0;
   private logSites = 0;
   private readonly temps = new Map<TempKind, number>();
-  private readonly awaitMemo = new WeakMap<t.Node, boolean>();
-  /** Offsets of every `await` in the source text, ascending; made on first use. */
-  private awaitOffsets: number[] | null = null;
+  readonly refs: CheckedBody["refs"];
+  readonly calls: CheckedBody["calls"];
+  readonly form: "class" | "function";
 
-  constructor(readonly env: LowerEnv) {}
+  constructor(readonly env: LowerEnv) {
+    this.refs = env.table.refs;
+    this.calls = env.table.calls;
+    this.form = env.form;
+  }
 
   loc(node: t.Node | null | undefined): string {
     const start = node?.loc?.start ?? { line: 1, column: 0 };
@@ -102,46 +98,8 @@ export class Lowerer {
     this.emit({ kind: "assign", loc, path, target, value });
   }
 
-  report<S extends SituationName>(name: S, at: Span | null, ...args: ArgsOf<S>): void {
-    this.env.reporter.report(name, this.env.file, at, ...args);
-  }
-
-  /** Source text of a node for messages, shortened to one line. */
+  /** Source text of a node, shortened to one line (how errorRefs names an expression). */
   text(node: t.Node): string {
-    const raw = this.env.source.slice(node.start ?? 0, node.end ?? 0).replace(/\s+/g, " ");
-    return raw.length > 60 ? raw.slice(0, 57) + "..." : raw;
+    return sourceText(this.env.source, node);
   }
-
-  /**
-   * False when the node's source text has no `await` in it, so it cannot contain
-   * an AwaitExpression (the keyword cannot be escaped). Answers most of
-   * containsAwait's questions with a binary search instead of a walk of the subtree.
-   */
-  mayAwait(node: t.Node): boolean {
-    if (node.start == null || node.end == null) return true;
-    const offsets = (this.awaitOffsets ??= offsetsOf(this.env.source, "await"));
-    let lo = 0;
-    let hi = offsets.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (offsets[mid] < node.start) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < offsets.length && offsets[lo] < node.end;
-  }
-
-  memoAwait(node: t.Node, compute: () => boolean): boolean {
-    let v = this.awaitMemo.get(node);
-    if (v === undefined) {
-      v = compute();
-      this.awaitMemo.set(node, v);
-    }
-    return v;
-  }
-}
-
-function offsetsOf(text: string, word: string): number[] {
-  const out: number[] = [];
-  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + word.length)) out.push(i);
-  return out;
 }

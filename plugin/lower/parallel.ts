@@ -2,19 +2,12 @@ import type * as t from "@babel/types";
 import type { Expr, Item } from "../../ir-schema/index.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 import type { Lowerer } from "./lowerer.ts";
-import { containsAwait, lowerOperands } from "./anf.ts";
+import { lowerOperands } from "./anf.ts";
 import { array, binary, lit, member, plus1, prop, ref, undef } from "./ir.ts";
-import { localBinding, staticRef } from "./static-refs.ts";
-import { isExpressionArg, lowerExpr } from "./expressions.ts";
-import { dispatch, matchActionCall, type ActionCall } from "./action-calls.ts";
-
-export type ParallelMode = "all" | "allSettled";
-
-export function parallelMode(L: Lowerer, call: t.CallExpression): ParallelMode | null {
-  const r = staticRef(L, call.callee);
-  if (r?.kind !== "global") return null;
-  return r.dotted === "Promise.all" ? "all" : r.dotted === "Promise.allSettled" ? "allSettled" : null;
-}
+import { localBinding } from "../check/static-refs.ts";
+import { isExpressionArg, matchFanOut, type FanOut, type ParallelMode } from "../check/forms.ts";
+import { lowerExpr } from "./expressions.ts";
+import { dispatch, matchActionCall } from "./action-calls.ts";
 
 /**
  * `await Promise.all([...])`: dispatch the element calls left to right, then one
@@ -24,10 +17,7 @@ export function parallelMode(L: Lowerer, call: t.CallExpression): ParallelMode |
 export function lowerParallel(L: Lowerer, call: t.CallExpression, mode: ParallelMode, target: string | null): void {
   const loc = L.loc(call);
   const arg = call.arguments[0];
-  if (call.arguments.length !== 1 || !isExpressionArg(arg)) {
-    L.report("combinatorArguments", call, { mode });
-    return;
-  }
+  if (!isExpressionArg(arg)) return;
   const list = unwrapTs(arg);
   let value: Expr;
   if (list.type === "ArrayExpression") value = array(lowerElements(L, list));
@@ -56,42 +46,6 @@ function lowerElements(L: Lowerer, list: t.ArrayExpression): Item[] {
     (i) => (i.kind === "spread" ? i.value : i),
     (i, e) => (i.kind === "spread" ? { ...i, value: e } : e),
   );
-}
-
-interface FanOut {
-  source: t.Expression;
-  param: t.Identifier;
-  index: t.Identifier | null;
-  body: ActionCall;
-  node: t.CallExpression;
-}
-
-/** `xs.map((x[, i]) => act(x))`, also with `async`, `await`, a `{ return ...; }` body or `runAction(...)`. */
-function matchFanOut(L: Lowerer, node: t.Expression): FanOut | null {
-  if (node.type !== "CallExpression" || node.arguments.length !== 1) return null;
-  const callee = node.callee;
-  if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier" || callee.property.name !== "map") return null;
-  const fn = node.arguments[0];
-  if (fn.type !== "ArrowFunctionExpression" && fn.type !== "FunctionExpression") return null;
-  const params = fn.params;
-  if (params.length < 1 || params.length > 2 || params.some((p) => p.type !== "Identifier")) return null;
-  let body: t.Node = fn.body;
-  if (body.type === "BlockStatement") {
-    const only = body.body.length === 1 ? body.body[0] : null;
-    if (only?.type !== "ReturnStatement" || !only.argument) return null;
-    body = only.argument;
-  }
-  body = unwrapTs(body as t.Expression);
-  if (body.type === "AwaitExpression") body = unwrapTs(body.argument);
-  const ac = matchActionCall(L, body);
-  if (!ac || ac === "invalid") return null;
-  return {
-    source: callee.object as t.Expression,
-    param: params[0] as t.Identifier,
-    index: (params[1] as t.Identifier | undefined) ?? null,
-    body: ac,
-    node,
-  };
 }
 
 /**
@@ -126,9 +80,6 @@ function lowerFanOut(L: Lowerer, f: FanOut): Expr {
   const param = L.scopes.declare(f.param.name, "callback");
   L.assign(param.irName, member(ref(source), ref(counter)), L.loc(f.param));
   if (f.index) L.assign(L.scopes.declare(f.index.name, "callback").irName, ref(counter), L.loc(f.index));
-  if (containsAwait(L, f.body.call) || (f.body.options && containsAwait(L, f.body.options))) {
-    L.report("awaitInFanOutArguments", f.body.call);
-  }
   const handle = dispatch(L, f.body, null);
   L.emit({ items: array([ref(handle)]), kind: "push", loc, path: [], target: handles });
   L.assign(counter, plus1(counter), loc);

@@ -40,10 +40,7 @@ export function assignPattern(L: Lowerer, pattern: t.Node, value: Expr, bind: Bi
   switch (pattern.type) {
     case "Identifier": {
       const target = bind(pattern);
-      if (target) {
-        L.plainAssigns.push({ irName: target, node: pattern });
-        L.assign(target, value, loc);
-      }
+      if (target) L.assign(target, value, loc);
       return;
     }
     case "MemberExpression":
@@ -77,7 +74,8 @@ export function assignPattern(L: Lowerer, pattern: t.Node, value: Expr, bind: Bi
       return;
     }
     default:
-      L.report("patternTarget", pattern, { target: L.text(pattern) });
+      // Any other target was reported by the check phase.
+      return;
   }
 }
 

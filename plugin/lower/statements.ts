@@ -1,6 +1,7 @@
 import type * as t from "@babel/types";
 import type { Lowerer } from "./lowerer.ts";
-import type { BindingKind } from "./scopes.ts";
+import type { BindingKind } from "../check/scopes.ts";
+import { hoistDeclarations as hoistIn, patternNames } from "../check/forms.ts";
 import { unary, undef } from "./ir.ts";
 import { isStable } from "./anf.ts";
 import { lowerExpr } from "./expressions.ts";
@@ -14,40 +15,11 @@ import { lowerThrow, lowerTry } from "./try.ts";
 import { lowerSwitch } from "./switch.ts";
 import { lowerLog } from "./logs.ts";
 
-/** Identifiers a binding pattern declares. */
-export function patternNames(p: t.Node, out: t.Identifier[] = []): t.Identifier[] {
-  switch (p.type) {
-    case "Identifier":
-      out.push(p);
-      break;
-    case "AssignmentPattern":
-      patternNames(p.left, out);
-      break;
-    case "RestElement":
-      patternNames(p.argument, out);
-      break;
-    case "ArrayPattern":
-      for (const el of p.elements) if (el) patternNames(el, out);
-      break;
-    case "ObjectPattern":
-      for (const prop of p.properties) patternNames(prop.type === "RestElement" ? prop : prop.value, out);
-      break;
-  }
-  return out;
-}
+export { patternNames };
 
-/**
- * Declares a block's `let`/`const` bindings before lowering its statements, as
- * JavaScript scopes them: a use before the declaration refers to the inner binding.
- */
+/** Declares a block's `let`/`const` bindings before lowering its statements (forms.ts). */
 export function hoistDeclarations(L: Lowerer, stmts: readonly t.Statement[]): void {
-  for (const s of stmts) {
-    // Rejected declarations still bind their name, so uses are not reported twice.
-    if ((s.type === "FunctionDeclaration" || s.type === "ClassDeclaration") && s.id) L.scopes.declare(s.id.name, "const");
-    if (s.type !== "VariableDeclaration") continue;
-    const kind: BindingKind = s.kind === "const" ? "const" : "let";
-    for (const d of s.declarations) for (const id of patternNames(d.id)) L.scopes.declare(id.name, kind);
-  }
+  hoistIn(L.scopes, stmts);
 }
 
 export function lowerStatements(L: Lowerer, stmts: readonly t.Statement[]): void {
@@ -105,27 +77,9 @@ export function lowerStatement(L: Lowerer, s: t.Statement, labels: readonly stri
       return lowerThrow(L, s);
     case "SwitchStatement":
       return lowerSwitch(L, s, labels);
-    case "FunctionDeclaration":
-      L.report(s.generator ? "generator" : "nestedFunction", s, { what: s.generator ? "a generator function" : `the function declaration \`${s.id?.name ?? ""}\`` });
-      return;
-    case "WithStatement":
-      L.report("withUsing", s, { what: "with" });
-      return;
     default:
-      L.report("unsupportedStatement", s, { statement: describeStatement(s) });
-  }
-}
-
-function describeStatement(s: t.Statement): string {
-  switch (s.type) {
-    case "ClassDeclaration":
-      return "a class declaration";
-    case "DebuggerStatement":
-      return "`debugger`";
-    case "TSEnumDeclaration":
-      return "an enum declared inside a workflow (declare it at module level)";
-    default:
-      return `this statement (${s.type})`;
+      // Every other statement was reported by the check phase.
+      return;
   }
 }
 
@@ -158,10 +112,7 @@ export function lowerExpressionStatement(L: Lowerer, e: t.Expression): void {
     case "CallExpression": {
       const ac = matchActionCall(L, e);
       if (ac === "invalid") return;
-      if (ac) {
-        L.report("actionCallDropped", e, { call: L.text(e) });
-        return;
-      }
+      if (ac) return;
       if (lowerPush(L, e) || lowerLog(L, e)) return;
       break;
     }
@@ -177,13 +128,7 @@ export function lowerExpressionStatement(L: Lowerer, e: t.Expression): void {
 const DISCARD = "%_";
 
 function lowerDeclaration(L: Lowerer, s: t.VariableDeclaration): void {
-  if (s.kind === "using" || s.kind === "await using") {
-    L.report("withUsing", s, { what: s.kind });
-    return;
-  }
-  if (s.kind === "var") {
-    L.report("varDeclaration", s);
-  }
+  if (s.kind === "using" || s.kind === "await using") return;
   const kind: BindingKind = s.kind === "const" ? "const" : "let";
   for (const d of s.declarations) {
     const bind = (id: t.Identifier): string => L.scopes.declare(id.name, kind).irName;

@@ -10,9 +10,6 @@ import { lowerBlock, lowerStatements } from "./statements.ts";
  */
 export function lowerTry(L: Lowerer, s: t.TryStatement): void {
   const loc = L.loc(s);
-  if (s.finalizer) {
-    L.report("finallyBlock", s.finalizer);
-  }
   const clause = s.handler;
   if (!clause) {
     lowerBlock(L, s.block);
@@ -25,10 +22,7 @@ export function lowerTry(L: Lowerer, s: t.TryStatement): void {
   const param = clause.param;
   if (!param) bind = L.temp("e");
   else if (param.type === "Identifier") bind = L.scopes.declare(param.name, "catch").irName;
-  else {
-    L.report("catchPattern", param);
-    bind = L.temp("e");
-  }
+  else bind = L.temp("e");
   const catchFrame = L.scopes.pop();
 
   const catchEntry = L.cfg.newBlock();
@@ -53,9 +47,6 @@ export function lowerTry(L: Lowerer, s: t.TryStatement): void {
 export function lowerThrow(L: Lowerer, s: t.ThrowStatement): void {
   const arg = s.argument;
   const binding = arg.type === "Identifier" ? L.scopes.lookup(arg.name) : null;
-  if (binding?.kind !== "catch") {
-    L.report("throwNotCaught", s, { what: L.text(arg) });
-    return;
-  }
+  if (binding?.kind !== "catch") return;
   L.cfg.terminate({ kind: "throw", loc: L.loc(s), value: ref(binding.irName) });
 }

@@ -11,13 +11,15 @@ import { assignPattern } from "./patterns.ts";
 import { lowerStatements, patternNames } from "./statements.ts";
 
 export interface LoweredWorkflow {
-  /** Null when the workflow has errors (they are in the reporter). */
+  /** Null when the artifact failed validation (`invalid` says why). */
   artifact: Artifact | null;
   /** The artifact's canonical JSON (null with the artifact). */
   json: string | null;
   actions: ActionLocation[];
   /** Lowerer.errorRefs: expressions naming the error classes the body matches on. */
   errorRefs: ReadonlyMap<string, string>;
+  /** Why the validator refused the artifact (CompileOptions.validate): a compiler bug, reported as CAIRN900. */
+  invalid?: string;
 }
 
 /**
@@ -31,8 +33,7 @@ function lowerParams(L: Lowerer, fn: t.Function): { params: string[]; optional: 
   for (const p of fn.params) {
     const id = p.type === "Identifier" ? p : p.type === "AssignmentPattern" && p.left.type === "Identifier" ? p.left : null;
     if (!id) {
-      L.report("workflowParam", p, { param: L.text(p) });
-      // Declared anyway, so uses in the body are not reported a second time.
+      // Reported by the check phase; declared like there.
       for (const n of patternNames(p)) L.scopes.declare(n.name, "param");
       continue;
     }
@@ -54,35 +55,20 @@ function lowerParams(L: Lowerer, fn: t.Function): { params: string[]; optional: 
   return { params, optional };
 }
 
-/** Flow-insensitive handle rule: a variable bound to an un-awaited call may only be awaited. */
-function checkHandles(L: Lowerer): void {
-  for (const use of L.valueUses) {
-    const h = L.handles.get(use.irName);
-    if (!h) continue;
-    const name = use.node.type === "Identifier" ? use.node.name : use.irName;
-    L.report("handleVarAsValue", use.node, { name, callee: h.action });
-  }
-  for (const a of L.plainAssigns) {
-    const h = L.handles.get(a.irName);
-    if (!h) continue;
-    L.report("handleVarReassigned", a.node, { name: a.irName, callee: h.action });
-  }
-}
-
+/**
+ * Lowers a workflow body the check phase passed (checkWorkflow, whose side table
+ * is `env.table`) to its artifact. Total over checked input: it reports nothing.
+ */
 export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow {
-  const before = env.reporter.errorCount;
   const L = new Lowerer(env);
   const fn = def.fn;
-  if (fn.generator) L.report("generator", fn, { what: "a generator workflow body" });
   const { params, optional } = lowerParams(L, fn);
   const endLoc = fn.loc ? `${env.relFile}:${fn.loc.end.line}:${fn.loc.end.column + 1}` : L.loc(fn);
   if (fn.body.type === "BlockStatement") lowerStatements(L, fn.body.body);
   else L.cfg.terminate({ kind: "return", loc: L.loc(fn.body), value: lowerExpr(L, fn.body) });
-  checkHandles(L);
   const program = L.cfg.finish(() => ({ kind: "return", loc: endLoc, value: undef() }));
   const actions = [...L.actions.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const errorRefs = L.errorRefs;
-  if (env.reporter.errorCount > before) return { artifact: null, json: null, actions, errorRefs };
   // Keys in sorted order, like every IR node: sealing then serializes without copying (ir-schema/hash.ts).
   const { artifact, json } = sealArtifactJson({
     actions: actions.map((a) => a.name),
@@ -98,8 +84,7 @@ export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow 
   const valid = env.validate ? env.validate(artifact, { hash: false }) : { ok: true as const };
   if (!valid.ok) {
     const detail = valid.errors.map((e) => `${e.path}: ${e.message}`).join("; ");
-    L.report("internal", fn, { what: `workflow \`${def.name}\``, detail: `invalid IR (${detail})` });
-    return { artifact: null, json: null, actions, errorRefs };
+    return { artifact: null, json: null, actions, errorRefs, invalid: `invalid IR (${detail})` };
   }
   return { artifact, json, actions, errorRefs };
 }

@@ -1,7 +1,6 @@
 import type * as t from "@babel/types";
-import type { Resolved } from "../analyze/module-graph.ts";
-import type { LocalBinding } from "./scopes.ts";
-import type { Lowerer } from "./lowerer.ts";
+import type { ModuleGraph, Resolved } from "../analyze/module-graph.ts";
+import type { LocalBinding, Scopes } from "./scopes.ts";
 
 /**
  * What an identifier or a dotted member chain refers to statically:
@@ -14,7 +13,18 @@ export type StaticRef =
   | { kind: "global"; dotted: string }
   | { kind: "this"; dotted: string };
 
-export function localBinding(L: Lowerer, node: t.Node): LocalBinding | null {
+/**
+ * Where a reference is resolved: the workflow body's scopes at that point, the
+ * module graph, and the side table of what each node was found to be. The check
+ * phase fills `refs` as it walks; lowering walks the same scopes and reads it.
+ */
+export interface RefContext {
+  readonly scopes: Scopes;
+  readonly env: { readonly graph: ModuleGraph; readonly file: string };
+  readonly refs: Map<t.Node, StaticRef | null>;
+}
+
+export function localBinding(L: RefContext, node: t.Node): LocalBinding | null {
   return node.type === "Identifier" ? L.scopes.lookup(node.name) : null;
 }
 
@@ -24,7 +34,15 @@ function propertyName(node: t.MemberExpression | t.OptionalMemberExpression): st
   return null;
 }
 
-export function staticRef(L: Lowerer, node: t.Node): StaticRef | null {
+export function staticRef(L: RefContext, node: t.Node): StaticRef | null {
+  const known = L.refs.get(node);
+  if (known !== undefined) return known;
+  const r = resolveRef(L, node);
+  L.refs.set(node, r);
+  return r;
+}
+
+function resolveRef(L: RefContext, node: t.Node): StaticRef | null {
   if (node.type === "Identifier") {
     if (L.scopes.lookup(node.name)) return null;
     const resolved = L.env.graph.resolveLocal(L.env.file, node.name);

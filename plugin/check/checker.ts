@@ -1,0 +1,141 @@
+import type * as t from "@babel/types";
+import type { ModuleGraph } from "../analyze/module-graph.ts";
+import type { WorkflowDef } from "../analyze/workflows.ts";
+import type { ArgsOf, Reporter, Span } from "../diagnostics/reporter.ts";
+import type { SituationName } from "../diagnostics/situations.ts";
+import type { ActionLocation } from "../types.ts";
+import { Scopes } from "./scopes.ts";
+import { AwaitIndex } from "./await-index.ts";
+import type { StaticRef } from "./static-refs.ts";
+import type { CallContext, Dispatch } from "./calls.ts";
+import { patternNames } from "./forms.ts";
+import { checkExpr } from "./expressions.ts";
+import { checkPattern } from "./assignments.ts";
+import { checkStatements } from "./statements.ts";
+
+export interface CheckEnv {
+  /** Absolute path of the compiled file. */
+  file: string;
+  source: string;
+  graph: ModuleGraph;
+  reporter: Reporter;
+  form: "class" | "function";
+}
+
+/**
+ * What the check phase found in one workflow body, keyed by syntax node: what
+ * each reference resolves to and what each call dispatches. Lowering walks the
+ * same scopes and reads these instead of deciding again.
+ */
+export interface CheckedBody {
+  refs: Map<t.Node, StaticRef | null>;
+  calls: Map<t.Node, Dispatch>;
+  awaits: AwaitIndex;
+}
+
+/** The result of checking a workflow: the side table, and whether it may be lowered (no errors). */
+export interface CheckResult {
+  table: CheckedBody;
+  ok: boolean;
+}
+
+export interface HandleInfo {
+  action: string;
+  isVoid: boolean;
+}
+
+/**
+ * State of checking one workflow body: the same scopes lowering will build, the
+ * jump targets, the handle variables, and the side table it fills. The check
+ * functions are free functions over it, grouped like lowering's.
+ */
+export class Checker implements CallContext {
+  readonly scopes = new Scopes();
+  readonly refs = new Map<t.Node, StaticRef | null>();
+  readonly calls = new Map<t.Node, Dispatch>();
+  readonly awaits: AwaitIndex;
+  readonly jumpTargets: Array<{ kind: "loop" | "switch" | "label"; labels: readonly string[] }> = [];
+  /** Entries of `nonRetryable` lists, where an error class stands for its name. */
+  readonly classNames = new WeakSet<t.Node>();
+  /** Variables ever bound to an un-awaited call (flow-insensitive). */
+  readonly handles = new Map<string, HandleInfo>();
+  /** Reads of local variables as values, and plain assignments; checked against `handles` at the end. */
+  readonly valueUses: Array<{ irName: string; node: t.Node }> = [];
+  readonly plainAssigns: Array<{ irName: string; node: t.Node }> = [];
+  /** The actions called so far, by name: two call sites of one name must be one action. */
+  readonly actions = new Map<string, ActionLocation>();
+  /** > 0 inside a `.map`/`.filter` callback body, which must stay a pure expression. */
+  pureDepth = 0;
+  readonly form: "class" | "function";
+
+  constructor(readonly env: CheckEnv) {
+    this.awaits = new AwaitIndex(env.source);
+    this.form = env.form;
+  }
+
+  report<S extends SituationName>(name: S, at: Span | null, ...args: ArgsOf<S>): void {
+    this.env.reporter.report(name, this.env.file, at, ...args);
+  }
+
+  /** Source text of a node for messages, shortened to one line. */
+  text(node: t.Node): string {
+    return sourceText(this.env.source, node);
+  }
+}
+
+/** Source text of a node for messages, shortened to one line. */
+export function sourceText(source: string, node: t.Node): string {
+  const raw = source.slice(node.start ?? 0, node.end ?? 0).replace(/\s+/g, " ");
+  return raw.length > 60 ? raw.slice(0, 57) + "..." : raw;
+}
+
+/**
+ * Checks one workflow body against every rule of what a workflow may contain,
+ * reporting each problem, and classifies its references and calls for lowering.
+ */
+export function checkWorkflow(def: WorkflowDef, env: CheckEnv): CheckResult {
+  const before = env.reporter.errorCount;
+  const C = new Checker(env);
+  const fn = def.fn;
+  if (fn.generator) C.report("generator", fn, { what: "a generator workflow body" });
+  checkParams(C, fn);
+  if (fn.body.type === "BlockStatement") checkStatements(C, fn.body.body);
+  else checkExpr(C, fn.body);
+  checkHandles(C);
+  return { table: { refs: C.refs, calls: C.calls, awaits: C.awaits }, ok: env.reporter.errorCount === before };
+}
+
+/** Parameters are plain identifiers, each with an optional default value. */
+function checkParams(C: Checker, fn: t.Function): void {
+  const defaults: Array<{ name: string; param: t.AssignmentPattern }> = [];
+  for (const p of fn.params) {
+    const id = p.type === "Identifier" ? p : p.type === "AssignmentPattern" && p.left.type === "Identifier" ? p.left : null;
+    if (!id) {
+      C.report("workflowParam", p, { param: C.text(p) });
+      // Declared anyway, so uses in the body are not reported a second time.
+      for (const n of patternNames(p)) C.scopes.declare(n.name, "param");
+      continue;
+    }
+    const name = C.scopes.declare(id.name, "param").irName;
+    if (p.type === "AssignmentPattern") defaults.push({ name, param: p });
+  }
+  for (const { name, param } of defaults) {
+    checkExpr(C, param.right);
+    checkPattern(C, param.left, () => name);
+  }
+}
+
+/** Flow-insensitive handle rule: a variable bound to an un-awaited call may only be awaited. */
+function checkHandles(C: Checker): void {
+  for (const use of C.valueUses) {
+    const h = C.handles.get(use.irName);
+    if (!h) continue;
+    const name = use.node.type === "Identifier" ? use.node.name : use.irName;
+    C.report("handleVarAsValue", use.node, { name, callee: h.action });
+  }
+  for (const a of C.plainAssigns) {
+    const h = C.handles.get(a.irName);
+    if (!h) continue;
+    C.report("handleVarReassigned", a.node, { name: a.irName, callee: h.action });
+  }
+}

@@ -1,0 +1,220 @@
+import type * as t from "@babel/types";
+import type { Checker } from "./checker.ts";
+import type { BindingKind } from "./scopes.ts";
+import { hoistDeclarations, iterMethodCall, jumpTargetOf, logLevel, patternNames } from "./forms.ts";
+import { matchActionCall } from "./calls.ts";
+import { checkAwait, checkExpr, checkItems, reportInvalidCall } from "./expressions.ts";
+import { assignableLocal, checkAssignment, checkInto, checkPattern, checkPush, checkUpdate, checkValue } from "./assignments.ts";
+import { unwrapTs } from "../analyze/classify.ts";
+
+export function checkStatements(C: Checker, stmts: readonly t.Statement[]): void {
+  hoistDeclarations(C.scopes, stmts);
+  for (const s of stmts) checkStatement(C, s);
+}
+
+export function checkBlock(C: Checker, node: t.Statement): void {
+  C.scopes.push();
+  if (node.type === "BlockStatement") checkStatements(C, node.body);
+  else checkStatements(C, [node]);
+  C.scopes.pop();
+}
+
+const LOOPS: ReadonlySet<string> = new Set(["ForOfStatement", "ForInStatement", "ForStatement", "WhileStatement", "DoWhileStatement"]);
+
+export function checkStatement(C: Checker, s: t.Statement, labels: readonly string[] = []): void {
+  switch (s.type) {
+    case "BlockStatement":
+      return checkBlock(C, s);
+    case "EmptyStatement":
+    case "TSTypeAliasDeclaration":
+    case "TSInterfaceDeclaration":
+    case "TSDeclareFunction":
+      return;
+    case "ExpressionStatement":
+      return checkExpressionStatement(C, s.expression);
+    case "VariableDeclaration":
+      return checkDeclaration(C, s);
+    case "IfStatement":
+      checkExpr(C, s.test);
+      checkBlock(C, s.consequent);
+      if (s.alternate) checkBlock(C, s.alternate);
+      return;
+    case "ReturnStatement":
+      if (s.argument) checkExpr(C, s.argument);
+      return;
+    case "ForOfStatement":
+    case "ForInStatement": {
+      const method = s.type === "ForOfStatement" ? iterMethodCall(C, unwrapTs(s.right)) : null;
+      checkExpr(C, method ? method.object : s.right);
+      return checkIteration(C, s, labels);
+    }
+    case "ForStatement":
+      C.scopes.push();
+      if (s.init?.type === "VariableDeclaration") {
+        hoistDeclarations(C.scopes, [s.init]);
+        checkStatement(C, s.init);
+      } else if (s.init) checkExpressionStatement(C, s.init);
+      if (s.test) checkExpr(C, s.test);
+      inLoop(C, labels, () => checkBlock(C, s.body));
+      if (s.update) checkExpressionStatement(C, s.update);
+      C.scopes.pop();
+      return;
+    case "WhileStatement":
+    case "DoWhileStatement":
+      if (s.type === "WhileStatement") checkExpr(C, s.test);
+      inLoop(C, labels, () => checkBlock(C, s.body));
+      if (s.type === "DoWhileStatement") checkExpr(C, s.test);
+      return;
+    case "BreakStatement":
+    case "ContinueStatement":
+      return checkBreakContinue(C, s);
+    case "LabeledStatement":
+      return checkLabeled(C, s, [...labels, s.label.name]);
+    case "TryStatement":
+      return checkTry(C, s);
+    case "ThrowStatement": {
+      const arg = s.argument;
+      const binding = arg.type === "Identifier" ? C.scopes.lookup(arg.name) : null;
+      if (binding?.kind !== "catch") C.report("throwNotCaught", s, { what: C.text(arg) });
+      return;
+    }
+    case "SwitchStatement":
+      checkExpr(C, s.discriminant);
+      for (const c of s.cases) if (c.test) checkExpr(C, c.test);
+      C.scopes.push();
+      hoistDeclarations(C.scopes, s.cases.flatMap((c) => c.consequent));
+      C.jumpTargets.push({ kind: "switch", labels });
+      for (const c of s.cases) for (const stmt of c.consequent) checkStatement(C, stmt);
+      C.jumpTargets.pop();
+      C.scopes.pop();
+      return;
+    case "FunctionDeclaration":
+      if (s.generator) C.report("generator", s, { what: "a generator function" });
+      else C.report("nestedFunction", s, { what: `the function declaration \`${s.id?.name ?? ""}\`` });
+      return;
+    case "WithStatement":
+      C.report("withUsing", s, { what: "with" });
+      return;
+    default:
+      C.report("unsupportedStatement", s, { statement: describeStatement(s) });
+  }
+}
+
+function describeStatement(s: t.Statement): string {
+  switch (s.type) {
+    case "ClassDeclaration":
+      return "a class declaration";
+    case "DebuggerStatement":
+      return "`debugger`";
+    case "TSEnumDeclaration":
+      return "an enum declared inside a workflow (declare it at module level)";
+    default:
+      return `this statement (${s.type})`;
+  }
+}
+
+function inLoop(C: Checker, labels: readonly string[], body: () => void): void {
+  C.jumpTargets.push({ kind: "loop", labels });
+  body();
+  C.jumpTargets.pop();
+}
+
+/** `for...of` / `for...in`: the loop variable (a declaration or existing targets), then the body. */
+function checkIteration(C: Checker, s: t.ForOfStatement | t.ForInStatement, labels: readonly string[]): void {
+  if (s.type === "ForOfStatement" && s.await) C.report("forAwait", s);
+  C.scopes.push();
+  inLoop(C, labels, () => {
+    const left = s.left;
+    if (left.type === "VariableDeclaration") {
+      const d = left.declarations[0];
+      if (left.kind === "var") C.report("varDeclaration", left);
+      const kind = left.kind === "const" ? "const" : "let";
+      for (const id of patternNames(d.id)) C.scopes.declare(id.name, kind);
+      checkPattern(C, d.id, (id) => C.scopes.declare(id.name, kind).irName);
+    } else {
+      checkPattern(C, left, (id) => assignableLocal(C, id));
+    }
+    checkBlock(C, s.body);
+  });
+  C.scopes.pop();
+}
+
+function checkBreakContinue(C: Checker, s: t.BreakStatement | t.ContinueStatement): void {
+  const target = jumpTargetOf(C.jumpTargets, s);
+  if (!target) C.report("jumpOutsideLoop", s, { statement: C.text(s) });
+  else if (s.type === "ContinueStatement" && target.kind !== "loop") C.report("continueNonLoop", s, { label: s.label?.name ?? "" });
+}
+
+function checkLabeled(C: Checker, s: t.LabeledStatement, labels: readonly string[]): void {
+  const body = s.body;
+  if (body.type === "LabeledStatement") return checkLabeled(C, body, [...labels, body.label.name]);
+  if (LOOPS.has(body.type) || body.type === "SwitchStatement") return checkStatement(C, body, labels);
+  C.jumpTargets.push({ kind: "label", labels });
+  checkStatement(C, body);
+  C.jumpTargets.pop();
+}
+
+/** try/catch without `finally`; the catch parameter is a plain identifier, bound for the catch body only. */
+function checkTry(C: Checker, s: t.TryStatement): void {
+  if (s.finalizer) C.report("finallyBlock", s.finalizer);
+  const clause = s.handler;
+  if (!clause) return checkBlock(C, s.block);
+  C.scopes.push();
+  const param = clause.param;
+  if (param?.type === "Identifier") C.scopes.declare(param.name, "catch");
+  else if (param) C.report("catchPattern", param);
+  const catchFrame = C.scopes.pop();
+  checkBlock(C, s.block);
+  C.scopes.push(catchFrame);
+  checkStatements(C, clause.body.body);
+  C.scopes.pop();
+}
+
+export function checkExpressionStatement(C: Checker, e: t.Expression): void {
+  switch (e.type) {
+    case "AwaitExpression":
+      checkAwait(C, e, "discard");
+      return;
+    case "AssignmentExpression":
+      return checkAssignment(C, e);
+    case "UpdateExpression":
+      return checkUpdate(C, e);
+    case "SequenceExpression":
+      for (const x of e.expressions) checkExpressionStatement(C, x);
+      return;
+    case "CallExpression": {
+      const ac = matchActionCall(C, e);
+      if (ac === "invalid") return reportInvalidCall(C, e);
+      if (ac) {
+        C.report("actionCallDropped", e, { call: C.text(e) });
+        return;
+      }
+      if (checkPush(C, e)) return;
+      if (logLevel(C, e)) {
+        checkItems(C, e.arguments);
+        return;
+      }
+      break;
+    }
+  }
+  checkExpr(C, e);
+}
+
+function checkDeclaration(C: Checker, s: t.VariableDeclaration): void {
+  if (s.kind === "using" || s.kind === "await using") {
+    C.report("withUsing", s, { what: s.kind });
+    return;
+  }
+  if (s.kind === "var") C.report("varDeclaration", s);
+  const kind: BindingKind = s.kind === "const" ? "const" : "let";
+  for (const d of s.declarations) {
+    const bind = (id: t.Identifier): string => C.scopes.declare(id.name, kind).irName;
+    if (d.id.type === "Identifier") {
+      const target = bind(d.id);
+      if (d.init) checkInto(C, target, d.id, d.init);
+    } else if (d.init) {
+      checkValue(C, d.init);
+      checkPattern(C, d.id, bind);
+    }
+  }
+}
