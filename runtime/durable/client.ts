@@ -14,6 +14,8 @@ import { StartBatcher } from "./start-batcher.ts";
 import { describeInstance, type InstanceStatusReport } from "./status.ts";
 import { errorClassName, type ErrorValue } from "../interpreter/errors.ts";
 import { artifactOf, type WorkflowLike } from "../api/compiled.ts";
+import { PublishedValues } from "./published.ts";
+import type { SendOptions } from "./messages.ts";
 
 export interface ConnectOptions {
   /** Postgres URL; default `DATABASE_URL`, else the embedded server of the current directory. */
@@ -49,6 +51,7 @@ export class Client {
   private subscribed: Promise<void> | null = null;
   private unlisten: (() => Promise<void>) | undefined;
   private readonly starts: StartBatcher;
+  private readonly publishedValues: PublishedValues;
   /**
    * Instances this client started that were still running when their start
    * committed, with whether a NOTIFY has said they finished since: their first
@@ -59,6 +62,7 @@ export class Client {
   constructor(readonly db: Db, options: { schema?: string; maxPayloadBytes?: number }, private readonly owned: boolean) {
     this.engine = new Engine(db, options);
     this.starts = new StartBatcher(this.engine);
+    this.publishedValues = new PublishedValues(this.engine, db);
   }
 
   /**
@@ -93,7 +97,29 @@ export class Client {
       result: (opts?: { timeoutMs?: number }) => this.result(id, opts),
       status: () => this.status(id),
       cancel: (reason?: string) => this.engine.cancel(id, reason),
+      send: (topic: string, message: unknown, options?: SendOptions) => this.send(id, topic, message, options),
+      published: () => this.published(id),
+      waitPublished: (key: string, options?: { timeoutMs?: number }) => this.waitPublished(id, key, options),
     };
+  }
+
+  /**
+   * Sends `message` to instance `id` on `topic`: its next `receive(topic)` (or one
+   * already waiting) gets it. A repeated idempotency key stores it once. Rejects with
+   * MessageRejectedError when there is no such instance or it has finished.
+   */
+  async send(id: string, topic: string, message: unknown, options: SendOptions = {}): Promise<void> {
+    await this.engine.send(id, topic, message, options);
+  }
+
+  /** The latest value of every key the instance published: `{ key: value }`. */
+  published(id: string): Promise<Record<string, Json>> {
+    return this.publishedValues.read(id);
+  }
+
+  /** Waits (without polling) until the instance has published `key`, and returns its value. */
+  waitPublished(id: string, key: string, options: { timeoutMs?: number } = {}): Promise<Json> {
+    return this.publishedValues.wait(id, key, options);
   }
 
   /**
@@ -213,6 +239,7 @@ export class Client {
 
   async close(): Promise<void> {
     await this.unlisten?.();
+    await this.publishedValues.close();
     if (this.owned) await this.db.close();
   }
 

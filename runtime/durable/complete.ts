@@ -13,6 +13,7 @@ import type { HistoryEvent, InstanceRow, InstanceStatus, TaskRow } from "./queri
 import { failedOutput, stepOutput, Writes, type Committed, type StepOutput } from "./step.ts";
 import { engineError, isTransient } from "./fault.ts";
 import { StaleStepError } from "./write-step.ts";
+import { startChildren, startsSleeper } from "./children.ts";
 
 export interface Completion {
   task: TaskRow;
@@ -148,6 +149,7 @@ async function applyBatch(
         base.status === "sleeping"
           ? { status: "sleeping", state, wakeAt: base.wakeAt, tasks: [], events: [] }
           : stepOutput(id, artifact, advance(artifact, state, base.now), waitingAt, engine.maxPayloadBytes);
+      await startChildren(engine, q, { id, artifact }, out, writes, base.now);
     } catch (err) {
       if (isTransient(err)) throw err;
       // The step cannot be run (a broken definition, an interpreter invariant): this
@@ -163,6 +165,8 @@ async function applyBatch(
     writes.save(id, base.version, out);
     writes.add(id, out, resolved);
   }
+  // A child that sleeps in its first step needs the database's clock too.
+  if (!rows && startsSleeper(writes)) throw new NeedsLock();
   const local = claim && claim.max > 0 ? writes.claimLocally(workerId, claim.actions, claim.max) : [];
   await writes.flush(q, engine.q, workerId, claim?.leaseMs ?? 0);
   if (cache) remember(cache, writes, bases);

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { assertArtifact, type Artifact, type Json } from "../../ir-schema/index.ts";
 import { advance, checkInput, InputError, stateFromJson } from "../interpreter/index.ts";
 import type { Outcome } from "../interpreter/state.ts";
-import { MAX_ERROR_BYTES, type ErrorValue } from "../interpreter/errors.ts";
+import { MAX_ERROR_BYTES, makeError, type ErrorValue } from "../interpreter/errors.ts";
 import type { Db, Queryable } from "../store/db.ts";
 import { queries, type HistoryEvent, type InstanceRow, type InstanceStatus, type Queries, type TaskRow } from "./queries.ts";
 import { failedOutput, stepOutput, Writes, type Committed, type InstanceLog, type StepOutput } from "./step.ts";
@@ -22,6 +22,8 @@ import { engineError, isTransient } from "./fault.ts";
 import { DuplicateStartError } from "./write-step.ts";
 import { completeBatch, type Completion, type CompletionResult, type LocalClaim, type StateCache } from "./complete.ts";
 import { checkPayload, stringProblem } from "../payload.ts";
+import { startChildren } from "./children.ts";
+import { sendMessage, type SendOptions } from "./messages.ts";
 
 export interface EngineOptions {
   schema?: string;
@@ -31,6 +33,8 @@ export interface EngineOptions {
   maxErrorBytes?: number;
   /** Where a workflow's `console.*` calls go once their step has committed; default: stderr. */
   onLog?: (log: InstanceLog) => void;
+  /** Deepest child of a child of ... a root instance (default 100): a deeper start fails the call with ChildDepthError. */
+  maxChildDepth?: number;
 }
 
 /** Longest idempotency key stored as written; a longer one is stored as its SHA-256 (an index entry has a size limit). */
@@ -60,6 +64,7 @@ export class Engine {
   readonly schema: string;
   readonly maxPayloadBytes: number;
   readonly maxErrorBytes: number;
+  readonly maxChildDepth: number;
   private readonly onLog: (log: InstanceLog) => void;
   /** This process's clients and workers on the same database and schema (local-hub.ts). */
   readonly hub: LocalHub;
@@ -67,6 +72,8 @@ export class Engine {
   private readonly artifacts = new Map<string, Artifact>();
   /** Artifact objects validated and stored (or being stored) by `register`. */
   private readonly registered = new WeakMap<object, Promise<Artifact>>();
+  /** The hash registered here last for each workflow name: the version a child of that name runs. */
+  private readonly byName = new Map<string, string>();
 
   constructor(readonly db: Db, options: EngineOptions = {}) {
     this.schema = options.schema ?? "cairn";
@@ -74,6 +81,7 @@ export class Engine {
     this.hub = hubFor(db, this.schema);
     this.maxPayloadBytes = options.maxPayloadBytes ?? 1024 * 1024;
     this.maxErrorBytes = options.maxErrorBytes ?? MAX_ERROR_BYTES;
+    this.maxChildDepth = options.maxChildDepth ?? 100;
     this.onLog = options.onLog ?? ((log) => process.stderr.write(formatLog(`${log.workflow} ${log.instanceId}`, log.entry)));
   }
 
@@ -89,6 +97,7 @@ export class Engine {
     const stored = this.q.putDefinition(this.db, valid.hash, valid.name, valid as unknown as Json).then(
       () => {
         this.artifacts.set(valid.hash, valid);
+        this.byName.set(valid.name, valid.hash);
         return valid;
       },
       (err: unknown) => {
@@ -109,6 +118,27 @@ export class Engine {
     const valid = assertArtifact(ir, `stored definition ${hash}`);
     this.artifacts.set(hash, valid);
     return valid;
+  }
+
+  /**
+   * The definition a child named `name` runs, chosen when it starts (and kept by
+   * its instance): the parent's own for a workflow calling itself; else the one this
+   * process registered (a worker registers the build it serves, which is the build
+   * the parent's code came from); else the latest stored under that name.
+   */
+  async childArtifact(q: Queryable, name: string, parent: Artifact): Promise<Artifact> {
+    if (name === parent.name) return parent;
+    const hash = this.byName.get(name) ?? (await this.q.latestDefinition(q, name))?.hash ?? null;
+    if (hash === null) throw new UnknownWorkflowError(`no workflow named ${name} is registered (workflow ${parent.name} starts it as a child)`);
+    return this.artifact(q, hash);
+  }
+
+  /**
+   * Sends a message to instance `id` on `topic` (see messages.ts); throws
+   * MessageRejectedError when there is no such instance or it has finished.
+   */
+  send(id: string, topic: string, message: unknown, options: SendOptions = {}): Promise<{ duplicate: boolean }> {
+    return sendMessage(this, id, topic, message, options);
   }
 
   /**
@@ -215,6 +245,7 @@ export class Engine {
         try {
           const artifact = await this.artifact(tx, row.hash);
           out = stepOutput(row.id, artifact, advance(artifact, stateFromJson(row.state), row.now), undefined, this.maxPayloadBytes);
+          await startChildren(this, tx, { id: row.id, artifact }, out, writes, row.now);
         } catch (err) {
           if (isTransient(err)) throw err;
           // A broken definition or state fails this instance, in this same batch.
@@ -236,7 +267,10 @@ export class Engine {
    * After a write committed: its logs go to the runner's logger (default: stderr),
    * and the instances it finished are announced to this process's clients.
    */
-  committed({ logs, finished }: Committed): void {
+  committed({ logs, finished, receives, published }: Committed): void {
+    // A receive that began to wait may have its message already: match them now.
+    if (receives.length > 0) void this.deliver(receives);
+    for (const id of published) this.hub.published(id);
     for (const log of logs) {
       try {
         this.onLog(log);
@@ -245,6 +279,25 @@ export class Engine {
       }
     }
     for (const [id, f] of finished) this.hub.finished(id, f);
+  }
+
+  /**
+   * Matches waiting receives with their messages (the database's deliver()), one
+   * (instance, topic) at a time. A failure here loses nothing: the worker's
+   * maintenance round matches whatever is left (deliverStranded).
+   */
+  async deliver(pairs: ReadonlyArray<readonly [string, string]>): Promise<void> {
+    const seen = new Set<string>();
+    for (const [id, topic] of pairs) {
+      const key = `${id}\0${topic}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      try {
+        await this.q.deliver(this.db, id, topic);
+      } catch {
+        // Left for deliverStranded.
+      }
+    }
   }
 
   /** Stops an instance: no further steps run, queued tasks are dropped, workers abort running attempts. */
@@ -272,12 +325,22 @@ export class Engine {
       await this.q.saveInstance(tx, { id, version: row.version, status, state: row.state, error: error as unknown as Json, wakeAt: null });
       await this.q.cancelTasks(tx, id);
       await this.q.appendHistory(tx, [{ instanceId: id, ...event }]);
-      await this.q.notify(tx, "cancel", id);
-      await this.q.notify(tx, "done", id);
-      return true;
+      await this.q.answerParent(tx, id);
+      // Its unfinished children (and theirs) end with it: nothing is left to take their results.
+      const reason = `its parent ${id} ended (${status})`;
+      const children = await this.q.cancelDescendants(tx, id, makeError("CancelledError", reason) as unknown as Json);
+      for (const ended of [id, ...children]) {
+        await this.q.notify(tx, "cancel", ended);
+        await this.q.notify(tx, "done", ended);
+      }
+      return [id, ...children];
     }).then((ended) => {
-      if (ended) this.hub.finished(id, { status, error });
-      return ended;
+      if (ended === null || ended === false) return ended;
+      this.hub.finished(id, { status, error });
+      for (const child of ended.slice(1)) {
+        this.hub.finished(child, { status: "cancelled", error: makeError("CancelledError", `its parent ${id} ended (${status})`) });
+      }
+      return true;
     });
   }
 

@@ -40,6 +40,7 @@ export class LocalHub {
   /** Instances this process started and waits for (or may): their outcome is kept until taken. */
   private readonly watched = new Map<string, Finished | null>();
   private readonly waiters = new Map<string, Set<(f: Finished | null) => void>>();
+  private readonly publishWaiters = new Map<string, Set<() => void>>();
 
   addWorker(w: LocalWorker): void {
     this.workers.add(w);
@@ -96,6 +97,22 @@ export class LocalHub {
   /** Called by a worker that no longer runs anything of `id`: waiters look for themselves again. */
   released(id: string): void {
     for (const fn of [...(this.waiters.get(id) ?? [])]) fn(null);
+  }
+
+  /** Calls `fn` whenever a step here that published values of `id` has committed; returns the unsubscribe. */
+  onPublished(id: string, fn: () => void): () => void {
+    let set = this.publishWaiters.get(id);
+    if (!set) this.publishWaiters.set(id, (set = new Set()));
+    set.add(fn);
+    return () => {
+      set.delete(fn);
+      if (set.size === 0 && this.publishWaiters.get(id) === set) this.publishWaiters.delete(id);
+    };
+  }
+
+  /** Called by an engine once a step that published values of `id` has committed. */
+  published(id: string): void {
+    for (const fn of [...(this.publishWaiters.get(id) ?? [])]) fn();
   }
 
   /** Called by a worker's engine once the step that finished `id` has committed. */

@@ -21,7 +21,9 @@ export async function pruneBatch(q: Queryable, schema: string, olderThanMs: numb
         ORDER BY finished_at LIMIT $2 FOR UPDATE SKIP LOCKED),
      gone AS (DELETE FROM ${s}.instances i USING old WHERE i.id = old.id RETURNING i.id),
      tasks AS (DELETE FROM ${s}.tasks t USING gone WHERE t.instance_id = gone.id),
-     history AS (DELETE FROM ${s}.history h USING gone WHERE h.instance_id = gone.id)
+     history AS (DELETE FROM ${s}.history h USING gone WHERE h.instance_id = gone.id),
+     messages AS (DELETE FROM ${s}.messages m USING gone WHERE m.instance_id = gone.id),
+     published AS (DELETE FROM ${s}.published p USING gone WHERE p.instance_id = gone.id)
      SELECT count(*)::int AS n FROM gone`,
     [olderThanMs, limit],
   );

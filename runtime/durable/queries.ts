@@ -9,20 +9,22 @@ import { quoteIdent } from "../store/migrate.ts";
 import type { Json } from "../../ir-schema/index.ts";
 import { instanceQueries } from "./instance-queries.ts";
 import { taskQueries } from "./task-queries.ts";
+import { waitQueries } from "./wait-queries.ts";
 import { writeStep, type StepWrite } from "./write-step.ts";
 import { json, ms, type HistoryEvent } from "./sql.ts";
 
 export * from "./sql.ts";
 
-type ChannelName = "tasks" | "done" | "cancel" | "timers";
+type ChannelName = "tasks" | "done" | "cancel" | "timers" | "published";
 
 export function queries(schema: string) {
   const s = quoteIdent(schema);
   const channel = (name: ChannelName) => `${schema}_${name}`;
   return {
-    channels: { tasks: channel("tasks"), done: channel("done"), cancel: channel("cancel"), timers: channel("timers") },
+    channels: { tasks: channel("tasks"), done: channel("done"), cancel: channel("cancel"), timers: channel("timers"), published: channel("published") },
     ...instanceQueries(s),
     ...taskQueries(s),
+    ...waitQueries(s, channel("tasks")),
     writeStep: (q: Queryable, workerId: string | null, leaseMs: number, w: StepWrite) => writeStep(q, s, workerId, leaseMs, w),
 
     async appendHistory(q: Queryable, events: HistoryEvent[]): Promise<void> {

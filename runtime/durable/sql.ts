@@ -14,6 +14,9 @@ export interface InstanceRow {
   result: Json | null;
   error: Json | null;
   idempotency_key: string | null;
+  /** A child's parent, and the parent's call it answers (null for a root instance). */
+  parent_id: string | null;
+  parent_call: string | null;
   wake_at: number | null;
   created_at: number;
   updated_at: number;
@@ -28,7 +31,7 @@ export interface TaskRow {
   action: string;
   args: Json[];
   options: Json;
-  status: "ready" | "running" | "done" | "failed" | "cancelled";
+  status: "ready" | "running" | "waiting" | "done" | "failed" | "cancelled";
   attempt: number;
   run_at: number;
   lease_until: number | null;
@@ -51,6 +54,13 @@ export interface NewTask {
   action: string;
   args: Json[];
   options: Json;
+  /**
+   * 'waiting': a receive or a child, which no worker claims until its answer is
+   * there (deliver(), the child's end, the timeout); `delayMs` is then the time
+   * to the timeout (null: none). Absent: ready now.
+   */
+  status?: "waiting";
+  delayMs?: number | null;
 }
 
 export interface HistoryEvent {
@@ -61,7 +71,7 @@ export interface HistoryEvent {
 }
 
 export const ms = (col: string, as = col) => `(extract(epoch from ${col}) * 1000)::float8 AS ${as}`;
-export const INSTANCE_COLS = `id, workflow, hash, status, input, state, version, result, error, idempotency_key,
+export const INSTANCE_COLS = `id, workflow, hash, status, input, state, version, result, error, idempotency_key, parent_id, parent_call,
   ${ms("wake_at")}, ${ms("created_at")}, ${ms("updated_at")}, ${ms("finished_at")}, ${ms("clock_timestamp()", "now")}`;
 export const taskCols = (t = "") =>
   `${t}instance_id, ${t}call_id, ${t}action, ${t}args, ${t}options, ${t}status, ${t}attempt, ${ms(`${t}run_at`, "run_at")},
@@ -79,6 +89,9 @@ export interface NewInstance {
   error?: Json;
   key: string | null;
   wakeAt: number | null;
+  /** A child's parent instance and the parent's call it answers. */
+  parentId?: string;
+  parentCall?: string;
 }
 
 export const json = (v: unknown): string => JSON.stringify(v ?? null);

@@ -15,6 +15,9 @@ import type { LocalClaim, StateCache } from "./complete.ts";
 import type { LocalWorker } from "./local-hub.ts";
 import type { InstanceStatus, TaskRow } from "./queries.ts";
 import { stepOutput, Writes } from "./step.ts";
+import { startChildren, startsSleeper } from "./children.ts";
+import { isTransient } from "./fault.ts";
+import type { Queryable } from "../store/db.ts";
 
 /** A worker of this process that takes the first tasks, and what it may claim. */
 export interface LocalTarget {
@@ -39,13 +42,13 @@ export async function startInstances(
   // This process's clock only matters to a first step that sleeps: its deadline
   // must come from the database's clock, read in a transaction of its own (and
   // the steps are run again from fresh states: advancing one changes it).
-  let steps = firstSteps(engine, artifact, inputs, Date.now(), key, atomic);
+  let steps = await firstSteps(engine, artifact, inputs, Date.now(), key, atomic);
   let sent = Date.now();
   let claimed: ReturnType<Writes["claimLocally"]> = [];
   const claim = () => (local ? steps.writes.claimLocally(local.workerId, local.claim.actions, local.claim.max) : []);
-  if (steps.writes.instances.some((i) => i.status === "sleeping")) {
+  if (startsSleeper(steps.writes)) {
     await engine.db.transaction(async (tx) => {
-      steps = firstSteps(engine, artifact, inputs, await engine.q.dbNow(tx), key, atomic);
+      steps = await firstSteps(engine, artifact, inputs, await engine.q.dbNow(tx), key, atomic, tx);
       claimed = claim();
       sent = Date.now();
       await steps.writes.flush(tx, engine.q, local?.workerId ?? null, local?.claim.leaseMs ?? 0);
@@ -58,7 +61,7 @@ export async function startInstances(
   engine.committed(steps.writes.committed());
   if (local && claimed.length > 0) {
     const states: StateCache = new Map();
-    for (const i of steps.writes.instances) if (i.status === "running") states.set(i.id, { hash: artifact.hash, version: 0, state: i.state });
+    for (const i of steps.writes.instances) if (i.status === "running") states.set(i.id, { hash: i.hash, version: 0, state: i.state });
     const tasks: TaskRow[] = claimed.map((t) => ({
       instance_id: t.instanceId, call_id: t.callId, action: t.action, args: t.args, options: t.options,
       status: "running", attempt: 1, run_at: 0, lease_until: null, worker_id: local.workerId, last_error: null,
@@ -68,15 +71,18 @@ export async function startInstances(
   return steps.outcomes;
 }
 
-/** The rows that start these instances: each program run to its first suspension. */
-function firstSteps(
+/** The rows that start these instances: each program run to its first suspension (and the children it starts, children.ts). */
+async function firstSteps(
   engine: Engine, artifact: Artifact, inputs: ReadonlyArray<Record<string, Json>>, now: number, key: string | undefined, atomic: boolean,
-): { writes: Writes; outcomes: StartOutcome[] } {
+  q: Queryable = engine.db,
+): Promise<{ writes: Writes; outcomes: StartOutcome[] }> {
   const writes = new Writes();
-  const outcomes = inputs.map((clean): StartOutcome => {
+  const outcomes: StartOutcome[] = [];
+  for (const clean of inputs) {
     const id = randomUUID();
     try {
       const out = stepOutput(id, artifact, advance(artifact, initialState(artifact, clean), now), undefined, engine.maxPayloadBytes);
+      await startChildren(engine, q, { id, artifact }, out, writes, now);
       const input = encodeWire(clean);
       const state = stateToJson(out.state);
       writes.add(id, out, [{ instanceId: id, kind: "started", data: { workflow: artifact.name, hash: artifact.hash, input } }]);
@@ -84,12 +90,13 @@ function firstSteps(
         id, workflow: artifact.name, hash: artifact.hash, status: out.status, input, state,
         result: out.result, error: out.error as unknown as Json, key: key ?? null, wakeAt: out.wakeAt,
       });
-      return { id, status: out.status };
+      outcomes.push({ id, status: out.status });
     } catch (error) {
+      if (isTransient(error)) throw error;
       // All or nothing (startMany): one bad input, and nothing is written.
       if (atomic) throw error;
-      return { error };
+      outcomes.push({ error });
     }
-  });
+  }
   return { writes, outcomes };
 }

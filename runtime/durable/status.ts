@@ -26,6 +26,13 @@ export interface InstanceStatusReport {
   result: Json | null;
   error: Json | null;
   tasks: TaskReport[];
+  /** The instance that started this one as a child, and its call. */
+  parent: { id: string; callId: string } | null;
+  children: Array<{ id: string; workflow: string; status: string; callId: string }>;
+  /** The latest value of each published key. */
+  published: Record<string, Json>;
+  /** Messages sent to it, received or still waiting for a receive of their topic. */
+  messages: Array<{ seq: number; topic: string; message: Json; sentAt: string; receivedBy: string | null }>;
   history: Array<{ at: string; kind: string; callId: string | null; data: Json }>;
 }
 
@@ -34,7 +41,10 @@ const LIVE_WITHIN_MS = 60_000;
 
 export async function describeInstance(engine: Engine, row: InstanceRow): Promise<InstanceStatusReport> {
   const { q, db } = engine;
-  const [tasks, history, live] = await Promise.all([q.tasksOf(db, row.id), q.history(db, row.id), q.liveActions(db, LIVE_WITHIN_MS)]);
+  const [tasks, history, live, children, published, messages] = await Promise.all([
+    q.tasksOf(db, row.id), q.history(db, row.id), q.liveActions(db, LIVE_WITHIN_MS),
+    q.childrenOf(db, row.id), q.publishedOf(db, row.id), q.messagesOf(db, row.id),
+  ]);
   let at: string | null = null;
   try {
     at = locOf(await engine.artifact(db, row.hash), stateFromJson(row.state));
@@ -56,7 +66,9 @@ export async function describeInstance(engine: Engine, row: InstanceRow): Promis
       status: t.status,
       attempt: t.attempt,
       reason:
-        t.status !== "ready"
+        t.status === "waiting"
+          ? waitingReason(t.action, t.args, t.run_at)
+          : t.status !== "ready"
           ? null
           : !live.has(t.action)
             ? `no live worker has action '${t.action}'`
@@ -64,6 +76,22 @@ export async function describeInstance(engine: Engine, row: InstanceRow): Promis
               ? `retrying at ${new Date(t.run_at).toISOString()}`
               : "waiting for a free worker",
     })),
+    parent: row.parent_id === null ? null : { id: row.parent_id, callId: row.parent_call ?? "" },
+    children: children.map((c) => ({ id: c.id, workflow: c.workflow, status: c.status, callId: c.parent_call })),
+    published: Object.fromEntries(published.map((p) => [p.key, decodeWire(p.value) as Json])),
+    messages: messages.map((m) => ({
+      seq: Number(m.seq), topic: m.topic, message: decodeWire(m.message) as Json, sentAt: new Date(m.sent_at).toISOString(), receivedBy: m.received_by,
+    })),
     history: history.map((h) => ({ at: new Date(h.at).toISOString(), kind: h.kind, callId: h.call_id, data: h.data })),
   };
+}
+
+/** What a waiting call waits for, in words. */
+function waitingReason(action: string, args: Json[], runAt: number): string {
+  if (action === "%receive") {
+    const until = Number.isFinite(runAt) ? ` until ${new Date(runAt).toISOString()}` : "";
+    return `waiting for a message on topic '${String(args[0])}'${until}`;
+  }
+  if (action === "%child") return `waiting for child workflow ${String(args[0])} (${String(args[1])})`;
+  return "waiting";
 }

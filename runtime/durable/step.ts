@@ -4,19 +4,24 @@
  * Keeping it pure keeps the transactions in engine.ts short and easy to audit.
  */
 import type { Artifact, Json } from "../../ir-schema/index.ts";
+import { SystemActions } from "../../ir-schema/vocabulary.ts";
 import type { AdvanceResult, LogEntry, State } from "../interpreter/state.ts";
 import type { ErrorValue } from "../interpreter/errors.ts";
 import type { HistoryEvent, InstanceStatus, NewTask, Queries } from "./queries.ts";
 import type { StepWrite, StepWriteResult } from "./write-step.ts";
 import { stateToJson } from "../interpreter/codec.ts";
 import type { Queryable } from "../store/db.ts";
-import { checkArgs, checkResultOf, encodeWire } from "../payload.ts";
+import { checkArgs, checkPayload, checkResultOf, encodeWire } from "../payload.ts";
 import type { Finished } from "./local-hub.ts";
 
 /** See Writes.committed. */
 export interface Committed {
   logs: InstanceLog[];
   finished: Array<[string, Finished]>;
+  /** Receives that began to wait: their (instance, topic) may have messages to match (engine.deliver). */
+  receives: Array<[string, string]>;
+  /** Instances that published: clients here waiting on a published value look again. */
+  published: string[];
 }
 
 /** A workflow's `console.*` call during a step, with the instance it came from. */
@@ -36,6 +41,8 @@ export interface StepOutput {
   events: HistoryEvent[];
   /** Printed once the step has committed (a step redone after a conflict must not print twice). */
   logs?: InstanceLog[];
+  /** Published values (checked, stored form), the last of each key. */
+  published?: Array<{ key: string; value: Json }>;
 }
 
 /**
@@ -48,22 +55,53 @@ export function stepOutput(
 ): StepOutput {
   const out = stepOutcome(instanceId, artifact, advanced, waitingAt, maxPayloadBytes);
   if (advanced.logs.length > 0) out.logs = advanced.logs.map((entry) => ({ instanceId, workflow: artifact.name, entry }));
+  if (advanced.published.length > 0) {
+    const last = new Map<string, Json>();
+    for (const p of advanced.published) {
+      // Checked like any payload: a value that cannot be stored fails the instance (PayloadError).
+      last.set(p.key, encodeWire(checkPayload(p.value, `published value '${p.key}'`, "value", maxPayloadBytes)));
+    }
+    out.published = [...last].map(([key, value]) => ({ key, value }));
+  }
   return out;
+}
+
+/** What the queue holds for one dispatched call: an action to run, or a wait (see NewTask.status). */
+function taskOf(instanceId: string, d: AdvanceResult["dispatch"][number], maxPayloadBytes: number): NewTask {
+  // Checked (a PayloadError fails the instance), then stored in the wire form:
+  // NaN, -0 and undefined arguments reach the action as they were.
+  const args = encodeWire(checkArgs(d.action, d.callId, d.args, maxPayloadBytes)) as Json[];
+  const task: NewTask = { instanceId, callId: d.callId, action: d.action, args, options: d.options as Json };
+  if (d.action === SystemActions.receive) {
+    task.status = "waiting";
+    task.delayMs = d.args[1] as number | null;
+  } else if (d.action === SystemActions.child) {
+    // Until the engine starts the child in this same write (children.ts).
+    task.status = "waiting";
+    task.delayMs = null;
+  }
+  return task;
+}
+
+/** What the history says was dispatched. */
+function dispatchedData(d: AdvanceResult["dispatch"][number]): Json {
+  switch (d.action) {
+    case SystemActions.child:
+      return { workflow: d.args[0] as string };
+    case SystemActions.receive:
+      return { receive: d.args[0] as string, timeoutMs: d.args[1] as number | null };
+    case SystemActions.send:
+      return { send: d.args[1] as string, to: d.args[0] as string };
+    default:
+      return { action: d.action };
+  }
 }
 
 function stepOutcome(
   instanceId: string, artifact: Artifact, { state, dispatch }: AdvanceResult, waitingAt: State["pc"] | undefined, maxPayloadBytes: number,
 ): StepOutput {
-  const tasks: NewTask[] = dispatch.map((d) => ({
-    instanceId,
-    callId: d.callId,
-    action: d.action,
-    // Checked (a PayloadError fails the instance), then stored in the wire form:
-    // NaN, -0 and undefined arguments reach the action as they were.
-    args: encodeWire(checkArgs(d.action, d.callId, d.args, maxPayloadBytes)) as Json[],
-    options: d.options as Json,
-  }));
-  const events: HistoryEvent[] = dispatch.map((d) => ({ instanceId, kind: "dispatched", callId: d.callId, data: { action: d.action } }));
+  const tasks: NewTask[] = dispatch.map((d) => taskOf(instanceId, d, maxPayloadBytes));
+  const events: HistoryEvent[] = dispatch.map((d) => ({ instanceId, kind: "dispatched", callId: d.callId, data: dispatchedData(d) }));
   const at = { block: state.pc.block, instr: state.pc.instr, loc: locOf(artifact, state) };
   switch (state.status) {
     case "completed": {
@@ -116,6 +154,7 @@ export class Writes {
   readonly saves: StepWrite["saves"] = [];
   readonly finished: StepWrite["finished"] = [];
   readonly logs: InstanceLog[] = [];
+  readonly published: Array<{ instanceId: string; key: string; value: Json }> = [];
   private readonly done: string[] = [];
   private earliestWake: number | null = null;
 
@@ -123,6 +162,7 @@ export class Writes {
     this.tasks.push(...out.tasks);
     this.events.push(...before, ...out.events);
     if (out.logs) this.logs.push(...out.logs);
+    for (const p of out.published ?? []) this.published.push({ instanceId, ...p });
     if (out.status === "sleeping" && out.wakeAt !== null) {
       this.earliestWake = this.earliestWake === null ? out.wakeAt : Math.min(this.earliestWake, out.wakeAt);
     }
@@ -144,7 +184,9 @@ export class Writes {
       if (r.status === "completed") finished.push([r.id, { status: "completed", result: r.result }]);
       else if (r.status === "failed" || r.status === "cancelled") finished.push([r.id, { status: r.status, error: r.error as unknown as ErrorValue }]);
     }
-    return { logs: this.logs, finished };
+    const receives: Array<[string, string]> = [];
+    for (const t of this.tasks) if (t.action === SystemActions.receive) receives.push([t.instanceId, t.args[0] as string]);
+    return { logs: this.logs, finished, receives, published: [...new Set(this.published.map((p) => p.instanceId))] };
   }
 
   /** Like save, but keeps the stored state as it was (the engine could not produce a new one). */
@@ -163,7 +205,7 @@ export class Writes {
   claimLocally(workerId: string, actions: ReadonlySet<string>, max: number): NewTask[] {
     const keep: NewTask[] = [];
     for (const t of this.tasks) {
-      if (this.claimed.length < max && actions.has(t.action)) {
+      if (this.claimed.length < max && t.status === undefined && actions.has(t.action)) {
         this.claimed.push(t);
         const idempotencyKey = `${t.instanceId}:${t.callId}`;
         this.events.push({ instanceId: t.instanceId, kind: "attempt", callId: t.callId, data: { attempt: 1, worker: workerId, idempotencyKey } });
@@ -177,9 +219,12 @@ export class Writes {
   async flush(tx: Queryable, q: Queries, workerId: string | null = null, leaseMs = 0): Promise<StepWriteResult> {
     const notifications: StepWrite["notifications"] = [];
     // Notifications are delivered at commit, so a woken worker sees the new rows.
-    const actions = new Set(this.tasks.map((t) => t.action));
+    const actions = new Set(this.tasks.filter((t) => t.status === undefined).map((t) => t.action));
     if (actions.size) notifications.push({ channel: q.channels.tasks, payload: [...actions].join(",") });
-    if (this.earliestWake !== null) notifications.push({ channel: q.channels.timers, payload: String(this.earliestWake) });
+    // A receive with a timeout is a timer too (the payload is only a hint: workers read the next wake-up).
+    const timeout = this.tasks.some((t) => t.status === "waiting" && t.delayMs !== null && t.delayMs !== undefined);
+    if (this.earliestWake !== null || timeout) notifications.push({ channel: q.channels.timers, payload: String(this.earliestWake ?? Date.now()) });
+    if (this.published.length > 0) notifications.push({ channel: q.channels.published, payload: [...new Set(this.published.map((p) => p.instanceId))].join(",").slice(0, 7900) });
     // One notification for many finished instances (NOTIFY payloads hold 8000 bytes).
     for (let i = 0; i < this.done.length; i += 200) {
       notifications.push({ channel: q.channels.done, payload: this.done.slice(i, i + 200).join(",") });
@@ -187,6 +232,7 @@ export class Writes {
     // Throws StaleStepError, having written nothing, if a version or a lease check fails.
     return q.writeStep(tx, workerId, leaseMs, {
       instances: this.instances, saves: this.saves, finished: this.finished, queued: this.tasks, claimed: this.claimed, events: this.events, notifications,
+      published: this.published, tasksChannel: q.channels.tasks,
     });
   }
 }

@@ -112,7 +112,7 @@ export function taskQueries(s: string) {
 
     async cancelTasks(q: Queryable, instanceId: string): Promise<void> {
       await q.query(
-        `UPDATE ${s}.tasks SET status = 'cancelled', lease_until = NULL WHERE instance_id = $1 AND status IN ('ready', 'running')`,
+        `UPDATE ${s}.tasks SET status = 'cancelled', lease_until = NULL WHERE instance_id = $1 AND status IN ('ready', 'running', 'waiting')`,
         [instanceId],
       );
     },

@@ -23,6 +23,8 @@ import type { LocalWorker } from "./local-hub.ts";
 import { isTransient } from "./fault.ts";
 import { exhaustedOutcome, runTaskAttempt, type AttemptOutcome } from "./task-attempt.ts";
 import { Pruner } from "./prune.ts";
+import { isSystemAction } from "../../ir-schema/vocabulary.ts";
+import { runSystemTask, SYSTEM_ACTIONS } from "./system-tasks.ts";
 
 /** See WorkerOptions.concurrency. */
 export const DEFAULT_CONCURRENCY = 50;
@@ -138,7 +140,7 @@ export class Worker implements LocalWorker {
       onLog: options.onEvent ? (log) => this.emit({ type: "log", ...log }) : undefined,
     });
     this.actions = collectActions(options.actions);
-    this.actionNames = new Set(this.actions.keys());
+    this.actionNames = new Set([...this.actions.keys(), ...SYSTEM_ACTIONS]);
     this.commits = new GroupCommit({
       engine: this.engine,
       workerId: this.id,
@@ -161,13 +163,13 @@ export class Worker implements LocalWorker {
     if (this.opts.migrate !== false) await migrate(this.db, this.engine.schema);
     for (const wf of this.opts.workflows ?? []) await this.engine.register(artifactOf(wf));
     const q = this.engine.q;
-    await q.registerWorker(this.db, this.id, [...this.actions.keys()], (this.opts.workflows ?? []).map((w) => artifactOf(w).name));
+    await q.registerWorker(this.db, this.id, [...this.actionNames], (this.opts.workflows ?? []).map((w) => artifactOf(w).name));
     this.running = true;
     this.stopping = new AbortController();
     const kick = () => this.kick();
     this.unlisten = [
       await this.db.listen(q.channels.tasks, (payload) => {
-        if (payload.split(",").some((a) => this.actions.has(a))) kick();
+        if (payload.split(",").some((a) => this.actionNames.has(a))) kick();
       }),
       await this.db.listen(q.channels.timers, () => {
         this.timersChanged = true;
@@ -240,16 +242,16 @@ export class Worker implements LocalWorker {
       try {
         const free = this.opts.concurrency - this.inFlight.size;
         let claimed = 0;
-        if (free > 0 && this.actions.size > 0) {
+        if (free > 0) {
           const sent = Date.now();
-          const tasks = await this.engine.q.claimTasks(this.db, this.id, [...this.actions.keys()], free, this.opts.leaseMs);
+          const tasks = await this.engine.q.claimTasks(this.db, this.id, [...this.actionNames], free, this.opts.leaseMs);
           for (const task of tasks) {
             if (task.instance) this.commits.seed(task.instance_id, task.instance);
             this.launch(task, sent);
           }
           claimed = tasks.length;
           this.backlog = claimed === free;
-        } else this.backlog = this.actions.size > 0;
+        } else this.backlog = true;
         // Re-read at least once per poll interval: a notification sent while the
         // listening connection was down is lost.
         if (this.timersChanged || Date.now() - this.wakeReadAt >= this.opts.pollMs) await this.readNextWake();
@@ -257,6 +259,8 @@ export class Worker implements LocalWorker {
         let woke = 0;
         if (this.nextWake !== null && Date.now() >= this.nextWake) {
           woke = await this.engine.wakeSleepers(50);
+          // Receives whose timeout passed: ready with no message (claimed by the next round).
+          woke += await this.engine.q.expireReceives(this.db, 100);
           this.timersChanged = true; // more may be due; or another worker woke them
         }
         if (woke) this.emit({ type: "woke", count: woke });
@@ -288,7 +292,9 @@ export class Worker implements LocalWorker {
   private async readNextWake(): Promise<void> {
     this.timersChanged = false;
     this.wakeReadAt = Date.now();
-    const ms = await this.engine.q.untilNextWake(this.db);
+    const sleeper = await this.engine.q.untilNextWake(this.db);
+    const timeout = await this.engine.q.untilNextTimeout(this.db);
+    const ms = sleeper === null ? timeout : timeout === null ? sleeper : Math.min(sleeper, timeout);
     this.nextWake = ms === null ? null : Date.now() + ms;
   }
 
@@ -310,6 +316,8 @@ export class Worker implements LocalWorker {
           }
         }
         await this.engine.q.heartbeatWorker(this.db, this.id);
+        // Messages a lost deliver() left beside a waiting receive (a crash right after a commit).
+        await this.engine.deliver(await this.engine.q.strandedReceives(this.db, 100));
         await this.pruner.pruneIfDue(() => this.running);
         const freed = await this.engine.q.releaseExpired(this.db);
         if (freed.length) {
@@ -392,8 +400,9 @@ export class Worker implements LocalWorker {
     // The attempt itself is already in the history: written by the claim that handed it to us.
     const options = (task.options ?? {}) as { retry?: Partial<ResolvedRetry>; timeout?: number };
     const policy = resolveRetry(options.retry, this.retryDefault);
-    const outcome =
-      attempt > policy.attempts
+    const outcome = isSystemAction(action)
+      ? await runSystemTask(task, this.engine)
+      : attempt > policy.attempts
         ? exhaustedOutcome(task, policy)
         : await runTaskAttempt(task, this.actions.get(action), {
             signal: abort.signal,

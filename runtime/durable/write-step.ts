@@ -29,6 +29,10 @@ export interface StepWrite {
   claimed: NewTask[];
   events: HistoryEvent[];
   notifications: Array<{ channel: string; payload: string }>;
+  /** Latest published values (stored form), upserted by (instance, key). */
+  published: Array<{ instanceId: string; key: string; value: Json }>;
+  /** Where a parent's child call, made ready by its child's end here, is announced. */
+  tasksChannel: string;
 }
 
 export interface StepWriteResult {
@@ -56,18 +60,35 @@ export async function writeStep(q: Queryable, s: string, workerId: string | null
   try {
     rows = await q.query<StepWriteResult>(
     `WITH ins AS (
-       INSERT INTO ${s}.instances (id, workflow, hash, status, input, state, result, error, idempotency_key, wake_at, finished_at)
+       INSERT INTO ${s}.instances (id, workflow, hash, status, input, state, result, error, idempotency_key, wake_at, finished_at,
+              parent_id, parent_call)
        SELECT r.id, r.workflow, r.hash, r.status, r.input, r.state, r.result, r.error, r.key,
-              to_timestamp(r.wake_at / 1000), CASE WHEN r.status IN ('completed', 'failed') THEN clock_timestamp() END
+              to_timestamp(r.wake_at / 1000), CASE WHEN r.status IN ('completed', 'failed') THEN clock_timestamp() END,
+              r.parent_id, r.parent_call
          FROM json_to_recordset($13::text::json) AS r(id uuid, workflow text, hash text, status text, input json, state json,
-              result json, error json, key text, wake_at float8)
+              result json, error json, key text, wake_at float8, parent_id uuid, parent_call text)
        ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1),
      saved AS (
        UPDATE ${s}.instances i SET status = u.status, state = u.state, result = u.result, error = u.error,
               wake_at = to_timestamp(u.wake_at / 1000), version = i.version + 1, updated_at = clock_timestamp(),
               finished_at = CASE WHEN u.status IN ('completed', 'failed', 'cancelled') THEN clock_timestamp() END
          FROM json_to_recordset($1::text::json) AS u(id uuid, version int, status text, state json, result json, error json, wake_at float8)
-        WHERE i.id = u.id AND i.version = u.version AND i.id = ANY($11::uuid[]) RETURNING 1),
+        WHERE i.id = u.id AND i.version = u.version AND i.id = ANY($11::uuid[])
+       RETURNING i.id, i.parent_id, i.parent_call, i.workflow, i.status, i.result, i.error),
+     -- A child that ends here answers its parent's call: the call's waiting task
+     -- becomes ready with the outcome, and a worker applies it like an action's.
+     answered AS (
+       UPDATE ${s}.tasks t SET status = 'ready', run_at = clock_timestamp(),
+              args = json_build_array(c.workflow, c.id, json_build_object('status', c.status, 'result', c.result, 'error', c.error))
+         FROM saved c
+        WHERE c.parent_id IS NOT NULL AND c.status IN ('completed', 'failed', 'cancelled')
+          AND t.instance_id = c.parent_id AND t.call_id = c.parent_call AND t.status = 'waiting'
+       RETURNING 1),
+     pub AS (
+       INSERT INTO ${s}.published (instance_id, key, value)
+       SELECT p.i, p.k, p.v FROM json_to_recordset($15::text::json) AS p(i uuid, k text, v json)
+       ON CONFLICT (instance_id, key) DO UPDATE SET value = EXCLUDED.value, updated_at = clock_timestamp()
+       RETURNING 1),
      fin AS (
        UPDATE ${s}.tasks t SET status = CASE WHEN x.ok THEN 'done' ELSE 'failed' END, lease_until = NULL
          FROM json_to_recordset($2::text::json) AS x(i uuid, c text, a int, ok boolean)
@@ -75,9 +96,13 @@ export async function writeStep(q: Queryable, s: string, workerId: string | null
           AND t.instance_id = ANY($12::uuid[])
        RETURNING 1),
      queued AS (
-       INSERT INTO ${s}.tasks (instance_id, call_id, action, args, options, status)
-       SELECT t.instance_id, t.call_id, t.action, t.args, t.options, 'ready'
-         FROM json_to_recordset($3::text::json) AS t(instance_id uuid, call_id text, action text, args json, options json)
+       INSERT INTO ${s}.tasks (instance_id, call_id, action, args, options, status, run_at)
+       SELECT t.instance_id, t.call_id, t.action, t.args, t.options, coalesce(t.status, 'ready'),
+              CASE WHEN t.status IS NULL THEN clock_timestamp()
+                   WHEN t.delay_ms IS NULL THEN 'infinity'::timestamptz
+                   ELSE clock_timestamp() + t.delay_ms * interval '1 millisecond' END
+         FROM json_to_recordset($3::text::json) AS t(instance_id uuid, call_id text, action text, args json, options json,
+              status text, delay_ms float8)
        ON CONFLICT (instance_id, call_id) DO NOTHING RETURNING 1),
      mine AS (
        INSERT INTO ${s}.tasks (instance_id, call_id, action, args, options, status, attempt, worker_id, lease_until)
@@ -93,6 +118,8 @@ export async function writeStep(q: Queryable, s: string, workerId: string | null
      SELECT (SELECT count(*)::int FROM saved) AS saved, (SELECT count(*)::int FROM fin) AS finished,
             (SELECT count(pg_notify(n.channel, n.payload))::int
                FROM json_to_recordset($8::text::json) AS n(channel text, payload text)) AS notified,
+            (SELECT count(pg_notify($16, '%child'))::int FROM (SELECT 1 FROM answered LIMIT 1) a) AS answered,
+            (SELECT count(*)::int FROM pub) AS published,
             -- All or nothing: a stale row fails the cast, and the error undoes every CTE above.
             -- (The text depends on the counts, so the planner cannot fold the cast away.)
             CASE WHEN (SELECT count(*) FROM saved) = $9 AND (SELECT count(*) FROM fin) = $10 THEN 0
@@ -118,8 +145,11 @@ export async function writeStep(q: Queryable, s: string, workerId: string | null
       json(w.instances.map((i) => ({
         id: i.id, workflow: i.workflow, hash: i.hash, status: i.status, input: i.input, state: i.state,
         result: i.result ?? null, error: i.error ?? null, key: i.key, wake_at: i.wakeAt,
+        parent_id: i.parentId ?? null, parent_call: i.parentCall ?? null,
       }))),
       w.instances.length,
+      json(w.published.map((p) => ({ i: p.instanceId, k: p.key, v: p.value }))),
+      w.tasksChannel,
     ],
   );
   } catch (err) {
@@ -131,5 +161,8 @@ export async function writeStep(q: Queryable, s: string, workerId: string | null
 }
 
 function taskRecord(t: NewTask) {
-  return { instance_id: t.instanceId, call_id: t.callId, action: t.action, args: t.args, options: t.options };
+  return {
+    instance_id: t.instanceId, call_id: t.callId, action: t.action, args: t.args, options: t.options,
+    status: t.status ?? null, delay_ms: t.delayMs ?? null,
+  };
 }

@@ -13,7 +13,7 @@ import { Handle, hasOwn, setOwn } from "./values.ts";
 /** A loaded state's scalar fields, in the current format, with no variables or calls yet (every format version shares them). */
 export function stateHeader(j: Record<string, unknown>, wait: Wait | null): State {
   const pc = j.pc as State["pc"];
-  return {
+  const state: State = {
     v: 3,
     workflow: j.workflow as string,
     hash: j.hash as string,
@@ -24,6 +24,8 @@ export function stateHeader(j: Record<string, unknown>, wait: Wait | null): Stat
     resolved: j.resolved as number,
     wait,
   };
+  if (typeof j.depth === "number") state.depth = j.depth;
+  return state;
 }
 
 export function stateFromJsonV1(j: Record<string, unknown>): State {

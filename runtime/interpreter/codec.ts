@@ -13,6 +13,7 @@ import { setOwn } from "./values.ts";
  *     vars: { name: value },
  *     calls: { callId: { action, status, seq?, args, options, value?, error? } },
  *     sites?: { site: [counter, ...] },
+ *     depth?,
  *     result?, error?,
  *     heap: [entry, ...] }
  *
@@ -50,6 +51,7 @@ export function stateToJson(state: State): Json {
     calls,
   };
   if (state.sites !== undefined) json.sites = sitesCopy(state.sites) as Json;
+  if (state.depth !== undefined) json.depth = state.depth;
   if (state.result !== undefined) json.result = w.value(state.result);
   if (state.error !== undefined) json.error = w.value(state.error);
   json.heap = w.finish();

@@ -32,6 +32,11 @@ export interface State {
    * reused call id is still caught after its call was forgotten. One entry per site.
    */
   sites?: Record<string, number[]>;
+  /**
+   * How many parents the instance has (absent: none, a root). Kept in the state, which
+   * every step has at hand, so a child's start can refuse a runaway recursion.
+   */
+  depth?: number;
   /** Number of calls resolved so far; gives each resolution its arrival order. */
   resolved: number;
   /** What a `waiting` workflow waits for; null otherwise. */

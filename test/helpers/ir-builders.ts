@@ -47,6 +47,14 @@ export const callAwait = (site: string, action: string, args: E[], target: strin
   awaitOne(v(`%h_${site}`), target),
 ];
 
+export const child = (site: string, workflow: string, args: E[], target: string, iter: string[] = []): Instr =>
+  ({ kind: "child", site, iter, workflow, args: arr(...args), target, loc });
+export const receive = (site: string, topic: E, target: string, opts: { timeout?: E; iter?: string[] } = {}): Instr =>
+  ({ kind: "receive", site, iter: opts.iter ?? [], topic, timeout: opts.timeout ?? null, target, loc });
+export const send = (site: string, instance: E, topic: E, message: E, target: string, iter: string[] = []): Instr =>
+  ({ kind: "send", site, iter, instance, topic, message, target, loc });
+export const publish = (k: E, value: E): Instr => ({ kind: "publish", key: k, value, loc });
+
 // ---- terminators ----------------------------------------------------------
 export const jump = (to: number): Term => ({ kind: "jump", to, loc });
 export const branch = (c: E, then: number, otherwise: number): Term => ({ kind: "branch", cond: c, then, else: otherwise, loc });
@@ -66,13 +74,20 @@ export const catchTo = (blockId: number, bind: string): Handler => ({ block: blo
 export function workflow(params: string[], blocks: BlockSpec[], opts: { name?: string; actions?: string[]; entry?: number } = {}): Artifact {
   const built: Block[] = blocks.map((b, id) => ({ id, handler: b.handler ?? null, instrs: (b.instrs ?? []).flat(), term: b.term }));
   const called = new Set<string>();
-  for (const b of built) for (const i of b.instrs) if (i.kind === "call") called.add(i.action);
+  const children = new Set<string>();
+  for (const b of built) {
+    for (const i of b.instrs) {
+      if (i.kind === "call") called.add(i.action);
+      if (i.kind === "child") children.add(i.workflow);
+    }
+  }
   return sealArtifact({
     irVersion: 1,
     name: opts.name ?? "TestWorkflow",
     source: "wf.ts",
     params,
     actions: opts.actions ?? [...called],
+    ...(children.size > 0 ? { workflows: [...children].sort() } : {}),
     errors: [],
     program: { entry: opts.entry ?? 0, blocks: built },
   });
