@@ -97,7 +97,7 @@ export function checkWorkflow(def: WorkflowDef, env: CheckEnv): CheckResult {
   const before = env.reporter.errorCount;
   const C = new Checker(env);
   const fn = def.fn;
-  if (fn.generator) C.report("generator", fn, { what: "a generator workflow body" });
+  if (fn.generator) C.report("generatorBody", fn);
   checkParams(C, fn);
   if (fn.body.type === "BlockStatement") checkStatements(C, fn.body.body);
   else checkExpr(C, fn.body);

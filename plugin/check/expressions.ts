@@ -50,7 +50,7 @@ export function checkExpr(C: Checker, input: t.Node): void {
     case "ObjectExpression":
       for (const p of node.properties) {
         if (p.type === "SpreadElement") checkExpr(C, p.argument);
-        else if (p.type === "ObjectMethod") C.report("nestedFunction", p, { what: p.kind === "method" ? "an object method" : `a ${p.kind}ter` });
+        else if (p.type === "ObjectMethod") C.report(p.kind === "method" ? "objectMethod" : p.kind === "get" ? "objectGetter" : "objectSetter", p);
         else {
           if (p.computed) checkExpr(C, p.key);
           checkExpr(C, p.value);
@@ -89,17 +89,16 @@ export function checkExpr(C: Checker, input: t.Node): void {
       return checkNew(C, node);
     case "AssignmentExpression":
     case "UpdateExpression":
-      C.report("assignInExpression", node, { what: `\`${C.text(node)}\`` });
+      C.report("assignInExpression", node, { code: C.text(node) });
       return;
     case "ArrowFunctionExpression":
-      C.report("nestedFunction", node, { what: "an arrow function" });
+      C.report("arrowFunction", node);
       return;
     case "FunctionExpression":
-      if (node.generator) C.report("generator", node, { what: "a generator function" });
-      else C.report("nestedFunction", node, { what: "a function expression" });
+      C.report(node.generator ? "generatorFunction" : "functionExpression", node);
       return;
     case "YieldExpression":
-      C.report("generator", node, { what: "`yield`" });
+      C.report("yieldExpression", node);
       return;
     case "ClassExpression":
       C.report("classExpression", node);
@@ -108,7 +107,7 @@ export function checkExpr(C: Checker, input: t.Node): void {
       C.report("commaOperator", node);
       return;
     case "TaggedTemplateExpression":
-      C.report("notCallable", node, { what: `the tag \`${C.text(node.tag)}\`` });
+      C.report("taggedTemplate", node, { tag: C.text(node.tag) });
       return;
     case "RegExpLiteral":
       C.report("regexLiteral", node);
@@ -118,7 +117,7 @@ export function checkExpr(C: Checker, input: t.Node): void {
       return;
     case "Import":
     case "ImportExpression":
-      C.report("notCallable", node, { what: "`import(...)`" });
+      C.report("dynamicImport", node);
       return;
     default:
       C.report("unsupportedExpression", node, { expression: C.text(node), type: node.type });
@@ -154,7 +153,7 @@ function checkStaticValue(C: Checker, node: t.Node, r: StaticRef): void {
   if (C.classNames.has(node) && errorClassOf(C, node) !== null) return;
   if (r.kind === "global") {
     if (GLOBAL_VALUES.has(r.dotted) || r.dotted in BuiltinConstants) return;
-    if (isNondeterministic(r.dotted)) C.report("nondeterministic", node, { what: `\`${r.dotted}\`` });
+    if (isNondeterministic(r.dotted)) C.report("nondeterministicGlobal", node, { name: r.dotted });
     // `Math` and `Math.max` are defined: what is missing is their use as values.
     else if (BUILTINS.has(r.dotted)) C.report("builtinFunctionAsValue", node, { name: r.dotted });
     else if (BUILTIN_NAMESPACES.has(r.dotted)) C.report("builtinNamespaceAsValue", node, { name: r.dotted, example: exampleOf(r.dotted) });
@@ -317,7 +316,7 @@ export function checkArrayFn(C: Checker, input: t.Node): void {
   const fn = (callee.property as t.Identifier).name;
   const cb = node.arguments[0] as t.ArrowFunctionExpression | t.FunctionExpression;
   if (node.arguments.length !== 1) return C.report("callbackSecondArgument", node.arguments[1], { method: fn });
-  if (cb.generator) return C.report("generator", cb, { what: "a generator callback" });
+  if (cb.generator) return C.report("generatorCallback", cb);
   if (cb.async) return C.report("asyncArrayCallback", cb, { method: fn });
   const params = cb.params;
   if (params.length < 1 || params.length > 2 || params.some((p) => p.type !== "Identifier")) return C.report("callbackParams", cb, { method: fn });
@@ -352,7 +351,7 @@ export function checkValue(C: Checker, node: t.Node): void {
  * and await checks handle; reaching them here is a misuse, reported precisely.
  */
 function checkCall(C: Checker, node: t.CallExpression | t.OptionalCallExpression): void {
-  const what = `\`${C.text(node)}\``;
+  const call = C.text(node);
   if (node.type === "CallExpression") {
     const ac = matchActionCall(C, node);
     if (ac === "invalid") return reportInvalidCall(C, node);
@@ -366,7 +365,7 @@ function checkCall(C: Checker, node: t.CallExpression | t.OptionalCallExpression
   const r = staticRef(C, callee);
   if (r) {
     if (r.kind === "global" && BUILTINS.has(r.dotted)) return checkItems(C, node.arguments);
-    return reportStaticCall(C, node, r, what);
+    return reportStaticCall(C, node, r, call);
   }
   if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") {
     const name = !callee.computed && callee.property.type === "Identifier" ? callee.property.name : null;
@@ -376,33 +375,31 @@ function checkCall(C: Checker, node: t.CallExpression | t.OptionalCallExpression
       if ((cb?.type === "ArrowFunctionExpression" || cb?.type === "FunctionExpression") && cb.async) {
         // An async body can only be the one form that dispatches actions: say so, not "assign it to a variable".
         C.report("asyncCallbackElsewhere", node, { method: name });
-      } else C.report("nestedFunction", node, { what: `the callback of \`.${name}(...)\` in this position` });
+      } else C.report("callbackOutOfPlace", node, { method: name });
       return;
     }
-    if (name === "push") return C.report("assignInExpression", node, { what: `${what} (it mutates its array)` });
+    if (name === "push") return C.report("pushInExpression", node, { call });
     if (name && node.arguments.some((a) => a.type === "ArrowFunctionExpression" || a.type === "FunctionExpression")) {
       // `.reduce(fn)`, `.forEach(fn)`, `.sort(fn)`: the function is what cannot be lowered.
-      return C.report("nestedFunction", node, { what: `the callback of \`.${name}(...)\`` });
+      return C.report("callbackOfMethod", node, { method: name });
     }
-    return C.report("notCallable", node, { what: name ? `the method \`.${name}(...)\` in ${what}` : what });
+    return name ? C.report("methodNotCallable", node, { method: name, call }) : C.report("notCallable", node, { call });
   }
-  if (callee.type === "ArrowFunctionExpression" || callee.type === "FunctionExpression") {
-    return C.report("nestedFunction", callee, { what: "an immediately invoked function" });
-  }
-  C.report("notCallable", node, { what });
+  if (callee.type === "ArrowFunctionExpression" || callee.type === "FunctionExpression") return C.report("immediatelyInvoked", callee);
+  C.report("notCallable", node, { call });
 }
 
-function reportStaticCall(C: Checker, node: t.Node, r: StaticRef, what: string): void {
+function reportStaticCall(C: Checker, node: t.Node, r: StaticRef, call: string): void {
   if (r.kind === "global") {
-    if (isNondeterministic(r.dotted)) C.report("nondeterministic", node, { what });
+    if (isNondeterministic(r.dotted)) C.report("nondeterministicCall", node, { call });
     else if (logMethodLevel(r.dotted)) C.report("logInExpression", node, { method: r.dotted });
     else if (r.dotted === "Promise.all" || r.dotted === "Promise.allSettled") C.report("combinatorNotAwaited", node, { combinator: r.dotted });
-    else C.report("notCallable", node, { what });
+    else C.report("notCallable", node, { call });
     return;
   }
   if (r.kind === "this") {
     // The only call on `this` a workflow class has is this.runAction, handled before: the rest are its own methods.
-    C.report("notCallable", node, { what: `${what}, a method of the workflow class,` });
+    C.report("workflowClassMethod", node, { call });
     return;
   }
   const res = r.resolved;
@@ -413,13 +410,12 @@ function reportStaticCall(C: Checker, node: t.Node, r: StaticRef, what: string):
   } else if (res.kind === "cairn") {
     C.report("moduleLevelPrimitive", node, { callee: r.text });
   } else if (res.kind === "timers") {
-    C.report("nondeterministic", node, { what });
+    C.report("nondeterministicTimer", node, { call });
   } else if (res.kind === "external") {
     // It may well be an action: say why the compiler cannot tell.
-    const from = isBuiltin(res.source) ? `Node's "${res.source}" module` : `"${res.source}", a package the compiler does not read`;
-    C.report("notCallable", node, { what: `${what} (imported from ${from})` });
+    C.report(isBuiltin(res.source) ? "nodeModuleCall" : "packageCall", node, { call, source: res.source });
   } else {
-    C.report("notCallable", node, { what });
+    C.report("notCallable", node, { call });
   }
 }
 
@@ -433,7 +429,7 @@ function checkNew(C: Checker, node: t.NewExpression): void {
     if (arg) checkExpr(C, arg);
     return;
   }
-  const what = `\`${C.text(node)}\``;
-  if (r?.kind === "global" && isNondeterministic(r.dotted)) C.report("nondeterministic", node, { what });
-  else C.report("newExpression", node, { what });
+  const call = C.text(node);
+  if (r?.kind === "global" && isNondeterministic(r.dotted)) C.report("nondeterministicConstruction", node, { call });
+  else C.report("newExpression", node, { call });
 }

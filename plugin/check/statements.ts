@@ -75,7 +75,7 @@ export function checkStatement(C: Checker, s: t.Statement, labels: readonly stri
     case "ThrowStatement": {
       const arg = s.argument;
       const binding = arg.type === "Identifier" ? C.scopes.lookup(arg.name) : null;
-      if (binding?.kind !== "catch") C.report("throwNotCaught", s, { what: C.text(arg) });
+      if (binding?.kind !== "catch") C.report("throwNotCaught", s, { value: C.text(arg) });
       return;
     }
     case "SwitchStatement":
@@ -89,11 +89,11 @@ export function checkStatement(C: Checker, s: t.Statement, labels: readonly stri
       C.scopes.pop();
       return;
     case "FunctionDeclaration":
-      if (s.generator) C.report("generator", s, { what: "a generator function" });
-      else C.report("nestedFunction", s, { what: `the function declaration \`${s.id?.name ?? ""}\`` });
+      if (s.generator) C.report("generatorFunction", s);
+      else C.report("functionDeclaration", s, { name: s.id?.name ?? "" });
       return;
     case "WithStatement":
-      C.report("withUsing", s, { what: "with" });
+      C.report("withStatement", s);
       return;
     default:
       C.report("unsupportedStatement", s, { statement: describeStatement(s) });
@@ -202,7 +202,7 @@ export function checkExpressionStatement(C: Checker, e: t.Expression): void {
 
 function checkDeclaration(C: Checker, s: t.VariableDeclaration): void {
   if (s.kind === "using" || s.kind === "await using") {
-    C.report("withUsing", s, { what: s.kind });
+    C.report("usingDeclaration", s, { keyword: s.kind });
     return;
   }
   if (s.kind === "var") C.report("varDeclaration", s);

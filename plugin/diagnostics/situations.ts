@@ -6,53 +6,96 @@ import { BuildClashes } from "./build-clashes.ts";
 const MODULE_BINDING_HINT =
   "pass the value in as a workflow parameter, or read it inside an action; only actions, enums, error classes and module-level `const` primitives (literals, or computed from other constants, such as `5 * 60 * 1000`) may be referenced";
 const HANDLE_HINT = "await the call first (`const v = await {name}`), or pass it to `Promise.all([...])`";
+const NONDETERMINISTIC_HINT = "move it into an action and await the action, so its result is recorded and replayed";
+const NOT_CALLABLE_HINT =
+  "make the function an action (`export const f = action(async function f(...) {...})` at module level) and await it, or compute the value inside an action";
+const NESTED_FUNCTION_HINT =
+  "for a pure expression per element assign the result directly, `const ys = xs.map((x) => x.total)`; to run an action per element, `await Promise.all(xs.map((x) => act(x)))`; otherwise move the logic into an action";
+const GENERATOR_HINT = "remove the generator; to produce many values, collect them in an array and return it";
+
+/** CAIRN101: one situation per kind of call the compiler cannot run. */
+const notCallable = <const P extends readonly string[] = []>(subject: string, params?: P) =>
+  situation("notCallable", `${subject} is not an action, a cairn primitive or a documented pure builtin`, NOT_CALLABLE_HINT, params);
+/** CAIRN104: one situation per kind of function found where none may stand. */
+const nestedFunction = <const P extends readonly string[] = []>(subject: string, params?: P) =>
+  situation(
+    "nestedFunction",
+    `${subject} is not allowed here; functions may only appear as the argument of \`.map\`/\`.filter\` assigned directly to a variable, or inside \`Promise.all(xs.map(...))\``,
+    NESTED_FUNCTION_HINT,
+    params,
+  );
+/** CAIRN105: one situation per generator construct. */
+const generator = (subject: string) =>
+  situation("generator", `${subject} is not supported: a workflow body is a plain async function`, GENERATOR_HINT);
 
 /** Rules with one situation or a few: all but CAIRN113 and CAIRN114, which have files of their own. */
 const Situations1xx = {
   syntax: situation("syntax", "{detail}", "fix the syntax error; the file is not compiled until it parses", ["detail"]),
-  nondeterministic: situation(
+  nondeterministicCall: situation("nondeterministic", "`{call}` is nondeterministic and cannot run in a workflow body", NONDETERMINISTIC_HINT, ["call"]),
+  nondeterministicConstruction: situation(
     "nondeterministic",
-    "{what} is nondeterministic and cannot run in a workflow body",
-    "move it into an action and await the action, so its result is recorded and replayed",
-    ["what"],
+    "`{call}` constructs a nondeterministic value and cannot run in a workflow body",
+    NONDETERMINISTIC_HINT,
+    ["call"],
   ),
-  notCallable: situation(
-    "notCallable",
-    "{what} is not an action, a cairn primitive or a documented pure builtin",
-    "make the function an action (`export const f = action(async function f(...) {...})` at module level) and await it, or compute the value inside an action",
-    ["what"],
+  nondeterministicGlobal: situation(
+    "nondeterministic",
+    "`{name}` is nondeterministic and cannot be read in a workflow body",
+    "read it inside an action and await the action, so its value is recorded and replayed",
+    ["name"],
   ),
+  nondeterministicTimer: situation(
+    "nondeterministic",
+    "`{call}` is nondeterministic: of Node's promise timers only `setTimeout(ms)` runs in a workflow body, as a durable sleep",
+    "write `await setTimeout(ms)` or `await sleep(duration)`; run anything else that needs a timer inside an action",
+    ["call"],
+  ),
+  notCallable: notCallable("`{call}`", ["call"]),
+  methodNotCallable: notCallable("the method `.{method}(...)` in `{call}`", ["method", "call"]),
+  workflowClassMethod: notCallable("`{call}`, a method of the workflow class,", ["call"]),
+  nodeModuleCall: notCallable("`{call}` (imported from Node's \"{source}\" module)", ["call", "source"]),
+  packageCall: notCallable("`{call}` (imported from \"{source}\", a package the compiler does not read)", ["call", "source"]),
+  taggedTemplate: notCallable("the tag `{tag}`", ["tag"]),
+  dynamicImport: notCallable("`import(...)`"),
   newExpression: situation(
     "newExpression",
-    "{what} is not allowed in a workflow body; only `new RetryPolicy(...)` is",
+    "`{call}` is not allowed in a workflow body; only `new RetryPolicy(...)` is",
     "construct the object inside an action, or use a plain object literal",
-    ["what"],
+    ["call"],
   ),
   throwNotCaught: situation(
     "throwNotCaught",
-    "only the error caught by an enclosing `catch` can be thrown; found `throw {what}`",
+    "only the error caught by an enclosing `catch` can be thrown; found `throw {value}`",
     "throw errors inside an action; a workflow may only rethrow the caught error (`throw err`)",
-    ["what"],
+    ["value"],
   ),
-  nestedFunction: situation(
-    "nestedFunction",
-    "{what} is not allowed here; functions may only appear as the argument of `.map`/`.filter` assigned directly to a variable, or inside `Promise.all(xs.map(...))`",
-    "for a pure expression per element assign the result directly, `const ys = xs.map((x) => x.total)`; to run an action per element, `await Promise.all(xs.map((x) => act(x)))`; otherwise move the logic into an action",
-    ["what"],
-  ),
-  generator: situation(
-    "generator",
-    "{what} is not supported: a workflow body is a plain async function",
-    "remove the generator; to produce many values, collect them in an array and return it",
-    ["what"],
-  ),
+  arrowFunction: nestedFunction("an arrow function"),
+  functionExpression: nestedFunction("a function expression"),
+  functionDeclaration: nestedFunction("the function declaration `{name}`", ["name"]),
+  objectMethod: nestedFunction("an object method"),
+  objectGetter: nestedFunction("a getter"),
+  objectSetter: nestedFunction("a setter"),
+  callbackOutOfPlace: nestedFunction("the callback of `.{method}(...)` in this position", ["method"]),
+  callbackOfMethod: nestedFunction("the callback of `.{method}(...)`", ["method"]),
+  immediatelyInvoked: nestedFunction("an immediately invoked function"),
+  generatorBody: generator("a generator workflow body"),
+  generatorFunction: generator("a generator function"),
+  generatorCallback: generator("a generator callback"),
+  yieldExpression: generator("`yield`"),
   deleteOperator: situation(
     "deleteOperator",
     "`delete` is not supported in a workflow body",
     "build a new object without the property, e.g. `const { key, ...rest } = obj`",
   ),
-  withUsing: situation("withUsing", "`{what}` is not supported in a workflow body", "refer to properties explicitly; manage resources inside an action", ["what"]),
-  assignInExpression: situation("assignInExpression", "{what} inside an expression is not supported", "make the assignment its own statement", ["what"]),
+  withStatement: situation("withUsing", "`with` is not supported in a workflow body", "refer to properties explicitly"),
+  usingDeclaration: situation("withUsing", "`{keyword}` is not supported in a workflow body", "manage resources inside an action", ["keyword"]),
+  assignInExpression: situation("assignInExpression", "`{code}` inside an expression is not supported", "make the assignment its own statement", ["code"]),
+  pushInExpression: situation(
+    "assignInExpression",
+    "`{call}` (it mutates its array) inside an expression is not supported",
+    "make the push its own statement: `xs.push(x);`",
+    ["call"],
+  ),
   actionAsValue: situation("moduleBinding", "`{name}` is an action and cannot be used as a value; call it: `await {name}(...)`", MODULE_BINDING_HINT, ["name"]),
   errorClassAsValue: situation(
     "moduleBinding",
