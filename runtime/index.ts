@@ -1,6 +1,6 @@
 /** `cairnjs/runtime`: running workflows (local runner, interpreter) and the authoring API. */
 export * from "./api/index.ts";
-export { runLocal, realClock, virtualClock, collectActions, type RunLocalOptions, type Clock, type VirtualClock, type ActionSource, type LocalEvent } from "./local/index.ts";
+export { runLocal, startLocal, realClock, virtualClock, collectActions, type RunLocalOptions, type LocalHandle, type Clock, type VirtualClock, type ActionSource, type LocalEvent } from "./local/index.ts";
 export { WorkflowError } from "./workflow-error.ts";
 export { runWithActionContext } from "./api/context.ts";
 export { runAttempt, type AttemptOptions } from "./local/attempt.ts";

@@ -5,22 +5,9 @@
  * Hand-built IR: the runtime is tested apart from the compiler.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { action } from "../runtime/api/action.ts";
 import { durableEnv, type DurableEnv } from "./helpers/durable.ts";
-import {
-  arr, assign, awaitAll, awaitOne, bin, block, branch, callAwait, child, isErr, jump, lit, mem, obj, prop, push, receive, ret, v, workflow,
-} from "./helpers/ir-builders.ts";
-
-class PaymentError extends Error {
-  override name = "PaymentError";
-}
-class PaymentDeclined extends PaymentError {
-  override name = "PaymentDeclined";
-}
-const charge = action(async function charge(amount: number) {
-  if (amount > 100) throw new PaymentDeclined(`declined: ${amount}`);
-  return `receipt-${amount}`;
-});
+import { awaitOne, block, child, ret, v, workflow } from "./helpers/ir-builders.ts";
+import { charge, depthError, fanOut, pay, rec, shop, waiter, waitMany } from "./helpers/wait-workflows.ts";
 
 let env: DurableEnv;
 beforeAll(async () => {
@@ -28,40 +15,6 @@ beforeAll(async () => {
   await env.startWorker({ actions: [charge] });
 });
 afterAll(() => env?.close());
-
-const pay = workflow(["amount"], [block(ret(v("r")), [callAwait("c1", "charge", [v("amount")], "r")])], { name: "pay" });
-
-/** try { return await pay(amount) } catch (e) { return { declined: e instanceof PaymentDeclined, payment: e instanceof PaymentError, message: e.message } } */
-const shop = workflow(["amount"], [
-  block(ret(v("r")), [child("k1", "pay", [v("amount")], "%h"), awaitOne(v("%h"), "r")], { block: 1, bind: "e" }),
-  block(ret(obj(
-    prop("declined", isErr(v("e"), "PaymentDeclined")), prop("payment", isErr(v("e"), "PaymentError")), prop("message", mem(v("e"), "message")),
-  ))),
-], { name: "shop" });
-
-/** Starts `n` children `pay(i)` in a loop, then awaits them all. */
-const fanOut = workflow(["n"], [
-  block(jump(1), [assign("i", lit(0)), assign("hs", arr())]),
-  block(branch(bin("<", v("i"), v("n")), 2, 3)),
-  block(jump(1), [child("k1", "pay", [v("i")], "%h", ["i"]), push("hs", arr(v("%h"))), assign("i", bin("+", v("i"), lit(1)))]),
-  block(ret(v("all")), [awaitAll(v("hs"), "all")]),
-], { name: "fanOut" });
-
-/** A child that waits for a message forever. */
-const waiter = workflow([], [block(ret(v("m")), [receive("r1", lit("never"), "%h"), awaitOne(v("%h"), "m")])], { name: "waiter" });
-const waitMany = workflow(["n"], [
-  block(jump(1), [assign("i", lit(0)), assign("hs", arr())]),
-  block(branch(bin("<", v("i"), v("n")), 2, 3)),
-  block(jump(1), [child("k1", "waiter", [], "%h", ["i"]), push("hs", arr(v("%h"))), assign("i", bin("+", v("i"), lit(1)))]),
-  block(ret(v("all")), [awaitAll(v("hs"), "all")]),
-], { name: "waitMany" });
-
-/** rec(n) = n === 0 ? 0 : (await rec(n - 1)) + 1 */
-const rec = workflow(["n"], [
-  block(branch(bin("===", v("n"), lit(0)), 1, 2)),
-  block(ret(lit(0))),
-  block(ret(bin("+", v("r"), lit(1))), [child("k1", "rec", [bin("-", v("n"), lit(1))], "%h"), awaitOne(v("%h"), "r")]),
-], { name: "rec" });
 
 beforeAll(async () => {
   for (const a of [pay, waiter, rec]) await env.client.engine.register(a);
@@ -108,9 +61,7 @@ describe("child workflows", () => {
     const h = await env.client.start(rec, { n: 5 });
     expect(await h.result({ timeoutMs: 10_000 })).toBe(5);
     const deep = await env.client.start(rec, { n: 150 });
-    await expect(deep.result({ timeoutMs: 60_000 })).rejects.toThrow(
-      "workflow rec would be a child 101 levels deep, over the limit of 100 (a recursion that does not stop?)",
-    );
+    await expect(deep.result({ timeoutMs: 60_000 })).rejects.toThrow(depthError);
   }, 70_000);
 
   test("a child of an unknown workflow rejects the call with a clear error", async () => {

@@ -6,12 +6,10 @@
  * the compiler.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { action } from "../runtime/api/action.ts";
 import { MessageRejectedError } from "../runtime/api/errors.ts";
 import { durableEnv, type DurableEnv } from "./helpers/durable.ts";
-import {
-  arr, assign, awaitAll, awaitOne, bin, block, branch, callAwait, call, cond, jump, lit, mem, obj, prop, publish, push, receive, ret, send, v, workflow,
-} from "./helpers/ir-builders.ts";
+import { arr, awaitAll, awaitOne, block, call, lit, mem, obj, prop, receive, ret, send, v, workflow } from "./helpers/ir-builders.ts";
+import { approval, collector, pause } from "./helpers/wait-workflows.ts";
 
 let env: DurableEnv;
 beforeAll(async () => {
@@ -19,32 +17,6 @@ beforeAll(async () => {
   await env.startWorker({ actions: [pause] });
 });
 afterAll(() => env?.close());
-
-const pause = action(async function pause(ms: number) {
-  await new Promise((r) => setTimeout(r, ms));
-  return ms;
-});
-
-/** publish("stage", "waiting"); m = await receive("approval", { timeout }); publish("stage", "done"); return m?.ok ?? "timeout" */
-function approval(timeout: number | null, firstPauseMs = 0) {
-  return workflow(["id"], [
-    block(ret(cond(bin("===", v("m"), lit(null)), lit("timeout"), cond(mem(v("m"), "ok"), lit("approved"), lit("rejected")))), [
-      ...(firstPauseMs > 0 ? [callAwait("c0", "pause", [lit(firstPauseMs)], null)] : []),
-      publish(lit("stage"), lit("waiting")),
-      receive("r1", lit("approval"), "%h", timeout === null ? {} : { timeout: lit(timeout) }),
-      awaitOne(v("%h"), "m"),
-      publish(lit("stage"), lit("done")),
-    ]),
-  ], { name: `approval_${timeout}_${firstPauseMs}` });
-}
-
-/** Receives `n` messages on "t" in a loop and returns them in the order received. */
-const collector = workflow(["n"], [
-  block(jump(1), [assign("i", lit(0)), assign("out", arr())]),
-  block(branch(bin("<", v("i"), v("n")), 2, 3)),
-  block(jump(1), [receive("r1", lit("t"), "%h", { iter: ["i"] }), awaitOne(v("%h"), "m"), push("out", arr(v("m"))), assign("i", bin("+", v("i"), lit(1)))]),
-  block(ret(v("out"))),
-], { name: "collector" });
 
 describe("receive", () => {
   test("a message sent while the workflow waits is received; published values follow the steps", async () => {
