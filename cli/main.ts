@@ -52,6 +52,7 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     .option("-i, --input <json>", "the workflow's arguments, as a JSON object keyed by parameter name (@file.json: read from a file; -: from standard input)", "{}")
     .option("--local", "run in memory, with no database (default: durably, on DATABASE_URL or the embedded Postgres)")
     .option("--skip-time", "with --local: sleeps and retry backoffs end at once (a workflow that sleeps an hour runs in milliseconds)")
+    .option("--send <topic=json>", "send a message as the run starts (repeatable; kept until the workflow receives it)", (v: string, prev: string[] = []) => [...prev, v])
     .action(async (file: string, opts: RunOptions) => {
       const { run } = await import("./commands/run.ts");
       exitCode = await run(file, opts, cwd, out);
@@ -112,6 +113,18 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     .action(async (id: string, opts: { reason?: string }) => {
       const { cancel } = await import("./commands/cancel.ts");
       exitCode = await cancel(id, opts, cwd, out);
+    });
+
+  program
+    .command("send")
+    .description("send a message to a running instance: its next receive(topic) gets it")
+    .argument("<id>", "the instance id printed by cairn start")
+    .argument("<topic>", "the topic the workflow receives on")
+    .option("-m, --message <json>", "the message: JSON, @file or - (standard input); default true")
+    .option("--idempotency-key <key>", "a send repeated with the same key is stored once")
+    .action(async (id: string, topic: string, opts: { message?: string; idempotencyKey?: string }) => {
+      const { send } = await import("./commands/send.ts");
+      exitCode = await send(id, topic, opts, cwd, out);
     });
 
   program

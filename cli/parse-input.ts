@@ -11,26 +11,33 @@ import { UsageError } from "./exit-codes.ts";
  */
 export function parseInput(arg: string | undefined, cwd: string): Record<string, unknown> {
   if (arg === undefined) return {};
+  const value = parseJsonArg("--input", arg, cwd);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new UsageError(`${described("--input", arg)} must be a JSON object keyed by parameter name, e.g. '{"userId": "u1"}'; got: ${excerpt(JSON.stringify(value))}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** A JSON value given to `flag` as text, `@file` (relative to `cwd`) or `-` (standard input); see parseInput. */
+export function parseJsonArg(flag: string, arg: string, cwd: string): unknown {
   const from = arg === "-" ? "standard input" : arg.startsWith("@") ? arg.slice(1) : null;
   let text = arg;
   if (from !== null) {
     try {
       text = readFileSync(arg === "-" ? 0 : resolve(cwd, from), "utf8");
     } catch (error) {
-      throw new UsageError(`--input ${arg}: cannot read ${from} (${(error as Error).message})`);
+      throw new UsageError(`${flag} ${arg}: cannot read ${from} (${(error as Error).message})`);
     }
   }
-  const what = from === null ? "--input" : `--input ${arg}`;
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${what} is not valid JSON (${(error as Error).message}): ${excerpt(text)}`);
+    throw new UsageError(`${described(flag, arg)} is not valid JSON (${(error as Error).message}): ${excerpt(text)}`);
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new UsageError(`${what} must be a JSON object keyed by parameter name, e.g. '{"userId": "u1"}'; got: ${excerpt(text)}`);
-  }
-  return value as Record<string, unknown>;
+}
+
+function described(flag: string, arg: string): string {
+  return arg === "-" || arg.startsWith("@") ? `${flag} ${arg}` : flag;
 }
 
 /** The start of `text` for an error message: a bad input file may be megabytes. */

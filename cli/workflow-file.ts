@@ -9,7 +9,9 @@ import { isSourceFile } from "./source-files.ts";
 
 export interface LoadedWorkflow {
   workflow: Artifact;
-  /** Action values keyed by action name: exactly the actions the workflow calls. */
+  /** The workflows of the file it starts as children, directly or through them. */
+  children: Artifact[];
+  /** Action values keyed by action name: exactly the actions the workflow and those children call. */
   actions: Record<string, unknown>;
 }
 
@@ -28,12 +30,30 @@ export async function loadWorkflowFile(file: string, wanted: string | undefined,
   if (countErrors(compiled.diagnostics) > 0) return null;
   const result = compiled.files[0]!.result;
   const workflow = chooseWorkflow(result.workflows, wanted, file);
-  const actions = await loadActions(result.actions.filter((a) => workflow.actions.includes(a.name)));
-  const missing = workflow.actions.filter((name) => !(name in actions));
+  const children = childrenOf(workflow, result.workflows);
+  const called = new Set([workflow, ...children].flatMap((w) => w.actions));
+  const actions = await loadActions(result.actions.filter((a) => called.has(a.name)));
+  const missing = [...called].filter((name) => !(name in actions));
   if (missing.length > 0) {
     throw new UsageError(`workflow ${workflow.name} calls action(s) ${missing.join(", ")}, whose definition was not found`);
   }
-  return { workflow, actions };
+  return { workflow, children, actions };
+}
+
+/** The workflows `root` starts as children, and theirs, among `all` (a workflow starting itself needs nothing more). */
+function childrenOf(root: Artifact, all: readonly Artifact[]): Artifact[] {
+  const byName = new Map(all.map((w) => [w.name, w]));
+  const found = new Map<string, Artifact>();
+  const visit = (w: Artifact) => {
+    for (const name of w.workflows ?? []) {
+      const child = byName.get(name);
+      if (!child || found.has(name) || name === root.name) continue;
+      found.set(name, child);
+      visit(child);
+    }
+  };
+  visit(root);
+  return [...found.values()];
 }
 
 export function chooseWorkflow(workflows: readonly Artifact[], wanted: string | undefined, file: string): Artifact {

@@ -1,4 +1,4 @@
-import { InputError, runLocal, virtualClock, WorkflowError } from "../../runtime/index.ts";
+import { InputError, runLocal, virtualClock, WorkflowError, type LocalEvent } from "../../runtime/index.ts";
 import { Client, WorkflowFailedError } from "../../runtime/durable/client.ts";
 import { InvalidInputError } from "../../runtime/durable/engine.ts";
 import { Worker } from "../../runtime/durable/worker.ts";
@@ -6,7 +6,7 @@ import { openDatabase } from "../database.ts";
 import { ExitCode, UsageError } from "../exit-codes.ts";
 import { formatEvent, formatWorkerEvent } from "../format-event.ts";
 import type { Output } from "../output.ts";
-import { checkInputKeys, parseInput } from "../parse-input.ts";
+import { checkInputKeys, parseInput, parseJsonArg } from "../parse-input.ts";
 import { loadWorkflowFile } from "../workflow-file.ts";
 
 export interface RunOptions {
@@ -14,6 +14,8 @@ export interface RunOptions {
   input?: string;
   local?: boolean;
   skipTime?: boolean;
+  /** `topic=<json>` messages sent to the instance as it starts (in order); each kept until received. */
+  send?: string[];
 }
 
 /**
@@ -26,8 +28,9 @@ export async function run(file: string, options: RunOptions, cwd: string, out: O
   const input = parseInput(options.input, cwd);
   const loaded = await loadWorkflowFile(file, options.workflow, cwd, out);
   if (!loaded) return ExitCode.compileErrors;
-  const { workflow, actions } = loaded;
+  const { workflow, children, actions } = loaded;
   checkInputKeys(input, workflow.name, workflow.params);
+  const messages = (options.send ?? []).map((arg) => parseMessageArg(arg, cwd));
   const succeed = (value: unknown) => {
     // JSON has no `undefined`: a workflow that returns nothing prints null.
     out.stdout(JSON.stringify(value ?? null) + "\n");
@@ -43,7 +46,8 @@ export async function run(file: string, options: RunOptions, cwd: string, out: O
     try {
       // --skip-time: sleeps and retry backoffs end at once on a virtual clock (action timeouts stay real).
       const clock = options.skipTime ? virtualClock({ start: Date.now() }) : undefined;
-      return succeed(await runLocal(workflow, input, { actions, clock, onEvent: (e) => print(out, formatEvent(e)) }));
+      const onEvent = (e: LocalEvent) => print(out, formatEvent(e));
+      return succeed(await runLocal(workflow, input, { actions, workflows: children, messages, clock, onEvent }));
     } catch (error) {
       if (error instanceof InputError) throw new UsageError(`--input: ${error.message}`);
       if (!(error instanceof WorkflowError)) throw error;
@@ -53,7 +57,7 @@ export async function run(file: string, options: RunOptions, cwd: string, out: O
 
   const { db, schema, where } = await openDatabase(cwd, out);
   out.stderr(`cairn: running ${workflow.name} durably on ${where}\n`);
-  const worker = new Worker(db, { actions, workflows: [workflow], schema, migrate: false, onEvent: (e) => print(out, formatWorkerEvent(e)) });
+  const worker = new Worker(db, { actions, workflows: [workflow, ...children], schema, migrate: false, onEvent: (e) => print(out, formatWorkerEvent(e)) });
   try {
     await worker.start();
     const client = new Client(db, { schema }, false);
@@ -65,6 +69,7 @@ export async function run(file: string, options: RunOptions, cwd: string, out: O
       throw error;
     }
     out.stderr(`cairn: instance ${handle.id}\n`);
+    for (const m of messages) await client.send(handle.id, m.topic, m.message);
     const outcome = await handle.result().then(
       (value) => ({ value }),
       (error: unknown) => ({ error }),
@@ -83,4 +88,13 @@ export async function run(file: string, options: RunOptions, cwd: string, out: O
 
 function print(out: Output, line: string | null): void {
   if (line !== null) out.stderr(line + "\n");
+}
+
+/** `--send topic=<json>` (or `topic=@file.json`): one message for the run. */
+function parseMessageArg(arg: string, cwd: string): { topic: string; message: unknown } {
+  const eq = arg.indexOf("=");
+  if (eq <= 0) throw new UsageError(`--send ${arg}: expected <topic>=<json message>, e.g. --send 'approval={"ok": true}'`);
+  const message = parseJsonArg(`--send ${arg.slice(0, eq)}`, arg.slice(eq + 1), cwd);
+  if (message === null) throw new UsageError(`--send ${arg}: a message cannot be null`);
+  return { topic: arg.slice(0, eq), message };
 }

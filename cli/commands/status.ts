@@ -49,6 +49,20 @@ function render(r: InstanceStatusReport): string {
   if (r.wakeAt) lines.push(`  wakes at ${r.wakeAt}`);
   if (r.status === "completed") lines.push(`  result ${JSON.stringify(r.result)}`);
   if (r.error) lines.push(`  error ${JSON.stringify(r.error)}`);
+  if (r.parent) lines.push(`  parent ${r.parent.id} (call ${r.parent.callId})`);
+  if (r.children.length) {
+    lines.push("  children:");
+    for (const c of r.children) lines.push(`    ${c.callId.padEnd(10)} ${c.id}  ${c.workflow}  ${c.status}`);
+  }
+  const published = Object.entries(r.published);
+  if (published.length) {
+    lines.push("  published:");
+    for (const [key, value] of published) lines.push(`    ${key} = ${JSON.stringify(value)}`);
+  }
+  if (r.messages.length) {
+    lines.push("  messages:");
+    for (const m of r.messages) lines.push(`    ${m.sentAt}  ${m.topic}  ${JSON.stringify(m.message)}  ${m.receivedBy ? `received by ${m.receivedBy}` : "not received yet"}`);
+  }
   if (r.tasks.length) {
     lines.push("  tasks:");
     for (const t of r.tasks) {
