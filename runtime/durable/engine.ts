@@ -270,7 +270,7 @@ export class Engine {
   committed({ logs, finished, receives, published }: Committed): void {
     // A receive that began to wait may have its message already: match them now.
     if (receives.length > 0) void this.deliver(receives);
-    for (const id of published) this.hub.published(id);
+    for (const p of published) this.hub.published(p.instanceId, p.key, p.value);
     for (const log of logs) {
       try {
         this.onLog(log);
@@ -293,7 +293,7 @@ export class Engine {
       if (seen.has(key)) continue;
       seen.add(key);
       try {
-        await this.q.deliver(this.db, id, topic);
+        if ((await this.q.deliver(this.db, id, topic)) > 0) this.hub.kick();
       } catch {
         // Left for deliverStranded.
       }

@@ -24,6 +24,8 @@ export type Finished = { status: "completed"; result: Json | undefined } | { sta
 /** A worker of this process, as the hub sees it. */
 export interface LocalWorker {
   readonly id: string;
+  /** Look for ready tasks now (something this process did made one ready). */
+  kick(): void;
   /** What it may claim now for the first tasks of a starting instance (null: nothing). */
   claimForStart(): LocalClaim | null;
   /** Runs tasks written already claimed by a start, with the state that start saved. */
@@ -40,7 +42,7 @@ export class LocalHub {
   /** Instances this process started and waits for (or may): their outcome is kept until taken. */
   private readonly watched = new Map<string, Finished | null>();
   private readonly waiters = new Map<string, Set<(f: Finished | null) => void>>();
-  private readonly publishWaiters = new Map<string, Set<() => void>>();
+  private readonly publishWaiters = new Map<string, Set<(key: string, value: Json) => void>>();
 
   addWorker(w: LocalWorker): void {
     this.workers.add(w);
@@ -58,6 +60,11 @@ export class LocalHub {
   busyWith(id: string): boolean {
     for (const w of this.workers) if (w.holds(id)) return true;
     return false;
+  }
+
+  /** Wakes this process's workers: a task is ready that they would otherwise learn of by NOTIFY. */
+  kick(): void {
+    for (const w of this.workers) w.kick();
   }
 
   /** A worker with room for the first tasks of a starting instance, and what it may claim. */
@@ -99,8 +106,8 @@ export class LocalHub {
     for (const fn of [...(this.waiters.get(id) ?? [])]) fn(null);
   }
 
-  /** Calls `fn` whenever a step here that published values of `id` has committed; returns the unsubscribe. */
-  onPublished(id: string, fn: () => void): () => void {
+  /** Calls `fn` with each value of `id` a step here publishes, once committed (stored form); returns the unsubscribe. */
+  onPublished(id: string, fn: (key: string, value: Json) => void): () => void {
     let set = this.publishWaiters.get(id);
     if (!set) this.publishWaiters.set(id, (set = new Set()));
     set.add(fn);
@@ -110,9 +117,9 @@ export class LocalHub {
     };
   }
 
-  /** Called by an engine once a step that published values of `id` has committed. */
-  published(id: string): void {
-    for (const fn of [...(this.publishWaiters.get(id) ?? [])]) fn();
+  /** Called by an engine once a step that published `key` of `id` has committed. */
+  published(id: string, key: string, value: Json): void {
+    for (const fn of [...(this.publishWaiters.get(id) ?? [])]) fn(key, value);
   }
 
   /** Called by a worker's engine once the step that finished `id` has committed. */

@@ -30,11 +30,9 @@ export async function sendMessage(engine: Engine, id: string, topic: string, mes
   const stored = encodeWire(checkPayload(message, `message on topic '${topic}'`, "message", engine.maxPayloadBytes)) as Json;
   const key = options.idempotencyKey === undefined ? null : storedKey(options.idempotencyKey);
   if (typeof id !== "string" || !UUID.test(id)) throw new MessageRejectedError(`no workflow instance ${JSON.stringify(id)}: instance ids are UUIDs`);
-  const { status, inserted, repeated } = await engine.db.transaction(async (tx) => {
-    const r = await engine.q.insertMessage(tx, id, topic, stored, key);
-    if (r.inserted) await engine.q.deliver(tx, id, topic);
-    return r;
-  });
+  const { status, inserted, repeated, delivered } = await engine.q.sendMessage(engine.db, id, topic, stored, key);
+  // A worker of this process claims the receive it answered now, not when the NOTIFY arrives.
+  if (delivered > 0) engine.hub.kick();
   if (status === null) throw new MessageRejectedError(`no workflow instance ${id}`);
   // The same key sent before (a retry after a crash): that send stands, even if the instance has finished since.
   if (!inserted && repeated) return { duplicate: true };

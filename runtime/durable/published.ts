@@ -35,11 +35,16 @@ export class PublishedValues {
     const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
     let changed = false;
     let wake: (() => void) | null = null;
+    // Published by a worker of this process: the value itself, no read needed.
+    let local: { value: Json } | null = null;
     const poke = () => {
       changed = true;
       wake?.();
     };
-    const offHub = this.engine.hub.onPublished(id, poke);
+    const offHub = this.engine.hub.onPublished(id, (k, value) => {
+      if (k === key) local = { value: decodeWire(value) as Json };
+      poke();
+    });
     const offDone = this.engine.hub.onFinished(id, poke);
     await this.subscribe();
     let set = this.waiters.get(id);
@@ -48,6 +53,7 @@ export class PublishedValues {
     try {
       for (;;) {
         changed = false;
+        if (local) return (local as { value: Json }).value;
         const values = await this.read(id);
         if (Object.hasOwn(values, key)) return values[key];
         const row = await this.engine.q.instance(this.db, id);
@@ -55,7 +61,7 @@ export class PublishedValues {
           throw new Error(`workflow instance ${id} ended (${row.status}) without publishing '${key}'`);
         }
         if (Date.now() >= deadline) throw new Error(`timed out waiting for workflow instance ${id} to publish '${key}'`);
-        if (changed) continue;
+        if (changed || local) continue;
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, Math.min(FALLBACK_MS, deadline - Date.now()));
           wake = () => {

@@ -20,8 +20,8 @@ export interface Committed {
   finished: Array<[string, Finished]>;
   /** Receives that began to wait: their (instance, topic) may have messages to match (engine.deliver). */
   receives: Array<[string, string]>;
-  /** Instances that published: clients here waiting on a published value look again. */
-  published: string[];
+  /** Values published (stored form): clients here waiting on one have it without a read. */
+  published: Array<{ instanceId: string; key: string; value: Json }>;
 }
 
 /** A workflow's `console.*` call during a step, with the instance it came from. */
@@ -186,7 +186,7 @@ export class Writes {
     }
     const receives: Array<[string, string]> = [];
     for (const t of this.tasks) if (t.action === SystemActions.receive) receives.push([t.instanceId, t.args[0] as string]);
-    return { logs: this.logs, finished, receives, published: [...new Set(this.published.map((p) => p.instanceId))] };
+    return { logs: this.logs, finished, receives, published: this.published };
   }
 
   /** Like save, but keeps the stored state as it was (the engine could not produce a new one). */

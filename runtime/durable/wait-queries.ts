@@ -24,22 +24,19 @@ export function waitQueries(s: string, tasksChannel: string) {
     },
 
     /**
-     * Stores a message (a repeated key stores nothing: `inserted` false). The
-     * instance's status is read first: null when there is no such instance.
+     * Stores a message and matches it (the database's send_message()); a repeated
+     * key stores nothing (`inserted` false, `repeated` true). `status` is the
+     * instance's, null when there is no such instance; `delivered`, how many
+     * waiting receives got a message.
      */
-    async insertMessage(
+    async sendMessage(
       q: Queryable, id: string, topic: string, message: Json, key: string | null,
-    ): Promise<{ status: string | null; inserted: boolean; repeated: boolean }> {
-      const [row] = await q.query<{ status: string | null; inserted: boolean; repeated: boolean }>(
-        `WITH i AS (SELECT status FROM ${s}.instances WHERE id = $1),
-              m AS (INSERT INTO ${s}.messages (instance_id, topic, message, idempotency_key)
-                    SELECT $1, $2, $3::text::json, $4 FROM i WHERE i.status IN ('running', 'sleeping')
-                    ON CONFLICT (instance_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING 1)
-         SELECT (SELECT status FROM i) AS status, EXISTS (SELECT 1 FROM m) AS inserted,
-                EXISTS (SELECT 1 FROM ${s}.messages WHERE instance_id = $1 AND idempotency_key = $4) AS repeated`,
-        [id, topic, json(message), key],
+    ): Promise<{ status: string | null; inserted: boolean; repeated: boolean; delivered: number }> {
+      const [row] = await q.query<{ s_status: string | null; s_inserted: boolean; s_repeated: boolean; s_delivered: number }>(
+        `SELECT * FROM ${s}.send_message($1, $2, $3::text::json, $4, $5)`,
+        [id, topic, json(message), key, tasksChannel],
       );
-      return { status: row?.status ?? null, inserted: row?.inserted ?? false, repeated: row?.repeated ?? false };
+      return { status: row?.s_status ?? null, inserted: row?.s_inserted ?? false, repeated: row?.s_repeated ?? false, delivered: row?.s_delivered ?? 0 };
     },
 
     /** (instance, topic) pairs with a waiting receive and an unreceived message: what a lost deliver() left. */

@@ -340,7 +340,8 @@ export class Worker implements LocalWorker {
     if (actions.length > 0) await this.engine.q.notify(this.db, "tasks", [...new Set(actions)].join(","));
   }
 
-  private kick(): void {
+  /** See LocalWorker. */
+  kick(): void {
     this.kicked = true;
     this.wake?.();
   }

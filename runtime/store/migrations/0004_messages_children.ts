@@ -77,4 +77,35 @@ BEGIN
   RETURN n;
 END
 $$;
+
+-- A send in one round trip: the instance's status, the message stored (once per
+-- key), and deliver() run after it in the same transaction. A function's later
+-- statements read fresh snapshots, which deliver()'s lock relies on.
+CREATE FUNCTION :SCHEMA.send_message(inst uuid, top text, msg json, k text, chan text)
+RETURNS TABLE (s_status text, s_inserted boolean, s_repeated boolean, s_delivered integer)
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  st text;
+  n integer;
+BEGIN
+  SELECT i.status INTO st FROM :SCHEMA.instances i WHERE i.id = inst;
+  IF st IS NULL THEN
+    RETURN QUERY SELECT NULL::text, false, false, 0;
+    RETURN;
+  END IF;
+  IF st NOT IN ('running', 'sleeping') THEN
+    RETURN QUERY SELECT st, false,
+      (k IS NOT NULL AND EXISTS (SELECT 1 FROM :SCHEMA.messages m WHERE m.instance_id = inst AND m.idempotency_key = k)), 0;
+    RETURN;
+  END IF;
+  INSERT INTO :SCHEMA.messages (instance_id, topic, message, idempotency_key) VALUES (inst, top, msg, k)
+  ON CONFLICT (instance_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  IF n = 0 THEN
+    RETURN QUERY SELECT st, false, true, 0;
+    RETURN;
+  END IF;
+  RETURN QUERY SELECT st, true, false, :SCHEMA.deliver(inst, top, chan);
+END
+$$;
 `;
