@@ -3,6 +3,7 @@
  * measurement with its ratios against the same run's pgbench and peers, and what
  * the per-action costs say limits Cairn.
  */
+import { renderWaits } from "./waits.ts";
 import type { Dist } from "./common.ts";
 import type { LatencyResult, Results, ThroughputResult } from "./types.ts";
 
@@ -257,6 +258,7 @@ export function renderReport(r: Results): string {
       "",
     );
   }
+  if (r.waits) out.push(renderWaits(r.waits));
   out.push("## What limits Cairn", "", ...observations(r), "");
   if (r.notMeasured.length) {
     out.push("## Not measured", "", ...r.notMeasured.map((n) => `- ${n.what}: ${n.reason}`), "");

@@ -5,7 +5,7 @@
  * Prints a Markdown report and writes it to bench/results/<date>.md.
  *
  * Options: --quick (small counts, a smoke run; written to <date>-quick.md),
- *          --only <parts> (comma-separated: pgbench,latency,throughput,peers,sleep,scale,profile),
+ *          --only <parts> (comma-separated: pgbench,latency,throughput,peers,sleep,scale,profile,waits),
  *          --rounds <n> (throughput rounds, default 2; 1 with --quick),
  *          --concurrency <n> (every system's worker concurrency, default 20).
  * Server: BENCH_DATABASE_URL, else DATABASE_URL (only its server part is used), else
@@ -27,6 +27,7 @@ import { scale, sleepers } from "./sleep-scale.ts";
 import { machineCpuMs } from "./usage.ts";
 import { profileWorker } from "./profile.ts";
 import { renderReport } from "./report.ts";
+import { cairnWaits } from "./waits.ts";
 import type { LatencyResult, Results } from "./types.ts";
 
 const { values } = parseArgs({
@@ -38,7 +39,8 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick ?? false;
-const parts = new Set((values.only ?? "pgbench,latency,throughput,peers,sleep,scale,profile").split(","));
+const ALL_PARTS = "pgbench,latency,throughput,peers,sleep,scale,profile,waits";
+const parts = new Set((values.only ?? ALL_PARTS).split(","));
 const N = quick
   ? { instances: 300, latency: 30, latencyRounds: 1, warmup: 5, sleepers: 1000, sleepMs: 6000, scale: [100, 300, 1000], pgbenchSeconds: 3, rounds: 1 }
   : { instances: 2000, latency: 50, latencyRounds: 4, warmup: 5, sleepers: 10_000, sleepMs: 25_000, scale: [200, 2000, 20_000], pgbenchSeconds: 10, rounds: 2 };
@@ -69,7 +71,7 @@ async function main(): Promise<number> {
       postgres: await serverInfo(ctx.serverUrl), date: new Date().toISOString().slice(0, 10), quick, concurrency: ctx.concurrency,
       versions: { "@dbos-inc/dbos-sdk": peerVersion("@dbos-inc/dbos-sdk"), "graphile-worker": peerVersion("graphile-worker") },
     },
-    pgbench: [], throughput: [], latency: [], sleep: null, scale: [], profile: null, notMeasured: [], totalSeconds: 0,
+    pgbench: [], throughput: [], latency: [], sleep: null, scale: [], profile: null, waits: null, notMeasured: [], totalSeconds: 0,
   };
   let failures = 0;
 
@@ -168,6 +170,9 @@ async function main(): Promise<number> {
   if (parts.has("profile")) {
     await step("Cairn worker profile", () => profileWorker(ctx, cairnUrl, sequence, N.instances), (r) => (results.profile = r));
   }
+  if (parts.has("waits")) {
+    await step("Cairn messages and children", () => cairnWaits(ctx.serverUrl, quick ? { pings: 100, fanOuts: 1 } : { pings: 500, fanOuts: 3 }), (r) => (results.waits = r));
+  }
   await runPgbench("after");
   await dropDatabase(ctx.serverUrl, "cairn_bench");
 
@@ -176,7 +181,7 @@ async function main(): Promise<number> {
   process.stdout.write(`${report}\n`);
   const dir = join(BENCH_DIR, "results");
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${results.machine.date}${quick ? "-quick" : ""}${parts.size < 7 ? "-partial" : ""}.md`);
+  const file = join(dir, `${results.machine.date}${quick ? "-quick" : ""}${parts.size < ALL_PARTS.split(",").length ? "-partial" : ""}.md`);
   writeFileSync(file, `${report}\n`);
   ctx.log(`written to ${file}`);
   return failures > 0 ? 1 : 0;

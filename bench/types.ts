@@ -1,6 +1,7 @@
 /** What each measurement returns; report.ts turns them into the Markdown table. */
 import type { Dist } from "./common.ts";
 import type { CpuUse } from "./usage.ts";
+import type { WaitsResult } from "./waits.ts";
 
 export interface PgbenchResult {
   /** When in the run: "before" and "after" bracket the suite; "round N" opens throughput round N. */
@@ -109,6 +110,8 @@ export interface Results {
   sleep: SleepResult | null;
   scale: ScaleResult[];
   profile: ProfileSummary | null;
+  /** Messages and children (bench/waits.ts). */
+  waits: WaitsResult | null;
   notMeasured: NotMeasured[];
   totalSeconds: number;
 }

@@ -2,6 +2,7 @@ import type { WorkerEvent } from "../runtime/durable/worker.ts";
 import { errorClassName } from "../runtime/interpreter/errors.ts";
 import { formatLog } from "../runtime/local/log-output.ts";
 import type { LocalEvent } from "../runtime/index.ts";
+import { isSystemAction, SystemActions } from "../ir-schema/vocabulary.ts";
 
 const MAX_ARGS_CHARS = 200;
 
@@ -12,7 +13,7 @@ const MAX_ARGS_CHARS = 200;
 export function formatEvent(event: LocalEvent): string | null {
   switch (event.type) {
     case "dispatch":
-      return `cairn: ${event.callId} ${event.action}(${truncate(JSON.stringify(event.args).slice(1, -1))})`;
+      return `cairn: ${event.callId} ${dispatched(event.action, event.args)}`;
     case "attempt":
       if (event.attempt === 1) return null;
       return `cairn: ${event.callId} ${event.action} attempt ${event.attempt}`;
@@ -31,6 +32,26 @@ export function formatEvent(event: LocalEvent): string | null {
   }
 }
 
+/** What a dispatch does, in the words of the source: an action call, a child workflow, a receive, a send. */
+function dispatched(action: string, args: unknown[]): string {
+  const list = (xs: unknown) => truncate(JSON.stringify(xs).slice(1, -1));
+  switch (action) {
+    case SystemActions.child:
+      return `child ${String(args[0])}(${list(args[1])})`;
+    case SystemActions.receive:
+      return `receive ${JSON.stringify(args[0])}${args[1] === null ? "" : ` (timeout ${String(args[1])}ms)`}`;
+    case SystemActions.send:
+      return `send ${JSON.stringify(args[1])} to ${String(args[0])}`;
+    default:
+      return `${action}(${list(args)})`;
+  }
+}
+
+/** A system action (%child, %receive, %send) by the word the source uses. */
+function shown(action: string): string {
+  return isSystemAction(action) ? action.slice(1) : action;
+}
+
 function truncate(text: string): string {
   return text.length <= MAX_ARGS_CHARS ? text : text.slice(0, MAX_ARGS_CHARS - 1) + "…";
 }
@@ -39,9 +60,11 @@ function truncate(text: string): string {
 export function formatWorkerEvent(event: WorkerEvent): string | null {
   switch (event.type) {
     case "claimed":
+      // A receive's message or a child's end arriving: its "done" line says it.
+      if (isSystemAction(event.action)) return null;
       return `cairn: ${event.callId} ${event.action}${event.attempt > 1 ? ` attempt ${event.attempt}` : ""}`;
     case "completed":
-      return `cairn: ${event.callId} ${event.action} ${event.ok ? "done" : "failed"}`;
+      return `cairn: ${event.callId} ${shown(event.action)} ${event.ok ? "done" : "failed"}`;
     case "retry":
       return `cairn: ${event.callId} ${event.action} failed (${errorClassName(event.error)}: ${event.error.message}); retrying in ${event.delayMs}ms`;
     case "lease-lost":

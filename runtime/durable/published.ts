@@ -54,9 +54,10 @@ export class PublishedValues {
       for (;;) {
         changed = false;
         if (local) return (local as { value: Json }).value;
+        // The status first: values published by the step that finished it are read after it.
+        const row = await this.engine.q.instance(this.db, id);
         const values = await this.read(id);
         if (Object.hasOwn(values, key)) return values[key];
-        const row = await this.engine.q.instance(this.db, id);
         if (row && row.status !== "running" && row.status !== "sleeping") {
           throw new Error(`workflow instance ${id} ended (${row.status}) without publishing '${key}'`);
         }
