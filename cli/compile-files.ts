@@ -60,6 +60,7 @@ export function conflictsOf(compiled: CompiledFiles, cwd: string, served: boolea
   if (countErrors(compiled.diagnostics) > 0) return [];
   const modules = compiled.files.map((f) => ({
     file: f.path, workflows: f.result.workflows.map((w) => w.name), actions: f.result.actions, declared: served ? f.result.declared : [],
+    schedules: (f.result.schedules ?? []).map((s) => s.name),
   }));
   return buildConflicts(modules, cwd);
 }

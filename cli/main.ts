@@ -139,6 +139,17 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     });
 
   program
+    .command("schedules")
+    .description("list the schedules workers have registered (next tick, last instance, state), or pause/resume one")
+    .argument("[action]", "pause or resume")
+    .argument("[name]", "the schedule's name (its export name)")
+    .option("--json", "print JSON")
+    .action(async (action: string | undefined, name: string | undefined, opts: { json?: boolean }) => {
+      const { schedules } = await import("./commands/schedules.ts");
+      exitCode = await schedules(action, name, opts, cwd, out);
+    });
+
+  program
     .command("migrate")
     .description("create or upgrade cairn's tables (workers and clients also do this at start)")
     .action(async () => {

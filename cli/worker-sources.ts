@@ -1,6 +1,6 @@
 import { statSync, existsSync } from "node:fs";
 import { extname, join, relative, resolve } from "node:path";
-import type { Artifact } from "../ir-schema/index.ts";
+import type { Artifact, ScheduleEntry } from "../ir-schema/index.ts";
 import { isAction, isCompiledWorkflow } from "../runtime/index.ts";
 import { ArtifactDirError, loadArtifactDir } from "../runtime/artifacts/index.ts";
 import { compileFiles, conflictsOf, countErrors, renderConflicts, renderDiagnostics } from "./compile-files.ts";
@@ -14,6 +14,8 @@ export interface WorkerSources {
   /** Action values (name -> function), from every source. */
   actions: unknown[];
   workflows: Artifact[];
+  /** The schedules of the build (artifact directories' manifests, compiled files), for the served workflows' sake. */
+  schedules: ScheduleEntry[];
 }
 
 /**
@@ -25,7 +27,7 @@ export interface WorkerSources {
  * (buildConflicts), with the problems printed.
  */
 export async function loadWorkerSources(paths: readonly string[], cwd: string, out: Output): Promise<WorkerSources | null> {
-  const sources: WorkerSources = { actions: [], workflows: [] };
+  const sources: WorkerSources = { actions: [], workflows: [], schedules: [] };
   /** Where each version (hash) of a workflow came from, for versionsWarnings. */
   const origins = new Map<string, string>();
   const addWorkflows = (workflows: readonly Artifact[], from: string) => {
@@ -39,13 +41,15 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
     if (!stat) throw new UsageError(`no such file or directory: ${p}`);
     if (stat.isDirectory() && existsSync(join(abs, "manifest.json"))) {
       try {
-        addWorkflows((await loadArtifactDir(abs)).workflows, p);
+        const dir = await loadArtifactDir(abs);
+        addWorkflows(dir.workflows, p);
+        sources.schedules.push(...(dir.manifest.schedules ?? []));
       } catch (error) {
         if (error instanceof ArtifactDirError) throw new UsageError(error.message);
         throw error;
       }
     } else if (stat.isFile() && [".js", ".mjs", ".cjs"].includes(extname(abs))) {
-      const found: WorkerSources = { actions: [], workflows: [] };
+      const found: WorkerSources = { actions: [], workflows: [], schedules: [] };
       // A workflow export the build did not compile would silently not be served: say so.
       collectExports((await import(bundleImportUrl(abs))) as Record<string, unknown>, found, (exportName, name) =>
         out.stderr(
@@ -75,12 +79,13 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
     const modules: ModuleCache = new Map();
     const seen = new Set<unknown>();
     for (const file of compiled.files) {
+      sources.schedules.push(...(file.result.schedules ?? []));
       // Of a directory, only what defines workflows or actions is imported: a worker
       // must not run a project's scripts (the walk already left out test files,
       // which throw outside their runner). A file named explicitly is always imported.
       if (!file.explicit && file.result.workflows.length === 0 && file.result.declared.length === 0) continue;
       addWorkflows(file.result.workflows, relative(cwd, file.path));
-      const found: WorkerSources = { actions: [], workflows: [] };
+      const found: WorkerSources = { actions: [], workflows: [], schedules: [] };
       found.actions.push(...Object.values(await loadActions(file.result.actions, modules)));
       collectExports(await importOnce(file.path, modules), found);
       // The same action reached from two files is one value; list it once.
@@ -90,7 +95,9 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
   // A bundle's handle and its prebuilt IR (`--ir`) are the same workflow: serve it once.
   const workflows = [...new Map(sources.workflows.map((w) => [w.hash, w])).values()];
   for (const line of versionsWarnings(workflows, origins)) out.stderr(`cairn: warning: ${line}\n`);
-  return { ...sources, workflows };
+  // A schedule from a bundle's prebuilt IR and from its sources is one schedule.
+  const schedules = [...new Map(sources.schedules.map((s) => [s.name, s])).values()];
+  return { ...sources, workflows, schedules };
 }
 
 /**

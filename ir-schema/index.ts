@@ -4,4 +4,4 @@ export { validateArtifact, assertArtifact, InvalidArtifactError, type IrError, t
 export { artifactText, canonicalJson, hashArtifact, sealArtifact, sealArtifactJson, serializeArtifact } from "./hash.ts";
 export { renderJsonSchema } from "./json-schema.ts";
 export { BuiltinFunctions, BuiltinConstants, StringMethods, ArrayMethods, NumberMethods, MethodNames, type BuiltinFunction, type StringMethod, type ArrayMethod, type NumberMethod } from "./builtins.ts";
-export { artifactFileName, createManifest, manifestEntry, manifestOf, serializeManifest, MANIFEST_FILE, type Manifest, type ManifestEntry } from "./manifest.ts";
+export { artifactFileName, createManifest, manifestEntry, manifestOf, serializeManifest, MANIFEST_FILE, type Manifest, type ManifestEntry, type ScheduleEntry } from "./manifest.ts";

@@ -1,5 +1,6 @@
 import { IR_VERSION } from "./vocabulary.ts";
-import type { Artifact } from "./types.ts";
+import type { Artifact, Json } from "./types.ts";
+import type { ScheduleSpec } from "./schedule-spec.ts";
 
 /**
  * The index of a directory of artifacts (`manifest.json`), as written by
@@ -19,9 +20,31 @@ export interface ManifestEntry {
   actions: string[];
 }
 
+/**
+ * A schedule declared with `export const <name> = schedule(spec, workflow, options)`,
+ * every option filled in with its default: what a worker serving `workflow` registers.
+ */
+export interface ScheduleEntry {
+  /** The export name: unique in a build. */
+  name: string;
+  /** The workflow's name (not its export name). */
+  workflow: string;
+  /** As written: a 5-field cron expression or `{ every: duration }`. */
+  spec: ScheduleSpec;
+  timezone: string;
+  /** Every instance's input (its parameters, by name). */
+  input: Record<string, Json>;
+  catchUp: "latest" | "all" | "none";
+  overlap: "skip" | "allow";
+  /** Defining file, relative to its project root. */
+  source: string;
+}
+
 export interface Manifest {
   irVersion: typeof IR_VERSION;
   workflows: ManifestEntry[];
+  /** Absent when the build declares none, so manifests without schedules read as before. */
+  schedules?: ScheduleEntry[];
 }
 
 export const MANIFEST_FILE = "manifest.json";
@@ -50,14 +73,15 @@ export function manifestEntry(artifact: Artifact): ManifestEntry {
 }
 
 /** Deterministic: sorted by name, no timestamps, no absolute paths. */
-export function createManifest(artifacts: readonly Artifact[]): Manifest {
-  return manifestOf(artifacts.map(manifestEntry));
+export function createManifest(artifacts: readonly Artifact[], schedules: readonly ScheduleEntry[] = []): Manifest {
+  return manifestOf(artifacts.map(manifestEntry), schedules);
 }
 
 /** createManifest from the entries (a bundler keeps those, not whole artifacts, for modules it did not recompile). */
-export function manifestOf(entries: readonly ManifestEntry[]): Manifest {
-  const workflows = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { irVersion: IR_VERSION, workflows };
+export function manifestOf(entries: readonly ManifestEntry[], schedules: readonly ScheduleEntry[] = []): Manifest {
+  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const workflows = [...entries].sort(byName);
+  return schedules.length === 0 ? { irVersion: IR_VERSION, workflows } : { irVersion: IR_VERSION, workflows, schedules: [...schedules].sort(byName) };
 }
 
 export function serializeManifest(manifest: Manifest): string {

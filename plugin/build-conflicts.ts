@@ -14,6 +14,8 @@ export interface BuildModule {
   actions: readonly ActionLocation[];
   /** The actions it declares itself, when they are served whether called or not (a worker given the file). */
   declared?: readonly ActionLocation[];
+  /** Names of the schedules it exports. */
+  schedules?: readonly string[];
 }
 
 /**
@@ -30,6 +32,7 @@ export interface BuildModule {
 export function buildConflicts(modules: readonly BuildModule[], cwd: string): Diagnostic[] {
   const show = (file: string) => displayPath(file, cwd);
   const workflows = new Map<string, string[]>();
+  const schedules = new Map<string, string[]>();
   const actions = new Map<string, Array<{ action: ActionLocation; callers: string[] }>>();
   const note = (action: ActionLocation, caller: string | null) => {
     const list = actions.get(action.name) ?? [];
@@ -40,6 +43,7 @@ export function buildConflicts(modules: readonly BuildModule[], cwd: string): Di
   };
   for (const m of modules) {
     for (const name of m.workflows) workflows.set(name, [...(workflows.get(name) ?? []), m.file]);
+    for (const name of m.schedules ?? []) schedules.set(name, [...(schedules.get(name) ?? []), m.file]);
     for (const action of m.actions) note(action, show(m.file));
     for (const action of m.declared ?? []) note(action, null);
   }
@@ -48,6 +52,10 @@ export function buildConflicts(modules: readonly BuildModule[], cwd: string): Di
   for (const [name, files] of workflows) {
     if (files.length < 2) continue;
     problems.push(createDiagnostic("workflowNameClash", files[0], wholeFile, { name, files: files.map(show).join(", ") }));
+  }
+  for (const [name, files] of schedules) {
+    if (files.length < 2) continue;
+    problems.push(createDiagnostic("scheduleNameClash", files[0], wholeFile, { name, files: files.map(show).join(", ") }));
   }
   for (const [name, list] of actions) {
     if (list.length < 2) continue;

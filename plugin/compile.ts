@@ -1,9 +1,10 @@
 import { relative, resolve, sep } from "node:path";
-import type { Artifact } from "../ir-schema/index.ts";
+import type { Artifact, ScheduleEntry } from "../ir-schema/index.ts";
 import type { ActionLocation, CompileOptions, CompileResult, ModuleResolver } from "./types.ts";
 import { createModuleCache } from "./analyze/module-cache.ts";
 import { ModuleGraph } from "./analyze/module-graph.ts";
 import { findWorkflows, type WorkflowDef } from "./analyze/workflows.ts";
+import { findSchedules } from "./analyze/schedules.ts";
 import { layoutOf, type ModuleLayout } from "./analyze/module-layout.ts";
 import { exportNameOf } from "./analyze/module-summary.ts";
 import { Reporter } from "./diagnostics/reporter.ts";
@@ -61,6 +62,7 @@ function compileModule(
   const declared: ActionLocation[] = [];
   const errorRefs = new Map<string, string>();
   const found: string[] = [];
+  let schedules: ScheduleEntry[] = [];
 
   const { parsed, summary } = cache.get(absFile, source);
   for (const e of parsed.syntaxErrors) {
@@ -121,6 +123,13 @@ function compileModule(
         reporter.report("internal", absFile, def.fn, { what: `workflow \`${def.name}\``, detail });
       }
     }
+    schedules = findSchedules({
+      ast: parsed.ast, file: absFile, relFile, source, summary, graph, reporter,
+      moduleAst: (f) => {
+        const text = f === absFile ? source : resolver.read(f);
+        return text === null ? null : cache.get(f, text).parsed.ast;
+      },
+    });
   } catch (error) {
     // Discovery itself failed: still a diagnostic, never an exception for the caller.
     const detail = error instanceof Error ? error.message : String(error);
@@ -131,5 +140,5 @@ function compileModule(
     withLayout && analysis && !diagnostics.some((d) => d.severity === "error")
       ? layoutOf(absFile, parsed.ast, summary, analysis.graph, analysis.defs, errorRefs)
       : null;
-  return { result: { workflows, serialized, diagnostics, actions: [...actions.values()], declared, found }, layout };
+  return { result: { workflows, serialized, diagnostics, actions: [...actions.values()], declared, found, schedules }, layout };
 }

@@ -1,5 +1,5 @@
 /** Public types of the compiler; see docs/interfaces.md. */
-import type { Artifact, ValidationResult } from "../ir-schema/index.ts";
+import type { Artifact, ScheduleEntry, ValidationResult } from "../ir-schema/index.ts";
 import type { ModuleCache } from "./analyze/module-cache.ts";
 import type { ModuleResolver } from "./resolve/module-resolver.ts";
 import type { Diagnostic } from "./diagnostics/diagnostic.ts";
@@ -52,4 +52,6 @@ export interface CompileResult {
    * what `cairn check` counts. Absent in results cached by earlier versions.
    */
   found?: string[];
+  /** The schedules the file declares (`export const x = schedule(...)`), for the manifest. Absent in results cached by earlier versions. */
+  schedules?: ScheduleEntry[];
 }

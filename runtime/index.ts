@@ -12,6 +12,7 @@ export { loadArtifactDir, ArtifactDirError, type ArtifactDir, type ArtifactProbl
 // The durable runtime: Postgres store, client, worker.
 export { connect, Client, WorkflowFailedError, resolveDatabaseUrl, type ConnectOptions, type WorkflowRef } from "./durable/client.ts";
 export { Worker, type WorkerOptions, type WorkerEvent } from "./durable/worker.ts";
+export { UnknownScheduleError, type ScheduleInfo } from "./durable/schedule-queries.ts";
 export { Engine, InvalidInputError, UnknownWorkflowError, type EngineOptions } from "./durable/engine.ts";
 export { PayloadError } from "./payload.ts";
 export type { InstanceStatusReport, TaskReport } from "./durable/status.ts";

@@ -47,6 +47,7 @@ describe.each(drivers)("migrations (%s driver)", (driver) => {
       { table_name: "messages", cols: "instance_id,seq" },
       { table_name: "migrations", cols: "id" },
       { table_name: "published", cols: "instance_id,key" },
+      { table_name: "schedules", cols: "name" },
       { table_name: "tasks", cols: "instance_id,call_id" },
       { table_name: "workers", cols: "id" },
     ]);

@@ -31,7 +31,9 @@ export function build(paths: readonly string[], outDir: string, cwd: string, out
   const dir = resolve(cwd, outDir);
   mkdirSync(dir, { recursive: true });
   for (const artifact of artifacts) writeFileSync(join(dir, artifactFileName(artifact)), serializeArtifact(artifact));
-  writeFileSync(join(dir, "manifest.json"), serializeManifest(createManifest(artifacts)));
-  out.stderr(`cairn build: wrote ${plural(artifacts.length, "workflow")} to ${relative(cwd, dir) || "."}\n`);
+  const schedules = compiled.files.flatMap((f) => f.result.schedules ?? []);
+  writeFileSync(join(dir, "manifest.json"), serializeManifest(createManifest(artifacts, schedules)));
+  const also = schedules.length > 0 ? ` and ${plural(schedules.length, "schedule")}` : "";
+  out.stderr(`cairn build: wrote ${plural(artifacts.length, "workflow")}${also} to ${relative(cwd, dir) || "."}\n`);
   return ExitCode.ok;
 }

@@ -44,6 +44,7 @@ export async function worker(paths: string[], options: WorkerCommandOptions, cwd
   const w = new Worker(db, {
     actions: [...actions.values()],
     workflows: sources.workflows,
+    schedules: sources.schedules,
     schema,
     migrate: false,
     concurrency,

@@ -17,12 +17,19 @@ export type Resolved =
   | { kind: "namespace"; file: string }
   | { kind: "action"; name: string | null; isVoid: boolean; file: string; exportName: string | null; local: string }
   | { kind: "errorClass"; className: string }
-  | { kind: "class"; className: string }
+  /** `at`: the module-level binding that declares it (a workflow class, for schedules). */
+  | { kind: "class"; className: string; at?: Binding }
   | { kind: "enum"; members: ReadonlyMap<string, string | number> }
   | { kind: "const"; value: ConstValue }
-  | { kind: "other"; what: string }
+  | { kind: "other"; what: string; at?: Binding }
   | { kind: "external"; source: string }
   | { kind: "unresolved"; what: string };
+
+/** A module-level binding: its module (absolute path) and its local name there. */
+export interface Binding {
+  file: string;
+  local: string;
+}
 
 const MAX_DEPTH = 32;
 
@@ -102,7 +109,7 @@ export class ModuleGraph {
       case "class":
         return this.isErrorClass(file, decl.superclass, depth)
           ? { kind: "errorClass", className: decl.className }
-          : { kind: "class", className: decl.className };
+          : { kind: "class", className: decl.className, at: { file, local } };
       case "enum":
         return { kind: "enum", members: decl.members };
       case "const":
@@ -110,11 +117,11 @@ export class ModuleGraph {
       case "constExpr":
         return this.foldConstant(file, local, decl.tree, depth);
       case "other":
-        return { kind: "other", what: decl.what };
+        return { kind: "other", what: decl.what, at: { file, local } };
       case "call": {
         const callee = this.callee(file, decl.callee, depth);
         if (callee?.kind === "cairn" && callee.name === Authoring.action) return this.fromDecl(file, s, local, { kind: "action", ...decl.action }, depth);
-        return { kind: "other", what: callee?.kind === "cairn" && callee.name === Authoring.workflow ? "a workflow" : decl.what };
+        return { kind: "other", what: callee?.kind === "cairn" && callee.name === Authoring.workflow ? "a workflow" : decl.what, at: { file, local } };
       }
     }
   }

@@ -34,6 +34,14 @@ export const Rules = {
   actionNameClash: { code: "CAIRN117", title: "two actions with one name" },
   actionNotExported: { code: "CAIRN118", title: "action not exported", severity: "warning" },
   workflowNameClash: { code: "CAIRN119", title: "two workflows with one name in one build" },
+  scheduleNotModuleLevel: { code: "CAIRN130", title: "schedule() not at module level" },
+  scheduleNotExported: { code: "CAIRN131", title: "schedule not exported" },
+  scheduleWorkflow: { code: "CAIRN132", title: "schedule of something that is not a workflow" },
+  scheduleSpec: { code: "CAIRN133", title: "invalid cron expression or interval" },
+  scheduleOption: { code: "CAIRN134", title: "invalid schedule option" },
+  scheduleTimezone: { code: "CAIRN135", title: "unknown time zone" },
+  scheduleNotStatic: { code: "CAIRN136", title: "schedule spec or option not known at build time" },
+  scheduleNameClash: { code: "CAIRN137", title: "two schedules with one name in one build" },
   internal: { code: "CAIRN900", title: "internal compiler error" },
 } as const satisfies Record<string, Rule>;
 

@@ -2,6 +2,7 @@ import { situation } from "./rules.ts";
 import { UnsupportedSyntax } from "./unsupported-syntax.ts";
 import { PrimitiveMisuse } from "./primitive-misuse.ts";
 import { BuildClashes } from "./build-clashes.ts";
+import { ScheduleMisuse } from "./schedule-misuse.ts";
 
 const MODULE_BINDING_HINT =
   "pass the value in as a workflow parameter, or read it inside an action; only actions, enums, error classes and module-level `const` primitives (literals, or computed from other constants, such as `5 * 60 * 1000`) may be referenced";
@@ -195,7 +196,7 @@ const Situations1xx = {
 };
 
 /** Every situation the compiler reports, by name: what Reporter.report takes. */
-export const Situations = { ...Situations1xx, ...UnsupportedSyntax, ...PrimitiveMisuse, ...BuildClashes };
+export const Situations = { ...Situations1xx, ...UnsupportedSyntax, ...PrimitiveMisuse, ...BuildClashes, ...ScheduleMisuse };
 export type SituationName = keyof typeof Situations;
 
 /** The values a situation's wording needs: exactly its placeholders, each a string. */

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MANIFEST_FILE, manifestOf, serializeManifest } from "../../ir-schema/manifest.ts";
 import type { BuiltWorkflow } from "./built-workflow.ts";
+import type { ScheduleEntry } from "../../ir-schema/index.ts";
 import { buildConflicts, type BuildModule } from "../build-conflicts.ts";
 import { readText } from "../resolve/file-probes.ts";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
@@ -22,14 +23,14 @@ export interface ArtifactFile {
  * of one name), paths relative to `cwd`.
  */
 export function artifactFiles(
-  build: { workflows: readonly BuiltWorkflow[]; modules: readonly BuildModule[] },
+  build: { workflows: readonly BuiltWorkflow[]; schedules?: readonly ScheduleEntry[]; modules: readonly BuildModule[] },
   cwd: string,
 ): { files: ArtifactFile[]; errors: Diagnostic[] } {
   const { workflows } = build;
   const errors = buildConflicts(build.modules, cwd);
   if (errors.length > 0) return { files: [], errors };
   const files = workflows.map((w) => ({ fileName: w.fileName, source: w.text }));
-  files.push({ fileName: MANIFEST_FILE, source: serializeManifest(manifestOf(workflows.map((w) => w.manifest))) });
+  files.push({ fileName: MANIFEST_FILE, source: serializeManifest(manifestOf(workflows.map((w) => w.manifest), build.schedules)) });
   return { files, errors };
 }
 

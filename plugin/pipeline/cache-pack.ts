@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import type { ModuleLayout } from "../analyze/module-layout.ts";
 import type { ActionLocation, Diagnostic } from "../types.ts";
+import type { ScheduleEntry } from "../../ir-schema/index.ts";
 import { artifactText } from "../../ir-schema/hash.ts";
 import type { BuiltWorkflow } from "./built-workflow.ts";
 
 /** Bumped when the layout below changes; a pack of another format is ignored. */
-const PACK_FORMAT = 6;
+const PACK_FORMAT = 7;
 
 /**
  * One module's compile as kept on disk: what it depended on, and what it
@@ -26,6 +27,8 @@ export interface CachedCompile {
   workflows: BuiltWorkflow[];
   /** The actions they call. */
   actions: ActionLocation[];
+  /** The schedules the module exports (manifest entries: plain data). */
+  schedules?: ScheduleEntry[];
   layout: ModuleLayout | null;
   errors: Diagnostic[];
   warnings: Diagnostic[];

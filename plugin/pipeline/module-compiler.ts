@@ -6,6 +6,7 @@ import { createModuleCache } from "../analyze/module-cache.ts";
 import { nodeResolver } from "../resolve/node-resolver.ts";
 import type { ModuleLayout } from "../analyze/module-layout.ts";
 import type { ActionLocation, Diagnostic, ModuleResolver } from "../types.ts";
+import type { ScheduleEntry } from "../../ir-schema/index.ts";
 import type { BuildModule } from "../build-conflicts.ts";
 import { rewriteModule, type RewrittenModule } from "./rewrite-module.ts";
 import { CompileCache, type CachedCompile } from "./compile-cache.ts";
@@ -26,6 +27,8 @@ export interface ModuleOutcome {
   workflows: BuiltWorkflow[];
   /** The actions its workflows call (none when it has errors). */
   actions: ActionLocation[];
+  /** The schedules it exports (none when it has errors). */
+  schedules: ScheduleEntry[];
   errors: Diagnostic[];
   warnings: Diagnostic[];
   /** Other project files the compile read (imports it followed): watch them. */
@@ -95,6 +98,7 @@ export class ModuleCompiler {
     const artifacts = errors.length > 0 ? [] : result.workflows;
     const workflows = artifacts.map((a, i) => builtWorkflow(a, result.serialized?.[i] ?? canonicalJson(a)));
     const actions = errors.length > 0 ? [] : result.actions;
+    const schedules = errors.length > 0 ? [] : (result.schedules ?? []);
     const others = [...reads].filter(([dep]) => dep !== file);
     const outcome: ModuleOutcome = {
       file,
@@ -103,6 +107,7 @@ export class ModuleCompiler {
       layout,
       workflows,
       actions,
+      schedules,
       errors,
       warnings,
       deps: others.map(([dep]) => dep),
@@ -113,7 +118,7 @@ export class ModuleCompiler {
       reads: others.map(([dep, text]): [string, string | null] => [dep, text === null ? null : digest(text)]),
       resolutions: resolutions(),
     };
-    disk?.set(file, { ...inputs, workflows, actions, layout, errors, warnings });
+    disk?.set(file, { ...inputs, workflows, actions, schedules, layout, errors, warnings });
     // The outcome holds offsets, not nodes: the tree is not needed again unless the
     // module is compiled anew (a dependency changed), which then parses it again.
     this.parseCache.release?.(resolve(file));
@@ -124,11 +129,14 @@ export class ModuleCompiler {
    * What the given modules (a build's) compiled to: their workflows, in a stable
    * order (by file, then as compiled), and what buildConflicts needs of each.
    */
-  workflowsOf(files: Iterable<string>): { workflows: BuiltWorkflow[]; modules: BuildModule[]; failed: boolean } {
+  workflowsOf(files: Iterable<string>): { workflows: BuiltWorkflow[]; schedules: ScheduleEntry[]; modules: BuildModule[]; failed: boolean } {
     const picked = [...files].filter((f) => this.modules.has(f)).sort().map((f) => this.modules.get(f)!);
     return {
       workflows: picked.flatMap((m) => m.workflows),
-      modules: picked.map((m) => ({ file: m.file, workflows: m.workflows.map((w) => w.manifest.name), actions: m.actions })),
+      schedules: picked.flatMap((m) => m.schedules),
+      modules: picked.map((m) => ({
+        file: m.file, workflows: m.workflows.map((w) => w.manifest.name), actions: m.actions, schedules: m.schedules.map((s) => s.name),
+      })),
       failed: picked.some((m) => m.errors.length > 0),
     };
   }
@@ -240,6 +248,7 @@ function storedOutcome(code: string, file: string, stored: CachedCompile): Modul
     layout,
     workflows,
     actions: stored.actions,
+    schedules: stored.schedules ?? [],
     errors: stored.errors,
     warnings: stored.warnings,
     deps: stored.reads.map(([dep]) => dep),

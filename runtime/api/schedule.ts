@@ -1,15 +1,18 @@
 import { CatchUpPolicies, OverlapPolicies, ScheduleOptionKeys } from "../../ir-schema/vocabulary.ts";
-import { parseDuration, type Duration } from "./duration.ts";
+import { DEFAULT_TIMEZONE, scheduleSpecProblem, type ScheduleSpec } from "../../ir-schema/schedule-spec.ts";
 import { checkKeys } from "./option-keys.ts";
 import type { WorkflowBody, WorkflowClass } from "./workflow.ts";
 
-/** A 5-field cron expression (`"0 3 * * *"`), or a fixed interval. */
-export type ScheduleSpec = string | { every: Duration };
+export type { ScheduleSpec };
 
 export interface ScheduleOptions {
   /** IANA time zone the cron expression is read in; default UTC. */
   timezone?: string;
-  /** The input of every instance the schedule starts. */
+  /**
+   * The input of every instance the schedule starts (its parameters, by name). A
+   * workflow with a parameter named `scheduledAt` also gets the tick's time there,
+   * as an ISO string (`"2026-03-29T03:00:00.000Z"`).
+   */
   input?: Record<string, unknown>;
   /** Ticks missed while no worker ran: start the latest once (default), all of them, or none. */
   catchUp?: (typeof CatchUpPolicies)[number];
@@ -30,9 +33,10 @@ export interface ScheduleDeclaration {
  * manifest, and workers serving the workflow start one instance per tick.
  */
 export function schedule(spec: ScheduleSpec, workflow: WorkflowClass | WorkflowBody, options: ScheduleOptions = {}): ScheduleDeclaration {
-  if (typeof spec === "object" && spec !== null) parseDuration(spec.every, "schedule interval");
-  else if (typeof spec !== "string") throw new TypeError("schedule(spec, ...): expected a cron expression or { every: duration }");
   checkKeys(options, ScheduleOptionKeys, "schedule option");
+  // The build has checked a compiled declaration already; this is for code run without it.
+  const problem = scheduleSpecProblem(spec, options.timezone ?? DEFAULT_TIMEZONE);
+  if (problem) throw new TypeError(problem.message);
   if (options.catchUp !== undefined && !CatchUpPolicies.includes(options.catchUp)) {
     throw new TypeError(`invalid catchUp ${JSON.stringify(options.catchUp)}: expected ${CatchUpPolicies.join(", ")}`);
   }

@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import {
   IR_VERSION, MANIFEST_FILE, artifactFileName, validateArtifact, type Artifact, type Manifest, type ManifestEntry,
 } from "../../ir-schema/index.ts";
+import { schedulesProblem } from "./schedule-entries.ts";
 
 export interface ArtifactDir {
   dir: string;
@@ -72,6 +73,8 @@ function parseManifest(text: string, fail: (file: string, problem: string) => ne
     const problem = entryProblem(e);
     if (problem) fail(MANIFEST_FILE, `workflows[${i}]: ${problem}`);
   });
+  const schedules = schedulesProblem(m.schedules);
+  if (schedules) fail(MANIFEST_FILE, schedules);
   return m as Manifest;
 }
 

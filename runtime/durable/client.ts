@@ -14,6 +14,7 @@ import { StartBatcher } from "./start-batcher.ts";
 import { describeInstance, type InstanceStatusReport } from "./status.ts";
 import { errorClassName, type ErrorValue } from "../interpreter/errors.ts";
 import { artifactOf, type WorkflowLike } from "../api/compiled.ts";
+import { scheduleQueries, type ScheduleInfo } from "./schedule-queries.ts";
 import { PublishedValues } from "./published.ts";
 import type { SendOptions } from "./messages.ts";
 
@@ -235,6 +236,21 @@ export class Client {
 
   async list(limit = 20) {
     return this.engine.q.listInstances(this.db, limit);
+  }
+
+  /** Every schedule workers have registered, by name: spec, next tick, last instance and state. */
+  schedules(): Promise<ScheduleInfo[]> {
+    return scheduleQueries(this.engine.schema).list(this.db);
+  }
+
+  /** Stops a schedule's ticks until resumed (UnknownScheduleError for a name no worker registered). */
+  pauseSchedule(name: string): Promise<ScheduleInfo> {
+    return scheduleQueries(this.engine.schema).setPaused(this.db, name, true);
+  }
+
+  /** Ticks again from the next tick after now: ticks of the pause are not caught up. */
+  resumeSchedule(name: string): Promise<ScheduleInfo> {
+    return scheduleQueries(this.engine.schema).setPaused(this.db, name, false);
   }
 
   async close(): Promise<void> {

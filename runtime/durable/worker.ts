@@ -23,6 +23,8 @@ import type { LocalWorker } from "./local-hub.ts";
 import { isTransient } from "./fault.ts";
 import { exhaustedOutcome, runTaskAttempt, type AttemptOutcome } from "./task-attempt.ts";
 import { Pruner } from "./prune.ts";
+import { Scheduler } from "./scheduler.ts";
+import type { ScheduleEntry } from "../../ir-schema/index.ts";
 import { isSystemAction } from "../../ir-schema/vocabulary.ts";
 import { runSystemTask, SYSTEM_ACTIONS } from "./system-tasks.ts";
 
@@ -40,6 +42,11 @@ export interface WorkerOptions {
   actions: ActionSource;
   /** Workflow artifacts to register at start (instances of others still run: definitions live in the database). */
   workflows?: WorkflowLike[];
+  /**
+   * Schedules of the build (its manifest's `schedules`, e.g. `loadArtifactDir(dir).manifest.schedules`):
+   * those of the workflows above are registered at start, and this worker takes part in their rounds.
+   */
+  schedules?: ScheduleEntry[];
   schema?: string;
   /**
    * Actions run at once (default 50). Actions mostly wait on I/O, and a larger
@@ -162,6 +169,9 @@ export class Worker implements LocalWorker {
     if (this.running) return;
     if (this.opts.migrate !== false) await migrate(this.db, this.engine.schema);
     for (const wf of this.opts.workflows ?? []) await this.engine.register(artifactOf(wf));
+    // Its own loop, not the maintenance loop's: that one paces by the lease (10 s), a schedule's ticks by its spec.
+    const scheduler = new Scheduler(this.engine, { pollMs: this.opts.pollMs, report: (e) => this.report("schedule", e) });
+    await scheduler.register(this.opts.schedules ?? [], (this.opts.workflows ?? []).map(artifactOf));
     const q = this.engine.q;
     await q.registerWorker(this.db, this.id, [...this.actionNames], (this.opts.workflows ?? []).map((w) => artifactOf(w).name));
     this.running = true;
@@ -177,7 +187,7 @@ export class Worker implements LocalWorker {
       }),
       await this.db.listen(q.channels.cancel, (id) => this.abortInstance(id)),
     ];
-    this.loops = [this.claimLoop(), this.maintenanceLoop()];
+    this.loops = [this.claimLoop(), this.maintenanceLoop(), scheduler.loop(this.stopping.signal)];
     this.engine.hub.addWorker(this);
   }
 

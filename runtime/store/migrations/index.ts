@@ -8,6 +8,7 @@ import init from "./0001_init.ts";
 import queuePlans from "./0002_queue_plans.ts";
 import retention from "./0003_retention.ts";
 import messagesChildren from "./0004_messages_children.ts";
+import schedules from "./0005_schedules.ts";
 
 export interface Migration {
   id: number;
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 2, name: "queue_plans", sql: queuePlans },
   { id: 3, name: "retention", sql: retention },
   { id: 4, name: "messages_children", sql: messagesChildren },
+  { id: 5, name: "schedules", sql: schedules },
 ];
