@@ -5,6 +5,7 @@ import { openDatabase } from "../database.ts";
 import { ExitCode, UsageError } from "../exit-codes.ts";
 import { instanceId } from "../instance-id.ts";
 import type { Output } from "../output.ts";
+import { isSystemAction } from "../../ir-schema/vocabulary.ts";
 
 /**
  * `cairn status [<id>] [--json] [--limit n]`: without an id, the most recent
@@ -66,7 +67,10 @@ function render(r: InstanceStatusReport): string {
   if (r.tasks.length) {
     lines.push("  tasks:");
     for (const t of r.tasks) {
-      lines.push(`    ${t.callId.padEnd(10)} ${t.action.padEnd(20)} ${t.status.padEnd(9)} attempt ${t.attempt}${t.reason ? `  (${t.reason})` : ""}`);
+      // A receive or a child is shown by the word the source uses, not its system action (%receive).
+      const what = isSystemAction(t.action) ? t.action.slice(1) : t.action;
+      const attempt = isSystemAction(t.action) ? "" : ` attempt ${t.attempt}`;
+      lines.push(`    ${t.callId.padEnd(10)} ${what.padEnd(20)} ${t.status.padEnd(9)}${attempt}${t.reason ? `  (${t.reason})` : ""}`);
     }
   }
   lines.push("  history:");
