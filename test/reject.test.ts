@@ -29,6 +29,11 @@ const CODES: Record<string, string[]> = {
   "workflow-param": ["CAIRN115"],
   "workflow-definition": ["CAIRN116"],
   "action-name-clash": ["CAIRN117"],
+  "child-workflow-call": ["CAIRN120"],
+  "message-misuse": ["CAIRN121"],
+  "step-as-value": ["CAIRN110"],
+  "step-dropped": ["CAIRN114"],
+  "workflow-not-visible": ["CAIRN101"],
   "multiple-errors": ["CAIRN100", "CAIRN103", "CAIRN104", "CAIRN106", "CAIRN110"],
 };
 

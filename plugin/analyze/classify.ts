@@ -83,6 +83,19 @@ export interface ImportLookup {
   isImported(local: string): boolean;
 }
 
+/** The name a `@workflow` / `@workflow("name")` decorator among `decorators` gives a class, or null when there is none. */
+export function decoratedWorkflowName(className: string | null, decorators: readonly t.Decorator[], imports: ImportLookup): string | null {
+  for (const dec of decorators) {
+    const e = dec.expression;
+    if (cairnCallee(e, imports.cairnName) === Authoring.workflow) return className;
+    if (e.type === "CallExpression" && cairnCallee(e.callee, imports.cairnName) === Authoring.workflow) {
+      const arg = e.arguments[0];
+      return arg?.type === "StringLiteral" ? arg.value : className;
+    }
+  }
+  return null;
+}
+
 /** Classifies the initialiser of a module-level variable. */
 export function classifyVariable(kind: t.VariableDeclaration["kind"], init: t.Expression, imports: ImportLookup): Decl | null {
   const e = unwrapTs(init);
@@ -90,7 +103,10 @@ export function classifyVariable(kind: t.VariableDeclaration["kind"], init: t.Ex
   if (e.type === "CallExpression") {
     const primitive = cairnCallee(e.callee, imports.cairnName);
     if (primitive === Authoring.action) return { kind: "action", ...actionShape(e) };
-    if (primitive === Authoring.workflow) return { kind: "other", what: "a workflow" };
+    if (primitive === Authoring.workflow) {
+      // Named as findWorkflows names it: the explicit name, else the function's, else the binding's (declarationsOf).
+      return { kind: "other", what: "a workflow", workflow: wrappedFunction(e).name || null };
+    }
     const callee = importedCallee(e.callee, imports);
     if (callee) return { kind: "call", callee, action: actionShape(e), what };
   }

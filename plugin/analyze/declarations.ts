@@ -31,12 +31,19 @@ export type Decl =
       superclass: t.Expression | null;
       /** Offset just after the class body's `{`. */
       bodyStart: number;
+      /** The workflow's name when the class is decorated `@workflow` / `@workflow("name")`. */
+      workflow?: string;
     }
   | { kind: "enum"; members: ReadonlyMap<string, string | number> }
   | { kind: "const"; value: ConstValue }
   /** `const X = <constant expression>`, folded by the module graph, which sees the other constants it names. */
   | { kind: "constExpr"; tree: ConstTree }
-  | { kind: "other"; what: string };
+  /**
+   * `workflow`: the name of the workflow a `const x = workflow(...)` declares (what
+   * a child workflow call names); null while it is the binding's, filled in by
+   * the module's summary.
+   */
+  | { kind: "other"; what: string; workflow?: string | null };
 
 /** What an `action(...)` call declares. */
 export interface ActionShape {

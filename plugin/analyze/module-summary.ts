@@ -1,7 +1,7 @@
 import type * as t from "@babel/types";
 import { type Decl, type ExportEntry, type ImportBinding, type ModuleSummary } from "./declarations.ts";
 import { PACKAGE_NAME } from "../../ir-schema/vocabulary.ts";
-import { classifyVariable, type ImportLookup } from "./classify.ts";
+import { classifyVariable, decoratedWorkflowName, type ImportLookup } from "./classify.ts";
 import { enumMembers } from "./enums.ts";
 
 /** Reads a module's top level: imports, declarations (classified) and exports. */
@@ -34,8 +34,8 @@ export function summarizeModule(ast: t.File | null): ModuleSummary {
   };
 
   /** `exportAs`: "own" exports each binding under its own name, "default" as the default export. */
-  const declare = (node: t.Node, exportAs: "own" | "default" | null): void => {
-    for (const [local, decl] of declarationsOf(node, lookup)) {
+  const declare = (node: t.Node, exportAs: "own" | "default" | null, outer: readonly t.Decorator[] = []): void => {
+    for (const [local, decl] of declarationsOf(node, lookup, outer)) {
       decls.set(local, decl);
       if (exportAs) exports.set(exportAs === "own" ? local : "default", { local });
     }
@@ -45,7 +45,7 @@ export function summarizeModule(ast: t.File | null): ModuleSummary {
     switch (stmt.type) {
       case "ExportNamedDeclaration":
         if (stmt.exportKind === "type") break;
-        if (stmt.declaration) declare(stmt.declaration, "own");
+        if (stmt.declaration) declare(stmt.declaration, "own", decoratorsOf(stmt));
         for (const spec of stmt.specifiers) {
           const exported = spec.exported.type === "Identifier" ? spec.exported.name : spec.exported.value;
           if (spec.type === "ExportSpecifier") {
@@ -63,7 +63,7 @@ export function summarizeModule(ast: t.File | null): ModuleSummary {
       case "ExportDefaultDeclaration": {
         const d = stmt.declaration;
         if (d.type === "Identifier") exports.set("default", { local: d.name });
-        else if ((d.type === "ClassDeclaration" || d.type === "FunctionDeclaration") && d.id) declare(d, "default");
+        else if ((d.type === "ClassDeclaration" || d.type === "FunctionDeclaration") && d.id) declare(d, "default", decoratorsOf(stmt));
         else {
           const decl = classifyVariable("const", d as t.Expression, lookup);
           if (decl) {
@@ -80,7 +80,12 @@ export function summarizeModule(ast: t.File | null): ModuleSummary {
   return { imports, decls, exports, starExports };
 }
 
-function declarationsOf(node: t.Node, imports: ImportLookup): Array<[string, Decl]> {
+/** Decorators written before `export` (`@workflow export class X`), which the parser may keep on the export statement. */
+function decoratorsOf(stmt: t.Node): readonly t.Decorator[] {
+  return (stmt as { decorators?: t.Decorator[] | null }).decorators ?? [];
+}
+
+function declarationsOf(node: t.Node, imports: ImportLookup, outer: readonly t.Decorator[] = []): Array<[string, Decl]> {
   switch (node.type) {
     case "VariableDeclaration": {
       const out: Array<[string, Decl]> = [];
@@ -89,12 +94,18 @@ function declarationsOf(node: t.Node, imports: ImportLookup): Array<[string, Dec
         const decl = d.init
           ? classifyVariable(node.kind, d.init, imports)
           : { kind: "other" as const, what: "an uninitialised module-level variable" };
-        if (decl) out.push([d.id.name, decl]);
+        // `const charge = workflow(async (id) => ...)`: a workflow named after its binding, as findWorkflows names it.
+        if (decl?.kind === "other" && decl.workflow === null) out.push([d.id.name, { ...decl, workflow: d.id.name }]);
+        else if (decl) out.push([d.id.name, decl]);
       }
       return out;
     }
-    case "ClassDeclaration":
-      return node.id ? [[node.id.name, { kind: "class", className: node.id.name, superclass: node.superClass ?? null, bodyStart: node.body.start! + 1 }]] : [];
+    case "ClassDeclaration": {
+      if (!node.id) return [];
+      const workflow = decoratedWorkflowName(node.id.name, [...outer, ...(node.decorators ?? [])], imports);
+      const decl: Decl = { kind: "class", className: node.id.name, superclass: node.superClass ?? null, bodyStart: node.body.start! + 1 };
+      return [[node.id.name, workflow === null ? decl : { ...decl, workflow }]];
+    }
     case "FunctionDeclaration":
       return node.id ? [[node.id.name, { kind: "other", what: "a module-level function" }]] : [];
     case "TSEnumDeclaration":

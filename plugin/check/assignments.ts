@@ -18,7 +18,7 @@ export function checkInto(C: Checker, target: string, targetNode: t.Node, init: 
   if (ac === "invalid") return reportInvalidCall(C, e as t.CallExpression);
   if (ac) {
     checkDispatch(C, ac);
-    C.handles.set(target, { action: ac.callee, isVoid: ac.action.isVoid });
+    C.handles.set(target, { kind: ac.kind, callee: ac.callee, isVoid: ac.kind === "action" && ac.action.isVoid });
     return;
   }
   C.plainAssigns.push({ irName: target, node: targetNode });

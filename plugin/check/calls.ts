@@ -3,10 +3,13 @@ import { unwrapTs } from "../analyze/classify.ts";
 import type { Resolved } from "../analyze/module-graph.ts";
 import { Authoring } from "../../ir-schema/vocabulary.ts";
 import { staticRef, type RefContext } from "./static-refs.ts";
+import { isExpressionArg } from "./forms.ts";
 
 export type ActionRef = Extract<Resolved, { kind: "action" }>;
 
+/** An action call, possibly wrapped in `runAction(call, options)`. */
 export interface ActionCall {
+  kind: "action";
   /** The action call itself: `greet(name)`. */
   call: t.CallExpression;
   action: ActionRef;
@@ -16,12 +19,45 @@ export interface ActionCall {
   options: t.Node | null;
 }
 
+/** A workflow started as a child: `charge(id)` (function form) or `runWorkflow(Invoice, id)` (either form). */
+export interface ChildCall {
+  kind: "child";
+  call: t.CallExpression;
+  /** The child's workflow name. */
+  workflow: string;
+  callee: string;
+  /** The child's arguments (after the workflow, for runWorkflow). */
+  args: t.CallExpression["arguments"];
+}
+
+/** `receive(topic, options?)`. */
+export interface ReceiveCall {
+  kind: "receive";
+  call: t.CallExpression;
+  callee: string;
+  topic: t.Expression;
+  options: t.Expression | null;
+}
+
+/** `send(instance, topic, message)`. */
+export interface SendCall {
+  kind: "send";
+  call: t.CallExpression;
+  callee: string;
+  instance: t.Expression;
+  topic: t.Expression;
+  message: t.Expression;
+}
+
+/** A call that dispatches a durable step and binds a handle, which `await` turns into its result. */
+export type DispatchCall = ActionCall | ChildCall | ReceiveCall | SendCall;
+
 /**
- * What a call node dispatches, as the check phase classified it: an action call
- * (possibly wrapped in `runAction(call, options)`), "invalid" for a malformed
- * `runAction` (reported by the check phase), or null for any other call.
+ * What a call node dispatches, as the check phase classified it; "invalid" for a
+ * malformed `runAction`, `runWorkflow`, `receive` or `send` (the check phase
+ * reports it), or null for any other call.
  */
-export type Dispatch = ActionCall | "invalid" | null;
+export type Dispatch = DispatchCall | "invalid" | null;
 
 /** RefContext plus the workflow's form and the side table of classified calls. */
 export interface CallContext extends RefContext {
@@ -36,6 +72,13 @@ export function isRunAction(L: CallContext, callee: t.Node): boolean {
   return r?.kind === "this" && r.dotted === `this.${Authoring.runAction}` && L.form === "class";
 }
 
+/** The workflow a module-level binding declares: its name and form; null when it is none. */
+export function workflowOf(r: Resolved): { name: string; form: "function" | "class" } | null {
+  if (r.kind === "other" && r.workflow) return { name: r.workflow, form: "function" };
+  if (r.kind === "class" && r.workflow) return { name: r.workflow, form: "class" };
+  return null;
+}
+
 /** Classifies a call node (memoized in the side table); the check phase reports what is "invalid". */
 export function matchActionCall(L: CallContext, input: t.Node): Dispatch {
   const node = unwrapTs(input as t.Expression);
@@ -48,17 +91,39 @@ export function matchActionCall(L: CallContext, input: t.Node): Dispatch {
 }
 
 function classifyCall(L: CallContext, node: t.CallExpression): Dispatch {
+  const args = node.arguments;
   if (isRunAction(L, node.callee)) {
-    const inner = node.arguments[0] ? unwrapTs(node.arguments[0] as t.Expression) : null;
+    const inner = args[0] ? unwrapTs(args[0] as t.Expression) : null;
     const found = inner ? matchActionCall(L, inner) : null;
-    if (!found || found === "invalid" || found.options || node.arguments.length > 2 || node.arguments[1]?.type === "SpreadElement") {
+    if (!found || found === "invalid" || found.kind !== "action" || found.options || args.length > 2 || args[1]?.type === "SpreadElement") {
       return "invalid";
     }
-    return { ...found, options: node.arguments[1] ?? null };
+    return { ...found, options: args[1] ?? null };
   }
   const r = staticRef(L, node.callee);
-  if (r?.kind === "module" && r.resolved.kind === "action") {
-    return { call: node, action: r.resolved, callee: r.text, options: null };
+  if (r?.kind !== "module") return null;
+  const res = r.resolved;
+  if (res.kind === "action") return { kind: "action", call: node, action: res, callee: r.text, options: null };
+  const wf = workflowOf(res);
+  // A workflow class is started with runWorkflow: called as a function it is reported.
+  if (wf) return wf.form === "function" ? { kind: "child", call: node, workflow: wf.name, callee: r.text, args } : "invalid";
+  if (res.kind !== "cairn") return null;
+  const plain = args.every(isExpressionArg);
+  switch (res.name) {
+    case Authoring.runWorkflow: {
+      const target = args[0] && isExpressionArg(args[0]) ? staticRef(L, unwrapTs(args[0])) : null;
+      const child = target?.kind === "module" ? workflowOf(target.resolved) : null;
+      return child ? { kind: "child", call: node, workflow: child.name, callee: r.text, args: args.slice(1) } : "invalid";
+    }
+    case Authoring.receive:
+      return plain && args.length >= 1 && args.length <= 2
+        ? { kind: "receive", call: node, callee: r.text, topic: args[0] as t.Expression, options: (args[1] as t.Expression | undefined) ?? null }
+        : "invalid";
+    case Authoring.send:
+      return plain && args.length === 3
+        ? { kind: "send", call: node, callee: r.text, instance: args[0] as t.Expression, topic: args[1] as t.Expression, message: args[2] as t.Expression }
+        : "invalid";
+    default:
+      return null;
   }
-  return null;
 }

@@ -39,8 +39,10 @@ export interface CheckResult {
   ok: boolean;
 }
 
+/** A variable bound to an un-awaited call: what it dispatches and its callee's text. */
 export interface HandleInfo {
-  action: string;
+  kind: "action" | "child" | "receive" | "send";
+  callee: string;
   isVoid: boolean;
 }
 
@@ -60,7 +62,7 @@ export class Checker implements CallContext {
   /** Variables ever bound to an un-awaited call (flow-insensitive). */
   readonly handles = new Map<string, HandleInfo>();
   /** Reads of local variables as values, and plain assignments; checked against `handles` at the end. */
-  readonly valueUses: Array<{ irName: string; node: t.Node }> = [];
+  readonly valueUses: Array<{ irName: string; node: t.Node; published?: boolean }> = [];
   readonly plainAssigns: Array<{ irName: string; node: t.Node }> = [];
   /** The actions called so far, by name: two call sites of one name must be one action. */
   readonly actions = new Map<string, ActionLocation>();
@@ -127,15 +129,16 @@ function checkParams(C: Checker, fn: t.Function): void {
 
 /** Flow-insensitive handle rule: a variable bound to an un-awaited call may only be awaited. */
 function checkHandles(C: Checker): void {
+  const asValue = { action: "handleVarAsValue", child: "childVarAsValue", receive: "receiveVarAsValue", send: "sendVarAsValue" } as const;
   for (const use of C.valueUses) {
     const h = C.handles.get(use.irName);
     if (!h) continue;
     const name = use.node.type === "Identifier" ? use.node.name : use.irName;
-    C.report("handleVarAsValue", use.node, { name, callee: h.action });
+    C.report(use.published ? "publishHandleVar" : asValue[h.kind], use.node, { name, callee: h.callee });
   }
   for (const a of C.plainAssigns) {
     const h = C.handles.get(a.irName);
     if (!h) continue;
-    C.report("handleVarReassigned", a.node, { name: a.irName, callee: h.action });
+    C.report(h.kind === "action" ? "handleVarReassigned" : "stepVarReassigned", a.node, { name: a.irName, callee: h.callee });
   }
 }

@@ -1,13 +1,13 @@
 import { isBuiltin } from "node:module";
 import type * as t from "@babel/types";
 import { unwrapTs } from "../analyze/classify.ts";
-import { ArrayFns, Authoring, BinaryOps, TIMER_SLEEP, authoringRole } from "../../ir-schema/vocabulary.ts";
+import { ArrayFns, Authoring, BinaryOps, ReceiveOptionKeys, TIMER_SLEEP, authoringRole } from "../../ir-schema/vocabulary.ts";
 import { BuiltinConstants, BuiltinFunctions, MethodNames } from "../../ir-schema/builtins.ts";
 import type { Checker } from "./checker.ts";
 import { describe, isNondeterministic, localBinding, staticRef, type StaticRef } from "./static-refs.ts";
-import { matchActionCall, type ActionCall } from "./calls.ts";
+import { isRunAction, matchActionCall, workflowOf, type ActionCall, type DispatchCall } from "./calls.ts";
 import { errorClassOf, markNonRetryable } from "./error-classes.ts";
-import { isArrayFnCall, isExpressionArg, isSleep, logMethodLevel, matchFanOut, parallelMode, type ParallelMode } from "./forms.ts";
+import { fanOutBody, isArrayFnCall, isExpressionArg, isPublish, isSleep, logMethodLevel, matchFanOut, parallelMode, type ParallelMode } from "./forms.ts";
 import { actionLocation, describeAction, importPath, sameAction } from "./actions.ts";
 
 const BINARY: ReadonlySet<string> = new Set(BinaryOps);
@@ -18,6 +18,9 @@ const GLOBAL_VALUES: ReadonlySet<string> = new Set(["undefined", "NaN", "Infinit
 const BUILTIN_NAMESPACES: ReadonlySet<string> = new Set(
   [...BuiltinFunctions, ...Object.keys(BuiltinConstants)].filter((n) => n.includes(".")).map((n) => n.split(".")[0]),
 );
+
+/** The un-awaited call of a child workflow, `receive` or `send` used as a value. */
+const AS_VALUE = { child: "childAsValue", receive: "receiveAsValue", send: "sendAsValue" } as const;
 
 function exampleOf(namespace: string): string {
   return BuiltinFunctions.find((n) => n.startsWith(`${namespace}.`)) ?? namespace;
@@ -192,7 +195,7 @@ export function checkAwait(C: Checker, node: t.AwaitExpression, use: Use): void 
   const ac = matchActionCall(C, arg);
   if (ac === "invalid") return reportInvalidCall(C, arg as t.CallExpression);
   if (ac) {
-    if (use === "value" && ac.action.isVoid) C.report("voidResult", node, { name: ac.callee });
+    if (use === "value" && ac.kind === "action" && ac.action.isVoid) C.report("voidResult", node, { name: ac.callee });
     checkDispatch(C, ac);
     return;
   }
@@ -200,11 +203,12 @@ export function checkAwait(C: Checker, node: t.AwaitExpression, use: Use): void 
     const mode = parallelMode(C, arg);
     if (mode) return checkParallel(C, arg, mode);
     if (isSleep(C, arg)) return checkSleep(C, arg);
+    if (isPublish(C, arg)) return C.report("publishAwaited", arg, { call: C.text(arg) });
   }
   const local = localBinding(C, arg);
   if (local) {
     const handle = C.handles.get(local.irName);
-    if (use === "value" && handle?.isVoid) C.report("voidResult", node, { name: handle.action });
+    if (use === "value" && handle?.isVoid) C.report("voidResult", node, { name: handle.callee });
     return;
   }
   checkExpr(C, arg);
@@ -221,18 +225,84 @@ function checkSleep(C: Checker, call: t.CallExpression): void {
   if (isExpressionArg(rest[0])) checkExpr(C, rest[0]);
 }
 
-/** Reports a malformed `runAction(...)`, and one nested in its first argument. */
+/**
+ * Reports a call classified "invalid": a malformed `runAction(...)` (and one
+ * nested in its first argument), a workflow class called as a function, a
+ * `runWorkflow` of something that is not a workflow, `receive` or `send` with
+ * the wrong arguments.
+ */
 export function reportInvalidCall(C: Checker, node: t.CallExpression): void {
-  C.report("runActionArguments", node, { call: C.text(node) });
+  const call = C.text(node);
+  if (!isRunAction(C, node.callee)) {
+    const r = staticRef(C, node.callee);
+    const res = r?.kind === "module" ? r.resolved : null;
+    if (r?.kind === "module" && res && workflowOf(res)) C.report("classWorkflowCalled", node, { call, name: r.text });
+    else if (res?.kind === "cairn" && res.name === Authoring.runWorkflow) {
+      C.report(isExpressionArg(node.arguments[0]) ? "runWorkflowTarget" : "runWorkflowArguments", node, { call });
+    }
+    else if (res?.kind === "cairn" && res.name === Authoring.receive) C.report("receiveArguments", node, { call });
+    else if (res?.kind === "cairn" && res.name === Authoring.send) C.report("sendArguments", node, { call });
+    return;
+  }
+  C.report("runActionArguments", node, { call });
   const inner = node.arguments[0] ? unwrapTs(node.arguments[0] as t.Expression) : null;
   if (inner?.type === "CallExpression" && C.calls.get(inner) === "invalid") reportInvalidCall(C, inner);
 }
 
-/**
- * A dispatched action call: its arguments and options, and the action itself
- * (named, one action per name in the workflow, exported for the workers).
- */
-export function checkDispatch(C: Checker, ac: ActionCall): void {
+/** A dispatched call (an action, a child workflow, `receive`, `send`): its arguments, and what it calls. */
+export function checkDispatch(C: Checker, d: DispatchCall): void {
+  switch (d.kind) {
+    case "action":
+      return checkActionCall(C, d);
+    case "child":
+      return checkItems(C, d.args);
+    case "receive":
+      checkExpr(C, d.topic);
+      if (d.options) checkReceiveOptions(C, d.call, d.options);
+      return;
+    case "send":
+      checkExpr(C, d.instance);
+      checkExpr(C, d.topic);
+      checkExpr(C, d.message);
+  }
+}
+
+const RECEIVE_OPTIONS: ReadonlySet<string> = new Set(ReceiveOptionKeys);
+
+/** `{ timeout }`, or any expression holding the options (read at run time). */
+function checkReceiveOptions(C: Checker, call: t.CallExpression, options: t.Expression): void {
+  const o = unwrapTs(options);
+  if (o.type !== "ObjectExpression") return checkExpr(C, o);
+  for (const p of o.properties) {
+    if (p.type !== "ObjectProperty" || p.computed) {
+      C.report("receiveOptionsShape", p, { call: C.text(call) });
+      continue;
+    }
+    const key = p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : C.text(p.key);
+    if (!RECEIVE_OPTIONS.has(key)) C.report("receiveOption", p.key, { key, keys: ReceiveOptionKeys.map((k) => `\`${k}\``).join(", ") });
+    else checkExpr(C, p.value);
+  }
+}
+
+/** `publish(key, value)` as a statement: the value is a value, never a pending call. */
+export function checkPublish(C: Checker, call: t.CallExpression): void {
+  const [key, value, ...rest] = call.arguments;
+  if (!isExpressionArg(key) || !isExpressionArg(value) || rest.length > 0) {
+    C.report("publishArguments", call, { call: C.text(call) });
+    return;
+  }
+  checkExpr(C, key);
+  const v = unwrapTs(value);
+  const d = matchActionCall(C, v);
+  if (d === "invalid") return reportInvalidCall(C, v as t.CallExpression);
+  if (d) return C.report("publishHandle", v, { call: C.text(call), value: C.text(v) });
+  const local = localBinding(C, v);
+  if (local) C.valueUses.push({ irName: local.irName, node: v, published: true });
+  else checkExpr(C, v);
+}
+
+/** An action call: its arguments and options, and the action itself (named, one action per name in the workflow, exported for the workers). */
+function checkActionCall(C: Checker, ac: ActionCall): void {
   const { action } = ac;
   if (action.name === null) {
     // Actions of this file are reported where they are defined; imported ones here.
@@ -286,27 +356,18 @@ function checkParallel(C: Checker, call: t.CallExpression, mode: ParallelMode): 
   C.scopes.push();
   C.scopes.declare(fanOut.param.name, "callback");
   if (fanOut.index) C.scopes.declare(fanOut.index.name, "callback");
-  if (C.awaits.contains(fanOut.body.call) || (fanOut.body.options && C.awaits.contains(fanOut.body.options))) {
+  const body = fanOut.body;
+  if (C.awaits.contains(body.call) || (body.kind === "action" && body.options && C.awaits.contains(body.options))) {
     C.report("awaitInFanOutArguments", fanOut.body.call);
   }
-  checkDispatch(C, fanOut.body);
+  checkDispatch(C, body);
   C.scopes.pop();
 }
 
-/** A `.map` callback whose body is a malformed `runAction(...)`: matchFanOut classified it; report it. */
+/** A `.map` callback whose body is a malformed call (`runAction(...)`, ...): matchFanOut classified it; report it. */
 function reportInvalidFanOutBody(C: Checker, list: t.Expression): void {
-  if (list.type !== "CallExpression") return;
-  const fn = list.arguments[0];
-  if (fn?.type !== "ArrowFunctionExpression" && fn?.type !== "FunctionExpression") return;
-  let body: t.Node = fn.body;
-  if (body.type === "BlockStatement") {
-    const only = body.body.length === 1 ? body.body[0] : null;
-    if (only?.type !== "ReturnStatement" || !only.argument) return;
-    body = only.argument;
-  }
-  body = unwrapTs(body as t.Expression);
-  if (body.type === "AwaitExpression") body = unwrapTs(body.argument);
-  if (body.type === "CallExpression" && C.calls.get(body) === "invalid") reportInvalidCall(C, body);
+  const body = fanOutBody(list);
+  if (body?.type === "CallExpression" && C.calls.get(body) === "invalid") reportInvalidCall(C, body);
 }
 
 /** `const ys = xs.map((x, i) => expr)`: one callback of one or two plain parameters, a pure expression body. */
@@ -356,8 +417,9 @@ function checkCall(C: Checker, node: t.CallExpression | t.OptionalCallExpression
     const ac = matchActionCall(C, node);
     if (ac === "invalid") return reportInvalidCall(C, node);
     if (ac) {
-      if (C.pureDepth > 0) C.report("actionInCallback", node, { callee: ac.callee });
-      else C.report("handleAsValue", node, { name: C.text(node) });
+      if (C.pureDepth > 0) C.report(ac.kind === "action" ? "actionInCallback" : "stepInCallback", node, { callee: ac.callee });
+      else if (ac.kind === "action") C.report("handleAsValue", node, { name: C.text(node) });
+      else C.report(AS_VALUE[ac.kind], node, { call: C.text(node) });
       return;
     }
   }
@@ -403,7 +465,11 @@ function reportStaticCall(C: Checker, node: t.Node, r: StaticRef, call: string):
     return;
   }
   const res = r.resolved;
-  if ((res.kind === "cairn" && authoringRole(res.name) === "awaited") || (res.kind === "timers" && res.name === TIMER_SLEEP)) {
+  if (res.kind === "unresolved") {
+    C.report("unresolvedImportCall", node, { call, name: r.text });
+  } else if (res.kind === "cairn" && authoringRole(res.name) === "statement") {
+    C.report("publishInExpression", node, { call });
+  } else if ((res.kind === "cairn" && authoringRole(res.name) === "awaited") || (res.kind === "timers" && res.name === TIMER_SLEEP)) {
     C.report("primitiveNotAwaited", node, { call: C.text(node) });
   } else if (res.kind === "cairn" && authoringRole(res.name) === "actionOnly") {
     C.report("actionOnlyPrimitive", node, { callee: r.text, name: res.name });

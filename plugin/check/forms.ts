@@ -3,7 +3,7 @@ import { unwrapTs } from "../analyze/classify.ts";
 import { ArrayFns, Authoring, IterMethods, LogLevels, TIMER_SLEEP } from "../../ir-schema/vocabulary.ts";
 import type { Scopes, BindingKind } from "./scopes.ts";
 import { staticRef, type RefContext } from "./static-refs.ts";
-import { matchActionCall, type ActionCall, type CallContext } from "./calls.ts";
+import { matchActionCall, type CallContext, type DispatchCall } from "./calls.ts";
 
 /*
  * The shapes of the constructs a workflow body is made of, as both the check
@@ -81,6 +81,12 @@ export function parallelMode(L: RefContext, call: t.CallExpression): ParallelMod
   return r.dotted === "Promise.all" ? "all" : r.dotted === "Promise.allSettled" ? "allSettled" : null;
 }
 
+/** `publish(key, value)`: a statement, the one primitive that does not wait. */
+export function isPublish(L: RefContext, call: t.CallExpression | t.OptionalCallExpression): boolean {
+  const r = staticRef(L, call.callee);
+  return r?.kind === "module" && r.resolved.kind === "cairn" && r.resolved.name === Authoring.publish;
+}
+
 /** `sleep(d)`, or `setTimeout(ms)` from node:timers/promises. */
 export function isSleep(L: RefContext, call: t.CallExpression): boolean {
   const r = staticRef(L, call.callee);
@@ -92,12 +98,32 @@ export interface FanOut {
   source: t.Expression;
   param: t.Identifier;
   index: t.Identifier | null;
-  body: ActionCall;
+  body: DispatchCall;
   node: t.CallExpression;
 }
 
-/** `xs.map((x[, i]) => act(x))`, also with `async`, `await`, a `{ return ...; }` body or `runAction(...)`. */
+/**
+ * `xs.map((x[, i]) => act(x))`, also with `async`, `await`, a `{ return ...; }` body
+ * or `runAction(...)`; the body may be any dispatching call (a child workflow,
+ * `receive`, `send`).
+ */
 export function matchFanOut(L: CallContext, node: t.Expression): FanOut | null {
+  const body = fanOutBody(node);
+  const ac = body && matchActionCall(L, body);
+  if (!body || !ac || ac === "invalid") return null;
+  const callee = (node as t.CallExpression).callee as t.MemberExpression;
+  const params = ((node as t.CallExpression).arguments[0] as t.ArrowFunctionExpression | t.FunctionExpression).params;
+  return {
+    source: callee.object as t.Expression,
+    param: params[0] as t.Identifier,
+    index: (params[1] as t.Identifier | undefined) ?? null,
+    body: ac,
+    node: node as t.CallExpression,
+  };
+}
+
+/** The expression a `xs.map((x[, i]) => ...)` callback gives (`await` and a `{ return ...; }` body taken off), or null for any other shape. */
+export function fanOutBody(node: t.Expression): t.Expression | null {
   if (node.type !== "CallExpression" || node.arguments.length !== 1) return null;
   const callee = node.callee;
   if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier" || callee.property.name !== "map") return null;
@@ -112,16 +138,7 @@ export function matchFanOut(L: CallContext, node: t.Expression): FanOut | null {
     body = only.argument;
   }
   body = unwrapTs(body as t.Expression);
-  if (body.type === "AwaitExpression") body = unwrapTs(body.argument);
-  const ac = matchActionCall(L, body);
-  if (!ac || ac === "invalid") return null;
-  return {
-    source: callee.object as t.Expression,
-    param: params[0] as t.Identifier,
-    index: (params[1] as t.Identifier | undefined) ?? null,
-    body: ac,
-    node,
-  };
+  return body.type === "AwaitExpression" ? unwrapTs(body.argument) : body;
 }
 
 /** `for (const x of xs.entries())` (also keys/values): the array and the method, iterated live. */

@@ -1,9 +1,9 @@
 import type * as t from "@babel/types";
 import type { Checker } from "./checker.ts";
 import type { BindingKind } from "./scopes.ts";
-import { hoistDeclarations, iterMethodCall, jumpTargetOf, logLevel, patternNames } from "./forms.ts";
+import { hoistDeclarations, isPublish, iterMethodCall, jumpTargetOf, logLevel, patternNames } from "./forms.ts";
 import { matchActionCall } from "./calls.ts";
-import { checkAwait, checkExpr, checkItems, reportInvalidCall } from "./expressions.ts";
+import { checkAwait, checkExpr, checkItems, checkPublish, reportInvalidCall } from "./expressions.ts";
 import { assignableLocal, checkAssignment, checkInto, checkPattern, checkPush, checkUpdate, checkValue } from "./assignments.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 
@@ -170,6 +170,9 @@ function checkTry(C: Checker, s: t.TryStatement): void {
   C.scopes.pop();
 }
 
+/** A call that dispatches a step, written as a statement of its own without `await`. */
+const DROPPED = { action: "actionCallDropped", child: "childCallDropped", receive: "receiveDropped", send: "sendDropped" } as const;
+
 export function checkExpressionStatement(C: Checker, e: t.Expression): void {
   switch (e.type) {
     case "AwaitExpression":
@@ -186,9 +189,10 @@ export function checkExpressionStatement(C: Checker, e: t.Expression): void {
       const ac = matchActionCall(C, e);
       if (ac === "invalid") return reportInvalidCall(C, e);
       if (ac) {
-        C.report("actionCallDropped", e, { call: C.text(e) });
+        C.report(DROPPED[ac.kind], e, { call: C.text(e) });
         return;
       }
+      if (isPublish(C, e)) return checkPublish(C, e);
       if (checkPush(C, e)) return;
       if (logLevel(C, e)) {
         checkItems(C, e.arguments);

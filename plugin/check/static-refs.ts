@@ -81,7 +81,7 @@ export function describe(r: Resolved): string {
     case "errorClass":
       return "an error class";
     case "class":
-      return "a class";
+      return r.workflow ? "a workflow" : "a class";
     case "enum":
       return "an enum";
     case "const":

@@ -34,6 +34,8 @@ export const Rules = {
   actionNameClash: { code: "CAIRN117", title: "two actions with one name" },
   actionNotExported: { code: "CAIRN118", title: "action not exported", severity: "warning" },
   workflowNameClash: { code: "CAIRN119", title: "two workflows with one name in one build" },
+  workflowCall: { code: "CAIRN120", title: "call to a workflow that cannot run as a child" },
+  messageMisuse: { code: "CAIRN121", title: "misuse of receive, send or publish" },
   scheduleNotModuleLevel: { code: "CAIRN130", title: "schedule() not at module level" },
   scheduleNotExported: { code: "CAIRN131", title: "schedule not exported" },
   scheduleWorkflow: { code: "CAIRN132", title: "schedule of something that is not a workflow" },

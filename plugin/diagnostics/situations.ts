@@ -2,6 +2,7 @@ import { situation } from "./rules.ts";
 import { UnsupportedSyntax } from "./unsupported-syntax.ts";
 import { PrimitiveMisuse } from "./primitive-misuse.ts";
 import { BuildClashes } from "./build-clashes.ts";
+import { ChildrenAndMessages } from "./children-messages.ts";
 import { ScheduleMisuse } from "./schedule-misuse.ts";
 
 const MODULE_BINDING_HINT =
@@ -196,7 +197,7 @@ const Situations1xx = {
 };
 
 /** Every situation the compiler reports, by name: what Reporter.report takes. */
-export const Situations = { ...Situations1xx, ...UnsupportedSyntax, ...PrimitiveMisuse, ...BuildClashes, ...ScheduleMisuse };
+export const Situations = { ...Situations1xx, ...UnsupportedSyntax, ...PrimitiveMisuse, ...BuildClashes, ...ChildrenAndMessages, ...ScheduleMisuse };
 export type SituationName = keyof typeof Situations;
 
 /** The values a situation's wording needs: exactly its placeholders, each a string. */

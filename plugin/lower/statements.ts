@@ -1,9 +1,9 @@
 import type * as t from "@babel/types";
 import type { Lowerer } from "./lowerer.ts";
 import type { BindingKind } from "../check/scopes.ts";
-import { hoistDeclarations as hoistIn, patternNames } from "../check/forms.ts";
+import { hoistDeclarations as hoistIn, isPublish, patternNames } from "../check/forms.ts";
 import { unary, undef } from "./ir.ts";
-import { isStable } from "./anf.ts";
+import { isStable, lowerExprs } from "./anf.ts";
 import { lowerExpr } from "./expressions.ts";
 import { lowerAwait } from "./awaits.ts";
 import { matchActionCall } from "./action-calls.ts";
@@ -113,6 +113,7 @@ export function lowerExpressionStatement(L: Lowerer, e: t.Expression): void {
       const ac = matchActionCall(L, e);
       if (ac === "invalid") return;
       if (ac) return;
+      if (isPublish(L, e)) return lowerPublish(L, e);
       if (lowerPush(L, e) || lowerLog(L, e)) return;
       break;
     }
@@ -122,6 +123,12 @@ export function lowerExpressionStatement(L: Lowerer, e: t.Expression): void {
   // a temporary, which leaves the temporary unset. A variable or a literal cannot throw.
   const value = lowerExpr(L, e);
   if (!isStable(value)) L.assign(DISCARD, unary("void", value), L.loc(e));
+}
+
+/** `publish(key, value)`: the `publish` instruction, key then value evaluated left to right. */
+function lowerPublish(L: Lowerer, call: t.CallExpression): void {
+  const [key, value] = lowerExprs(L, call.arguments.slice(0, 2));
+  L.emit({ key, kind: "publish", loc: L.loc(call), value });
 }
 
 /** Where expression statements are evaluated; `void` keeps it empty, so it never holds a value in the state. */

@@ -80,6 +80,8 @@ export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow 
     params,
     program,
     source: env.relFile,
+    // Only when there are some, like `optional`.
+    ...(L.workflows.size > 0 ? { workflows: [...L.workflows].sort() } : {}),
   });
   const valid = env.validate ? env.validate(artifact, { hash: false }) : { ok: true as const };
   if (!valid.ok) {
