@@ -6,7 +6,7 @@ import { ExitCode, UsageError } from "../exit-codes.ts";
 import { formatWorkerEvent } from "../format-event.ts";
 import type { Output } from "../output.ts";
 import { stopRequested } from "../stop-requested.ts";
-import { loadWorkerSources } from "../worker-sources.ts";
+import { loadWorkerSources, type WorkerSources } from "../worker-sources.ts";
 
 export interface WorkerCommandOptions {
   ir?: string[];
@@ -59,7 +59,7 @@ export async function worker(paths: string[], options: WorkerCommandOptions, cwd
   await w.start();
   out.stderr(
     `cairn: worker ${w.id} on ${where} serving ${actions.size} action(s) [${[...actions.keys()].join(", ")}] ` +
-      `and ${sources.workflows.length} workflow(s) [${sources.workflows.map((x) => x.name).join(", ")}]\n`,
+      `and ${sources.workflows.length} workflow(s) [${sources.workflows.map((x) => x.name).join(", ")}]${schedulesNote(sources)}\n`,
   );
   await stopRequest;
   out.stderr("cairn: stopping: finishing running actions (up to 10s)\n");
@@ -67,4 +67,11 @@ export async function worker(paths: string[], options: WorkerCommandOptions, cwd
   await db.close();
   out.stderr("cairn: worker stopped\n");
   return ExitCode.ok;
+}
+
+/** The schedules this worker registered (those of the workflows it serves), for its start line. */
+function schedulesNote(sources: WorkerSources): string {
+  const served = new Set(sources.workflows.map((w) => w.name));
+  const names = sources.schedules.filter((s) => served.has(s.workflow)).map((s) => s.name);
+  return names.length === 0 ? "" : ` and ${names.length} schedule(s) [${names.join(", ")}]`;
 }
