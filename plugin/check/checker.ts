@@ -6,7 +6,7 @@ import type { SituationName } from "../diagnostics/situations.ts";
 import type { ActionLocation } from "../types.ts";
 import { Scopes } from "./scopes.ts";
 import { AwaitIndex } from "./await-index.ts";
-import type { StaticRef } from "./static-refs.ts";
+import { selfNameOf, type SelfName, type StaticRef } from "./static-refs.ts";
 import type { CallContext, Dispatch } from "./calls.ts";
 import { patternNames } from "./forms.ts";
 import { checkExpr } from "./expressions.ts";
@@ -20,6 +20,8 @@ export interface CheckEnv {
   graph: ModuleGraph;
   reporter: Reporter;
   form: "class" | "function";
+  /** Set by checkWorkflow from the definition. */
+  self?: SelfName | null;
 }
 
 /**
@@ -97,7 +99,7 @@ export function sourceText(source: string, node: t.Node): string {
  */
 export function checkWorkflow(def: WorkflowDef, env: CheckEnv): CheckResult {
   const before = env.reporter.errorCount;
-  const C = new Checker(env);
+  const C = new Checker({ ...env, self: selfNameOf(def) });
   const fn = def.fn;
   if (fn.generator) C.report("generatorBody", fn);
   checkParams(C, fn);

@@ -20,8 +20,20 @@ export type StaticRef =
  */
 export interface RefContext {
   readonly scopes: Scopes;
-  readonly env: { readonly graph: ModuleGraph; readonly file: string };
+  /** `self`: the own name of a workflow's function expression, which names the workflow itself inside its body. */
+  readonly env: { readonly graph: ModuleGraph; readonly file: string; readonly self?: SelfName | null };
   readonly refs: Map<t.Node, StaticRef | null>;
+}
+
+/** `workflow(async function fact(n) { ... await fact(n - 1) ... })`: `fact` in the body is the workflow `workflow`. */
+export interface SelfName {
+  local: string;
+  workflow: string;
+}
+
+/** The SelfName of a workflow body: its function expression's own name, if it has one. */
+export function selfNameOf(def: { name: string; form: "class" | "function"; fn: t.Function }): SelfName | null {
+  return def.form === "function" && def.fn.type === "FunctionExpression" && def.fn.id ? { local: def.fn.id.name, workflow: def.name } : null;
 }
 
 export function localBinding(L: RefContext, node: t.Node): LocalBinding | null {
@@ -45,6 +57,8 @@ export function staticRef(L: RefContext, node: t.Node): StaticRef | null {
 function resolveRef(L: RefContext, node: t.Node): StaticRef | null {
   if (node.type === "Identifier") {
     if (L.scopes.lookup(node.name)) return null;
+    const self = L.env.self;
+    if (self && node.name === self.local) return { kind: "module", resolved: { kind: "other", what: "a workflow", workflow: self.workflow }, text: node.name };
     const resolved = L.env.graph.resolveLocal(L.env.file, node.name);
     return resolved ? { kind: "module", resolved, text: node.name } : { kind: "global", dotted: node.name };
   }

@@ -4,6 +4,7 @@ import type { ModuleGraph } from "../analyze/module-graph.ts";
 import type { ActionLocation, ArtifactValidator } from "../types.ts";
 import { sourceText, type CheckedBody } from "../check/checker.ts";
 import type { CallContext } from "../check/calls.ts";
+import type { SelfName } from "../check/static-refs.ts";
 import { Scopes } from "../check/scopes.ts";
 import { CfgBuilder, type DraftBlock } from "./cfg-builder.ts";
 
@@ -17,6 +18,8 @@ export interface LowerEnv {
   form: "class" | "function";
   /** What the check phase found in the body: lowering reads it rather than deciding again. */
   table: CheckedBody;
+  /** Set by lowerWorkflow from the definition. */
+  self?: SelfName | null;
   /** Checks the produced artifact (CompileOptions.validate). */
   validate?: ArtifactValidator;
 }

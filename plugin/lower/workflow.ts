@@ -5,6 +5,7 @@ import { sealArtifactJson } from "../../ir-schema/hash.ts";
 import type { WorkflowDef } from "../analyze/workflows.ts";
 import type { ActionLocation } from "../types.ts";
 import { Lowerer, type LowerEnv } from "./lowerer.ts";
+import { selfNameOf } from "../check/static-refs.ts";
 import { binary, undef } from "./ir.ts";
 import { lowerExpr } from "./expressions.ts";
 import { assignPattern } from "./patterns.ts";
@@ -60,7 +61,7 @@ function lowerParams(L: Lowerer, fn: t.Function): { params: string[]; optional: 
  * is `env.table`) to its artifact. Total over checked input: it reports nothing.
  */
 export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow {
-  const L = new Lowerer(env);
+  const L = new Lowerer({ ...env, self: selfNameOf(def) });
   const fn = def.fn;
   const { params, optional } = lowerParams(L, fn);
   const endLoc = fn.loc ? `${env.relFile}:${fn.loc.end.line}:${fn.loc.end.column + 1}` : L.loc(fn);
