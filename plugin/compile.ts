@@ -123,13 +123,7 @@ function compileModule(
         reporter.report("internal", absFile, def.fn, { what: `workflow \`${def.name}\``, detail });
       }
     }
-    schedules = findSchedules({
-      ast: parsed.ast, file: absFile, relFile, source, summary, graph, reporter,
-      moduleAst: (f) => {
-        const text = f === absFile ? source : resolver.read(f);
-        return text === null ? null : cache.get(f, text).parsed.ast;
-      },
-    });
+    schedules = findSchedules({ ast: parsed.ast, file: absFile, relFile, source, summary, graph, reporter });
   } catch (error) {
     // Discovery itself failed: still a diagnostic, never an exception for the caller.
     const detail = error instanceof Error ? error.message : String(error);

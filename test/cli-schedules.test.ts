@@ -19,7 +19,7 @@ export const heartbeat = workflow(async function heartbeat(source: string, sched
 export const beat = schedule({ every: "1s" }, heartbeat, { input: { source: "cli" } });
 `;
 
-const project = tempProject("outside", { "wf.ts": WORKFLOW });
+const project = tempProject("outside", { "package.json": JSON.stringify({ name: "app", type: "module" }), "wf.ts": WORKFLOW });
 const schema = freshSchemaName("clisched");
 let env: Record<string, string>;
 let db: Db;

@@ -31,6 +31,9 @@ const often = schedule({ every: "5m" }, Cleanup, { catchUp: "none" });
 export { often as every5m };
 `;
 
+/** The project root (what `source` is relative to) is the folder with the package.json. */
+const PACKAGE = { "package.json": JSON.stringify({ name: "app", type: "module" }) };
+
 describe("schedules in the manifest", () => {
   it("compile() returns one entry per exported schedule: its export name, the workflow's name, every option with its default", () => {
     const result = compileFiles({ "workflows.ts": WORKFLOWS, "main.ts": SCHEDULES });
@@ -43,7 +46,7 @@ describe("schedules in the manifest", () => {
   });
 
   it("cairn build writes them into manifest.json, sorted by name; a build without schedules has no `schedules` key", async () => {
-    const project = tempProject("outside", { "workflows.ts": WORKFLOWS, "schedules.ts": SCHEDULES });
+    const project = tempProject("outside", { ...PACKAGE, "workflows.ts": WORKFLOWS, "schedules.ts": SCHEDULES });
     try {
       const r = await cairn(["build", ".", "--out", "out"], project.dir);
       expect(r.stderr).toBe("cairn build: wrote 2 workflows and 3 schedules to out\n");
@@ -80,7 +83,7 @@ describe("schedules in the manifest", () => {
 
   it("two modules exporting a schedule of one name are an error of the build (CAIRN137)", async () => {
     const one = `import { schedule } from "cairnjs";\nimport { report } from "./workflows.ts";\nexport const nightly = schedule("0 3 * * *", report, { input: { region: "eu" } });\n`;
-    const project = tempProject("outside", { "workflows.ts": WORKFLOWS, "a.ts": one, "b.ts": one });
+    const project = tempProject("outside", { ...PACKAGE, "workflows.ts": WORKFLOWS, "a.ts": one, "b.ts": one });
     try {
       const r = await cairn(["build", ".", "--out", "out"], project.dir);
       expect(r.code).toBe(2);

@@ -17,21 +17,14 @@ export type Resolved =
   | { kind: "namespace"; file: string }
   | { kind: "action"; name: string | null; isVoid: boolean; file: string; exportName: string | null; local: string }
   | { kind: "errorClass"; className: string }
-  /** `at`: the module-level binding that declares it (a workflow class, for schedules). */
   /** `workflow`: the workflow's name when the class is a `@workflow` class. */
-  | { kind: "class"; className: string; at?: Binding; workflow?: string }
+  | { kind: "class"; className: string; workflow?: string }
   | { kind: "enum"; members: ReadonlyMap<string, string | number> }
   | { kind: "const"; value: ConstValue }
   /** `workflow`: the workflow's name when the binding is a `workflow(...)` (a child workflow call's target). */
-  | { kind: "other"; what: string; at?: Binding; workflow?: string }
+  | { kind: "other"; what: string; workflow?: string }
   | { kind: "external"; source: string }
   | { kind: "unresolved"; what: string };
-
-/** A module-level binding: its module (absolute path) and its local name there. */
-export interface Binding {
-  file: string;
-  local: string;
-}
 
 const MAX_DEPTH = 32;
 /** The local name a module summary gives `export default <expression>`. */
@@ -113,7 +106,7 @@ export class ModuleGraph {
       case "class":
         return this.isErrorClass(file, decl.superclass, depth)
           ? { kind: "errorClass", className: decl.className }
-          : { kind: "class", className: decl.className, at: { file, local }, ...(decl.workflow ? { workflow: decl.workflow } : {}) };
+          : { kind: "class", className: decl.className, ...(decl.workflow ? { workflow: decl.workflow } : {}) };
       case "enum":
         return { kind: "enum", members: decl.members };
       case "const":
@@ -121,16 +114,16 @@ export class ModuleGraph {
       case "constExpr":
         return this.foldConstant(file, local, decl.tree, depth);
       case "other":
-        return { kind: "other", what: decl.what, at: { file, local }, ...(decl.workflow ? { workflow: decl.workflow } : {}) };
+        return { kind: "other", what: decl.what, ...(decl.workflow ? { workflow: decl.workflow } : {}) };
       case "call": {
         const callee = this.callee(file, decl.callee, depth);
         if (callee?.kind === "cairn" && callee.name === Authoring.action) return this.fromDecl(file, s, local, { kind: "action", ...decl.action }, depth);
         if (callee?.kind === "cairn" && callee.name === Authoring.workflow) {
           // cairn's `workflow` re-exported by a module of the project: named as findWorkflows names it.
           const name = decl.action.name ?? (local === DEFAULT_LOCAL ? null : local);
-          return { kind: "other", what: "a workflow", at: { file, local }, ...(name ? { workflow: name } : {}) };
+          return { kind: "other", what: "a workflow", ...(name ? { workflow: name } : {}) };
         }
-        return { kind: "other", what: decl.what, at: { file, local } };
+        return { kind: "other", what: decl.what };
       }
     }
   }

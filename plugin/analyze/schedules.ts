@@ -2,14 +2,13 @@ import type * as t from "@babel/types";
 import type { Json, ScheduleEntry } from "../../ir-schema/index.ts";
 import { DEFAULT_TIMEZONE, ScheduleSpecError, ticksOf } from "../../ir-schema/schedule-spec.ts";
 import { Authoring, CatchUpPolicies, OverlapPolicies, ScheduleOptionKeys } from "../../ir-schema/vocabulary.ts";
-import { Reporter } from "../diagnostics/reporter.ts";
+import type { Reporter } from "../diagnostics/reporter.ts";
 import { isNode, childKeys } from "../parse/children.ts";
 import { cairnCallee, unwrapTs } from "./classify.ts";
 import type { ModuleSummary } from "./declarations.ts";
-import type { Binding, ModuleGraph, Resolved } from "./module-graph.ts";
+import type { ModuleGraph, Resolved } from "./module-graph.ts";
 import { exportNameOf } from "./module-summary.ts";
 import { propertyKey, staticValue } from "./static-value.ts";
-import { findWorkflows } from "./workflows.ts";
 
 export interface ScheduleScan {
   ast: t.File;
@@ -21,8 +20,6 @@ export interface ScheduleScan {
   summary: ModuleSummary;
   graph: ModuleGraph;
   reporter: Reporter;
-  /** The syntax tree of a project module (to find the workflow a binding declares); null when it cannot be read. */
-  moduleAst(file: string): t.File | null;
 }
 
 /**
@@ -181,10 +178,8 @@ function scheduledWorkflow(scan: ScheduleScan, arg: t.Expression): { name: strin
     r = base && scan.graph.member(base, e.property.name);
   } else return { what: `${text}, an expression` };
   if (r === null) return { what: `${text} is not defined at module level` };
-  if ((r.kind === "other" || r.kind === "class") && r.at) {
-    const name = workflowDeclaredBy(scan, r.at);
-    if (name !== null) return { name };
-  }
+  // The graph names the workflow a binding declares (`const x = workflow(...)`, `@workflow class X`), also through imports.
+  if ((r.kind === "other" || r.kind === "class") && r.workflow) return { name: r.workflow };
   switch (r.kind) {
     case "action":
       return { what: `${text} is an action` };
@@ -199,24 +194,4 @@ function scheduledWorkflow(scan: ScheduleScan, arg: t.Expression): { name: strin
     default:
       return { what: `${text} is a ${r.kind === "cairn" || r.kind === "timers" ? "library function" : r.kind}` };
   }
-}
-
-/** The name of the workflow `at` declares (`const x = workflow(...)`, `@workflow class X`), or null. */
-function workflowDeclaredBy(scan: ScheduleScan, at: Binding): string | null {
-  const ast = scan.moduleAst(at.file);
-  if (!ast) return null;
-  let node: t.Node | null = null;
-  for (const top of ast.program.body) {
-    const stmt = top.type === "ExportNamedDeclaration" || top.type === "ExportDefaultDeclaration" ? top.declaration : top;
-    if (stmt?.type === "ClassDeclaration" && stmt.id?.name === at.local) node = top;
-    else if (stmt?.type === "VariableDeclaration") {
-      node = stmt.declarations.find((d) => d.id.type === "Identifier" && d.id.name === at.local) ?? node;
-    }
-  }
-  if (!node) return null;
-  const { start, end } = node;
-  // findWorkflows knows every form a workflow is declared in; a throwaway reporter,
-  // since the module's own compile reports its problems.
-  const def = findWorkflows(ast, at.file, scan.graph, new Reporter()).find((d) => d.fn.start! >= start! && d.fn.end! <= end!);
-  return def?.name ?? null;
 }
