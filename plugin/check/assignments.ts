@@ -2,7 +2,7 @@ import type * as t from "@babel/types";
 import { unwrapTs } from "../analyze/classify.ts";
 import type { Checker } from "./checker.ts";
 import { describe, staticRef } from "./static-refs.ts";
-import { matchActionCall } from "./calls.ts";
+import { dispatchOf } from "./calls.ts";
 import { isArrayFnCall, LOGICAL_ASSIGN } from "./forms.ts";
 import { checkArrayFn, checkDispatch, checkExpr, checkItems, checkValue, reportInvalidCall } from "./expressions.ts";
 
@@ -14,7 +14,7 @@ export { checkValue };
  */
 export function checkInto(C: Checker, target: string, targetNode: t.Node, init: t.Node): void {
   const e = unwrapTs(init as t.Expression);
-  const ac = matchActionCall(C, e);
+  const ac = dispatchOf(C, e);
   if (ac === "invalid") return reportInvalidCall(C, e as t.CallExpression);
   if (ac) {
     checkDispatch(C, ac);

@@ -80,7 +80,7 @@ export function workflowOf(r: Resolved): { name: string; form: "function" | "cla
 }
 
 /** Classifies a call node (memoized in the side table); the check phase reports what is "invalid". */
-export function matchActionCall(L: CallContext, input: t.Node): Dispatch {
+export function dispatchOf(L: CallContext, input: t.Node): Dispatch {
   const node = unwrapTs(input as t.Expression);
   if (node.type !== "CallExpression") return null;
   const known = L.calls.get(node);
@@ -94,7 +94,7 @@ function classifyCall(L: CallContext, node: t.CallExpression): Dispatch {
   const args = node.arguments;
   if (isRunAction(L, node.callee)) {
     const inner = args[0] ? unwrapTs(args[0] as t.Expression) : null;
-    const found = inner ? matchActionCall(L, inner) : null;
+    const found = inner ? dispatchOf(L, inner) : null;
     if (!found || found === "invalid" || found.kind !== "action" || found.options || args.length > 2 || args[1]?.type === "SpreadElement") {
       return "invalid";
     }

@@ -5,7 +5,7 @@ import { ArrayFns, Authoring, BinaryOps, ReceiveOptionKeys, TIMER_SLEEP, authori
 import { BuiltinConstants, BuiltinFunctions, MethodNames } from "../../ir-schema/builtins.ts";
 import type { Checker } from "./checker.ts";
 import { describe, isNondeterministic, localBinding, staticRef, type StaticRef } from "./static-refs.ts";
-import { isRunAction, matchActionCall, workflowOf, type ActionCall, type DispatchCall } from "./calls.ts";
+import { isRunAction, dispatchOf, workflowOf, type ActionCall, type DispatchCall } from "./calls.ts";
 import { errorClassOf, markNonRetryable } from "./error-classes.ts";
 import { fanOutBody, isArrayFnCall, isExpressionArg, isPublish, isSleep, logMethodLevel, matchFanOut, parallelMode, type ParallelMode } from "./forms.ts";
 import { actionLocation, describeAction, importPath, sameAction } from "./actions.ts";
@@ -192,7 +192,7 @@ export function checkAwait(C: Checker, node: t.AwaitExpression, use: Use): void 
     return;
   }
   const arg = unwrapTs(node.argument);
-  const ac = matchActionCall(C, arg);
+  const ac = dispatchOf(C, arg);
   if (ac === "invalid") return reportInvalidCall(C, arg as t.CallExpression);
   if (ac) {
     if (use === "value" && ac.kind === "action" && ac.action.isVoid) C.report("voidResult", node, { name: ac.callee });
@@ -293,7 +293,7 @@ export function checkPublish(C: Checker, call: t.CallExpression): void {
   }
   checkExpr(C, key);
   const v = unwrapTs(value);
-  const d = matchActionCall(C, v);
+  const d = dispatchOf(C, v);
   if (d === "invalid") return reportInvalidCall(C, v as t.CallExpression);
   if (d) return C.report("publishHandle", v, { call: C.text(call), value: C.text(v) });
   const local = localBinding(C, v);
@@ -338,7 +338,7 @@ function checkParallel(C: Checker, call: t.CallExpression, mode: ParallelMode): 
         checkExpr(C, el.argument);
         continue;
       }
-      const ac = matchActionCall(C, el);
+      const ac = dispatchOf(C, el);
       if (ac === "invalid") reportInvalidCall(C, unwrapTs(el) as t.CallExpression);
       else if (ac) checkDispatch(C, ac);
       // A handle variable is what Promise.all is for: not a "use as a value".
@@ -414,7 +414,7 @@ export function checkValue(C: Checker, node: t.Node): void {
 function checkCall(C: Checker, node: t.CallExpression | t.OptionalCallExpression): void {
   const call = C.text(node);
   if (node.type === "CallExpression") {
-    const ac = matchActionCall(C, node);
+    const ac = dispatchOf(C, node);
     if (ac === "invalid") return reportInvalidCall(C, node);
     if (ac) {
       if (C.pureDepth > 0) C.report(ac.kind === "action" ? "actionInCallback" : "stepInCallback", node, { callee: ac.callee });

@@ -3,7 +3,7 @@ import { unwrapTs } from "../analyze/classify.ts";
 import { ArrayFns, Authoring, IterMethods, LogLevels, TIMER_SLEEP } from "../../ir-schema/vocabulary.ts";
 import type { Scopes, BindingKind } from "./scopes.ts";
 import { staticRef, type RefContext } from "./static-refs.ts";
-import { matchActionCall, type CallContext, type DispatchCall } from "./calls.ts";
+import { dispatchOf, type CallContext, type DispatchCall } from "./calls.ts";
 
 /*
  * The shapes of the constructs a workflow body is made of, as both the check
@@ -109,7 +109,7 @@ export interface FanOut {
  */
 export function matchFanOut(L: CallContext, node: t.Expression): FanOut | null {
   const body = fanOutBody(node);
-  const ac = body && matchActionCall(L, body);
+  const ac = body && dispatchOf(L, body);
   if (!body || !ac || ac === "invalid") return null;
   const callee = (node as t.CallExpression).callee as t.MemberExpression;
   const params = ((node as t.CallExpression).arguments[0] as t.ArrowFunctionExpression | t.FunctionExpression).params;

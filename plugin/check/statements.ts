@@ -2,7 +2,7 @@ import type * as t from "@babel/types";
 import type { Checker } from "./checker.ts";
 import type { BindingKind } from "./scopes.ts";
 import { hoistDeclarations, isPublish, iterMethodCall, jumpTargetOf, logLevel, patternNames } from "./forms.ts";
-import { matchActionCall } from "./calls.ts";
+import { dispatchOf } from "./calls.ts";
 import { checkAwait, checkExpr, checkItems, checkPublish, reportInvalidCall } from "./expressions.ts";
 import { assignableLocal, checkAssignment, checkInto, checkPattern, checkPush, checkUpdate, checkValue } from "./assignments.ts";
 import { unwrapTs } from "../analyze/classify.ts";
@@ -186,7 +186,7 @@ export function checkExpressionStatement(C: Checker, e: t.Expression): void {
       for (const x of e.expressions) checkExpressionStatement(C, x);
       return;
     case "CallExpression": {
-      const ac = matchActionCall(C, e);
+      const ac = dispatchOf(C, e);
       if (ac === "invalid") return reportInvalidCall(C, e);
       if (ac) {
         C.report(DROPPED[ac.kind], e, { call: C.text(e) });

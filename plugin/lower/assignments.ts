@@ -7,7 +7,7 @@ import { containsAwait, lowerExprs, type Operand } from "./anf.ts";
 import { array, binary, lit, member, ref } from "./ir.ts";
 import { lowerExpr, lowerItems } from "./expressions.ts";
 import { lowerAwait } from "./awaits.ts";
-import { dispatch, matchActionCall } from "./action-calls.ts";
+import { dispatch, dispatchOf } from "./dispatch.ts";
 import { isArrayFnCall, lowerArrayFn, lowerValue } from "./array-fns.ts";
 import { assignPattern } from "./patterns.ts";
 import { LOGICAL_ASSIGN } from "../check/forms.ts";
@@ -21,7 +21,7 @@ type BinaryOp = (typeof BinaryOps)[number];
 export function lowerInto(L: Lowerer, target: string, targetNode: t.Node, init: t.Node): void {
   const e = unwrapTs(init as t.Expression);
   const loc = L.loc(e);
-  const ac = matchActionCall(L, e);
+  const ac = dispatchOf(L, e);
   if (ac === "invalid") return;
   if (ac) {
     dispatch(L, ac, target);

@@ -6,7 +6,7 @@ import { lit, ref, undef } from "./ir.ts";
 import { localBinding } from "../check/static-refs.ts";
 import { isExpressionArg, isSleep, parallelMode } from "../check/forms.ts";
 import { lowerExpr } from "./expressions.ts";
-import { dispatch, matchActionCall } from "./action-calls.ts";
+import { dispatch, dispatchOf } from "./dispatch.ts";
 import { lowerParallel } from "./parallel.ts";
 
 /** "value": the awaited result is used; "discard": `await x;` as a statement. */
@@ -25,7 +25,7 @@ export function lowerAwait(L: Lowerer, node: t.AwaitExpression, use: Use, target
   const into = (): string | null => target ?? (use === "value" ? L.temp("t") : null);
   const result = (name: string | null): Expr => (name ? ref(name) : undef());
 
-  const ac = matchActionCall(L, arg);
+  const ac = dispatchOf(L, arg);
   if (ac === "invalid") return lit(null);
   if (ac) {
     const handle = dispatch(L, ac, null);

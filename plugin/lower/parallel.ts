@@ -7,7 +7,7 @@ import { array, binary, lit, member, plus1, prop, ref, undef } from "./ir.ts";
 import { localBinding } from "../check/static-refs.ts";
 import { isExpressionArg, matchFanOut, type FanOut, type ParallelMode } from "../check/forms.ts";
 import { lowerExpr } from "./expressions.ts";
-import { dispatch, matchActionCall } from "./action-calls.ts";
+import { dispatch, dispatchOf } from "./dispatch.ts";
 
 /**
  * `await Promise.all([...])`: dispatch the element calls left to right, then one
@@ -34,7 +34,7 @@ function lowerElements(L: Lowerer, list: t.ArrayExpression): Item[] {
     (el) => {
       if (!el) return undef();
       if (el.type === "SpreadElement") return { kind: "spread", value: lowerExpr(L, el.argument) };
-      const ac = matchActionCall(L, el);
+      const ac = dispatchOf(L, el);
       if (ac === "invalid") return lit(null);
       if (ac) {
         return ref(dispatch(L, ac, null));

@@ -6,7 +6,7 @@ import { unary, undef } from "./ir.ts";
 import { isStable, lowerExprs } from "./anf.ts";
 import { lowerExpr } from "./expressions.ts";
 import { lowerAwait } from "./awaits.ts";
-import { matchActionCall } from "./action-calls.ts";
+import { dispatchOf } from "./dispatch.ts";
 import { assignPattern } from "./patterns.ts";
 import { lowerValue } from "./array-fns.ts";
 import { lowerAssignment, lowerInto, lowerPush, lowerUpdate } from "./assignments.ts";
@@ -110,7 +110,7 @@ export function lowerExpressionStatement(L: Lowerer, e: t.Expression): void {
       for (const x of e.expressions) lowerExpressionStatement(L, x);
       return;
     case "CallExpression": {
-      const ac = matchActionCall(L, e);
+      const ac = dispatchOf(L, e);
       if (ac === "invalid") return;
       if (ac) return;
       if (isPublish(L, e)) return lowerPublish(L, e);

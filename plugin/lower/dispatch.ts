@@ -10,7 +10,7 @@ import { lowerExprs, type Operand } from "./anf.ts";
 import { array, lit, member } from "./ir.ts";
 import { lowerExpr, lowerItems } from "./expressions.ts";
 
-export { matchActionCall, type ActionCall, type DispatchCall } from "../check/calls.ts";
+export { dispatchOf } from "../check/calls.ts";
 
 /**
  * Emits the instruction that dispatches a call without waiting (`call` for an
