@@ -1,6 +1,6 @@
 import { relative, resolve, sep } from "node:path";
 import type { Artifact, ScheduleEntry } from "../ir-schema/index.ts";
-import type { ActionLocation, CompileOptions, CompileResult, ModuleResolver } from "./types.ts";
+import type { ActionLocation, ChildLocation, CompileOptions, CompileResult, ModuleResolver } from "./types.ts";
 import { createModuleCache } from "./analyze/module-cache.ts";
 import { ModuleGraph } from "./analyze/module-graph.ts";
 import { findWorkflows, type WorkflowDef } from "./analyze/workflows.ts";
@@ -62,6 +62,7 @@ function compileModule(
   const declared: ActionLocation[] = [];
   const errorRefs = new Map<string, string>();
   const found: string[] = [];
+  const children = new Map<string, ChildLocation>();
   let schedules: ScheduleEntry[] = [];
 
   const { parsed, summary } = cache.get(absFile, source);
@@ -117,6 +118,7 @@ function compileModule(
               reporter.report("actionNameClash", absFile, def.fn, { name: a.name, first: describeAction(absFile, known), second: describeAction(absFile, a) });
             } else actions.set(a.name, a);
           }
+          for (const c of lowered.children) if (!children.has(c.name)) children.set(c.name, c);
         }
       } catch (error) {
         const detail = error instanceof Error ? error.message : String(error);
@@ -134,5 +136,9 @@ function compileModule(
     withLayout && analysis && !diagnostics.some((d) => d.severity === "error")
       ? layoutOf(absFile, parsed.ast, summary, analysis.graph, analysis.defs, errorRefs)
       : null;
-  return { result: { workflows, serialized, diagnostics, actions: [...actions.values()], declared, found, schedules }, layout };
+  const childList = [...children.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return {
+    result: { workflows, serialized, diagnostics, actions: [...actions.values()], declared, found, schedules, ...(childList.length > 0 ? { children: childList } : {}) },
+    layout,
+  };
 }

@@ -38,6 +38,13 @@ export interface ActionLocation {
   exportName: string;
 }
 
+/** A workflow a compiled workflow starts as a child: its name, and where it is declared. */
+export interface ChildLocation {
+  name: string;
+  /** Absolute path of the declaring module (the compiled file itself for a child of the same module). */
+  file: string;
+}
+
 export interface CompileResult {
   workflows: Artifact[];
   /** canonicalJson of each of `workflows` (same order), from the pass that hashed it. */
@@ -52,6 +59,13 @@ export interface CompileResult {
    * what `cairn check` counts. Absent in results cached by earlier versions.
    */
   found?: string[];
+  /**
+   * The workflows the file's workflows start as children, sorted by name: what a
+   * runner of the file must also compile and serve (those declared in other
+   * modules are in none of this result's `workflows`). Absent when none, and in
+   * results cached by earlier versions.
+   */
+  children?: ChildLocation[];
   /** The schedules the file declares (`export const x = schedule(...)`), for the manifest. Absent in results cached by earlier versions. */
   schedules?: ScheduleEntry[];
 }

@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, test } from "vitest";
 import { canonicalJson, serializeArtifact, validateArtifact, type Artifact } from "../ir-schema/index.ts";
-import { formatDiagnostics } from "../plugin/index.ts";
+import { formatDiagnostics, type CompileResult } from "../plugin/index.ts";
 import { compileFile } from "./helpers/compiled.ts";
 import { REPO_ROOT } from "./helpers/fixtures.ts";
 
@@ -21,14 +21,14 @@ const UPDATE = process.env.UPDATE === "1" && !process.env.CI;
 const COMPILE_DIR = join(REPO_ROOT, "fixtures", "compile");
 const dirs = readdirSync(COMPILE_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 
-/** Every workflow a folder's modules define, compiled, by file name. */
-function compileFolder(dir: string): Map<string, Artifact[]> {
-  const out = new Map<string, Artifact[]>();
+/** Every module of a folder, compiled, by file name. */
+function compileFolder(dir: string): Map<string, CompileResult> {
+  const out = new Map<string, CompileResult>();
   for (const name of readdirSync(dir).filter((f) => f.endsWith(".ts")).sort()) {
     const file = join(dir, name);
     const result = compileFile(file, readFileSync(file, "utf8"));
     if (result.diagnostics.length > 0) throw new Error(`${name}: ${formatDiagnostics(result.diagnostics, { cwd: REPO_ROOT })}`);
-    out.set(name, result.workflows);
+    out.set(name, result);
   }
   return out;
 }
@@ -69,7 +69,7 @@ describe.each(dirs)("%s", (name) => {
   const dir = join(COMPILE_DIR, name);
   const inputFile = join(dir, "input.ts");
   const folder = compileFolder(dir);
-  const artifacts = folder.get("input.ts") ?? [];
+  const artifacts = folder.get("input.ts")?.workflows ?? [];
 
   test("compiles deterministically to valid artifacts", () => {
     expect(artifacts.length).toBeGreaterThan(0);
@@ -93,12 +93,15 @@ describe.each(dirs)("%s", (name) => {
     expect(text).toBe(readFileSync(irFile, "utf8"));
   });
 
-  test("lists the children each workflow starts, all compiled in the folder", () => {
-    const known = new Set([...folder.values()].flat().map((a) => a.name));
+  test("lists the children each workflow starts, and where each is declared, all in the folder", () => {
+    const declaredIn = new Map([...folder].flatMap(([file, r]) => r.workflows.map((a) => [a.name, join(dir, file)] as const)));
     for (const a of artifacts) {
       expect(a.workflows ?? [], a.name).toEqual(childrenOf(a));
-      for (const child of a.workflows ?? []) expect(known.has(child), `${a.name} starts ${child}`).toBe(true);
+      for (const child of a.workflows ?? []) expect(declaredIn.has(child), `${a.name} starts ${child}`).toBe(true);
     }
+    const started = [...new Set(artifacts.flatMap((a) => a.workflows ?? []))].sort();
+    const children = folder.get("input.ts")?.children ?? [];
+    expect(children.map((c) => [c.name, c.file])).toEqual(started.map((name) => [name, declaredIn.get(name)]));
   });
 
   test("has a well-formed case table", () => {

@@ -17,12 +17,15 @@ export type Resolved =
   | { kind: "namespace"; file: string }
   | { kind: "action"; name: string | null; isVoid: boolean; file: string; exportName: string | null; local: string }
   | { kind: "errorClass"; className: string }
-  /** `workflow`: the workflow's name when the class is a `@workflow` class. */
-  | { kind: "class"; className: string; workflow?: string }
+  /** `workflow`: the workflow's name when the class is a `@workflow` class; `file`: then, the module declaring it. */
+  | { kind: "class"; className: string; workflow?: string; file?: string }
   | { kind: "enum"; members: ReadonlyMap<string, string | number> }
   | { kind: "const"; value: ConstValue }
-  /** `workflow`: the workflow's name when the binding is a `workflow(...)` (a child workflow call's target). */
-  | { kind: "other"; what: string; workflow?: string }
+  /**
+   * `workflow`: the workflow's name when the binding is a `workflow(...)` (a child
+   * workflow call's target); `file`: then, the module declaring it.
+   */
+  | { kind: "other"; what: string; workflow?: string; file?: string }
   | { kind: "external"; source: string }
   | { kind: "unresolved"; what: string };
 
@@ -106,7 +109,7 @@ export class ModuleGraph {
       case "class":
         return this.isErrorClass(file, decl.superclass, depth)
           ? { kind: "errorClass", className: decl.className }
-          : { kind: "class", className: decl.className, ...(decl.workflow ? { workflow: decl.workflow } : {}) };
+          : { kind: "class", className: decl.className, ...(decl.workflow ? { workflow: decl.workflow, file } : {}) };
       case "enum":
         return { kind: "enum", members: decl.members };
       case "const":
@@ -114,14 +117,14 @@ export class ModuleGraph {
       case "constExpr":
         return this.foldConstant(file, local, decl.tree, depth);
       case "other":
-        return { kind: "other", what: decl.what, ...(decl.workflow ? { workflow: decl.workflow } : {}) };
+        return { kind: "other", what: decl.what, ...(decl.workflow ? { workflow: decl.workflow, file } : {}) };
       case "call": {
         const callee = this.callee(file, decl.callee, depth);
         if (callee?.kind === "cairn" && callee.name === Authoring.action) return this.fromDecl(file, s, local, { kind: "action", ...decl.action }, depth);
         if (callee?.kind === "cairn" && callee.name === Authoring.workflow) {
           // cairn's `workflow` re-exported by a module of the project: named as findWorkflows names it.
           const name = decl.action.name ?? (local === DEFAULT_LOCAL ? null : local);
-          return { kind: "other", what: "a workflow", ...(name ? { workflow: name } : {}) };
+          return { kind: "other", what: "a workflow", ...(name ? { workflow: name, file } : {}) };
         }
         return { kind: "other", what: decl.what };
       }

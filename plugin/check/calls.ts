@@ -25,6 +25,8 @@ export interface ChildCall {
   call: t.CallExpression;
   /** The child's workflow name. */
   workflow: string;
+  /** Absolute path of the module that declares it. */
+  file: string;
   callee: string;
   /** The child's arguments (after the workflow, for runWorkflow). */
   args: t.CallExpression["arguments"];
@@ -72,10 +74,10 @@ export function isRunAction(L: CallContext, callee: t.Node): boolean {
   return r?.kind === "this" && r.dotted === `this.${Authoring.runAction}` && L.form === "class";
 }
 
-/** The workflow a module-level binding declares: its name and form; null when it is none. */
-export function workflowOf(r: Resolved): { name: string; form: "function" | "class" } | null {
-  if (r.kind === "other" && r.workflow) return { name: r.workflow, form: "function" };
-  if (r.kind === "class" && r.workflow) return { name: r.workflow, form: "class" };
+/** The workflow a module-level binding declares: its name, form and module; null when it is none. */
+export function workflowOf(r: Resolved, self: string): { name: string; form: "function" | "class"; file: string } | null {
+  if (r.kind === "other" && r.workflow) return { name: r.workflow, form: "function", file: r.file ?? self };
+  if (r.kind === "class" && r.workflow) return { name: r.workflow, form: "class", file: r.file ?? self };
   return null;
 }
 
@@ -104,16 +106,16 @@ function classifyCall(L: CallContext, node: t.CallExpression): Dispatch {
   if (r?.kind !== "module") return null;
   const res = r.resolved;
   if (res.kind === "action") return { kind: "action", call: node, action: res, callee: r.text, options: null };
-  const wf = workflowOf(res);
+  const wf = workflowOf(res, L.env.file);
   // A workflow class is started with runWorkflow: called as a function it is reported.
-  if (wf) return wf.form === "function" ? { kind: "child", call: node, workflow: wf.name, callee: r.text, args } : "invalid";
+  if (wf) return wf.form === "function" ? { kind: "child", call: node, workflow: wf.name, file: wf.file, callee: r.text, args } : "invalid";
   if (res.kind !== "cairn") return null;
   const plain = args.every(isExpressionArg);
   switch (res.name) {
     case Authoring.runWorkflow: {
       const target = args[0] && isExpressionArg(args[0]) ? staticRef(L, unwrapTs(args[0])) : null;
-      const child = target?.kind === "module" ? workflowOf(target.resolved) : null;
-      return child ? { kind: "child", call: node, workflow: child.name, callee: r.text, args: args.slice(1) } : "invalid";
+      const child = target?.kind === "module" ? workflowOf(target.resolved, L.env.file) : null;
+      return child ? { kind: "child", call: node, workflow: child.name, file: child.file, callee: r.text, args: args.slice(1) } : "invalid";
     }
     case Authoring.receive:
       return plain && args.length >= 1 && args.length <= 2

@@ -236,7 +236,7 @@ export function reportInvalidCall(C: Checker, node: t.CallExpression): void {
   if (!isRunAction(C, node.callee)) {
     const r = staticRef(C, node.callee);
     const res = r?.kind === "module" ? r.resolved : null;
-    if (r?.kind === "module" && res && workflowOf(res)) C.report("classWorkflowCalled", node, { call, name: r.text });
+    if (r?.kind === "module" && res && workflowOf(res, C.env.file)) C.report("classWorkflowCalled", node, { call, name: r.text });
     else if (res?.kind === "cairn" && res.name === Authoring.runWorkflow) {
       C.report(isExpressionArg(node.arguments[0]) ? "runWorkflowTarget" : "runWorkflowArguments", node, { call });
     }

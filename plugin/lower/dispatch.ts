@@ -53,7 +53,7 @@ function dispatchAction(L: Lowerer, ac: ActionCall, target: string | null): stri
 function dispatchChild(L: Lowerer, c: ChildCall, target: string | null): string {
   const loc = L.loc(c.call);
   const args = array(lowerItems(L, c.args));
-  L.workflows.add(c.workflow);
+  if (!L.workflows.has(c.workflow)) L.workflows.set(c.workflow, c.file);
   const site = L.nextSite();
   const handle = target ?? L.temp("h");
   L.emit({ args, iter: [...L.iter], kind: "child", loc, site, target: handle, workflow: c.workflow });

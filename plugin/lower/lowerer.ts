@@ -47,8 +47,8 @@ export class Lowerer implements CallContext {
   readonly iter: string[] = [];
   readonly jumpTargets: JumpTarget[] = [];
   readonly actions = new Map<string, ActionLocation>();
-  /** The workflows the body starts as children, by name. */
-  readonly workflows = new Set<string>();
+  /** The workflows the body starts as children: name -> the module declaring it. */
+  readonly workflows = new Map<string, string>();
   readonly errors = new Set<string>();
   /**
    * Source text of each module-level expression an `instanceof` matched an error

@@ -3,7 +3,7 @@ import type { Artifact } from "../../ir-schema/index.ts";
 import { IR_VERSION } from "../../ir-schema/vocabulary.ts";
 import { sealArtifactJson } from "../../ir-schema/hash.ts";
 import type { WorkflowDef } from "../analyze/workflows.ts";
-import type { ActionLocation } from "../types.ts";
+import type { ActionLocation, ChildLocation } from "../types.ts";
 import { Lowerer, type LowerEnv } from "./lowerer.ts";
 import { selfNameOf } from "../check/static-refs.ts";
 import { binary, undef } from "./ir.ts";
@@ -19,6 +19,8 @@ export interface LoweredWorkflow {
   actions: ActionLocation[];
   /** Lowerer.errorRefs: expressions naming the error classes the body matches on. */
   errorRefs: ReadonlyMap<string, string>;
+  /** The workflows it starts as children, and the modules declaring them. */
+  children: ChildLocation[];
   /** Why the validator refused the artifact (CompileOptions.validate): a compiler bug, reported as CAIRN900. */
   invalid?: string;
 }
@@ -70,6 +72,7 @@ export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow 
   const program = L.cfg.finish(() => ({ kind: "return", loc: endLoc, value: undef() }));
   const actions = [...L.actions.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const errorRefs = L.errorRefs;
+  const children = [...L.workflows].map(([name, file]) => ({ name, file }));
   // Keys in sorted order, like every IR node: sealing then serializes without copying (ir-schema/hash.ts).
   const { artifact, json } = sealArtifactJson({
     actions: actions.map((a) => a.name),
@@ -82,12 +85,12 @@ export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow 
     program,
     source: env.relFile,
     // Only when there are some, like `optional`.
-    ...(L.workflows.size > 0 ? { workflows: [...L.workflows].sort() } : {}),
+    ...(L.workflows.size > 0 ? { workflows: [...L.workflows.keys()].sort() } : {}),
   });
   const valid = env.validate ? env.validate(artifact, { hash: false }) : { ok: true as const };
   if (!valid.ok) {
     const detail = valid.errors.map((e) => `${e.path}: ${e.message}`).join("; ");
-    return { artifact: null, json: null, actions, errorRefs, invalid: `invalid IR (${detail})` };
+    return { artifact: null, json: null, actions, errorRefs, children, invalid: `invalid IR (${detail})` };
   }
-  return { artifact, json, actions, errorRefs };
+  return { artifact, json, actions, errorRefs, children };
 }
