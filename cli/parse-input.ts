@@ -11,15 +11,19 @@ import { UsageError } from "./exit-codes.ts";
  */
 export function parseInput(arg: string | undefined, cwd: string): Record<string, unknown> {
   if (arg === undefined) return {};
-  const value = parseJsonArg("--input", arg, cwd);
+  const { value, text } = readJsonArg("--input", arg, cwd);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new UsageError(`${described("--input", arg)} must be a JSON object keyed by parameter name, e.g. '{"userId": "u1"}'; got: ${excerpt(JSON.stringify(value))}`);
+    throw new UsageError(`${described("--input", arg)} must be a JSON object keyed by parameter name, e.g. '{"userId": "u1"}'; got: ${excerpt(text)}`);
   }
   return value as Record<string, unknown>;
 }
 
 /** A JSON value given to `flag` as text, `@file` (relative to `cwd`) or `-` (standard input); see parseInput. */
 export function parseJsonArg(flag: string, arg: string, cwd: string): unknown {
+  return readJsonArg(flag, arg, cwd).value;
+}
+
+function readJsonArg(flag: string, arg: string, cwd: string): { value: unknown; text: string } {
   const from = arg === "-" ? "standard input" : arg.startsWith("@") ? arg.slice(1) : null;
   let text = arg;
   if (from !== null) {
@@ -30,7 +34,7 @@ export function parseJsonArg(flag: string, arg: string, cwd: string): unknown {
     }
   }
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), text };
   } catch (error) {
     throw new UsageError(`${described(flag, arg)} is not valid JSON (${(error as Error).message}): ${excerpt(text)}`);
   }
