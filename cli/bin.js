@@ -1,27 +1,23 @@
 #!/usr/bin/env node
-// The published entry point stays plain JavaScript so `npx cairn` needs no build
-// step: tsx compiles the TypeScript CLI (and users' workflow files) on the fly.
-import { register as registerTsx } from "tsx/esm/api";
-import { installCairnResolution } from "./cairn-resolution.js";
+// The installed `cairn`: plain Node running the build (dist/runtime/cli.js, made by
+// scripts/build.mjs before the package is packed, and at `npm install` in a
+// checkout). No TypeScript loader starts here: tsx and the compiler are imported
+// by the commands that compile or load `.ts` files, so a worker serving a bundle
+// and prebuilt IR (`cairn worker dist/worker.js --ir dist/cairn`) loads neither.
+// The repository's tests run the sources instead: cli/source-bin.js.
+import { handleBrokenPipes, runCli } from "./run-cli.js";
 
-// A reader that stops early (`cairn status | head`) closes the pipe: the end of
-// the output, not a crash with a stack trace. Losing stderr (a log pipe) must not
-// stop a worker in the middle of its actions either.
-process.stdout.on("error", (error) => {
-  if (error.code === "EPIPE") process.exit(0);
-  throw error;
-});
-process.stderr.on("error", (error) => {
-  if (error.code !== "EPIPE") throw error;
-});
-
-registerTsx();
-// After tsx, so its ESM hook runs first and sees tsx's failures to resolve "cairnjs".
-installCairnResolution();
-
-const { main } = await import("./main.ts");
-const code = await main(process.argv.slice(2));
-// User actions may leave handles open (connection pools, timers) that would keep
-// the process alive after the command is done: flush our output, then exit.
-await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((done) => stream.write("", done))));
-process.exit(code);
+handleBrokenPipes();
+// No resolve hook yet: the CLI's own modules need none, and each module resolved
+// through a hook costs a round trip to Node's loader thread. The commands install
+// it before the first user module (cli/user-code.ts).
+let main;
+try {
+  ({ main } = await import("../dist/runtime/cli.js"));
+} catch (error) {
+  if (error?.code !== "ERR_MODULE_NOT_FOUND" || !String(error.message).includes("dist/runtime/cli.js")) throw error;
+  // A checkout whose dist/ was never built (or was removed): say how to build it.
+  process.stderr.write("cairn: error: the CLI is not built (dist/runtime/cli.js is missing): run `npm run build` in the cairnjs package\n");
+  process.exit(3);
+}
+await runCli(main);

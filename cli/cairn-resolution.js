@@ -5,12 +5,14 @@
 // "exports" (self-reference) map it to the right entry point. Resolution that
 // succeeds is never touched, so a project's installed copy of cairn always wins.
 //
-// It also keeps the CLI process on one version of cairn's code. The package's
-// entry points resolve to JavaScript built into dist/ (what plain Node runs), but
-// the CLI runs the TypeScript sources; user code importing "cairnjs" gets the same
-// sources, never the build beside them (which may be stale in a checkout, or not
-// built at all). So a resolution that lands on one of this package's built entry
-// points is answered with the source file the package.json "cairn-source"
+// It also keeps the CLI process on one version of cairn's code. The installed CLI
+// (cli/bin.js) runs the build, dist/runtime/cli.js, whose chunks the package's
+// entry points share: user code importing "cairnjs" gets the very modules the CLI
+// runs, with nothing to map. The repository's tests run the CLI from its TypeScript
+// sources instead (cli/source-bin.js, `sources: true`): then user code importing
+// "cairnjs" must get the same sources, never the build beside them (which may be
+// stale in a checkout), so a resolution that lands on one of this package's built
+// entry points is answered with the source file the package.json "cairn-source"
 // condition names for it. (tsx still loads a user file's imports as instances of
 // their own, under its namespace query; the runtime's instances agree through
 // Symbol.for keys.) Another installed copy of cairn is left alone.
@@ -26,8 +28,16 @@ import { fileURLToPath } from "node:url";
 
 const PACKAGE_JSON_URL = new URL("../package.json", import.meta.url);
 
-/** URL of each built entry point of this package -> URL of its source. */
-const SOURCE_OF = sourcesOfBuiltEntries();
+/** URL of each built entry point of this package -> URL of its source; empty when the CLI runs the build. */
+let SOURCE_OF = new Map();
+
+/**
+ * Hook thread start (module.register's `data`): whether the CLI runs from sources.
+ * @param {{ sources?: boolean } | undefined} data
+ */
+export function initialize(data) {
+  if (data?.sources) SOURCE_OF = sourcesOfBuiltEntries();
+}
 
 function sourcesOfBuiltEntries() {
   /** @type {{ exports: Record<string, string | Record<string, string>> }} */
@@ -98,13 +108,20 @@ export async function resolve(specifier, context, nextResolve) {
   return toSource(resolved, context, nextResolve);
 }
 
+let installed = false;
+
 /**
- * Installs the fallback for both module systems. A .ts file with no
+ * Installs the fallback for both module systems (`sources`: the CLI runs from its
+ * TypeScript sources, see above). A .ts file with no
  * `"type": "module"` package.json above it is CommonJS to Node (and tsx turns
  * its imports into require calls), which ESM hooks never see; Node 20 has no
  * public synchronous hook for require, so we wrap its resolver, as tsx does.
  */
-export function installCairnResolution() {
+export function installCairnResolution({ sources = false } = {}) {
+  // Once per process: the source CLI installs it up front, the built one before the first user module.
+  if (installed) return;
+  installed = true;
+  initialize({ sources });
   const selfRequire = createRequire(PACKAGE_JSON_URL);
   /** @type {{ _resolveFilename: (request: string, ...rest: unknown[]) => string }} */
   const cjs = /** @type {any} */ (Module);
@@ -121,5 +138,5 @@ export function installCairnResolution() {
     }
     return sourcePaths.get(resolved) ?? resolved;
   };
-  register(import.meta.url);
+  register(import.meta.url, { data: { sources } });
 }

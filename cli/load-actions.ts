@@ -1,8 +1,9 @@
 import { pathToFileURL } from "node:url";
-import { tsImport } from "tsx/esm/api";
 import type { ActionLocation } from "../plugin/index.ts";
 import { UsageError } from "./exit-codes.ts";
 import { isAction } from "../runtime/index.ts";
+import { importOptional } from "../runtime/missing-package.ts";
+import { prepareUserCodeLoading } from "./user-code.ts";
 
 /**
  * Imports the modules that define the actions a workflow calls and returns the
@@ -46,6 +47,9 @@ export function importOnce(file: string, modules: ModuleCache): Promise<Record<s
 }
 
 async function importModule(file: string): Promise<Record<string, unknown>> {
+  // tsx only now: a worker serving bundles and prebuilt IR never loads it (nor esbuild below it).
+  const { tsImport } = await importOptional(() => import("tsx/esm/api"));
+  prepareUserCodeLoading();
   try {
     return (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
   } catch (error) {

@@ -5,6 +5,7 @@ import type { StartOptions } from "./commands/start.ts";
 import type { WorkerCommandOptions } from "./commands/worker.ts";
 import { ExitCode, UsageError } from "./exit-codes.ts";
 import { processOutput, type Output } from "./output.ts";
+import { missingOptionalPackage } from "../runtime/missing-package.ts";
 
 /**
  * Runs the CLI with `argv` (without node and script) and returns the exit code.
@@ -184,12 +185,29 @@ function exitCodeFor(error: unknown, out: Output): number {
     out.stderr(`cairn: error: ${error.message}\n`);
     return ExitCode.usage;
   }
+  // A production install left out what this command needs (the compiler, tsx, the embedded server).
+  const missing = missingOptionalPackage(error);
+  if (missing) {
+    out.stderr(`cairn: error: ${missing.message}\n`);
+    return ExitCode.usage;
+  }
   // A bug in cairn rather than in the workflow: show the stack to make it reportable.
   out.stderr(`cairn: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return ExitCode.workflowFailed;
 }
 
+/**
+ * The package's version, from its package.json: one folder up from the sources
+ * (cli/main.ts), two from the build (dist/runtime/cli.js).
+ */
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
+  for (const up of ["../package.json", "../../package.json"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as { name?: string; version: string };
+      if (pkg.name === "cairnjs") return pkg.version;
+    } catch {
+      // Not this folder: try the next.
+    }
+  }
+  return "unknown";
 }

@@ -3,12 +3,12 @@ import { extname, join, relative, resolve } from "node:path";
 import type { Artifact, ScheduleEntry } from "../ir-schema/index.ts";
 import { isAction, isCompiledWorkflow } from "../runtime/index.ts";
 import { ArtifactDirError, loadArtifactDir } from "../runtime/artifacts/index.ts";
-import { compileFiles, conflictsOf, countErrors, renderConflicts, renderDiagnostics } from "./compile-files.ts";
 import { UsageError } from "./exit-codes.ts";
 import { exported, importOnce, loadActions, type ModuleCache } from "./load-actions.ts";
 import type { Output } from "./output.ts";
 import { collectSourceFiles, isSourceFile } from "./source-files.ts";
 import { bundleImportUrl } from "./bundle-url.ts";
+import { prepareUserCodeLoading } from "./user-code.ts";
 
 export interface WorkerSources {
   /** Action values (name -> function), from every source. */
@@ -50,6 +50,7 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
       }
     } else if (stat.isFile() && [".js", ".mjs", ".cjs"].includes(extname(abs))) {
       const found: WorkerSources = { actions: [], workflows: [], schedules: [] };
+      prepareUserCodeLoading();
       // A workflow export the build did not compile would silently not be served: say so.
       collectExports((await import(bundleImportUrl(abs))) as Record<string, unknown>, found, (exportName, name) =>
         out.stderr(
@@ -66,6 +67,8 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
     }
   }
   if (tsArgs.length) {
+    // The compiler only now: serving bundles and prebuilt IR loads none of it.
+    const { compileFiles, conflictsOf, countErrors, renderConflicts, renderDiagnostics } = await import("./compile-files.ts");
     const compiled = compileFiles(collectSourceFiles(tsArgs, cwd));
     out.stderr(renderDiagnostics(compiled, cwd));
     if (countErrors(compiled.diagnostics) > 0) return null;

