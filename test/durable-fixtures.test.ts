@@ -6,29 +6,34 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { compileSingle, importActions } from "./helpers/compiled.ts";
+import { compileFixture, importActions } from "./helpers/compiled.ts";
 import { canonicalOutcome, expectedOutcome, loadFixtures, settle } from "./helpers/fixtures.ts";
 import { drivers } from "./helpers/db.ts";
 import { durableEnv, type DurableEnv } from "./helpers/durable.ts";
 
 const fixtures = loadFixtures().map((f) => {
-  const { artifact, result } = compileSingle(f.inputFile, readFileSync(f.inputFile, "utf8"));
-  return { ...f, artifact, result };
+  const { artifacts, entry, result } = compileFixture(f.inputFile, readFileSync(f.inputFile, "utf8"));
+  return { ...f, artifacts, entry, result };
 });
 
 /**
- * Fixtures are independent programs and reuse action names ("square" means different
- * things in different files), while one queue needs one meaning per name. So the
- * corpus is split into groups without clashing names, each with its own schema.
+ * Fixtures are independent programs and reuse action and workflow names ("square"
+ * means different things in different files), while one queue needs one meaning per
+ * name (a child workflow is found by its name too). So the corpus is split into
+ * groups without clashing names, each with its own schema.
  */
-function groupsWithoutClashes<T extends { result: { actions: { name: string; file: string }[] } }>(items: T[]): T[][] {
+function groupsWithoutClashes<T extends { inputFile: string; artifacts: { name: string }[]; result: { actions: { name: string; file: string }[] } }>(items: T[]): T[][] {
   const groups: Array<{ items: T[]; names: Map<string, string> }> = [];
+  const namesOf = (item: T) => [
+    ...item.result.actions.map((a) => [`action ${a.name}`, a.file] as const),
+    ...item.artifacts.map((w) => [`workflow ${w.name}`, item.inputFile] as const),
+  ];
   for (const item of items) {
-    const fits = (g: (typeof groups)[number]) => item.result.actions.every((a) => (g.names.get(a.name) ?? a.file) === a.file);
+    const fits = (g: (typeof groups)[number]) => namesOf(item).every(([name, file]) => (g.names.get(name) ?? file) === file);
     let group = groups.find(fits);
     if (!group) groups.push((group = { items: [], names: new Map() }));
     group.items.push(item);
-    for (const a of item.result.actions) group.names.set(a.name, a.file);
+    for (const [name, file] of namesOf(item)) group.names.set(name, file);
   }
   return groups.map((g) => g.items);
 }
@@ -47,8 +52,11 @@ describe.each(drivers)("durable fixtures (%s driver)", (driver) => {
       await env.startWorker({ actions, concurrency: 32 });
       // Start everything first, so instances interleave on the worker as in production.
       for (const f of group) {
+        // Children are found by name: every workflow of the file is registered.
+        for (const a of f.artifacts) await env.client.engine.register(a);
         for (const c of f.cases) {
-          const run = await env.client.start(f.artifact, JSON.parse(JSON.stringify(c.input)));
+          const run = await env.client.start(f.entry(c.workflow), JSON.parse(JSON.stringify(c.input)));
+          for (const m of c.messages ?? []) await env.client.send(run.id, m.topic, m.message);
           started.set(`${f.name}/${c.name}`, { id: run.id, env });
         }
       }

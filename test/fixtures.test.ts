@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { serializeArtifact, validateArtifact } from "../ir-schema/index.ts";
 import type { Artifact } from "../ir-schema/index.ts";
 import { isAction } from "../runtime/index.ts";
-import { compileFile, compileSingle, importActions, loadActions, runCompiled } from "./helpers/compiled.ts";
+import { compileFile, compileFixture, importActions, loadActions, runCompiled } from "./helpers/compiled.ts";
 import { canonicalOutcome, expectedOutcome, loadFixtures, prettyArtifact, REPO_ROOT, settle } from "./helpers/fixtures.ts";
 
 const UPDATE = process.env.UPDATE === "1" && !process.env.CI;
@@ -28,7 +28,7 @@ test("actions keep their source names when loaded by the test runner", async () 
   // loaded function; a transform that renames functions silently breaks dispatch.
   const drifted: string[] = [];
   for (const f of fixtures) {
-    const { result } = compileSingle(f.inputFile, readFileSync(f.inputFile, "utf8"));
+    const { result } = compileFixture(f.inputFile, readFileSync(f.inputFile, "utf8"));
     for (const { name, value } of await loadActions(result)) {
       const loaded = isAction(value) ? value.actionName : "<not an action>";
       if (loaded !== name) drifted.push(`${f.name}: compiler says ${name}, loaded action says ${loaded}`);
@@ -39,25 +39,28 @@ test("actions keep their source names when loaded by the test runner", async () 
 
 describe.each(fixtures)("$name", (fixture) => {
   const source = readFileSync(fixture.inputFile, "utf8");
-  const compiled: { artifact?: Artifact; actions?: unknown[] } = {};
+  const compiled: { artifacts?: Artifact[]; entry?: (wanted?: string) => Artifact; actions?: unknown[] } = {};
 
   beforeAll(async () => {
-    const { artifact, result } = compileSingle(fixture.inputFile, source);
-    compiled.artifact = artifact;
+    const { artifacts, entry, result } = compileFixture(fixture.inputFile, source);
+    compiled.artifacts = artifacts;
+    compiled.entry = entry;
     compiled.actions = await importActions(result);
   });
 
-  test("compiles deterministically to a valid artifact", () => {
-    const artifact = compiled.artifact!;
+  test("compiles deterministically to valid artifacts", () => {
     const again = compileFile(fixture.inputFile, source);
-    expect(again.workflows.map(serializeArtifact)).toEqual([serializeArtifact(artifact)]);
-    const validation = validateArtifact(JSON.parse(serializeArtifact(artifact)));
-    expect(validation.ok ? [] : validation.errors).toEqual([]);
-    expect(artifact.source).toBe(relative(REPO_ROOT, fixture.inputFile));
+    expect(again.workflows.map(serializeArtifact)).toEqual(compiled.artifacts!.map(serializeArtifact));
+    for (const artifact of compiled.artifacts!) {
+      const validation = validateArtifact(JSON.parse(serializeArtifact(artifact)));
+      expect(validation.ok ? [] : validation.errors).toEqual([]);
+      expect(artifact.source).toBe(relative(REPO_ROOT, fixture.inputFile));
+    }
   });
 
   test("matches the IR snapshot", () => {
-    const text = prettyArtifact(compiled.artifact!);
+    // One workflow: its artifact; several (a parent and its children): each, in order.
+    const text = compiled.artifacts!.map(prettyArtifact).join("");
     if (UPDATE) {
       writeFileSync(fixture.irFile, text);
       return;
@@ -72,7 +75,8 @@ describe.each(fixtures)("$name", (fixture) => {
   });
 
   test.each(fixture.cases)("case: $name", async (c) => {
-    const outcome = await settle(() => runCompiled(compiled.artifact!, compiled.actions!, c.input));
+    const run = () => runCompiled(compiled.entry!(c.workflow), compiled.actions!, c.input, { workflows: compiled.artifacts, messages: c.messages });
+    const outcome = await settle(run);
     expect(canonicalOutcome(outcome)).toBe(canonicalOutcome(expectedOutcome(c)));
   });
 });

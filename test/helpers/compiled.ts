@@ -23,6 +23,25 @@ export function compileSingle(file: string, source: string): { artifact: Artifac
   return { artifact: result.workflows[0], result };
 }
 
+/**
+ * Every workflow of a fixture file that must compile cleanly (a parent and the
+ * children it starts), and the one a case runs: `wanted`, or the only one.
+ */
+export function compileFixture(file: string, source: string): { artifacts: Artifact[]; result: CompileResult; entry(wanted?: string): Artifact } {
+  const result = compileFile(file, source);
+  if (result.diagnostics.length > 0) {
+    throw new Error(`expected no diagnostics, got:\n${formatDiagnostics(result.diagnostics, { cwd: REPO_ROOT })}`);
+  }
+  const artifacts = result.workflows;
+  const entry = (wanted?: string) => {
+    if (wanted === undefined && artifacts.length === 1) return artifacts[0];
+    const found = artifacts.find((a) => a.name === wanted);
+    if (!found) throw new Error(`${file}: a case must name its workflow (one of ${artifacts.map((a) => a.name).join(", ")}), got ${wanted}`);
+    return found;
+  };
+  return { artifacts, result, entry };
+}
+
 /** Each action compile() says the workflow calls, imported from its own module. */
 export async function loadActions(result: CompileResult): Promise<{ name: string; value: unknown }[]> {
   return Promise.all(
@@ -48,9 +67,12 @@ export async function importActions(result: CompileResult): Promise<unknown[]> {
   );
 }
 
-/** Runs an artifact in memory with instant sleeps and backoffs. */
-export async function runCompiled(artifact: Artifact, actions: unknown[], input: Record<string, unknown>): Promise<unknown> {
+/** Runs an artifact in memory with instant sleeps and backoffs; `workflows` are the children it may start. */
+export async function runCompiled(
+  artifact: Artifact, actions: unknown[], input: Record<string, unknown>,
+  more: { workflows?: Artifact[]; messages?: Array<{ topic: string; message: unknown }> } = {},
+): Promise<unknown> {
   // A fresh copy per run, as a durable runtime would deserialize it.
   const copy = JSON.parse(JSON.stringify(input)) as Record<string, unknown>;
-  return runLocal(artifact, copy, { actions, clock: virtualClock() });
+  return runLocal(artifact, copy, { actions, clock: virtualClock(), workflows: more.workflows, messages: more.messages });
 }

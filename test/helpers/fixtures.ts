@@ -39,6 +39,13 @@ export interface FixtureCase {
    * against the plain-JS run.
    */
   runtimeOnly?: boolean;
+  /** Which workflow of the file the case runs, when the file defines several (a parent and its children). */
+  workflow?: string;
+  /**
+   * Messages sent to the instance as it starts, in order (each kept until received).
+   * Plain JavaScript cannot receive, so such a case is checked against runtimes only.
+   */
+  messages?: Array<{ topic: string; message: unknown }>;
 }
 
 export interface Fixture {
@@ -81,7 +88,7 @@ export function loadCases(file: string): FixtureCase[] {
     const where = `${file}[${i}]`;
     if (typeof c !== "object" || c === null || Array.isArray(c)) throw new Error(`${where}: expected an object`);
     const o = c as Record<string, unknown>;
-    const allowed = new Set(["name", "input", "result", "error", "runtimeOnly"]);
+    const allowed = new Set(["name", "input", "result", "error", "runtimeOnly", "workflow", "messages"]);
     const unknown = Object.keys(o).filter((k) => !allowed.has(k));
     if (unknown.length) throw new Error(`${where}: unknown keys ${unknown.join(", ")}`);
     if (typeof o.name !== "string" || !o.name) throw new Error(`${where}: missing name`);
@@ -93,6 +100,10 @@ export function loadCases(file: string): FixtureCase[] {
     if (("result" in o) === ("error" in o)) throw new Error(`${where}: exactly one of result / error`);
     if ("error" in o && !isExpectedError(o.error)) throw new Error(`${where}: error must be { name, message }`);
     if ("runtimeOnly" in o && o.runtimeOnly !== true) throw new Error(`${where}: runtimeOnly must be true when present`);
+    if ("workflow" in o && typeof o.workflow !== "string") throw new Error(`${where}: workflow must be a workflow name`);
+    if ("messages" in o && !(Array.isArray(o.messages) && o.messages.every((m) => typeof m?.topic === "string" && "message" in m))) {
+      throw new Error(`${where}: messages must be [{ topic, message }, ...]`);
+    }
     return o as unknown as FixtureCase;
   });
 }

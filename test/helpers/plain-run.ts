@@ -18,8 +18,8 @@ export interface WorkflowDecl {
   params: string[];
 }
 
-/** The single exported workflow of a source file. */
-export function findWorkflow(source: string, file = "input.ts"): WorkflowDecl {
+/** The exported workflow of a source file: the only one, or the one named `wanted` (its export or workflow name). */
+export function findWorkflow(source: string, file = "input.ts", wanted?: string): WorkflowDecl {
   const ast = parse(source, { sourceType: "module", sourceFilename: file, plugins: ["typescript", "decorators"] });
   const found: WorkflowDecl[] = [];
   for (const stmt of ast.program.body) {
@@ -45,6 +45,11 @@ export function findWorkflow(source: string, file = "input.ts"): WorkflowDecl {
       }
     }
   }
+  if (wanted !== undefined) {
+    const named = found.find((d) => d.exportName === wanted);
+    if (!named) throw new Error(`${file}: no exported workflow ${wanted}`);
+    return named;
+  }
   if (found.length !== 1) throw new Error(`${file}: expected exactly one exported workflow, found ${found.length}`);
   return found[0];
 }
@@ -67,8 +72,8 @@ function paramNames(params: t.Node[], file: string): string[] {
 }
 
 /** Imports `file` and calls its workflow with `input` (keyed by parameter name). */
-export async function runPlain(file: string, input: Record<string, unknown>): Promise<unknown> {
-  const decl = findWorkflow(readFileSync(file, "utf8"), file);
+export async function runPlain(file: string, input: Record<string, unknown>, wanted?: string): Promise<unknown> {
+  const decl = findWorkflow(readFileSync(file, "utf8"), file, wanted);
   const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   const target = mod[decl.exportName];
   if (typeof target !== "function") throw new Error(`${file}: export ${decl.exportName} is not callable`);
