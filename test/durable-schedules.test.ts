@@ -176,6 +176,24 @@ describe("schedules", () => {
     expect(all.nextTick).toBeInstanceOf(Date);
   });
 
+  it("registering again keeps the next tick, unless the spec or the time zone changed", async () => {
+    const base: ScheduleEntry = { ...schedules.find((s) => s.name === "count")!, name: "daily", spec: "0 3 * * *", timezone: "UTC" };
+    const nextOf = async () => (await client.schedules()).find((s) => s.name === "daily")!;
+    const register = async (entry: ScheduleEntry) => {
+      await startWorker([], ["stamp"], { schedules: [entry] });
+      await stopAll();
+    };
+    await register(base);
+    const first = await nextOf();
+    expect(first.nextTick!.toISOString()).toMatch(/T03:00:00\.000Z$/);
+    await register({ ...base, input: { tag: "other" }, overlap: "allow" });
+    expect(await nextOf()).toMatchObject({ nextTick: first.nextTick, input: { tag: "other" }, overlap: "allow" });
+    await register({ ...base, spec: "0 4 * * *" });
+    expect((await nextOf()).nextTick!.toISOString()).toMatch(/T04:00:00\.000Z$/);
+    await register({ ...base, spec: "0 4 * * *", timezone: "America/New_York" });
+    expect((await nextOf()).nextTick!.toISOString()).toMatch(/T0[89]:00:00\.000Z$/); // 04:00 in New York, EST or EDT
+  });
+
   it("a worker refuses a schedule whose input does not fit its workflow", async () => {
     const bad: ScheduleEntry = { ...schedules.find((s) => s.name === "count")!, name: "bad", input: { other: 1 } };
     const w = new Worker(db, { actions: [], workflows: artifacts, schedules: [bad], schema, migrate: false });
