@@ -151,6 +151,17 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     });
 
   program
+    .command("graph")
+    .description("print a workflow's control-flow graph (Mermaid or Graphviz DOT) from a .ts file or its compiled IR")
+    .argument("<target>", "a .ts file, an artifact .json, or an artifact directory (manifest.json + artifacts)")
+    .option("-w, --workflow <name>", "which workflow, when there are several")
+    .option("-f, --format <format>", "mermaid or dot", "mermaid")
+    .action(async (target: string, opts: { workflow?: string; format?: string }) => {
+      const { graph } = await import("./commands/graph.ts");
+      exitCode = await graph(target, opts, cwd, out);
+    });
+
+  program
     .command("migrate")
     .description("create or upgrade cairn's tables (workers and clients also do this at start)")
     .action(async () => {
