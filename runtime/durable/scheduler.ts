@@ -77,11 +77,13 @@ export class Scheduler {
     while (!signal.aborted) {
       let wait: number;
       try {
-        const claimed = await this.round();
+        // One cheap read while nothing is due; a round (a transaction) only when something is.
         const until = await this.q.untilNextTick(this.engine.db, this.served);
         backoff = 100;
-        if (claimed === ROUND_LIMIT) continue; // more may be due at once
-        wait = until === null ? this.options.pollMs : until <= 0 ? CONTENDED_MS : Math.min(this.options.pollMs, Math.ceil(until));
+        if (until !== null && until <= 0) {
+          if ((await this.round()) > 0) continue; // read the next tick again at once: more may be due
+          wait = CONTENDED_MS; // due, but in another worker's round
+        } else wait = until === null ? this.options.pollMs : Math.min(this.options.pollMs, Math.ceil(until));
       } catch (error) {
         this.options.report(error as Error);
         wait = backoff;
