@@ -10,6 +10,7 @@ import type { Db } from "../runtime/store/db.ts";
 import { Client } from "../runtime/durable/client.ts";
 import { Worker, type WorkerOptions } from "../runtime/durable/worker.ts";
 import { UnknownScheduleError } from "../runtime/durable/schedule-queries.ts";
+import { compiledWorkflow, schedule } from "../runtime/index.ts";
 import { compileFile } from "./helpers/compiled.ts";
 import { dropSchema, freshSchemaName, openTestDb } from "./helpers/db.ts";
 import { REPO_ROOT } from "./helpers/fixtures.ts";
@@ -193,6 +194,17 @@ describe("schedules", () => {
     expect((await nextOf()).nextTick!.toISOString()).toMatch(/T04:00:00\.000Z$/);
     await register({ ...base, spec: "0 4 * * *", timezone: "America/New_York" });
     expect((await nextOf()).nextTick!.toISOString()).toMatch(/T0[89]:00:00\.000Z$/); // 04:00 in New York, EST or EDT
+  });
+
+  it("a worker also takes a module's exports: its schedule(...) values, named by their export names", async () => {
+    const stamp = compiledWorkflow(artifacts.find((a) => a.name === "stamp")!);
+    const exports = { fromExports: schedule("30 2 * * *", stamp, { timezone: "Europe/Berlin", input: { tag: "exports" } }), other: 42 };
+    await startWorker([], ["stamp"], { schedules: exports });
+    await stopAll();
+    const entry = (await client.schedules()).find((s) => s.name === "fromExports");
+    expect(entry).toMatchObject({ workflow: "stamp", spec: "30 2 * * *", timezone: "Europe/Berlin", input: { tag: "exports" }, catchUp: "latest", state: "active" });
+    const bad = new Worker(db, { actions: [], workflows: artifacts, schedules: { x: schedule("0 3 * * *", (() => 1) as never) }, schema, migrate: false });
+    await expect(bad.start()).rejects.toThrow(/schedule x: its workflow is not a workflow/);
   });
 
   it("a worker refuses a schedule whose input does not fit its workflow", async () => {

@@ -2,6 +2,7 @@ import { CatchUpPolicies, OverlapPolicies, ScheduleOptionKeys } from "../../ir-s
 import { DEFAULT_TIMEZONE, scheduleSpecProblem, type ScheduleSpec } from "../../ir-schema/schedule-spec.ts";
 import { checkKeys } from "./option-keys.ts";
 import type { WorkflowBody, WorkflowClass } from "./workflow.ts";
+import type { CompiledWorkflow } from "./compiled.ts";
 
 export type { ScheduleSpec };
 
@@ -24,7 +25,7 @@ export interface ScheduleOptions {
 export interface ScheduleDeclaration {
   readonly kind: "cairn.schedule";
   readonly spec: ScheduleSpec;
-  readonly workflow: WorkflowClass | WorkflowBody;
+  readonly workflow: WorkflowClass | WorkflowBody | CompiledWorkflow;
   readonly options: ScheduleOptions;
 }
 
@@ -32,7 +33,7 @@ export interface ScheduleDeclaration {
  * Declares a schedule (exported at module level): the build compiles it into the
  * manifest, and workers serving the workflow start one instance per tick.
  */
-export function schedule(spec: ScheduleSpec, workflow: WorkflowClass | WorkflowBody, options: ScheduleOptions = {}): ScheduleDeclaration {
+export function schedule(spec: ScheduleSpec, workflow: WorkflowClass | WorkflowBody | CompiledWorkflow, options: ScheduleOptions = {}): ScheduleDeclaration {
   checkKeys(options, ScheduleOptionKeys, "schedule option");
   // The build has checked a compiled declaration already; this is for code run without it.
   const problem = scheduleSpecProblem(spec, options.timezone ?? DEFAULT_TIMEZONE);

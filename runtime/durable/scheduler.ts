@@ -13,11 +13,12 @@
  * string) when it has a parameter of that name; every other parameter comes from
  * the schedule's `input`.
  */
-import type { Artifact, Json, ScheduleEntry } from "../../ir-schema/index.ts";
+import type { Artifact, Json } from "../../ir-schema/index.ts";
 import { ticksOf } from "../../ir-schema/schedule-spec.ts";
 import type { Engine } from "./engine.ts";
 import { isTransient } from "./fault.ts";
 import { scheduleQueries, type ScheduleQueries, type ScheduleRow } from "./schedule-queries.ts";
+import { scheduleEntries, type ScheduleSource } from "./schedule-source.ts";
 
 /** The parameter a scheduled workflow reads its tick's time from. */
 export const SCHEDULED_AT_PARAM = "scheduledAt";
@@ -53,10 +54,10 @@ export class Scheduler {
    * worker's); the others belong to other workers. A schedule whose input does not
    * fit its workflow is refused here, at start, rather than failing every tick.
    */
-  async register(entries: readonly ScheduleEntry[], workflows: readonly Artifact[]): Promise<void> {
+  async register(schedules: ScheduleSource | undefined, workflows: readonly Artifact[]): Promise<void> {
     const byName = new Map(workflows.map((w) => [w.name, w]));
     this.served = [...byName.keys()];
-    const mine = entries.filter((e) => byName.has(e.workflow));
+    const mine = scheduleEntries(schedules).filter((e) => byName.has(e.workflow));
     if (mine.length === 0) return;
     const now = await this.q.dbNow(this.engine.db);
     for (const entry of mine) {

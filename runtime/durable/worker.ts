@@ -24,7 +24,7 @@ import { isTransient } from "./fault.ts";
 import { exhaustedOutcome, runTaskAttempt, type AttemptOutcome } from "./task-attempt.ts";
 import { Pruner } from "./prune.ts";
 import { Scheduler } from "./scheduler.ts";
-import type { ScheduleEntry } from "../../ir-schema/index.ts";
+import type { ScheduleSource } from "./schedule-source.ts";
 import { isSystemAction } from "../../ir-schema/vocabulary.ts";
 import { runSystemTask, SYSTEM_ACTIONS } from "./system-tasks.ts";
 
@@ -43,10 +43,11 @@ export interface WorkerOptions {
   /** Workflow artifacts to register at start (instances of others still run: definitions live in the database). */
   workflows?: WorkflowLike[];
   /**
-   * Schedules of the build (its manifest's `schedules`, e.g. `loadArtifactDir(dir).manifest.schedules`):
-   * those of the workflows above are registered at start, and this worker takes part in their rounds.
+   * Schedules of the build: its manifest's (`loadArtifactDir(dir).manifest.schedules`), or the
+   * exports of the modules that declare them (`await import("./schedules.ts")`). Those of the
+   * workflows above are registered at start, and this worker takes part in their rounds.
    */
-  schedules?: ScheduleEntry[];
+  schedules?: ScheduleSource;
   schema?: string;
   /**
    * Actions run at once (default 50). Actions mostly wait on I/O, and a larger
@@ -171,7 +172,7 @@ export class Worker implements LocalWorker {
     for (const wf of this.opts.workflows ?? []) await this.engine.register(artifactOf(wf));
     // Its own loop, not the maintenance loop's: that one paces by the lease (10 s), a schedule's ticks by its spec.
     const scheduler = new Scheduler(this.engine, { pollMs: this.opts.pollMs, report: (e) => this.report("schedule", e) });
-    await scheduler.register(this.opts.schedules ?? [], (this.opts.workflows ?? []).map(artifactOf));
+    await scheduler.register(this.opts.schedules, (this.opts.workflows ?? []).map(artifactOf));
     const q = this.engine.q;
     await q.registerWorker(this.db, this.id, [...this.actionNames], (this.opts.workflows ?? []).map((w) => artifactOf(w).name));
     this.running = true;
