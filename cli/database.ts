@@ -17,7 +17,7 @@ export interface DatabaseSettings {
  * migrations. `CAIRN_SCHEMA` picks the schema (default `cairn`), `CAIRN_DB_DRIVER`
  * the driver (`pg` or `postgres`).
  */
-export async function openDatabase(cwd: string, out: Output, options: { migrate?: boolean } = {}): Promise<DatabaseSettings> {
+export async function openDatabase(cwd: string, out: Output, options: { migrate?: boolean; pool?: number } = {}): Promise<DatabaseSettings> {
   const schema = process.env.CAIRN_SCHEMA || "cairn";
   const driver = (process.env.CAIRN_DB_DRIVER || "pg") as DriverName;
   if (driver !== "pg" && driver !== "postgres") throw new UsageError(`CAIRN_DB_DRIVER must be "pg" or "postgres", not "${driver}"`);
@@ -28,7 +28,7 @@ export async function openDatabase(cwd: string, out: Output, options: { migrate?
     throw new UsageError(`cannot start the embedded Postgres: ${(error as Error).message}`);
   }
   const where = redact(url);
-  const db = await connectDb(url, { driver, onError: () => {} });
+  const db = await connectDb(url, { driver, onError: () => {}, ...(options.pool === undefined ? {} : { max: options.pool }) });
   try {
     if (options.migrate !== false) await migrate(db, schema);
     else await db.query("SELECT 1");

@@ -77,11 +77,16 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     .description("run a worker for the actions and workflows in files, directories, artifact dirs or bundles")
     .argument("[paths...]", ".ts files or directories, artifact directories (with manifest.json), or built .js bundles")
     .option("--ir <dir...>", "directories of prebuilt IR (manifest.json + artifacts)")
-    .option("-c, --concurrency <n>", "actions run at once (default 50)")
-    .option("--lease <duration>", "lease on a running task, renewed every third of it; a crashed worker's tasks run again after about 1.3 leases (default 30s)")
-    .option("--action-timeout <duration>", "timeout of an action attempt whose call sets none; 0: none (default 10m)")
-    .option("--retention <duration>", "delete finished instances (with their tasks and history) this long after they finished; 0: keep them (default 7d)")
-    .option("-q, --quiet", "no per-task progress lines")
+    .option("-c, --concurrency <n>", "actions run at once (env CAIRN_CONCURRENCY; default 50)")
+    .option("--pool <n>", "database connections (env CAIRN_POOL; default 10)")
+    .option("--poll <duration>", "look for work this often when no notification comes (env CAIRN_POLL; default 1s)")
+    .option("--lease <duration>", "lease on a running task, renewed every third of it; a crashed worker's tasks run again after about 1.3 leases (env CAIRN_LEASE; default 30s)")
+    .option("--action-timeout <duration>", "timeout of an action attempt whose call sets none; 0: none (env CAIRN_ACTION_TIMEOUT; default 10m)")
+    .option("--retention <duration>", "delete finished instances (with their tasks and history) this long after they finished; 0: keep them (env CAIRN_RETENTION; default 7d)")
+    .option("--log-format <format>", "text or json, one record a line (env CAIRN_LOG_FORMAT; default text)")
+    .option("--log-level <level>", "debug, info, warn or error (env CAIRN_LOG_LEVEL; default info)")
+    .option("--health-port <port>", "serve GET /healthz and /readyz on this port (env CAIRN_HEALTH_PORT; 0: any free port)")
+    .option("-q, --quiet", "no per-call progress: --log-level warn")
     .action(async (paths: string[], opts: WorkerCommandOptions) => {
       const { worker } = await import("./commands/worker.ts");
       exitCode = await worker(paths, opts, cwd, out);

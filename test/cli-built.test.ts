@@ -105,7 +105,7 @@ describe("the built CLI", () => {
       void exit.then(() => resolve());
     });
     try {
-      expect(stderr).toMatch(/^cairn: worker \S+ on postgres:\/\/\S+ serving 1 action\(s\) \[double\] and 1 workflow\(s\) \[twice\]\n/);
+      expect(stderr).toMatch(/^\S+Z info  cairn: worker \S+ on postgres:\/\/\S+ serving 1 action\(s\) \[double\] and 1 workflow\(s\) \[twice\]\n/);
       const modules = recorded(record);
       expect(modules.some((m) => m.endsWith("/dist/wf.js"))).toBe(true);
       expect(modules.filter((m) => COMPILER.test(m))).toEqual([]);
@@ -119,7 +119,7 @@ describe("the built CLI", () => {
       worker.kill("SIGTERM");
     }
     expect(await exit).toBe(0);
-    expect(stderr.endsWith("cairn: stopping: finishing running actions (up to 10s)\ncairn: worker stopped\n")).toBe(true);
+    expect(stderr).toMatch(/cairn: stopping: finishing running actions \(up to 10s\)\n\S+Z info  cairn: worker stopped\n$/);
   }, 60_000);
 
   it("cairn run compiles a .ts file outside any project (tsx and the compiler load now), importing cairnjs from the CLI's own copy", async () => {

@@ -85,6 +85,11 @@ export class Engine {
     this.onLog = options.onLog ?? ((log) => process.stderr.write(formatLog(`${log.workflow} ${log.instanceId}`, log.entry)));
   }
 
+  /** The name of the workflow stored under `hash`, when this engine has its artifact already (no read). */
+  knownWorkflowName(hash: string): string | undefined {
+    return this.artifacts.get(hash)?.name;
+  }
+
   /** Stores a workflow definition under its content hash (idempotent). */
   register(artifact: unknown): Promise<Artifact> {
     // The same object registered again (every start of a handle) needs neither the

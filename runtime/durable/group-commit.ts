@@ -40,6 +40,11 @@ export class GroupCommit {
     if (!known || known.version < entry.version) this.cache.set(instanceId, entry);
   }
 
+  /** The definition hash of an instance with an action running here (for log lines: its workflow's name). */
+  hashOf(instanceId: string): string | undefined {
+    return this.cache.get(instanceId)?.hash;
+  }
+
   /** The worker has no action of this instance running any more. */
   forget(instanceId: string): void {
     this.cache.delete(instanceId);

@@ -84,11 +84,16 @@ export interface WorkerOptions {
   onEvent?: (event: WorkerEvent) => void;
 }
 
+/**
+ * What a worker reports. Events about a call carry its instance and, when this
+ * process knows it (it nearly always does: the step needs the definition), the
+ * instance's workflow name, so that every log line can say where it belongs.
+ */
 export type WorkerEvent =
-  | { type: "claimed"; instanceId: string; callId: string; action: string; attempt: number }
-  | { type: "completed"; instanceId: string; callId: string; action: string; attempt: number; ok: boolean }
-  | { type: "retry"; instanceId: string; callId: string; action: string; attempt: number; delayMs: number; error: ErrorValue }
-  | { type: "lease-lost"; instanceId: string; callId: string }
+  | { type: "claimed"; instanceId: string; workflow?: string; callId: string; action: string; attempt: number }
+  | { type: "completed"; instanceId: string; workflow?: string; callId: string; action: string; attempt: number; ok: boolean }
+  | { type: "retry"; instanceId: string; workflow?: string; callId: string; action: string; attempt: number; delayMs: number; error: ErrorValue }
+  | { type: "lease-lost"; instanceId: string; workflow?: string; callId: string }
   | { type: "woke"; count: number }
   | ({ type: "log" } & InstanceLog)
   | { type: "error"; where: string; error: Error };
@@ -99,6 +104,8 @@ interface InFlight {
   done: Promise<void>;
   /** When the lease ends by this process's clock: taken no earlier than the claim was sent, moved on by each renewal. */
   leaseUntil: number;
+  /** The instance's workflow, for the events about this call (undefined: not known here). */
+  workflow: string | undefined;
 }
 
 export class Worker implements LocalWorker {
@@ -256,6 +263,8 @@ export class Worker implements LocalWorker {
         if (free > 0) {
           const sent = Date.now();
           const tasks = await this.engine.q.claimTasks(this.db, this.id, [...this.actionNames], free, this.opts.leaseMs);
+          // Definitions not seen yet: read now, for the log lines' workflow names (the step reads them anyway).
+          if (this.opts.onEvent) await this.loadDefinitions(tasks.map((t) => t.instance?.hash));
           for (const task of tasks) {
             if (task.instance) this.commits.seed(task.instance_id, task.instance);
             this.launch(task, sent);
@@ -384,7 +393,9 @@ export class Worker implements LocalWorker {
   private launch(task: TaskRow, leaseFrom: number): void {
     const key = `${task.instance_id}:${task.call_id}`;
     const abort = new AbortController();
-    const entry: InFlight = { task, abort, done: Promise.resolve(), leaseUntil: leaseFrom + this.opts.leaseMs };
+    const hash = this.commits.hashOf(task.instance_id);
+    const workflow = hash === undefined ? undefined : this.engine.knownWorkflowName(hash);
+    const entry: InFlight = { task, abort, done: Promise.resolve(), leaseUntil: leaseFrom + this.opts.leaseMs, workflow };
     const id = task.instance_id;
     entry.done = this.execute(entry).finally(() => {
       this.inFlight.delete(key);
@@ -407,8 +418,10 @@ export class Worker implements LocalWorker {
     const { instance_id: instanceId, call_id: callId, action, attempt } = task;
     // The claim may have come back after this process stalled (a pause, a long GC)
     // past the lease: another worker may be running it already.
-    if (Date.now() >= entry.leaseUntil) return this.emit({ type: "lease-lost", instanceId, callId });
-    this.emit({ type: "claimed", instanceId, callId, action, attempt });
+    // (Not in inFlight yet: these two events name the workflow themselves.)
+    const { workflow } = entry;
+    if (Date.now() >= entry.leaseUntil) return this.emit({ type: "lease-lost", instanceId, workflow, callId });
+    this.emit({ type: "claimed", instanceId, workflow, callId, action, attempt });
     // The attempt itself is already in the history: written by the claim that handed it to us.
     const options = (task.options ?? {}) as { retry?: Partial<ResolvedRetry>; timeout?: number };
     const policy = resolveRetry(options.retry, this.retryDefault);
@@ -479,7 +492,23 @@ export class Worker implements LocalWorker {
   }
 
   private emit(event: WorkerEvent): void {
-    this.opts.onEvent?.(event);
+    const { onEvent } = this.opts;
+    if (!onEvent) {
+      // No listener: errors still reach stderr rather than vanish (everything else is progress).
+      if (event.type === "error") console.error(`cairn worker ${this.id}: ${event.where}: ${event.error.message} (retrying)`);
+      return;
+    }
+    if ("instanceId" in event && "callId" in event && event.workflow === undefined) {
+      const workflow = this.inFlight.get(`${event.instanceId}:${event.callId}`)?.workflow;
+      if (workflow !== undefined) return onEvent({ ...event, workflow });
+    }
+    onEvent(event);
+  }
+
+  private async loadDefinitions(hashes: ReadonlyArray<string | undefined>): Promise<void> {
+    for (const hash of new Set(hashes)) {
+      if (hash !== undefined && this.engine.knownWorkflowName(hash) === undefined) await this.engine.artifact(this.db, hash).catch(() => {});
+    }
   }
 
   private report(where: string, error: Error): void {

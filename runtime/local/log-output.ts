@@ -8,8 +8,12 @@ import { isErrorValue } from "../interpreter/errors.ts";
  * name so it stands apart from the runner's own output.
  */
 export function formatLog(workflow: string, entry: LogEntry): string {
-  const text = formatWithOptions({ colors: false }, ...entry.args.map(shown));
-  return text.split("\n").map((line) => `[${workflow}] ${line}`).join("\n") + "\n";
+  return logText(entry).split("\n").map((line) => `[${workflow}] ${line}`).join("\n") + "\n";
+}
+
+/** The text of a workflow's `console.*` call alone, as console would print its arguments. */
+export function logText(entry: LogEntry): string {
+  return formatWithOptions({ colors: false }, ...entry.args.map(shown));
 }
 
 /** Where runLocal sends a workflow's logs: stderr, for every level (stdout carries results). */
