@@ -10,7 +10,12 @@ export * as interpreter from "./interpreter/index.ts";
 export { InputError, InterpreterError, type State, type Dispatch, type Outcome, type ErrorValue, type LogEntry } from "./interpreter/index.ts";
 export { loadArtifactDir, ArtifactDirError, type ArtifactDir, type ArtifactProblem } from "./artifacts/index.ts";
 // The durable runtime: Postgres store, client, worker.
-export { connect, Client, WorkflowFailedError, resolveDatabaseUrl, type ConnectOptions, type WorkflowRef } from "./durable/client.ts";
+export {
+  connect, Client, WorkflowFailedError, resolveDatabaseUrl, type ConnectOptions, type WorkflowRef,
+  type InstanceHandle, type StartedHandle, type InstanceOutcome, type StartOptions,
+} from "./durable/client.ts";
+export type { WorkflowArgs, WorkflowResult, TypedWorkflow } from "./durable/workflow-signature.ts";
+export { MissingPackageError } from "./missing-package.ts";
 export { Worker, type WorkerOptions, type WorkerEvent } from "./durable/worker.ts";
 export { UnknownScheduleError, type ScheduleInfo } from "./durable/schedule-queries.ts";
 export { Engine, InvalidInputError, UnknownWorkflowError, type EngineOptions } from "./durable/engine.ts";

@@ -4,41 +4,26 @@
  */
 import { decodeWire } from "../payload.ts";
 import type { Artifact, Json } from "../../ir-schema/index.ts";
-import { connectDb, type Db, type DriverName } from "../store/db.ts";
-import { migrate } from "../store/migrate.ts";
-import { ensureEmbeddedPostgres } from "../store/embedded.ts";
+import type { Db } from "../store/db.ts";
 import { Engine, UnknownWorkflowError } from "./engine.ts";
 import type { Finished } from "./local-hub.ts";
 import type { InstanceStatus } from "./queries.ts";
 import { StartBatcher } from "./start-batcher.ts";
 import { describeInstance, type InstanceStatusReport } from "./status.ts";
-import { errorClassName, type ErrorValue } from "../interpreter/errors.ts";
+import type { ErrorValue } from "../interpreter/errors.ts";
 import { artifactOf, type WorkflowLike } from "../api/compiled.ts";
 import { scheduleQueries, type ScheduleInfo } from "./schedule-queries.ts";
 import { PublishedValues } from "./published.ts";
 import type { SendOptions } from "./messages.ts";
+import { makeHandle, type InstanceHandle, type StartedHandle } from "./handle.ts";
+import { isNameKeyedOnly, startArguments, type StartOptions } from "./start-args.ts";
+import type { TypedWorkflow, WorkflowArgs, WorkflowResult } from "./workflow-signature.ts";
+import { waitResults, type InstanceOutcome } from "./batch-results.ts";
+import { WorkflowFailedError } from "./workflow-failed.ts";
 
-export interface ConnectOptions {
-  /** Postgres URL; default `DATABASE_URL`, else the embedded server of the current directory. */
-  url?: string;
-  /** An existing connection to use instead (not closed by `close()`). */
-  db?: Db;
-  driver?: DriverName;
-  /** Connections in the pool (default 10); a Worker given `client.db` shares them. */
-  pool?: number;
-  schema?: string;
-  /** Apply migrations on connect (default true). */
-  migrate?: boolean;
-  maxPayloadBytes?: number;
-}
-
-/** A failed (or cancelled) instance's error, thrown by `result()`. */
-export class WorkflowFailedError extends Error {
-  constructor(readonly error: ErrorValue, readonly instanceId: string) {
-    super(error.message);
-    this.name = errorClassName(error);
-  }
-}
+export { WorkflowFailedError } from "./workflow-failed.ts";
+export { connect, resolveDatabaseUrl, type ConnectOptions } from "./connect.ts";
+export type { InstanceHandle, StartedHandle, InstanceOutcome, StartOptions };
 
 /** An artifact, a compiled handle (what bundler plugins leave in place of a workflow), or a registered name. */
 export type WorkflowRef = WorkflowLike | string;
@@ -67,12 +52,33 @@ export class Client {
   }
 
   /**
-   * Starts `workflow` (an artifact, a compiled handle, or the name of a registered
-   * one). Starts made in the same turn of the event loop are written together
+   * Starts one instance of `workflow` (a compiled handle, an artifact, or the name
+   * of a registered workflow), with its arguments positionally, typed from the
+   * workflow's signature (`start(onboarding, "u1", "pro")`), or keyed by parameter
+   * name (`start(artifact, { userId: "u1" }, { idempotencyKey })`): see start-args.ts.
+   * Starts made in the same turn of the event loop are written together
    * (start-batcher.ts); a bad input rejects only its own call.
    */
-  async start(workflow: WorkflowRef, input: Record<string, unknown> = {}, options: { idempotencyKey?: string } = {}) {
+  start<W extends TypedWorkflow>(workflow: W, ...args: WorkflowArgs<W>): Promise<StartedHandle<WorkflowResult<W>>>;
+  start(workflow: WorkflowRef, input?: Record<string, unknown>, options?: StartOptions): Promise<StartedHandle>;
+  async start(workflow: WorkflowRef, ...args: unknown[]): Promise<StartedHandle> {
     const artifact = await this.resolveWorkflow(workflow);
+    const { input, options } = startArguments(artifact, isNameKeyedOnly(workflow), args);
+    return this.startArtifact(artifact, input, options);
+  }
+
+  /** The positional, typed start with options: `client.with({ idempotencyKey: "signup-u1" }).start(onboarding, "u1")`. */
+  with(options: StartOptions) {
+    return {
+      start: async <W extends TypedWorkflow>(workflow: W, ...args: WorkflowArgs<W>): Promise<StartedHandle<WorkflowResult<W>>> => {
+        const artifact = await this.resolveWorkflow(workflow);
+        const started = startArguments(artifact, false, args, options);
+        return this.startArtifact(artifact, started.input, started.options) as Promise<StartedHandle<WorkflowResult<W>>>;
+      },
+    };
+  }
+
+  private async startArtifact(artifact: Artifact, input: Record<string, unknown>, options: StartOptions): Promise<StartedHandle> {
     // Listening before the write: an instance that finishes at once is not missed.
     await this.subscribe();
     if (options.idempotencyKey === undefined) {
@@ -85,6 +91,27 @@ export class Client {
     return Object.assign(this.handle(id), { created });
   }
 
+  /**
+   * Waits for every instance of `ids` to finish, reading them together
+   * (batch-results.ts): each one's result or error, in the order of `ids`. A
+   * workflow's failure is its outcome, not thrown; an unknown id or the timeout throws.
+   */
+  results(ids: readonly string[], options?: { timeoutMs?: number }): Promise<InstanceOutcome[]> {
+    return waitResults({ engine: this.engine, db: this.db, onDone: (id, fn) => this.onDone(id, fn) }, ids, options);
+  }
+
+  /** Calls `fn` on each NOTIFY that `id` finished (one LISTEN per client); returns the unsubscribe. */
+  private async onDone(id: string, fn: () => void): Promise<() => void> {
+    await this.subscribe();
+    let set = this.waiters.get(id);
+    if (!set) this.waiters.set(id, (set = new Set()));
+    set.add(fn);
+    return () => {
+      set.delete(fn);
+      if (set.size === 0) this.waiters.delete(id);
+    };
+  }
+
   /** Starts one instance per input in a single transaction; returns their handles in input order. */
   async startMany(workflow: WorkflowRef, inputs: Array<Record<string, unknown>>) {
     const artifact = await this.resolveWorkflow(workflow);
@@ -92,17 +119,20 @@ export class Client {
     return ids.map((id) => this.handle(id));
   }
 
-  handle(id: string) {
-    return {
-      id,
-      result: (opts?: { timeoutMs?: number }) => this.result(id, opts),
-      status: () => this.status(id),
-      cancel: (reason?: string) => this.engine.cancel(id, reason),
-      send: (topic: string, message: unknown, options?: SendOptions) => this.send(id, topic, message, options),
-      published: () => this.published(id),
-      waitPublished: (key: string, options?: { timeoutMs?: number }) => this.waitPublished(id, key, options),
-    };
+  /** A handle on an instance by its id (`handle<R>(id)` types its result). */
+  handle<R = Json>(id: string): InstanceHandle<R> {
+    return makeHandle<R>(this.handles, id);
   }
+
+  /** What handles call back. */
+  private readonly handles = {
+    result: (id: string, o?: { timeoutMs?: number }) => this.result(id, o),
+    status: (id: string) => this.status(id),
+    cancel: (id: string, reason?: string) => this.engine.cancel(id, reason),
+    send: (id: string, topic: string, message: unknown, o?: SendOptions) => this.send(id, topic, message, o),
+    published: (id: string) => this.published(id),
+    waitPublished: (id: string, key: string, o?: { timeoutMs?: number }) => this.waitPublished(id, key, o),
+  };
 
   /**
    * Sends `message` to instance `id` on `topic`: its next `receive(topic)` (or one
@@ -267,29 +297,4 @@ export class Client {
     }
     return this.engine.register(artifactOf(workflow));
   }
-}
-
-/** The database URL to use: explicit, `DATABASE_URL`, or the embedded server of `dir`. */
-export async function resolveDatabaseUrl(url?: string, dir?: string, log?: (line: string) => void): Promise<string> {
-  if (url) return url;
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  return (await ensureEmbeddedPostgres({ dir, log })).url;
-}
-
-/** A client: `connect()` (DATABASE_URL, else the embedded server), `connect("postgres://...")` or `connect({ url, pool, ... })`. */
-export async function connect(target: string | ConnectOptions = {}): Promise<Client> {
-  if (typeof target !== "string" && (typeof target !== "object" || target === null || Array.isArray(target))) {
-    throw new TypeError(`connect() takes a Postgres URL or an options object, not ${target === null ? "null" : typeof target}`);
-  }
-  const options: ConnectOptions = typeof target === "string" ? { url: target } : target;
-  if (options.url !== undefined && (typeof options.url !== "string" || !/^postgres(ql)?:\/\//.test(options.url))) {
-    throw new TypeError(`connect(): the url must be a postgres:// or postgresql:// URL, not ${JSON.stringify(options.url)}`);
-  }
-  if (options.pool !== undefined && (!Number.isInteger(options.pool) || options.pool < 1)) {
-    throw new TypeError(`connect(): pool must be a positive integer, not ${String(options.pool)}`);
-  }
-  const db = options.db ?? (await connectDb(await resolveDatabaseUrl(options.url), { driver: options.driver, max: options.pool }));
-  const schema = options.schema ?? "cairn";
-  if (options.migrate !== false) await migrate(db, schema);
-  return new Client(db, { schema, maxPayloadBytes: options.maxPayloadBytes }, !options.db);
 }

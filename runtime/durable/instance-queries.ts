@@ -40,6 +40,11 @@ export function instanceQueries(s: string) {
       return rows[0] ?? null;
     },
 
+    /** Status, result and error of each of `ids` that exists (all valid instance ids), in one read. */
+    async outcomes(q: Queryable, ids: readonly string[]): Promise<Array<Pick<InstanceRow, "id" | "status" | "result" | "error">>> {
+      return q.query(`SELECT id, status, result, error FROM ${s}.instances WHERE id = ANY($1::uuid[])`, [ids]);
+    },
+
     async instance(q: Queryable, id: string, lock = false): Promise<InstanceRow | null> {
       // Not a UUID: no instance has it (Postgres would fail the cast instead).
       if (!isInstanceId(id)) return null;
