@@ -8,6 +8,7 @@ import { exported, importOnce, loadActions, type ModuleCache } from "./load-acti
 import type { Output } from "./output.ts";
 import { collectSourceFiles, isSourceFile } from "./source-files.ts";
 import { bundleImportUrl } from "./bundle-url.ts";
+import { scheduleEntries } from "../runtime/durable/schedule-source.ts";
 import { prepareUserCodeLoading } from "./user-code.ts";
 
 export interface WorkerSources {
@@ -60,6 +61,7 @@ export async function loadWorkerSources(paths: readonly string[], cwd: string, o
       );
       sources.actions.push(...found.actions);
       addWorkflows(found.workflows, p);
+      sources.schedules.push(...found.schedules);
     } else if (stat.isDirectory() || isSourceFile(abs)) {
       tsArgs.push(p);
     } else {
@@ -126,6 +128,8 @@ function collectExports(mod: Record<string, unknown>, into: WorkerSources, uncom
     if (isAction(value)) into.actions.push(value);
     else if (isCompiledWorkflow(value)) into.workflows.push(value.artifact);
     else if (uncompiled && isUncompiledWorkflow(value)) uncompiled(name, value.workflowName);
+    // A bundle's `export const x = schedule(...)`: a schedule named x, as the build's manifest names it.
+    else into.schedules.push(...scheduleEntries({ [name]: value }));
   }
 }
 

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { cairn, tempProject } from "./cli-harness.ts";
 import { createProject } from "./helpers/bundler-project.ts";
 import { compileFiles } from "./compile-support.ts";
+import { loadWorkerSources } from "../cli/worker-sources.ts";
 
 const WORKFLOWS = `import { workflow, Workflow } from "cairnjs";
 export const report = workflow("nightly-report", async function report(region: string, scheduledAt: string) {
@@ -76,6 +77,11 @@ describe("schedules in the manifest", () => {
       expect(manifest.schedules.map((s: { name: string; workflow: string; source: string }) => [s.name, s.workflow, s.source])).toEqual([
         ["every5m", "Cleanup", "src/index.ts"], ["hourly", "Cleanup", "src/index.ts"], ["nightly", "nightly-report", "src/index.ts"],
       ]);
+      // A worker given the bundle alone finds the same schedules among its exports.
+      const sources = await loadWorkerSources(["dist/index.js"], project.dir, { stdout: () => {}, stderr: () => {} });
+      const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : 1);
+      const withoutSource = ({ source, ...rest }: { name: string; source: string }) => rest;
+      expect(sources?.schedules.map(withoutSource).sort(byName)).toEqual(manifest.schedules.map(withoutSource));
     } finally {
       project.remove();
     }
