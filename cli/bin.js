@@ -6,8 +6,11 @@
 // and prebuilt IR (`cairn worker dist/worker.js --ir dist/cairn`) loads neither.
 // The repository's tests run the sources instead: cli/source-bin.js.
 import { handleBrokenPipes, runCli } from "./run-cli.js";
+import { staleBuildWarning } from "./stale-build.js";
 
 handleBrokenPipes();
+const stale = staleBuildWarning();
+if (stale) process.stderr.write(stale);
 // No resolve hook yet: the CLI's own modules need none, and each module resolved
 // through a hook costs a round trip to Node's loader thread. The commands install
 // it before the first user module (cli/user-code.ts).

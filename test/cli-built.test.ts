@@ -122,6 +122,22 @@ describe("the built CLI", () => {
     expect(stderr).toMatch(/cairn: stopping: finishing running actions \(up to 10s\)\n\S+Z info  cairn: worker stopped\n$/);
   }, 60_000);
 
+  it("in a checkout (.git beside package.json) whose sources changed after the build, it says to rebuild", async () => {
+    mkdirSync(join(pkg.dir, ".git"));
+    try {
+      expect((await builtCairn(["--version"], app.dir)).stderr).toBe("");
+      writeFileSync(join(pkg.dir, "cli/edited.ts"), "export {};\n");
+      expect(await builtCairn(["--version"], app.dir)).toMatchObject({
+        code: 0,
+        stdout: `${VERSION}\n`,
+        stderr: "cairn: warning: the built CLI (dist/) is older than the sources of this checkout: run `npm run build` (or node cli/source-bin.js)\n",
+      });
+    } finally {
+      rmSync(join(pkg.dir, ".git"), { recursive: true });
+      rmSync(join(pkg.dir, "cli/edited.ts"));
+    }
+  });
+
   it("cairn run compiles a .ts file outside any project (tsx and the compiler load now), importing cairnjs from the CLI's own copy", async () => {
     const r = await builtCairn(["run", "wf.ts", "--local", "--input", '{"n":5}'], loose.dir);
     expect([r.code, r.stdout]).toEqual([0, '{"n":5,"result":20}\n']);
