@@ -64,6 +64,12 @@ describe("id filter and quick check", () => {
     expect(ids.map((id) => f.test(id))).toEqual([true, true, false, true, false, true]);
   });
 
+  test("cairn's own files are never the user's, also when linked from outside node_modules (its built chunks name the package)", () => {
+    const f = createIdFilter({}, REPO_ROOT);
+    const ids = ["dist/runtime/index.js", "runtime/index.ts", "index.ts", "plugin/compile.ts", "test/tmp/p/src/a.ts", "examples/nightly.ts"];
+    expect(ids.map((id) => f.test(`${REPO_ROOT}/${id}`))).toEqual([false, false, false, false, true, true]);
+  });
+
   test("only modules that import from \"cairnjs\" are parsed", () => {
     expect([`import { action } from "cairnjs";`, `import x from 'cairnjs'`, `import x from "cairnjs-ui"`, `import x from "cairn"`, "const cairn = 1;"].map(mayUseCairn)).toEqual([
       true, true, false, false, false,

@@ -1,5 +1,5 @@
 import { dirname, join, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { CAIRN_CODE } from "../pipeline/own-code.ts";
 
 /**
  * esbuild's onLoad filters for paths: the candidates found by the scan, and
@@ -61,16 +61,6 @@ function escapeRegExp(text: string): string {
 function escapeClassChar(ch: string): string {
   return /[\]\\^\-[]/.test(ch) ? `\\${ch}` : ch;
 }
-
-/**
- * cairn's own code, by where this module is: two folders below the package root
- * both as a source (plugin/bundler/) and built (dist/plugin/). Installed, it is
- * under node_modules anyway; linked (`npm link`, a workspace), esbuild loads it
- * from its real path, which no user module shares.
- */
-const CAIRN_CODE = ["index.ts", "plugin/", "runtime/", "ir-schema/", "cli/", "dist/"].map((rel) =>
-  fileURLToPath(new URL(`../../${rel}`, import.meta.url)),
-);
 
 /**
  * The paths esbuild's cairn plugin checks as it loads them: all but the working

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import { PACKAGE_NAME } from "../../ir-schema/vocabulary.ts";
+import { isCairnCode } from "./own-code.ts";
 
 export type FilterPattern = string | RegExp | ReadonlyArray<string | RegExp>;
 
@@ -50,8 +51,9 @@ export function createIdFilter(options: CairnPluginOptions, cwd: string): IdFilt
     include,
     exclude,
     test(id) {
-      const path = cleanId(id).replace(/\\/g, "/");
-      return include.some((r) => r.test(path)) && !exclude.some((r) => r.test(path));
+      const file = cleanId(id);
+      const path = file.replace(/\\/g, "/");
+      return include.some((r) => r.test(path)) && !exclude.some((r) => r.test(path)) && !isCairnCode(file);
     },
   };
 }
