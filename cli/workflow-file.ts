@@ -31,9 +31,22 @@ export async function loadWorkflowFile(file: string, wanted: string | undefined,
   if (countErrors(compiled.diagnostics) > 0) return null;
   const result = compiled.files[0]!.result;
   const workflow = chooseWorkflow(result.workflows, wanted, file);
-  const children = childrenOf(workflow, result.workflows);
+  // Children declared in other modules are compiled too (and theirs): a run serves them all.
+  const results = [result];
+  const seen = new Set([path]);
+  for (let i = 0; i < results.length; i++) {
+    for (const child of results[i]!.children ?? []) {
+      if (seen.has(child.file)) continue;
+      seen.add(child.file);
+      const more = compileFiles([{ path: child.file, explicit: true }]);
+      out.stderr(renderDiagnostics(more, cwd));
+      if (countErrors(more.diagnostics) > 0) return null;
+      results.push(more.files[0]!.result);
+    }
+  }
+  const children = childrenOf(workflow, results.flatMap((r) => r.workflows));
   const called = new Set([workflow, ...children].flatMap((w) => w.actions));
-  const actions = await loadActions(result.actions.filter((a) => called.has(a.name)));
+  const actions = await loadActions(results.flatMap((r) => r.actions).filter((a) => called.has(a.name)));
   const missing = [...called].filter((name) => !(name in actions));
   if (missing.length > 0) {
     throw new UsageError(`workflow ${workflow.name} calls action(s) ${missing.join(", ")}, whose definition was not found`);

@@ -62,7 +62,7 @@ function checkCases(file: string, workflows: readonly string[]): void {
 }
 
 test("the compile-only corpus is not empty", () => {
-  expect(dirs.length).toBeGreaterThanOrEqual(3);
+  expect(dirs.length).toBeGreaterThan(0);
 });
 
 describe.each(dirs)("%s", (name) => {

@@ -2,6 +2,7 @@
  * Compiling a workflow file with the real compiler and running it with runLocal,
  * shared by the fixture, fidelity and property tests.
  */
+import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { compile, formatDiagnostics, nodeResolver } from "../../plugin/index.ts";
 import type { CompileResult } from "../../plugin/index.ts";
@@ -24,22 +25,39 @@ export function compileSingle(file: string, source: string): { artifact: Artifac
 }
 
 /**
- * Every workflow of a fixture file that must compile cleanly (a parent and the
- * children it starts), and the one a case runs: `wanted`, or the only one.
+ * Every workflow of a fixture file that must compile cleanly (`own`), with the
+ * children its workflows start from other modules (`artifacts` holds them all;
+ * `result.actions` has the actions of every module), and the one a case runs:
+ * `wanted`, or the file's only one.
  */
-export function compileFixture(file: string, source: string): { artifacts: Artifact[]; result: CompileResult; entry(wanted?: string): Artifact } {
-  const result = compileFile(file, source);
-  if (result.diagnostics.length > 0) {
-    throw new Error(`expected no diagnostics, got:\n${formatDiagnostics(result.diagnostics, { cwd: REPO_ROOT })}`);
+export function compileFixture(
+  file: string, source: string,
+): { own: Artifact[]; artifacts: Artifact[]; result: CompileResult; entry(wanted?: string): Artifact } {
+  const own = compileFile(file, source);
+  // Children declared in other modules of the fixture are compiled too (and theirs).
+  const results = [own];
+  const seen = new Set([file]);
+  for (let i = 0; i < results.length; i++) {
+    for (const child of results[i].children ?? []) {
+      if (seen.has(child.file)) continue;
+      seen.add(child.file);
+      results.push(compileFile(child.file, readFileSync(child.file, "utf8")));
+    }
   }
-  const artifacts = result.workflows;
+  const diagnostics = results.flatMap((r) => r.diagnostics);
+  if (diagnostics.length > 0) {
+    throw new Error(`expected no diagnostics, got:\n${formatDiagnostics(diagnostics, { cwd: REPO_ROOT })}`);
+  }
+  const artifacts = results.flatMap((r) => r.workflows);
+  const actions = new Map(results.flatMap((r) => r.actions).map((a) => [`${a.name}\0${a.file}`, a]));
+  const result: CompileResult = { ...own, actions: [...actions.values()] };
   const entry = (wanted?: string) => {
-    if (wanted === undefined && artifacts.length === 1) return artifacts[0];
+    if (wanted === undefined && own.workflows.length === 1) return own.workflows[0];
     const found = artifacts.find((a) => a.name === wanted);
     if (!found) throw new Error(`${file}: a case must name its workflow (one of ${artifacts.map((a) => a.name).join(", ")}), got ${wanted}`);
     return found;
   };
-  return { artifacts, result, entry };
+  return { own: own.workflows, artifacts, result, entry };
 }
 
 /** Each action compile() says the workflow calls, imported from its own module. */
