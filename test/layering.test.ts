@@ -94,3 +94,15 @@ test("the cycle check tells a cycle between folders from recursion inside one", 
   const viaGlue = [edge("plugin/types.ts", "plugin/analyze/x.ts", true), edge("plugin/analyze/y.ts", "plugin/types.ts", true)];
   expect(crossFolderCycles(viaGlue)[0]?.[0]).toBe("plugin/analyze <-> plugin/types.ts");
 });
+
+/**
+ * Inside the runtime: the interpreter is the pure core both runners share, so it
+ * reads only the IR (ir-schema/, call options included), the payload rules every
+ * value crossing the database follows (runtime/payload.ts) and its own files, never
+ * the authoring API it implements, nor a runner.
+ */
+test("the interpreter imports only the IR, the payload rules and itself", () => {
+  const allowed = (to: string) => unitOf(to) === "runtime/interpreter" || topFolder(to) === "ir-schema" || to === "runtime/payload.ts";
+  const bad = edges.filter((e) => unitOf(e.from) === "runtime/interpreter" && !allowed(e.to));
+  expect(bad.map(show)).toEqual([]);
+});

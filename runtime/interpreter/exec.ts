@@ -1,6 +1,6 @@
 import { visit, type Artifact, type Json, type Expr, type Instr, type InstrVisitor, type NodeOf, type Term, type TermVisitor } from "../../ir-schema/index.ts";
-import { normalizeCallOptions } from "../api/options.ts";
-import { parseDuration } from "../api/duration.ts";
+import { normalizeCallOptions } from "../../ir-schema/call-options.ts";
+import { parseDuration } from "../../ir-schema/duration.ts";
 import { InterpreterError, Raise, typeError } from "./errors.ts";
 import { loggedValue } from "./error-boundary.ts";
 import type { CallRecord, Dispatch, LogEntry, Published, State } from "./state.ts";

@@ -1,6 +1,6 @@
 import type { Json } from "../../ir-schema/index.ts";
 import type { ErrorValue } from "./errors.ts";
-import type { NormalizedCallOptions } from "../api/options.ts";
+import type { NormalizedCallOptions } from "../../ir-schema/call-options.ts";
 
 /**
  * The whole state of one workflow instance, in memory. Values are JavaScript values

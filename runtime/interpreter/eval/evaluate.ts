@@ -4,7 +4,7 @@ import { isInstance } from "../error-boundary.ts";
 import type { CallRecord } from "../state.ts";
 import { getOwn, setOwn } from "../values.ts";
 import { copyValue } from "../copy.ts";
-import { RETRY_POLICY_DEFAULT_ATTEMPTS, normalizeRetry } from "../../api/retry.ts";
+import { RETRY_POLICY_DEFAULT_ATTEMPTS, normalizeRetry } from "../../../ir-schema/call-options.ts";
 import { callBuiltin } from "./builtins.ts";
 import { binaryOps, unaryOps } from "./operators.ts";
 import { describe, getMember, propertyKey } from "./members.ts";
