@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import { createUnplugin, type UnpluginBuildContext, type UnpluginContext, type UnpluginOptions, type WebpackCompiler } from "unplugin";
 import { esbuildSetup } from "./esbuild-setup.ts";
-import { diagnosticsText, rollupError } from "../pipeline/messages.ts";
+import { readText } from "../resolve/file-probes.ts";
+import { reportOutcome } from "./report.ts";
+import { rollupLoadHooks } from "./rollup-load.ts";
+import { TYPESCRIPT_FILE } from "./typescript-emit.ts";
 import { cleanId, mayUseCairn, type CairnPluginOptions } from "../pipeline/options.ts";
 import { PLUGIN_NAME, createPluginContext, type PluginContext } from "../pipeline/plugin-context.ts";
 import { rollupHooks } from "./rollup-hooks.ts";
@@ -21,6 +24,8 @@ export const cairnUnplugin = createUnplugin<CairnPluginOptions | undefined>((opt
     // Before any TypeScript transform: the compiler reads the original source.
     enforce: "pre",
     transform: {
+      // Rollup has no `enforce`: first among the transforms wherever cairn() is listed (unplugin passes the hook object on).
+      ...({ order: "pre" } as object),
       // The code check stays in the handler (a few microseconds per module), so
       // that a module which stops importing cairn drops its workflows in watch mode.
       filter: { id: { include: ctx.filter.include, exclude: ctx.filter.exclude } },
@@ -31,9 +36,10 @@ export const cairnUnplugin = createUnplugin<CairnPluginOptions | undefined>((opt
     buildEnd() {
       ctx.compiler.flush();
     },
-    rollup: rollupHooks(ctx),
+    rollup: { ...rollupHooks(ctx), ...rollupLoadHooks(ctx, "rollup") },
     vite: {
       ...rollupHooks(ctx),
+      ...rollupLoadHooks(ctx, "vite"),
       // Rollup's output options are unknown while it transforms; Vite's are known. The dev server always maps.
       configResolved(config: { command: string; build: { sourcemap: unknown } }) {
         ctx.mapsWanted = config.command === "serve" || Boolean(config.build.sourcemap);
@@ -58,30 +64,38 @@ function transformHook(hook: UnpluginBuildContext & UnpluginContext, ctx: Plugin
   const file = cleanId(id);
   // Repeated here: not every bundler version applies hook filters natively.
   if (!ctx.filter.test(file)) return null;
+  // Compiled from the file as written when cairn loaded it.
+  if (ctx.loaded.delete(file)) return null;
   if (!mayUseCairn(code)) {
     ctx.compiler.forget(file);
     return null;
   }
+  if (changedBefore(code, file)) return hook.error(CHANGED_BEFORE);
   const outcome = ctx.compiler.transform(code, file);
-  for (const dep of outcome.deps) hook.addWatchFile(dep);
-  if (outcome.warnings.length > 0) {
-    const text = diagnosticsText(outcome.warnings, code, ctx.cwd);
-    hook.warn(framework === "webpack" ? text : { ...rollupError(outcome.warnings, code, ctx.cwd), message: text });
-  }
-  if (outcome.errors.length > 0) {
-    if (framework === "webpack") {
-      hook.error(diagnosticsText(outcome.errors, code, ctx.cwd));
-      return null;
-    }
-    // Rollup and Vite throw here; `frame` and `loc` feed their printers and Vite's overlay.
-    hook.error(rollupError(outcome.errors, code, ctx.cwd));
-    return null;
-  }
-  if (!outcome.output) return null;
+  if (!reportOutcome(hook, ctx, framework, outcome) || !outcome.output) return null;
   const native = hook.getNativeBuildContext?.();
   const wantsMap = ctx.mapsWanted && (native?.framework !== "webpack" || native.loaderContext?.sourceMap !== false);
   return wantsMap ? { code: outcome.output.code, map: outcome.output.map() } : { code: outcome.output.code };
 }
+
+/**
+ * A TypeScript module whose text is not the file's reached cairn through another
+ * plugin's load or transform (one that emits JavaScript, as @rollup/plugin-typescript
+ * does in `load`): compiling it would build that plugin's output, with other
+ * workflows, hashes and positions, so the build fails instead. A module that is
+ * no file on disk (a virtual one) is compiled as given.
+ */
+function changedBefore(code: string, file: string): boolean {
+  if (!TYPESCRIPT_FILE.test(file)) return false;
+  const disk = readText(file);
+  return disk !== null && withoutBom(disk) !== withoutBom(code);
+}
+
+// Every bundler names the module before a plugin's error.
+const CHANGED_BEFORE =
+  "another plugin changed this module before cairn (its text is not the file's), so cairn would compile that plugin's output instead of your source; put cairn() before plugins that transform TypeScript";
+
+const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 
 function fileMayUseCairn(compiler: WebpackCompiler, file: string): boolean {
   try {

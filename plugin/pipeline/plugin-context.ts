@@ -15,6 +15,8 @@ export interface PluginContext {
   outDir: string | null;
   /** False when the build is known to make no source maps (a Vite build without `build.sourcemap`): transforms then return none. */
   mapsWanted: boolean;
+  /** Modules cairn loaded and compiled itself this build (rollup-load.ts), which its transform then leaves alone. */
+  loaded: Set<string>;
 }
 
 export function createPluginContext(options: CairnPluginOptions = {}): PluginContext {
@@ -29,5 +31,6 @@ export function createPluginContext(options: CairnPluginOptions = {}): PluginCon
     }),
     outDir: resolveOutDir(options.outDir, cwd),
     mapsWanted: true,
+    loaded: new Set(),
   };
 }
