@@ -167,6 +167,17 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     });
 
   program
+    .command("ui")
+    .description("serve the web UI (instances, their graphs and timelines, workflows, schedules) on the database the other commands use")
+    .option("-p, --port <port>", "port (0: any free port)", "4400")
+    .option("--host <host>", "address to bind; any other than a loopback address requires a token", "127.0.0.1")
+    .option("--token <token>", "require this token on every request (env CAIRN_UI_TOKEN)")
+    .action(async (opts: { port?: string; host?: string; token?: string }) => {
+      const { ui } = await import("./commands/ui.ts");
+      exitCode = await ui(opts, cwd, out);
+    });
+
+  program
     .command("migrate")
     .description("create or upgrade cairn's tables (workers and clients also do this at start)")
     .action(async () => {

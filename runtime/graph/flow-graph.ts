@@ -64,7 +64,7 @@ function stepsOf(block: Block): string[] {
 }
 
 /** The step an instruction is, or null for bookkeeping (assignments, iterator steps). */
-function instrText(i: Instr): string | null {
+export function instrText(i: Instr): string | null {
   switch (i.kind) {
     case "call":
       return `${i.action}(${argsText(i.args)})`;

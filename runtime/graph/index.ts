@@ -1,2 +1,2 @@
-export { flowGraph, exprText, type FlowGraph, type FlowNode, type FlowEdge } from "./flow-graph.ts";
+export { flowGraph, exprText, instrText, type FlowGraph, type FlowNode, type FlowEdge } from "./flow-graph.ts";
 export { toMermaid, toDot, GRAPH_FORMATS, type GraphFormat } from "./render.ts";

@@ -9,6 +9,7 @@ import queuePlans from "./0002_queue_plans.ts";
 import retention from "./0003_retention.ts";
 import messagesChildren from "./0004_messages_children.ts";
 import schedules from "./0005_schedules.ts";
+import instanceList from "./0006_instance_list.ts";
 
 export interface Migration {
   id: number;
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 3, name: "retention", sql: retention },
   { id: 4, name: "messages_children", sql: messagesChildren },
   { id: 5, name: "schedules", sql: schedules },
+  { id: 6, name: "instance_list", sql: instanceList },
 ];
