@@ -12,10 +12,9 @@ import { backoffDelay, DEFAULT_RETRY, resolveRetry, type ResolvedRetry } from ".
 import { makeError, type ErrorValue } from "../interpreter/errors.ts";
 import type { Db } from "../store/db.ts";
 import { migrate } from "../store/migrate.ts";
-import { collectActions, type ActionSource } from "../local/actions.ts";
-import { artifactOf, type WorkflowLike } from "../api/compiled.ts";
+import { collectActions } from "../local/actions.ts";
+import { artifactOf } from "../api/compiled.ts";
 import { Engine } from "./engine.ts";
-import type { InstanceLog } from "./step.ts";
 import { GroupCommit } from "./group-commit.ts";
 import type { TaskRow } from "./queries.ts";
 import type { LocalClaim, StateCache } from "./complete.ts";
@@ -24,79 +23,13 @@ import { isTransient } from "./fault.ts";
 import { exhaustedOutcome, runTaskAttempt, type AttemptOutcome } from "./task-attempt.ts";
 import { Pruner } from "./prune.ts";
 import { Scheduler } from "./scheduler.ts";
-import type { ScheduleSource } from "./schedule-source.ts";
 import { isSystemAction } from "../../ir-schema/vocabulary.ts";
 import { runSystemTask, SYSTEM_ACTIONS } from "./system-tasks.ts";
 
-/** See WorkerOptions.concurrency. */
-export const DEFAULT_CONCURRENCY = 50;
+import { DEFAULT_ACTION_TIMEOUT_MS, DEFAULT_CONCURRENCY, DEFAULT_RETENTION_MS, type WorkerEvent, type WorkerOptions } from "./worker-options.ts";
+import { delay } from "./abortable-delay.ts";
 
-/** See WorkerOptions.retentionMs. */
-export const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
-
-/** See WorkerOptions.actionTimeoutMs. */
-export const DEFAULT_ACTION_TIMEOUT_MS = 10 * 60_000;
-
-
-export interface WorkerOptions {
-  actions: ActionSource;
-  /** Workflow artifacts to register at start (instances of others still run: definitions live in the database). */
-  workflows?: WorkflowLike[];
-  /**
-   * Schedules of the build: its manifest's (`loadArtifactDir(dir).manifest.schedules`), or the
-   * exports of the modules that declare them (`await import("./schedules.ts")`). Those of the
-   * workflows above are registered at start, and this worker takes part in their rounds.
-   */
-  schedules?: ScheduleSource;
-  schema?: string;
-  /**
-   * Actions run at once (default 50). Actions mostly wait on I/O, and a larger
-   * batch of outcomes shares each commit: 10 held no-op workflows to half the
-   * throughput of 30-50 on a 2-core machine.
-   */
-  concurrency?: number;
-  /** Fallback poll interval when no notification arrives (default 1000 ms). */
-  pollMs?: number;
-  /**
-   * Lease on a claimed task; renewed every leaseMs / 3 (default 30 s). A worker that
-   * dies is noticed within about 1.3 leases, and its tasks run again elsewhere.
-   */
-  leaseMs?: number;
-  /**
-   * Timeout of an attempt whose call sets none (default 10 minutes; 0: none). An
-   * attempt past it fails with ActionTimeoutError and counts as a failed attempt,
-   * so a hung action cannot hold a slot forever.
-   */
-  actionTimeoutMs?: number;
-  /**
-   * Finished instances (completed, failed, cancelled) are deleted with their tasks
-   * and history this long after they finished (default 7 days; 0: kept forever),
-   * in bounded batches that never block other work (prune.ts).
-   */
-  retentionMs?: number;
-  defaultRetry?: Partial<ResolvedRetry>;
-  maxPayloadBytes?: number;
-  /** Largest error kept, in bytes of JSON (default 64 KiB); a larger one is truncated. */
-  maxErrorBytes?: number;
-  /** Run migrations at start (default true). */
-  migrate?: boolean;
-  id?: string;
-  onEvent?: (event: WorkerEvent) => void;
-}
-
-/**
- * What a worker reports. Events about a call carry its instance and, when this
- * process knows it (it nearly always does: the step needs the definition), the
- * instance's workflow name, so that every log line can say where it belongs.
- */
-export type WorkerEvent =
-  | { type: "claimed"; instanceId: string; workflow?: string; callId: string; action: string; attempt: number }
-  | { type: "completed"; instanceId: string; workflow?: string; callId: string; action: string; attempt: number; ok: boolean }
-  | { type: "retry"; instanceId: string; workflow?: string; callId: string; action: string; attempt: number; delayMs: number; error: ErrorValue }
-  | { type: "lease-lost"; instanceId: string; workflow?: string; callId: string }
-  | { type: "woke"; count: number }
-  | ({ type: "log" } & InstanceLog)
-  | { type: "error"; where: string; error: Error };
+export { DEFAULT_CONCURRENCY, DEFAULT_RETENTION_MS, DEFAULT_ACTION_TIMEOUT_MS, type WorkerOptions, type WorkerEvent } from "./worker-options.ts";
 
 interface InFlight {
   task: TaskRow;
@@ -514,18 +447,4 @@ export class Worker implements LocalWorker {
   private report(where: string, error: Error): void {
     this.emit({ type: "error", where, error });
   }
-}
-
-/** Resolves after `ms`, or as soon as `signal` aborts. */
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
