@@ -8,17 +8,26 @@ import { dbNameOf, now, waitFor, type BenchContext } from "./common.ts";
 import { backendPids, countingCommits, cpuMeter } from "./usage.ts";
 import { cairnRig, lastFinishedAt, startBatches, type Workload } from "./cairn.ts";
 import type { ThroughputResult } from "./types.ts";
+import type { Db } from "../runtime/store/db.ts";
 
 /** CLOCK_MONOTONIC in µs, the clock V8's CPU profiles use, shared by every process of the machine. */
 const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 const LABELS: Record<string, string> = { sequence: "3-action sequence", fanout: "10-way fan-out", sleepy: "sleep + 1 action" };
 
+export interface ThroughputOptions {
+  workers: number;
+  instances: number;
+  schema?: string;
+  /** Rows put in the fresh schema before the run (finished instances): the run counts only its own. */
+  prefill?: Parameters<typeof cairnRig>[6];
+}
+
 export async function cairnThroughput(
   ctx: BenchContext,
   url: string,
   workload: Workload,
-  opts: { workers: number; instances: number; schema?: string },
+  opts: ThroughputOptions,
 ): Promise<ThroughputResult> {
   const { value, commits } = await countingCommits(ctx.serverUrl, dbNameOf(url), () => measure(ctx, url, workload, opts));
   const result = { ...value, dbTransactions: commits };
@@ -34,11 +43,12 @@ async function measure(
   ctx: BenchContext,
   url: string,
   workload: Workload,
-  opts: { workers: number; instances: number; schema?: string },
+  opts: ThroughputOptions,
 ): Promise<Omit<ThroughputResult, "dbTransactions">> {
   const schema = opts.schema ?? `tp_${workload.name}_${opts.workers}w_${opts.instances}`;
-  const rig = await cairnRig(url, schema, workload, opts.workers, ctx.concurrency, ctx.profileDir);
+  const rig = await cairnRig(url, schema, workload, opts.workers, ctx.concurrency, ctx.profileDir, opts.prefill);
   try {
+    const before = opts.prefill ? await finishedBefore(rig.client.db, schema) : { done: 0 };
     const cpu = cpuMeter(() => rig.workers.map((w) => w.pid), () => backendPids(ctx.serverUrl, dbNameOf(url)), dbNameOf(url));
     const w0 = monotonicUs();
     const t0 = now();
@@ -49,7 +59,8 @@ async function measure(
     await waitFor(
       `${opts.instances} ${workload.name} instances`,
       async () => {
-        const c = await rig.counts();
+        // A prefilled schema: count this run's instances only (created from t0 on; the prefill's are a day old).
+        const c = await rig.counts(opts.prefill ? t0 - 1000 : undefined);
         sampled.active += c.active;
         sampled.lockWaits += c.lockWaits;
         if (c.failed > 0) throw new Error(`${c.failed} instances failed in ${schema}`);
@@ -65,7 +76,7 @@ async function measure(
       `SELECT count(*)::int AS done FROM "${schema}".tasks WHERE status = 'done'`,
     );
     const actions = opts.instances * workload.actionsPerInstance;
-    if (done !== actions) throw new Error(`expected ${actions} finished tasks in ${schema}, found ${done}`);
+    if (done - before.done !== actions) throw new Error(`expected ${actions} finished tasks in ${schema}, found ${done}`);
     return {
       system: "cairn",
       workload: LABELS[workload.name]!,
@@ -83,4 +94,10 @@ async function measure(
   } finally {
     await rig.close();
   }
+}
+
+/** Done tasks already in the schema (a prefill's), read once before the run. */
+async function finishedBefore(db: Db, schema: string): Promise<{ done: number }> {
+  const [row] = await db.query<{ done: number }>(`SELECT count(*)::int AS done FROM "${schema}".tasks WHERE status = 'done'`);
+  return row!;
 }

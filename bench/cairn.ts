@@ -43,7 +43,7 @@ export interface CairnRig {
    * Counts of the instances table by status, and a sample of this database's
    * backends: how many run a statement, and how many of those wait on a lock.
    */
-  counts(): Promise<{ completed: number; failed: number; other: number; active: number; lockWaits: number }>;
+  counts(since?: number): Promise<{ completed: number; failed: number; other: number; active: number; lockWaits: number }>;
   close(): Promise<void>;
 }
 
@@ -58,10 +58,13 @@ export async function cairnRig(
   workers: number,
   concurrency: number,
   profileDir?: string,
+  /** Fills the fresh schema before the workers start (bench/retention.ts: a million finished instances). */
+  prefill?: (client: Client, schema: string) => Promise<void>,
 ): Promise<CairnRig> {
   const client = await connect({ url, schema, migrate: false });
   await client.db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await migrate(client.db, schema);
+  await prefill?.(client, schema);
   const children = Array.from({ length: workers }, () =>
     spawnTs(
       join(BENCH_DIR, "cairn-worker.ts"),
@@ -77,7 +80,9 @@ export async function cairnRig(
     schema,
     client,
     workers: children,
-    async counts() {
+    // `since` (epoch ms): only instances created from then on, through instances_created, so that a
+    // schema holding a million earlier ones is not scanned at every poll (bench/retention.ts).
+    async counts(since?: number) {
       const [row] = await client.db.query<{ completed: number; failed: number; other: number; active: number; lockWaits: number }>(
         `SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed,
                 count(*) FILTER (WHERE status IN ('failed', 'cancelled'))::int AS failed,
@@ -86,7 +91,8 @@ export async function cairnRig(
                   WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()) AS "active",
                 (SELECT count(*)::int FROM pg_stat_activity
                   WHERE datname = current_database() AND state = 'active' AND wait_event_type = 'Lock') AS "lockWaits"
-           FROM ${s}.instances`,
+           FROM ${s}.instances${since === undefined ? "" : " WHERE created_at >= to_timestamp($1::float8 / 1000)"}`,
+        since === undefined ? [] : [since],
       );
       return row!;
     },
