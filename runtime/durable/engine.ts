@@ -9,20 +9,19 @@
  */
 import { createHash } from "node:crypto";
 import { assertArtifact, type Artifact, type Json } from "../../ir-schema/index.ts";
-import { advance, checkInput, InputError, stateFromJson } from "../interpreter/index.ts";
+import { checkInput, InputError } from "../interpreter/index.ts";
 import type { Outcome } from "../interpreter/state.ts";
 import { MAX_ERROR_BYTES, makeError, type ErrorValue } from "../interpreter/errors.ts";
 import type { Db, Queryable } from "../store/db.ts";
-import { queries, type HistoryEvent, type InstanceRow, type InstanceStatus, type Queries, type TaskRow } from "./queries.ts";
-import { failedOutput, stepOutput, Writes, type Committed, type InstanceLog, type StepOutput } from "./step.ts";
+import { queries, type HistoryEvent, type InstanceStatus, type Queries, type TaskRow } from "./queries.ts";
+import type { Committed, InstanceLog } from "./step.ts";
 import { startInstances, type StartOutcome } from "./start.ts";
 import { hubFor, type LocalHub } from "./local-hub.ts";
 import { formatLog } from "../local/log-output.ts";
-import { engineError, isTransient } from "./fault.ts";
 import { DuplicateStartError } from "./write-step.ts";
 import { completeBatch, type Completion, type CompletionResult, type LocalClaim, type StateCache } from "./complete.ts";
 import { checkPayload, stringProblem } from "../payload.ts";
-import { startChildren } from "./children.ts";
+import { wakeSleepers } from "./wake.ts";
 import { sendMessage, type SendOptions } from "./messages.ts";
 
 export interface EngineOptions {
@@ -215,57 +214,11 @@ export class Engine {
   }
 
   /**
-   * Wakes up to `limit` instances whose sleep is over; returns how many it handled.
-   * A batch the database refuses for anything but a lost connection is redone one
-   * instance at a time, and an instance that cannot be woken fails alone: one bad
-   * sleeper never keeps the others asleep.
+   * Wakes up to `limit` instances whose sleep is over; returns how many it handled
+   * (wake.ts: one bad sleeper never keeps the others asleep).
    */
-  async wakeSleepers(limit: number): Promise<number> {
-    try {
-      return await this.wakeBatch(limit);
-    } catch (err) {
-      if (isTransient(err)) throw err;
-      let handled = 0;
-      for (const id of await this.q.dueSleeperIds(this.db, limit)) {
-        try {
-          handled += await this.wakeBatch(1, id);
-        } catch (one) {
-          if (isTransient(one)) throw one;
-          if (await this.failInstance(id, engineError(one, "cairn could not wake this instance"))) handled++;
-        }
-      }
-      return handled;
-    }
-  }
-
-  private async wakeBatch(limit: number, id?: string): Promise<number> {
-    const writes = new Writes();
-    const woken = await this.db.transaction(async (tx) => {
-      const rows = await this.q.dueSleepers(tx, limit, id);
-      if (rows.length === 0) return 0;
-      for (const row of rows) {
-        const lateMs = row.wake_at === null ? 0 : row.now - row.wake_at;
-        const woke: HistoryEvent = { instanceId: row.id, kind: "woke", data: { lateMs } };
-        let out: StepOutput;
-        try {
-          const artifact = await this.artifact(tx, row.hash);
-          out = stepOutput(row.id, artifact, advance(artifact, stateFromJson(row.state), row.now), undefined, this.maxPayloadBytes);
-          await startChildren(this, tx, { id: row.id, artifact }, out, writes, row.now);
-        } catch (err) {
-          if (isTransient(err)) throw err;
-          // A broken definition or state fails this instance, in this same batch.
-          const failed = failedOutput(row.id, engineError(err, "cairn could not wake this instance"));
-          writes.saveRaw(row.id, row.version, failed, row.state);
-          writes.add(row.id, failed, [woke]);
-          continue;
-        }
-        this.save(row, out, writes, [woke]);
-      }
-      await writes.flush(tx, this.q);
-      return rows.length;
-    });
-    this.committed(writes.committed());
-    return woken;
+  wakeSleepers(limit: number): Promise<number> {
+    return wakeSleepers(this, limit);
   }
 
   /**
@@ -354,9 +307,4 @@ export class Engine {
     return checkPayload(value, `result of action '${action}'`, "result", this.maxPayloadBytes);
   }
 
-
-  private save(row: InstanceRow, out: StepOutput, writes: Writes, before: HistoryEvent[]): void {
-    writes.save(row.id, row.version, out);
-    writes.add(row.id, out, before);
-  }
 }
