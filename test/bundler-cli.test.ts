@@ -7,42 +7,14 @@
  * project type-checking against that copy (its declarations, not its sources).
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { BAD_FILES, GOOD_FILES, badDiagnostics, createProject, type TempProject } from "./helpers/bundler-project.ts";
+import { BAD_FILES, GOOD_FILES, createProject, type TempProject } from "./helpers/bundler-project.ts";
 import { CASES, expectArtifacts } from "./helpers/bundle-checks.ts";
 import { databaseUrl, freshSchemaName } from "./helpers/db.ts";
 import { REPO_ROOT } from "./helpers/fixtures.ts";
-
-/**
- * What the package holds once installed, besides dist/ (built into the copy).
- * Copied, not linked: bundlers treat a file whose real path is outside
- * node_modules as the project's own and compile it themselves, which would hide
- * a plugin that plain Node cannot load. Its dependencies are linked.
- */
-const PACKAGE_ENTRIES = ["package.json", "index.ts", "plugin", "runtime", "ir-schema", "cli"];
-const TOOLS = ["vite", "rollup", "esbuild", "webpack", "@babel", "@types"];
-
-/** Replaces the project's linked cairn with an installed copy that has its own freshly built dist/. */
-function installBuiltCairn(project: TempProject): void {
-  const pkg = project.path("node_modules/cairnjs");
-  rmSync(pkg);
-  mkdirSync(pkg);
-  for (const entry of PACKAGE_ENTRIES) cpSync(join(REPO_ROOT, entry), join(pkg, entry), { recursive: true });
-  symlinkSync(join(REPO_ROOT, "node_modules"), join(pkg, "node_modules"));
-  const built = spawnSync(process.execPath, [join(REPO_ROOT, "scripts/build.mjs"), pkg], { encoding: "utf8" });
-  expect(built.stderr).toBe("");
-  expect(built.status).toBe(0);
-  for (const tool of TOOLS) symlinkSync(join(REPO_ROOT, "node_modules", tool), project.path(`node_modules/${tool}`));
-}
-
-/** Runs `node <args>` in the project: no TypeScript loader, nothing inherited from vitest's own process options. */
-function node(project: TempProject, ...args: string[]) {
-  const { NODE_OPTIONS: _ignored, ...env } = process.env;
-  const run = spawnSync(process.execPath, args, { cwd: project.dir, env: { ...env, NO_COLOR: "1" }, encoding: "utf8", timeout: 60_000 });
-  return { status: run.status, output: `${run.stdout}${run.stderr}` };
-}
+import { installBuiltCairn, node } from "./helpers/built-cairn.ts";
 
 /**
  * Builds the good project into a fresh dist/ with `node <args>` (a bundler's CLI or
@@ -270,19 +242,6 @@ describe("bundler CLIs load the built plugins in plain Node", () => {
     project.write("vite.config.ts", VITE_CONFIG);
     await expectCleanBuild(project, "node_modules/vite/bin/vite.js", "build", "--logLevel", "error");
     runBundle(project, "dist/index.js");
-  });
-
-  test("vite build fails on a compile error, printing each diagnostic with its location, hint and line", () => {
-    project.write("src/index.ts", BAD_FILES["src/index.ts"]);
-    project.write("vite.config.ts", VITE_CONFIG);
-    const run = node(project, "node_modules/vite/bin/vite.js", "build", "--logLevel", "error");
-    expect(run.status).toBe(1);
-    for (const d of badDiagnostics(project)) {
-      // Vite runs in the project: paths are relative to it.
-      expect(run.output).toContain(d.header.replace(/^.*src\/bad\.ts/, "src/bad.ts"));
-      expect(run.output).toContain(d.hint);
-      expect(run.output).toContain(d.lineText);
-    }
   });
 
   test("rollup -c writes the CLI's artifacts; the bundle, cairn left external, runs in plain Node", async () => {

@@ -112,7 +112,7 @@ describe("cairnjs/esbuild", () => {
       const error = (await build(bad, { outdir: "dist", plugins: [cairn()] }).catch((e: unknown) => e)) as esbuild.BuildFailure;
       expect(error.errors.map((m) => ({ text: m.text, plugin: m.pluginName, location: m.location, notes: m.notes.slice(0, 1).map((n) => n.text) }))).toEqual(
         badDiagnostics(bad).map((d) => ({
-          text: d.header,
+          text: d.text,
           plugin: "cairn",
           location: {
             file: shown(bad, "src/bad.ts"), namespace: "file", line: d.line, column: d.column - 1,
@@ -123,7 +123,7 @@ describe("cairnjs/esbuild", () => {
       );
       const printed = (await esbuild.formatMessages(error.errors, { kind: "error", color: false })).join("\n");
       for (const d of badDiagnostics(bad)) {
-        expect(printed).toContain(d.header);
+        expect(printed).toContain(`✘ [ERROR] ${d.text} [plugin cairn]`);
         expect(printed).toContain(`  ${d.hint}`);
         expect(printed).toContain(`${d.line} │ ${d.lineText}`);
       }
@@ -151,7 +151,7 @@ describe("cairnjs/esbuild", () => {
       const d = warnDiagnostic(warn);
       expect(result.errors).toEqual([]);
       expect(result.warnings.map((m) => ({ text: m.text, plugin: m.pluginName, line: m.location?.line, column: m.location?.column, lineText: m.location?.lineText, notes: m.notes.map((n) => n.text) }))).toEqual([
-        { text: d.header, plugin: "cairn", line: d.line, column: d.column - 1, lineText: d.lineText, notes: [d.hint] },
+        { text: d.text, plugin: "cairn", line: d.line, column: d.column - 1, lineText: d.lineText, notes: [d.hint] },
       ]);
       expect(JSON.parse(readFileSync(warn.path("dist/cairn/manifest.json"), "utf8")).workflows.map((w: { name: string }) => w.name)).toEqual(["bump"]);
     } finally {

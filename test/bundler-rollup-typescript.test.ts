@@ -72,7 +72,7 @@ describe("cairnjs/rollup with @rollup/plugin-typescript", () => {
       const [first] = badDiagnostics(bad);
       expect(error.plugin).toBe("cairn");
       expect(error.loc).toEqual({ file: bad.path("src/bad.ts"), line: 6, column: 18 });
-      expect(error.message).toContain(first.header);
+      expect(error.message).toBe(`${first.text}\n  ${first.hint}`);
       expect(existsSync(bad.path("dist"))).toBe(false);
     } finally {
       bad.remove();

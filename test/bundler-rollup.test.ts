@@ -72,10 +72,12 @@ describe("cairnjs/rollup", () => {
       expect(error.plugin).toBe("cairn");
       expect(error.id).toBe(bad.path("src/bad.ts"));
       expect(error.loc).toEqual({ file: bad.path("src/bad.ts"), line: 6, column: 18 });
-      expect(error.frame).toBe(`> 6 | ${first.lineText}\n    |                   ^^^^^^^^^^`);
-      expect(error.message).toContain(
-        [first.header, `  ${first.hint}`, `> 6 | ${first.lineText}`, "    |                   ^^^^^^^^^^", "", second.header, `  ${second.hint}`].join("\n"),
+      // Each diagnostic once: the first as the message (Rollup shows file and loc) and frame, the second after that frame.
+      expect(error.message).toBe(`${first.text}\n  ${first.hint}`);
+      expect(error.frame).toBe(
+        [`> 6 | ${first.lineText}`, "    |                   ^^^^^^^^^^", "", second.header, `  ${second.hint}`, `> 7 | ${second.lineText}`, "    |                ^^^^^^^^^"].join("\n"),
       );
+      expect(error.stack).toBe("");
       expect(existsSync(bad.path("dist"))).toBe(false);
     } finally {
       bad.remove();
@@ -92,7 +94,7 @@ describe("cairnjs/rollup", () => {
       expect(ours.map((w) => ({ id: w.id, loc: w.loc, frame: w.frame }))).toEqual([
         { id: warn.path("src/index.ts"), loc: { file: warn.path("src/index.ts"), line: d.line, column: d.column - 1 }, frame: `> 8 | ${d.lineText}\n    |                ^^^^^^` },
       ]);
-      expect(ours[0]!.message).toContain([d.header, `  ${d.hint}`, `> 8 | ${d.lineText}`].join("\n"));
+      expect(ours[0]!.message).toBe(`[plugin cairn] ${shown(warn, "src/index.ts")} (8:15): ${d.text}\n  ${d.hint}`);
       expect(JSON.parse(readFileSync(warn.path("dist/cairn/manifest.json"), "utf8")).workflows.map((w: { name: string }) => w.name)).toEqual(["bump"]);
     } finally {
       warn.remove();

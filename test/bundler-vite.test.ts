@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { build as viteBuild, createServer, type InlineConfig, type Rollup } from "vite";
 import cairn from "cairnjs/vite";
 import { action, runLocal, virtualClock, isCompiledWorkflow } from "../runtime/index.ts";
-import { BAD_FILES, GOOD_FILES, WARN_FILES, badDiagnostics, createProject, warnDiagnostic, type TempProject } from "./helpers/bundler-project.ts";
+import { BAD_FILES, GOOD_FILES, WARN_FILES, badDiagnostics, createProject, shown, warnDiagnostic, type TempProject } from "./helpers/bundler-project.ts";
 import {
   MAP_NEEDLES, cliArtifacts, expectArtifacts, expectHandles, expectNoWorkflowBodies, expectRunsDurably, expectRunsLocally, expectSourceMap, importBundle,
 } from "./helpers/bundle-checks.ts";
@@ -64,9 +64,11 @@ describe("cairnjs/vite", () => {
       const error = (await viteBuild(config(bad, { outDir: "dist" })).catch((e: unknown) => e)) as Error & { loc: unknown; frame: string; plugin: string; id: string };
       const [first, second] = badDiagnostics(bad);
       expect({ plugin: error.plugin, id: error.id, loc: error.loc }).toEqual({ plugin: "cairn", id: bad.path("src/bad.ts"), loc: { file: bad.path("src/bad.ts"), line: 6, column: 18 } });
-      expect(error.frame).toBe(`> 6 | ${first.lineText}\n    |                   ^^^^^^^^^^`);
-      expect(error.message).toContain([first.header, `  ${first.hint}`, `> 6 | ${first.lineText}`].join("\n"));
-      expect(error.message).toContain([second.header, `  ${second.hint}`, `> 7 | ${second.lineText}`].join("\n"));
+      const frame = [`> 6 | ${first.lineText}`, "    |                   ^^^^^^^^^^", "", second.header, `  ${second.hint}`, `> 7 | ${second.lineText}`, "    |                ^^^^^^^^^"].join("\n");
+      expect(error.frame).toBe(frame);
+      // Vite prints the message, the file and the frame: each diagnostic once, and no stack.
+      expect(error.message).toBe(`[cairn] ${first.text}\n  ${first.hint}\nfile: ${bad.path("src/bad.ts")}:6:18\n\n${frame}\n`);
+      expect(error.stack).toBe(`${error.message}\n`);
       expect(existsSync(bad.path("dist/cairn"))).toBe(false);
     } finally {
       bad.remove();
@@ -81,7 +83,7 @@ describe("cairnjs/vite", () => {
       const d = warnDiagnostic(warn);
       const ours = warnings.filter((w) => w.plugin === "cairn");
       expect(ours.map((w) => ({ id: w.id, loc: w.loc }))).toEqual([{ id: warn.path("src/index.ts"), loc: { file: warn.path("src/index.ts"), line: d.line, column: d.column - 1 } }]);
-      expect(ours[0]!.message).toContain([d.header, `  ${d.hint}`, `> 8 | ${d.lineText}`].join("\n"));
+      expect(ours[0]!.message).toBe(`[plugin cairn] ${shown(warn, "src/index.ts")} (8:15): ${d.text}\n  ${d.hint}`);
       expect(JSON.parse(readFileSync(warn.path("dist/cairn/manifest.json"), "utf8")).workflows.map((w: { name: string }) => w.name)).toEqual(["bump"]);
     } finally {
       warn.remove();
@@ -95,9 +97,8 @@ describe("cairnjs/vite", () => {
       const error = (await server.transformRequest("/src/bad.ts").catch((e: unknown) => e)) as Error & { loc: unknown; frame: string; plugin: string };
       const [first, second] = badDiagnostics(bad);
       expect({ plugin: error.plugin, loc: error.loc }).toEqual({ plugin: "cairn", loc: { file: bad.path("src/bad.ts"), line: 6, column: 18 } });
-      expect(error.frame).toBe(`> 6 | ${first.lineText}\n    |                   ^^^^^^^^^^`);
-      expect(error.message).toContain(`${first.header}\n  ${first.hint}`);
-      expect(error.message).toContain(`${second.header}\n  ${second.hint}`);
+      expect(error.frame).toBe([`> 6 | ${first.lineText}`, "    |                   ^^^^^^^^^^", "", second.header, `  ${second.hint}`, `> 7 | ${second.lineText}`, "    |                ^^^^^^^^^"].join("\n"));
+      expect(error.message).toBe(`${first.text}\n  ${first.hint}`);
     } finally {
       await server.close();
       bad.remove();

@@ -24,7 +24,8 @@ export function rollupHooks(ctx: PluginContext) {
       if (built.failed) return;
       const { files, errors } = artifactFiles(built, ctx.cwd);
       // Clashing names fail the build before anything is written.
-      if (errors.length > 0) this.error(formatDiagnostics(errors, { cwd: ctx.cwd }));
+      // No stack: it would show cairn's internals after the message.
+      if (errors.length > 0) this.error({ message: formatDiagnostics(errors, { cwd: ctx.cwd }), stack: "" });
       pending.set(outputDir(output) ?? "", files);
     },
     writeBundle(this: RollupContext, output: NormalizedOutputOptions) {

@@ -2,16 +2,15 @@ import type { NormalizedInputOptions, PluginContext as RollupContext, SourceDesc
 import { cleanId, mayUseCairn } from "../pipeline/options.ts";
 import type { PluginContext } from "../pipeline/plugin-context.ts";
 import { readText } from "../resolve/file-probes.ts";
-import { reportOutcome } from "./report.ts";
 import { TYPESCRIPT_FILE, TYPESCRIPT_LOADER, typescriptEmitter, type TypeScriptEmitter } from "./typescript-emit.ts";
 
 /**
  * Rollup and Vite: when @rollup/plugin-typescript is in the build, cairn loads
  * its own TypeScript modules (before that plugin's `load`, which emits
  * JavaScript), compiles them as written and emits them (typescript-emit.ts).
- * The transform hook then leaves them alone (`ctx.loaded`).
+ * The transform hook then leaves them alone, or reports their errors (`ctx.loaded`).
  */
-export function rollupLoadHooks(ctx: PluginContext, framework: string) {
+export function rollupLoadHooks(ctx: PluginContext) {
   let emitter: TypeScriptEmitter | null = null;
   let typescriptLoads = false;
   return {
@@ -27,11 +26,10 @@ export function rollupLoadHooks(ctx: PluginContext, framework: string) {
         const code = readText(file);
         if (code === null || !mayUseCairn(code)) return null;
         const outcome = ctx.compiler.transform(code, file);
-        ctx.loaded.add(file);
-        if (!reportOutcome(this, ctx, framework, outcome) || !outcome.output) {
-          // Nothing to change: the TypeScript plugin emits the module as usual.
-          return null;
-        }
+        ctx.loaded.set(file, outcome);
+        // cairn's transform reports the outcome: Rollup wraps an error thrown by `load` in "Could not load ...",
+        // which would name the module twice. With errors, the TypeScript plugin emits the module meanwhile.
+        if (outcome.errors.length > 0 || !outcome.output) return null;
         try {
           emitter ??= typescriptEmitter(ctx.cwd);
         } catch (e) {

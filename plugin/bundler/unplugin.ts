@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createUnplugin, type UnpluginBuildContext, type UnpluginContext, type UnpluginOptions, type WebpackCompiler } from "unplugin";
 import { esbuildSetup } from "./esbuild-setup.ts";
 import { readText } from "../resolve/file-probes.ts";
-import { reportOutcome } from "./report.ts";
+import { failModule, reportOutcome } from "./report.ts";
 import { rollupLoadHooks } from "./rollup-load.ts";
 import { TYPESCRIPT_FILE } from "./typescript-emit.ts";
 import { cleanId, mayUseCairn, type CairnPluginOptions } from "../pipeline/options.ts";
@@ -30,16 +30,16 @@ export const cairnUnplugin = createUnplugin<CairnPluginOptions | undefined>((opt
       // that a module which stops importing cairn drops its workflows in watch mode.
       filter: { id: { include: ctx.filter.include, exclude: ctx.filter.exclude } },
       handler(code, id) {
-        return transformHook(this, ctx, meta.framework, code, id);
+        return transformHook(this, ctx, code, id);
       },
     },
     buildEnd() {
       ctx.compiler.flush();
     },
-    rollup: { ...rollupHooks(ctx), ...rollupLoadHooks(ctx, "rollup") },
+    rollup: { ...rollupHooks(ctx), ...rollupLoadHooks(ctx) },
     vite: {
       ...rollupHooks(ctx),
-      ...rollupLoadHooks(ctx, "vite"),
+      ...rollupLoadHooks(ctx),
       // Rollup's output options are unknown while it transforms; Vite's are known. The dev server always maps.
       configResolved(config: { command: string; build: { sourcemap: unknown } }) {
         ctx.mapsWanted = config.command === "serve" || Boolean(config.build.sourcemap);
@@ -60,19 +60,24 @@ export const cairnUnplugin = createUnplugin<CairnPluginOptions | undefined>((opt
   return plugin;
 });
 
-function transformHook(hook: UnpluginBuildContext & UnpluginContext, ctx: PluginContext, framework: string, code: string, id: string) {
+function transformHook(hook: UnpluginBuildContext & UnpluginContext, ctx: PluginContext, code: string, id: string) {
   const file = cleanId(id);
   // Repeated here: not every bundler version applies hook filters natively.
   if (!ctx.filter.test(file)) return null;
-  // Compiled from the file as written when cairn loaded it.
-  if (ctx.loaded.delete(file)) return null;
+  // Compiled from the file as written when cairn loaded it (rollup-load.ts).
+  const loaded = ctx.loaded.get(file);
+  if (loaded) {
+    ctx.loaded.delete(file);
+    reportOutcome(hook, ctx, loaded);
+    return null;
+  }
   if (!mayUseCairn(code)) {
     ctx.compiler.forget(file);
     return null;
   }
-  if (changedBefore(code, file)) return hook.error(CHANGED_BEFORE);
+  if (changedBefore(code, file)) return failModule(hook, CHANGED_BEFORE);
   const outcome = ctx.compiler.transform(code, file);
-  if (!reportOutcome(hook, ctx, framework, outcome) || !outcome.output) return null;
+  if (!reportOutcome(hook, ctx, outcome) || !outcome.output) return null;
   const native = hook.getNativeBuildContext?.();
   const wantsMap = ctx.mapsWanted && (native?.framework !== "webpack" || native.loaderContext?.sourceMap !== false);
   return wantsMap ? { code: outcome.output.code, map: outcome.output.map() } : { code: outcome.output.code };

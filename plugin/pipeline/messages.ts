@@ -3,10 +3,16 @@ import { displayPath, formatDiagnostic, formatDiagnostics } from "../diagnostics
 import type { Diagnostic } from "../types.ts";
 
 /**
- * Diagnostics in each bundler's own error shape. The text always comes from the
- * shared renderer, so a user reads the same `path:LINE:COL: error CODE: message`
- * and `  hint: ...` in the CLI and in every bundler.
+ * Diagnostics in each bundler's own error shape. The text comes from the shared
+ * renderer, so a user reads the same `CODE: message` and `  hint: ...` in the CLI
+ * and in every bundler; where the bundler prints the position and the frame
+ * itself (esbuild, Rollup, Vite), the text leaves them out, so each shows once.
  */
+
+/** A diagnostic's text without its position: `CAIRN100: message` (the bundler says error or warning). */
+function bareText(d: Diagnostic): string {
+  return `${d.code}: ${d.message}`;
+}
 
 /** esbuild: one message per diagnostic; esbuild draws the frame from `lineText`, the hint is a note. */
 export function esbuildMessages(ds: readonly Diagnostic[], source: string, cwd: string): PartialMessage[] {
@@ -17,7 +23,7 @@ export function esbuildMessages(ds: readonly Diagnostic[], source: string, cwd: 
     const lineText = lines[d.line - 1] ?? "";
     const length = d.endLine === d.line && d.endColumn !== undefined ? Math.max(0, d.endColumn - d.column) : 0;
     return {
-      text: formatDiagnostic(d, { cwd }).split("\n")[0],
+      text: bareText(d),
       location: { file: displayPath(d.file, cwd), line: d.line, column: d.column - 1, length, lineText },
       notes: [{ text: `hint: ${d.hint}` }],
     };
@@ -31,24 +37,40 @@ export function esbuildBuildMessages(ds: readonly Diagnostic[], cwd: string): Pa
 
 /** The fields Rollup and Vite read from a plugin error (`this.error(...)`). */
 export interface RollupErrorFields {
+  /** Rollup puts the file and `loc` before it; the first diagnostic's frame is `frame`. */
   message: string;
   id: string;
   /** Rollup's convention: 1-based line, 0-based column. */
   loc: { file: string; line: number; column: number };
   frame: string;
+  /** Empty: a diagnostic's stack shows cairn's internals, and Rollup and Vite print a stack after the message. */
+  stack: string;
 }
 
-/** Rollup / Vite: every error of the file in one message (with frames), `loc` and `frame` of the first. */
+/**
+ * Rollup / Vite: every diagnostic of the file in one error, each once. The first
+ * is `loc`, and its code and hint the message (Rollup and Vite print the file and
+ * position with it); `frame` is its code frame followed by the others in full,
+ * since both print the frame after the message, so they read in order.
+ */
 export function rollupError(ds: readonly Diagnostic[], source: string, cwd: string): RollupErrorFields {
-  const first = ds[0];
+  const [first, ...rest] = ds;
   const firstBlock = formatDiagnostic(first, { cwd, source }).split("\n");
   return {
-    message: formatDiagnostics(ds, { cwd, sources: new Map([[first.file, source]]) }),
+    message: `${bareText(first)}\n${firstBlock[1]}`,
     id: first.file,
     loc: { file: first.file, line: first.line, column: first.column - 1 },
     // No `pluginCode`: Vite's dev server takes its presence to mean "already formatted" and would skip naming the plugin.
-    frame: firstBlock.slice(2).join("\n"),
+    frame: [firstBlock.slice(2).join("\n"), ...rest.map((d) => formatDiagnostic(d, { cwd, source }))].join("\n\n"),
+    stack: "",
   };
+}
+
+/** An error whose text is all webpack shows: webpack prints an error's stack after its message, which here would be cairn's internals. */
+export function stacklessError(text: string): Error {
+  const error = new Error(text);
+  error.stack = "";
+  return error;
 }
 
 /** webpack keeps only an error's text, so the text carries everything: locations, hints and frames. */

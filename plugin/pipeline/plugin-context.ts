@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { createIdFilter, resolveOutDir, type CairnPluginOptions, type IdFilter } from "./options.ts";
-import { ModuleCompiler } from "./module-compiler.ts";
+import { ModuleCompiler, type ModuleOutcome } from "./module-compiler.ts";
 
 /** PLUGIN_NAME is what each bundler prints next to cairn's messages. */
 export const PLUGIN_NAME = "cairn";
@@ -15,8 +15,8 @@ export interface PluginContext {
   outDir: string | null;
   /** False when the build is known to make no source maps (a Vite build without `build.sourcemap`): transforms then return none. */
   mapsWanted: boolean;
-  /** Modules cairn loaded and compiled itself this build (rollup-load.ts), which its transform then leaves alone. */
-  loaded: Set<string>;
+  /** Modules cairn loaded and compiled itself this build (rollup-load.ts), which its transform then leaves alone or fails. */
+  loaded: Map<string, ModuleOutcome>;
 }
 
 export function createPluginContext(options: CairnPluginOptions = {}): PluginContext {
@@ -31,6 +31,6 @@ export function createPluginContext(options: CairnPluginOptions = {}): PluginCon
     }),
     outDir: resolveOutDir(options.outDir, cwd),
     mapsWanted: true,
-    loaded: new Set(),
+    loaded: new Map(),
   };
 }
