@@ -190,9 +190,11 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     .description("local development: embedded Postgres + a worker that restarts when your code changes")
     .argument("[paths...]", "what to serve (default: the current directory)")
     .option("--stop", "stop the embedded Postgres of this directory (.cairn/pg) and exit")
-    .action(async (paths: string[], opts: { stop?: boolean }) => {
+    .option("--ui-port <port>", "port of the web UI (cairn ui) it serves on 127.0.0.1 (taken: any free one)", "4400")
+    .option("--no-ui", "do not serve the web UI")
+    .action(async (paths: string[], opts: { stop?: boolean; ui?: boolean; uiPort?: string }) => {
       const { dev, stopDev } = await import("./commands/dev.ts");
-      exitCode = opts.stop ? await stopDev(paths, cwd, out) : await dev(paths, cwd, out);
+      exitCode = opts.stop ? await stopDev(paths, cwd, out) : await dev(paths, cwd, out, opts);
     });
 
   try {

@@ -20,7 +20,7 @@ const SOURCE = /\.(m?ts|tsx)$/;
  * file changes there or in a workspace package it can import, so the worker
  * always serves the code as it is on disk.
  */
-export async function dev(paths: string[], cwd: string, out: Output): Promise<ExitCode> {
+export async function dev(paths: string[], cwd: string, out: Output, options: { ui?: boolean; uiPort?: string } = {}): Promise<ExitCode> {
   const targets = paths.length ? paths : ["."];
   // Before anything starts: a signal during start-up must still stop the worker it launched.
   const stopRequest = stopRequested();
@@ -28,6 +28,10 @@ export async function dev(paths: string[], cwd: string, out: Output): Promise<Ex
     const server = await ensureEmbeddedPostgres({ dir: cwd, log: (l) => out.stderr(`cairn: ${l}\n`) });
     out.stderr(`cairn: embedded Postgres at ${server.url} (data in .cairn/pg; set DATABASE_URL to use another)\n`);
   }
+  const uiPort = Number(options.uiPort ?? 4400);
+  if (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535) throw new UsageError(`--ui-port must be a port number, not ${options.uiPort}`);
+  // The web UI (cli/ui/) on the same database, loaded only when wanted.
+  const closeUi = options.ui === false ? null : await (await import("../ui/dev-ui.ts")).startDevUi(cwd, out, uiPort);
   let child: ChildProcess | null = null;
   let restarting: NodeJS.Timeout | null = null;
   let stopping = false;
@@ -79,6 +83,7 @@ export async function dev(paths: string[], cwd: string, out: Output): Promise<Ex
   await Promise.all(watchers.map((w) => w.close()));
   if (restarting) clearTimeout(restarting);
   await stopChild();
+  await closeUi?.();
   return ExitCode.ok;
 }
 

@@ -1,29 +1,30 @@
 /** GET /workflows: every workflow, its versions (by hash) with instance counts by status and durations; GET /workflows/:hash: a version's graph. */
 import { flowGraph } from "../../../runtime/graph/index.ts";
 import { NotFound, type Ctx, type PageResult } from "../context.ts";
-import { STATUSES } from "../data.ts";
+import { DURATION_SAMPLE, STATUSES } from "../data.ts";
 import { graphSvg } from "../graph-svg.ts";
 import { duration, html, iso, query } from "../html.ts";
 import { page, statusBadge } from "../layout.ts";
 
 export async function workflowsPage(ctx: Ctx): Promise<PageResult> {
   const db = ctx.client.db;
-  const [defs, stats] = await Promise.all([ctx.ui.definitions(db), ctx.ui.versionStats(db)]);
-  const byHash = new Map<string, Map<string, { count: number; p50: number | null; p99: number | null }>>();
-  for (const s of stats) {
-    if (!byHash.has(s.hash)) byHash.set(s.hash, new Map());
-    byHash.get(s.hash)!.set(s.status, { count: Number(s.count), p50: s.p50, p99: s.p99 });
+  const [defs, counts, durations] = await Promise.all([ctx.ui.definitions(db), ctx.ui.versionCounts(db), ctx.ui.versionDurations(db)]);
+  const byHash = new Map<string, Map<string, number>>();
+  for (const c of counts) {
+    if (!byHash.has(c.hash)) byHash.set(c.hash, new Map());
+    byHash.get(c.hash)!.set(c.status, Number(c.count));
   }
+  const took = new Map(durations.map((d) => [d.hash, d]));
   const body = html`<h1>Workflows</h1>
 ${defs.length === 0 ? html`<p class="muted">No workflow registered yet.</p>` : html`<table class="workflows"><thead><tr><th>workflow</th><th>version</th><th>registered</th>
 ${STATUSES.map((s) => html`<th>${s}</th>`)}<th>p50</th><th>p99</th></tr></thead><tbody>
 ${defs.map((d) => {
-  const counts = byHash.get(d.hash) ?? new Map();
-  const done = counts.get("completed");
+  const n = byHash.get(d.hash) ?? new Map<string, number>();
+  const done = took.get(d.hash);
   return html`<tr><td><a href="/instances${query({ workflow: d.name })}">${d.name}</a></td><td><a class="mono" href="/workflows/${d.hash}">${d.hash.slice(0, 12)}</a></td>
-<td class="mono">${iso(d.created_at)}</td>${STATUSES.map((s) => html`<td>${counts.get(s)?.count ? html`<a href="/instances${query({ workflow: d.name, status: s })}">${counts.get(s)!.count}</a>` : "0"}</td>`)}
+<td class="mono">${iso(d.created_at)}</td>${STATUSES.map((s) => html`<td>${n.get(s) ? html`<a href="/instances${query({ workflow: d.name, status: s })}">${n.get(s)}</a>` : "0"}</td>`)}
 <td>${duration(done?.p50)}</td><td>${duration(done?.p99)}</td></tr>`;
-})}</tbody></table><p class="muted">Counts are over the instances of each version; durations over its completed ones.</p>`}`;
+})}</tbody></table><p class="muted">Counts are over all the instances of each version; p50 and p99 over its completed ones among the latest ${DURATION_SAMPLE} completed.</p>`}`;
   return { body: page("Workflows", "/workflows", body) };
 }
 
