@@ -62,7 +62,9 @@ export function instanceQueries(s: string) {
     },
 
     async listInstances(q: Queryable, limit: number): Promise<InstanceRow[]> {
-      return q.query<InstanceRow>(`SELECT ${INSTANCE_COLS} FROM ${s}.instances ORDER BY created_at DESC, id LIMIT $1`, [limit]);
+      // The table's column: a bare created_at is INSTANCE_COLS' output column (ms), which no index
+      // serves, so every listing sorted the whole table.
+      return q.query<InstanceRow>(`SELECT ${INSTANCE_COLS} FROM ${s}.instances i ORDER BY i.created_at DESC, i.id DESC LIMIT $1`, [limit]);
     },
 
     /** Saves a step's new state; the version check turns a lost race into a visible error. */
