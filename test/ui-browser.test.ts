@@ -75,6 +75,12 @@ test("a failed instance: found by filter, its error, failing call and place in t
   await page.goto(new URL("/workflows", ui.url).href);
   expect(await page.locator("table.workflows").textContent()).toContain("uibCheckout");
   await shot("workflows");
+  for (const name of ["schedules", "workers"]) {
+    await page.goto(new URL(`/${name}`, ui.url).href);
+    expect(await page.locator("h1").textContent()).toBe(name[0]!.toUpperCase() + name.slice(1));
+    await shot(name);
+  }
+  expect(await page.locator("table.workers").textContent()).toContain("chargeCard");
   await env.client.handle(other.id).cancel();
 });
 

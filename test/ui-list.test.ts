@@ -54,6 +54,17 @@ test("pages follow each other with no row lost or repeated, newest first", async
   expect(new Set(walked).size).toBe(ROWS / 10);
 });
 
+test("a time window keeps the instances created in it", async () => {
+  const since = Date.parse("2026-01-01T00:10:00Z");
+  const until = Date.parse("2026-01-01T00:20:00Z");
+  const [{ n }] = await db.query<{ n: string }>(
+    `SELECT count(*)::text AS n FROM "${schema}".instances WHERE workflow = 'Alpha' AND created_at >= '2026-01-01T00:10:00Z' AND created_at < '2026-01-01T00:20:00Z'`,
+  );
+  const ids = await walk({ workflow: "Alpha", since, until }, 500);
+  expect(ids.length).toBe(Number(n));
+  expect(ids.length).toBeGreaterThan(1000);
+});
+
 test("an id prefix finds the instances whose id starts with it", async () => {
   const [{ id }] = await db.query<{ id: string }>(`SELECT id FROM "${schema}".instances LIMIT 1`);
   const found = await ui.instances(db, { id: id.slice(0, 10) });
@@ -68,7 +79,8 @@ test("every page is an index range scan, never a sort of the table", async () =>
     `SELECT ((extract(epoch from created_at) * 1000000)::bigint)::text AS created_us, id FROM "${schema}".instances ORDER BY created_at DESC, id DESC OFFSET 9000 LIMIT 1`,
   );
   const before = `${created_us}.${id}`;
-  for (const f of [{}, { workflow: "Beta" }, { status: "failed" as const }, { before }, { workflow: "Alpha", before }, { status: "failed" as const, before }]) {
+  for (const f of [{}, { workflow: "Beta" }, { status: "failed" as const }, { before }, { workflow: "Alpha", before }, { status: "failed" as const, before },
+    { since: Date.parse("2026-01-01T00:10:00Z"), until: Date.parse("2026-01-01T00:20:00Z") }]) {
     const q = listQuery(`"${schema}"`, f)!;
     const plan = (await db.query<{ "QUERY PLAN": string }>(`EXPLAIN ${q.sql}`, q.args)).map((r) => r["QUERY PLAN"]).join("\n");
     expect(plan, JSON.stringify(f)).toMatch(/Index Scan/);

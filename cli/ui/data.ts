@@ -19,6 +19,9 @@ export interface ListFilter {
   id?: string;
   /** Rows strictly older than this cursor (`<created_at µs>.<id>`). */
   before?: string;
+  /** Created at or after / before these times (epoch ms). */
+  since?: number;
+  until?: number;
 }
 
 export interface ListedInstance {
@@ -57,6 +60,8 @@ export function listQuery(s: string, f: ListFilter, limit = PAGE_SIZE): { sql: s
     if (!range) return null;
     where.push(`id BETWEEN ${arg(range[0])}::uuid AND ${arg(range[1])}::uuid`);
   }
+  if (f.since !== undefined) where.push(`created_at >= to_timestamp(${arg(f.since)}::float8 / 1000)`);
+  if (f.until !== undefined) where.push(`created_at < to_timestamp(${arg(f.until)}::float8 / 1000)`);
   const cursor = parseCursor(f.before);
   if (cursor) {
     where.push(`(created_at, id) < (timestamptz 'epoch' + ${arg(cursor.us)}::bigint * interval '1 microsecond', ${arg(cursor.id)}::uuid)`);
