@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { durableEnv, type DurableEnv } from "./helpers/durable.ts";
 import { HOSTILE, uiWorkflows } from "./helpers/ui-workflows.ts";
 import { startUiServer, type UiServer } from "../cli/ui/server.ts";
+import { scheduleQueries } from "../runtime/durable/schedule-queries.ts";
 import { BIN, cairn } from "./cli-harness.ts";
 import { databaseUrl } from "./helpers/db.ts";
 
@@ -90,6 +91,26 @@ describe("on a loopback bind without a token", () => {
     expect(ok.status).toBe(303);
     expect(ok.headers.get("location")).toBe(`${page}?notice=cancelled`);
     expect((await env.client.status(run.id)).status).toBe("cancelled");
+  });
+
+  test("a schedule is paused and resumed from the schedules page", async () => {
+    const artifact = await env.client.engine.register(flows.waiting.artifact);
+    await scheduleQueries(env.schema).upsert(env.db, {
+      name: "nightly<b>", workflow: artifact.name, spec: "0 3 * * *", timezone: "UTC", input: { who: "cron" }, catchUp: "latest", overlap: "skip", source: "x.ts",
+    }, artifact.hash, Date.now() + 3_600_000);
+    const { cookie, csrf, body } = await session(base, "/schedules");
+    expect(body).toContain("nightly&lt;b&gt;");
+    expect(body).toContain("0 3 * * *");
+    const action = /action="(\/schedules\/[^"]+\/pause)"/.exec(body)![1]!;
+    const paused = await post(base + action, { _csrf: csrf }, { cookie, origin: base });
+    expect(paused.status).toBe(303);
+    expect((await env.client.schedules()).find((x) => x.name === "nightly<b>")!.state).toBe("paused");
+    const after = await session(base, "/schedules?notice=paused", { cookie });
+    expect(after.body).toContain("Schedule paused.");
+    const resume = /action="(\/schedules\/[^"]+\/resume)"/.exec(after.body)![1]!;
+    expect((await post(base + resume, { _csrf: csrf }, { cookie, origin: base })).status).toBe(303);
+    expect((await env.client.schedules()).find((x) => x.name === "nightly<b>")!.state).toBe("active");
+    expect((await post(`${base}/schedules/nope/pause`, { _csrf: csrf }, { cookie, origin: base })).status).toBe(404);
   });
 
   test("markup in inputs, messages and errors is shown as text on every page", async () => {
