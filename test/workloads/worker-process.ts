@@ -1,7 +1,7 @@
 /**
  * A worker in a process of its own, for tests that kill it with SIGKILL.
  * Env: CAIRN_TEST_DB (url), CAIRN_TEST_SCHEMA, CAIRN_TEST_MODULE (actions module),
- * CAIRN_TEST_LEASE_MS, CAIRN_TEST_CONCURRENCY. Prints "ready" once claiming.
+ * CAIRN_TEST_LEASE_MS, CAIRN_TEST_CONCURRENCY, CAIRN_TEST_ATTEMPTS. Prints "ready" once claiming.
  */
 import { connectDb } from "../../runtime/store/db.ts";
 import { Worker } from "../../runtime/durable/worker.ts";
@@ -15,7 +15,8 @@ const worker = new Worker(db, {
   leaseMs: Number(process.env.CAIRN_TEST_LEASE_MS ?? 1000),
   pollMs: 200,
   concurrency: Number(process.env.CAIRN_TEST_CONCURRENCY ?? 20),
-  defaultRetry: { delay: 10, maxDelay: 50 },
+  // CAIRN_TEST_ATTEMPTS: a test that kills workers often gives calls more tries, since each kill costs the attempts it interrupts.
+  defaultRetry: { delay: 10, maxDelay: 50, ...(process.env.CAIRN_TEST_ATTEMPTS ? { attempts: Number(process.env.CAIRN_TEST_ATTEMPTS) } : {}) },
   onEvent: (e) => {
     if (e.type === "error") process.stderr.write(`worker error (${e.where}): ${e.error.message}\n`);
   },
