@@ -235,7 +235,8 @@ describe("bundler CLIs load the built plugins in plain Node", () => {
     );
     // @babel/code-frame too, but only when a diagnostic shows a frame (plugin/diagnostics/format.ts).
     // croner: the build checks each schedule's cron expression (ir-schema/schedule-spec.ts).
-    expect([...imported].filter((p) => !p.startsWith("node:")).sort()).toEqual(["@babel/parser", "croner", "magic-string", "unplugin"]);
+    // get-tsconfig and resolve-pkg-maps: tsconfig `paths` and package.json `imports` (plugin/resolve/).
+    expect([...imported].filter((p) => !p.startsWith("node:")).sort()).toEqual(["@babel/parser", "croner", "get-tsconfig", "magic-string", "resolve-pkg-maps", "unplugin"]);
   });
 
   test("vite build, with the README's config, writes the CLI's artifacts", async () => {

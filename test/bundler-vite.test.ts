@@ -105,21 +105,22 @@ describe("cairnjs/vite", () => {
     }
   });
 
-  test("a build without source maps gets no map from the plugin; a build with them, and the dev server, do", () => {
+  test("a build without source maps gets no map from the plugin; a build with them, and the dev server, do", async () => {
     const file = project.path("src/workflows.ts");
     const code = readFileSync(file, "utf8");
-    const mapOf = (command: string, sourcemap: unknown) => {
+    const mapOf = async (command: string, sourcemap: unknown) => {
       const plugin = cairn() as unknown as {
         configResolved(config: object): void;
-        transform: { handler(this: object, code: string, id: string): { code: string; map?: unknown } };
+        transform: { handler(this: object, code: string, id: string): Promise<{ code: string; map?: unknown }> };
       };
       plugin.configResolved({ command, build: { sourcemap } });
-      const hook = { addWatchFile() {}, warn() {}, error(e: unknown) { throw e; } };
-      const out = plugin.transform.handler.call(hook, code, file);
+      // Vite's context, as far as the hook uses it: its resolver finds no alias here.
+      const hook = { addWatchFile() {}, warn() {}, error(e: unknown) { throw e; }, resolve: async () => null };
+      const out = await plugin.transform.handler.call(hook, code, file);
       expect(out.code).toContain("__cairnCompiledWorkflow(JSON.parse(");
       return out.map === undefined ? "none" : typeof out.map;
     };
-    expect([mapOf("build", false), mapOf("build", true), mapOf("build", "hidden"), mapOf("serve", false)]).toEqual(["none", "object", "object", "object"]);
+    expect([await mapOf("build", false), await mapOf("build", true), await mapOf("build", "hidden"), await mapOf("serve", false)]).toEqual(["none", "object", "object", "object"]);
   });
 
   test("recipe: unit-test a workflow with runLocal through the plugin (vitest's module loading)", async () => {

@@ -42,7 +42,8 @@ describe("tsconfig resolution", () => {
   });
 
   it("paths from an extended config are relative to that config, or to a baseUrl set later in the chain", () => {
-    tsconfig("config/base.json", { compilerOptions: { paths: { "@m/*": ["mapped/*"], "@libs/*": ["../libs/*"] } } });
+    // Without baseUrl, TypeScript takes relative targets only (TS5090), relative to the config that set them.
+    tsconfig("config/base.json", { compilerOptions: { paths: { "@m/*": ["./mapped/*"], "@libs/*": ["../libs/*"] } } });
     tsconfig("tsconfig.json", { extends: "./config/base" });
     expect(resolveAll("@m/x", "@libs/a")).toEqual(["config/mapped/x.ts", "libs/a/index.ts"]);
     tsconfig("tsconfig.json", { extends: "./config/base.json", compilerOptions: { baseUrl: "config" } });

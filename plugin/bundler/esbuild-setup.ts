@@ -6,6 +6,8 @@ import { esbuildBuildMessages, esbuildMessages } from "../pipeline/messages.ts";
 import { mayUseCairn } from "../pipeline/options.ts";
 import { exactPaths, outsideFilter } from "./path-filters.ts";
 import { readBytes } from "../resolve/file-probes.ts";
+import { transformWithBundler } from "../pipeline/bundler-resolution.ts";
+import { esbuildResolve } from "./bundler-resolvers.ts";
 import type { PluginContext } from "../pipeline/plugin-context.ts";
 
 const LOADERS: Record<string, Loader> = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": "jsx" };
@@ -40,8 +42,9 @@ export function esbuildSetup(ctx: PluginContext) {
       };
     });
 
-    const load = (args: OnLoadArgs): OnLoadResult | undefined => {
-      // Sync: the compile right after blocks anyway, and a promise read costs several thread-pool round trips.
+    const bundlerResolve = esbuildResolve(build);
+    const load = async (args: OnLoadArgs): Promise<OnLoadResult | undefined> => {
+      // A sync read: the compile right after blocks anyway, and a promise read costs several thread-pool round trips.
       const bytes = readBytes(args.path);
       // Not a file on disk (another plugin's module in the file namespace): not ours to load.
       if (bytes === null) return undefined;
@@ -52,7 +55,7 @@ export function esbuildSetup(ctx: PluginContext) {
       const { path } = args;
       const code = bytes.toString("utf8");
       seen.add(path);
-      const outcome = ctx.compiler.transform(code, path);
+      const outcome = await transformWithBundler(ctx.compiler, code, path, bundlerResolve);
       // esbuild takes an input source map from an inline comment.
       const contents = !outcome.output ? code : opts.sourcemap ? `${outcome.output.code}\n//# sourceMappingURL=${outcome.output.map().toUrl()}\n` : outcome.output.code;
       const ext = extname(path);

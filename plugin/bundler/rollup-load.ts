@@ -2,6 +2,8 @@ import type { NormalizedInputOptions, PluginContext as RollupContext, SourceDesc
 import { cleanId, mayUseCairn } from "../pipeline/options.ts";
 import type { PluginContext } from "../pipeline/plugin-context.ts";
 import { readText } from "../resolve/file-probes.ts";
+import { transformWithBundler } from "../pipeline/bundler-resolution.ts";
+import { rollupResolve } from "./bundler-resolvers.ts";
 import { TYPESCRIPT_FILE, TYPESCRIPT_LOADER, typescriptEmitter, type TypeScriptEmitter } from "./typescript-emit.ts";
 
 /**
@@ -20,12 +22,12 @@ export function rollupLoadHooks(ctx: PluginContext) {
     },
     load: {
       order: "pre" as const,
-      handler(this: RollupContext, id: string): SourceDescription | null {
+      async handler(this: RollupContext, id: string): Promise<SourceDescription | null> {
         const file = cleanId(id);
         if (!typescriptLoads || !TYPESCRIPT_FILE.test(file) || !ctx.filter.test(file)) return null;
         const code = readText(file);
         if (code === null || !mayUseCairn(code)) return null;
-        const outcome = ctx.compiler.transform(code, file);
+        const outcome = await transformWithBundler(ctx.compiler, code, file, rollupResolve(this));
         ctx.loaded.set(file, outcome);
         // cairn's transform reports the outcome: Rollup wraps an error thrown by `load` in "Could not load ...",
         // which would name the module twice. With errors, the TypeScript plugin emits the module meanwhile.

@@ -2,6 +2,9 @@ import { readFileSync } from "node:fs";
 import { createUnplugin, type UnpluginBuildContext, type UnpluginContext, type UnpluginOptions, type WebpackCompiler } from "unplugin";
 import { esbuildSetup } from "./esbuild-setup.ts";
 import { readText } from "../resolve/file-probes.ts";
+import type { PluginContext as RollupContext } from "rollup";
+import { transformWithBundler } from "../pipeline/bundler-resolution.ts";
+import { rollupResolve, webpackResolve } from "./bundler-resolvers.ts";
 import { failModule, reportOutcome } from "./report.ts";
 import { rollupLoadHooks } from "./rollup-load.ts";
 import { TYPESCRIPT_FILE } from "./typescript-emit.ts";
@@ -60,7 +63,7 @@ export const cairnUnplugin = createUnplugin<CairnPluginOptions | undefined>((opt
   return plugin;
 });
 
-function transformHook(hook: UnpluginBuildContext & UnpluginContext, ctx: PluginContext, code: string, id: string) {
+async function transformHook(hook: UnpluginBuildContext & UnpluginContext, ctx: PluginContext, code: string, id: string) {
   const file = cleanId(id);
   // Repeated here: not every bundler version applies hook filters natively.
   if (!ctx.filter.test(file)) return null;
@@ -76,9 +79,12 @@ function transformHook(hook: UnpluginBuildContext & UnpluginContext, ctx: Plugin
     return null;
   }
   if (changedBefore(code, file)) return failModule(hook, CHANGED_BEFORE);
-  const outcome = ctx.compiler.transform(code, file);
-  if (!reportOutcome(hook, ctx, outcome) || !outcome.output) return null;
   const native = hook.getNativeBuildContext?.();
+  const loader = native?.framework === "webpack" ? native.loaderContext : undefined;
+  // Rollup and Vite hand unplugin their own context, with `resolve`.
+  const resolve = loader ? webpackResolve(loader) : rollupResolve(hook as unknown as Pick<RollupContext, "resolve">);
+  const outcome = await transformWithBundler(ctx.compiler, code, file, resolve);
+  if (!reportOutcome(hook, ctx, outcome) || !outcome.output) return null;
   const wantsMap = ctx.mapsWanted && (native?.framework !== "webpack" || native.loaderContext?.sourceMap !== false);
   return wantsMap ? { code: outcome.output.code, map: outcome.output.map() } : { code: outcome.output.code };
 }

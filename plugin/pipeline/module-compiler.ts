@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { canonicalJson } from "../../ir-schema/hash.ts";
+import { PACKAGE_NAME } from "../../ir-schema/vocabulary.ts";
 import { compileWithLayout } from "../compile.ts";
 import { createModuleCache } from "../analyze/module-cache.ts";
 import { nodeResolver } from "../resolve/node-resolver.ts";
@@ -74,10 +75,15 @@ export class ModuleCompiler {
     this.onCompile = options.onCompile;
   }
 
-  transform(code: string, file: string): ModuleOutcome {
+  /**
+   * `bundler`: what the bundler's own resolver answered for bare specifiers the
+   * file-system resolver leaves unresolved (aliases), keyed by bundlerKey();
+   * see bundler-resolution.ts.
+   */
+  transform(code: string, file: string, bundler?: ReadonlyMap<string, string | null>): ModuleOutcome {
     const source = digest(code);
     const root = this.root ?? this.projectRoot(file);
-    const base = this.baseResolver(root);
+    const base = withBundler(this.baseResolver(root), bundler);
     const hit = this.results.get(file);
     if (hit && hit.inputs.source === source && hit.inputs.root === root && inputsUnchanged(hit.inputs, base)) {
       this.modules.set(file, hit.outcome);
@@ -141,6 +147,18 @@ export class ModuleCompiler {
     };
   }
 
+  /**
+   * The bare specifiers the latest compile of `file` (this process's or the disk
+   * cache's) imported and the file-system resolver cannot resolve: what to ask a
+   * bundler's resolver about before compiling the file again.
+   */
+  bareImports(file: string): Array<[specifier: string, from: string]> {
+    const root = this.root ?? this.projectRoot(file);
+    const recorded = this.results.get(file)?.inputs.resolutions ?? this.diskCache(root)?.get(file)?.resolutions ?? [];
+    const base = this.baseResolver(root);
+    return recorded.filter(([specifier, from]) => isBare(specifier) && base.resolve(specifier, from) === null).map(([specifier, from]) => [specifier, from]);
+  }
+
   /** Writes the compiles of this build to the disk cache (bundlers call it at the end of a build). */
   flush(): void {
     for (const cache of this.diskCaches.values()) cache.flush();
@@ -188,6 +206,29 @@ export class ModuleCompiler {
     this.roots.set(start, found);
     return found;
   }
+}
+
+/** The key of a bundler answer: specifier and importing file. */
+export function bundlerKey(specifier: string, from: string): string {
+  return `${specifier}\0${from}`;
+}
+
+/** Not relative or absolute, and not cairn itself (never the user's code): a package, or an alias only the bundler knows. */
+function isBare(specifier: string): boolean {
+  return !specifier.startsWith(".") && !isAbsolute(specifier) && specifier !== PACKAGE_NAME && !specifier.startsWith(`${PACKAGE_NAME}/`);
+}
+
+/** `base`, then the bundler's answers for the bare specifiers `base` leaves unresolved. */
+function withBundler(base: ModuleResolver, bundler: ReadonlyMap<string, string | null> | undefined): ModuleResolver {
+  if (!bundler || bundler.size === 0) return base;
+  return {
+    root: base.root,
+    read: (path) => base.read(path),
+    resolve(specifier, from) {
+      const file = base.resolve(specifier, from);
+      return file === null && isBare(specifier) ? (bundler.get(bundlerKey(specifier, from)) ?? null) : file;
+    },
+  };
 }
 
 /** `base`, recording every file it reads (each read once per compile) and every import it resolves. */
