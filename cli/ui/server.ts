@@ -61,7 +61,7 @@ const POSTS: Array<[RegExp, PostHandler]> = [
   [new RegExp(`^/instances/${UUID}/cancel$`), (ctx, [id], form) => cancelInstance(ctx, id!, form)],
   [new RegExp(`^/instances/${UUID}/send$`), (ctx, [id], form) => sendMessage(ctx, id!, form)],
   [new RegExp(`^/instances/${UUID}/rerun$`), (ctx, [id]) => rerun(ctx, id!)],
-  [/^\/schedules\/([^/]{1,300})\/(pause|resume)$/, (ctx, [name, verb]) => pauseOrResume(ctx, decodeURIComponent(name!), verb === "pause")],
+  [/^\/schedules\/([^/]{1,300})\/(pause|resume)$/, (ctx, [name, verb]) => pauseOrResume(ctx, decodePart(name!), verb === "pause")],
 ];
 
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
@@ -146,6 +146,15 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
       await client.close();
     },
   };
+}
+
+/** A path segment decoded; a malformed escape stays as written (and then names nothing). */
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 function cookie(name: string, value: string): string {
