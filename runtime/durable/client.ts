@@ -2,6 +2,7 @@
  * The client: start instances, wait for results, inspect and cancel them. It needs
  * no actions and runs no workflow code; it only talks to the database.
  */
+import { wakeableWait } from "./wakeable-wait.ts";
 import { decodeWire } from "../payload.ts";
 import type { Artifact, Json } from "../../ir-schema/index.ts";
 import type { Db } from "../store/db.ts";
@@ -201,14 +202,7 @@ export class Client {
         if (finished) return this.settle(id, finished);
         if (Date.now() >= deadline) throw new Error(`timed out waiting for workflow instance ${id}`);
         if (notified) continue;
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, Math.min(1000, deadline - Date.now()));
-          wake = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
-        wake = null;
+        await wakeableWait(Math.min(1000, deadline - Date.now()), (w) => (wake = w));
       }
     } finally {
       offHub();

@@ -3,6 +3,7 @@
  * step that publishes announces it (to this process's clients through the hub, to
  * others by NOTIFY on the `published` channel), and a waiter reads again only then.
  */
+import { wakeableWait } from "./wakeable-wait.ts";
 import type { Json } from "../../ir-schema/index.ts";
 import { decodeWire } from "../payload.ts";
 import type { Db } from "../store/db.ts";
@@ -63,14 +64,7 @@ export class PublishedValues {
         }
         if (Date.now() >= deadline) throw new Error(`timed out waiting for workflow instance ${id} to publish '${key}'`);
         if (changed || local) continue;
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, Math.min(FALLBACK_MS, deadline - Date.now()));
-          wake = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
-        wake = null;
+        await wakeableWait(Math.min(FALLBACK_MS, deadline - Date.now()), (w) => (wake = w));
       }
     } finally {
       offHub();
