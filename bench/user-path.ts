@@ -20,6 +20,7 @@ import type { LatencySample } from "./cairn-latency.ts";
 import { connectDb } from "../runtime/store/db.ts";
 import { migrate } from "../runtime/store/migrate.ts";
 import { DEFAULT_CONCURRENCY } from "../runtime/durable/worker.ts";
+import { commitFloor } from "./commit-floor.ts";
 
 export interface UserPathCounts {
   instances: number;
@@ -89,7 +90,9 @@ export async function userPath(ctx: BenchContext, counts: UserPathCounts, peers:
     rows.push({ system: "graphile-worker", config: `\`addJob\` chain of 3 jobs, 1 runner, concurrency ${ctx.concurrency}, pollInterval default, LISTEN/NOTIFY`, stepsPerSec: [], p50: [], p99: [], next: [] });
   }
   const N = counts.instances;
+  const floor: number[] = [];
   for (let r = 1; r <= counts.repeats; r++) {
+    floor.push((await commitFloor(url)).p50);
     for (const [i, workerProcesses] of [0, 2].entries()) {
       const t = await cairn(ctx, url, "throughput", N, 0, workerProcesses);
       rows[i]!.stepsPerSec.push((3 * N) / (((t.t1 as number) - (t.t0 as number)) / 1000));
@@ -107,10 +110,10 @@ export async function userPath(ctx: BenchContext, counts: UserPathCounts, peers:
       rows[3]!.p50.push(gl.p50), rows[3]!.p99.push(gl.p99), rows[3]!.next.push(gl.next);
     }
   }
-  return render(rows, counts, peers);
+  return render(rows, counts, peers, median(floor));
 }
 
-function render(rows: Row[], counts: UserPathCounts, peers: boolean): string {
+function render(rows: Row[], counts: UserPathCounts, peers: boolean, floor: number): string {
   const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
   const out = [
     "## The user path: start() + result() per workflow",
@@ -144,5 +147,10 @@ function render(rows: Row[], counts: UserPathCounts, peers: boolean): string {
       `- action → next action p50 <= 1 ms: ${f(next)} ms, ${check(next <= 1)}`,
     );
   }
+  out.push(
+    "",
+    `The floor under action → next, same run: one durable commit as Node sees it (a prepared one-row upsert, one at a time, bench/commit-floor.ts) takes ${f(floor, 3)} ms p50; ` +
+      `Cairn's action → next is ${f(median(rows[0]!.next) / floor)}x that.`,
+  );
   return out.join("\n");
 }
