@@ -4,9 +4,9 @@ import type { Checker } from "./checker.ts";
 import { describe, staticRef } from "./static-refs.ts";
 import { dispatchOf } from "./calls.ts";
 import { isArrayFnCall, LOGICAL_ASSIGN } from "./forms.ts";
-import { checkArrayFn, checkDispatch, checkExpr, checkItems, checkValue, reportInvalidCall } from "./expressions.ts";
-
-export { checkValue };
+import { checkExpr, checkItems } from "./expressions.ts";
+import { checkDispatch, reportInvalidCall } from "./dispatch.ts";
+import { checkArrayFn, checkValue } from "./array-fns.ts";
 
 /**
  * `init` assigned to the variable `target`: the one position where an un-awaited

@@ -1,10 +1,14 @@
 import type * as t from "@babel/types";
 import type { Checker } from "./checker.ts";
 import type { BindingKind } from "./scopes.ts";
-import { hoistDeclarations, isPublish, iterMethodCall, jumpTargetOf, logLevel, patternNames } from "./forms.ts";
+import { hoistDeclarations, isExpressionArg, isPublish, iterMethodCall, jumpTargetOf, logLevel, patternNames } from "./forms.ts";
 import { dispatchOf } from "./calls.ts";
-import { checkAwait, checkExpr, checkItems, checkPublish, reportInvalidCall } from "./expressions.ts";
-import { assignableLocal, checkAssignment, checkInto, checkPattern, checkPush, checkUpdate, checkValue } from "./assignments.ts";
+import { localBinding } from "./static-refs.ts";
+import { checkExpr, checkItems } from "./expressions.ts";
+import { checkAwait } from "./awaits.ts";
+import { reportInvalidCall } from "./dispatch.ts";
+import { checkValue } from "./array-fns.ts";
+import { assignableLocal, checkAssignment, checkInto, checkPattern, checkPush, checkUpdate } from "./assignments.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 
 export function checkStatements(C: Checker, stmts: readonly t.Statement[]): void {
@@ -202,6 +206,23 @@ export function checkExpressionStatement(C: Checker, e: t.Expression): void {
     }
   }
   checkExpr(C, e);
+}
+
+/** `publish(key, value)` as a statement: the value is a value, never a pending call. */
+function checkPublish(C: Checker, call: t.CallExpression): void {
+  const [key, value, ...rest] = call.arguments;
+  if (!isExpressionArg(key) || !isExpressionArg(value) || rest.length > 0) {
+    C.report("publishArguments", call, { call: C.text(call) });
+    return;
+  }
+  checkExpr(C, key);
+  const v = unwrapTs(value);
+  const d = dispatchOf(C, v);
+  if (d === "invalid") return reportInvalidCall(C, v as t.CallExpression);
+  if (d) return C.report("publishHandle", v, { call: C.text(call), value: C.text(v) });
+  const local = localBinding(C, v);
+  if (local) C.valueUses.push({ irName: local.irName, node: v, published: true });
+  else checkExpr(C, v);
 }
 
 function checkDeclaration(C: Checker, s: t.VariableDeclaration): void {
