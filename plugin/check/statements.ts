@@ -3,6 +3,7 @@ import type { Checker } from "./checker.ts";
 import type { BindingKind } from "./scopes.ts";
 import { hoistDeclarations, isExpressionArg, isPublish, iterMethodCall, jumpTargetOf, logLevel, patternNames } from "./forms.ts";
 import { dispatchOf } from "./calls.ts";
+import { visitBlock, visitStatement, visitStatements, type StatementVisitor } from "./statement-visitor.ts";
 import { localBinding } from "./static-refs.ts";
 import { checkExpr, checkItems } from "./expressions.ts";
 import { checkAwait } from "./awaits.ts";
@@ -11,97 +12,91 @@ import { checkValue } from "./array-fns.ts";
 import { assignableLocal, checkAssignment, checkInto, checkPattern, checkPush, checkUpdate } from "./assignments.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 
+/** What the check phase does with each statement kind (the walk itself is statement-visitor.ts, shared with lowering). */
+const CHECK: StatementVisitor<Checker> = {
+  ExpressionStatement: (C, s) => checkExpressionStatement(C, s.expression),
+  VariableDeclaration: (C, s) => checkDeclaration(C, s),
+  IfStatement: (C, s) => {
+    checkExpr(C, s.test);
+    checkBlock(C, s.consequent);
+    if (s.alternate) checkBlock(C, s.alternate);
+  },
+  ReturnStatement: (C, s) => {
+    if (s.argument) checkExpr(C, s.argument);
+  },
+  ForOfStatement: (C, s, labels) => {
+    const method = iterMethodCall(C, unwrapTs(s.right));
+    checkExpr(C, method ? method.object : s.right);
+    checkIteration(C, s, labels);
+  },
+  ForInStatement: (C, s, labels) => {
+    checkExpr(C, s.right);
+    checkIteration(C, s, labels);
+  },
+  ForStatement: (C, s, labels) => {
+    C.scopes.push();
+    if (s.init?.type === "VariableDeclaration") {
+      hoistDeclarations(C.scopes, [s.init]);
+      checkStatement(C, s.init);
+    } else if (s.init) checkExpressionStatement(C, s.init);
+    if (s.test) checkExpr(C, s.test);
+    inLoop(C, labels, () => checkBlock(C, s.body));
+    if (s.update) checkExpressionStatement(C, s.update);
+    C.scopes.pop();
+  },
+  WhileStatement: (C, s, labels) => {
+    checkExpr(C, s.test);
+    inLoop(C, labels, () => checkBlock(C, s.body));
+  },
+  DoWhileStatement: (C, s, labels) => {
+    inLoop(C, labels, () => checkBlock(C, s.body));
+    checkExpr(C, s.test);
+  },
+  BreakStatement: (C, s) => checkBreakContinue(C, s),
+  ContinueStatement: (C, s) => checkBreakContinue(C, s),
+  labeled: (C, s, labels) => {
+    C.jumpTargets.push({ kind: "label", labels });
+    checkStatement(C, s.body);
+    C.jumpTargets.pop();
+  },
+  TryStatement: (C, s) => checkTry(C, s),
+  ThrowStatement: (C, s) => {
+    const arg = s.argument;
+    const binding = arg.type === "Identifier" ? C.scopes.lookup(arg.name) : null;
+    if (binding?.kind !== "catch") C.report("throwNotCaught", s, { value: C.text(arg) });
+  },
+  SwitchStatement: (C, s, labels) => {
+    checkExpr(C, s.discriminant);
+    for (const c of s.cases) if (c.test) checkExpr(C, c.test);
+    C.scopes.push();
+    hoistDeclarations(C.scopes, s.cases.flatMap((c) => c.consequent));
+    C.jumpTargets.push({ kind: "switch", labels });
+    for (const c of s.cases) for (const stmt of c.consequent) checkStatement(C, stmt);
+    C.jumpTargets.pop();
+    C.scopes.pop();
+  },
+  other: (C, s) => reportStatement(C, s),
+};
+
 export function checkStatements(C: Checker, stmts: readonly t.Statement[]): void {
-  hoistDeclarations(C.scopes, stmts);
-  for (const s of stmts) checkStatement(C, s);
+  visitStatements(CHECK, C, stmts);
 }
 
 export function checkBlock(C: Checker, node: t.Statement): void {
-  C.scopes.push();
-  if (node.type === "BlockStatement") checkStatements(C, node.body);
-  else checkStatements(C, [node]);
-  C.scopes.pop();
+  visitBlock(CHECK, C, node);
 }
 
-const LOOPS: ReadonlySet<string> = new Set(["ForOfStatement", "ForInStatement", "ForStatement", "WhileStatement", "DoWhileStatement"]);
-
 export function checkStatement(C: Checker, s: t.Statement, labels: readonly string[] = []): void {
-  switch (s.type) {
-    case "BlockStatement":
-      return checkBlock(C, s);
-    case "EmptyStatement":
-    case "TSTypeAliasDeclaration":
-    case "TSInterfaceDeclaration":
-    case "TSDeclareFunction":
-      return;
-    case "ExpressionStatement":
-      return checkExpressionStatement(C, s.expression);
-    case "VariableDeclaration":
-      return checkDeclaration(C, s);
-    case "IfStatement":
-      checkExpr(C, s.test);
-      checkBlock(C, s.consequent);
-      if (s.alternate) checkBlock(C, s.alternate);
-      return;
-    case "ReturnStatement":
-      if (s.argument) checkExpr(C, s.argument);
-      return;
-    case "ForOfStatement":
-    case "ForInStatement": {
-      const method = s.type === "ForOfStatement" ? iterMethodCall(C, unwrapTs(s.right)) : null;
-      checkExpr(C, method ? method.object : s.right);
-      return checkIteration(C, s, labels);
-    }
-    case "ForStatement":
-      C.scopes.push();
-      if (s.init?.type === "VariableDeclaration") {
-        hoistDeclarations(C.scopes, [s.init]);
-        checkStatement(C, s.init);
-      } else if (s.init) checkExpressionStatement(C, s.init);
-      if (s.test) checkExpr(C, s.test);
-      inLoop(C, labels, () => checkBlock(C, s.body));
-      if (s.update) checkExpressionStatement(C, s.update);
-      C.scopes.pop();
-      return;
-    case "WhileStatement":
-    case "DoWhileStatement":
-      if (s.type === "WhileStatement") checkExpr(C, s.test);
-      inLoop(C, labels, () => checkBlock(C, s.body));
-      if (s.type === "DoWhileStatement") checkExpr(C, s.test);
-      return;
-    case "BreakStatement":
-    case "ContinueStatement":
-      return checkBreakContinue(C, s);
-    case "LabeledStatement":
-      return checkLabeled(C, s, [...labels, s.label.name]);
-    case "TryStatement":
-      return checkTry(C, s);
-    case "ThrowStatement": {
-      const arg = s.argument;
-      const binding = arg.type === "Identifier" ? C.scopes.lookup(arg.name) : null;
-      if (binding?.kind !== "catch") C.report("throwNotCaught", s, { value: C.text(arg) });
-      return;
-    }
-    case "SwitchStatement":
-      checkExpr(C, s.discriminant);
-      for (const c of s.cases) if (c.test) checkExpr(C, c.test);
-      C.scopes.push();
-      hoistDeclarations(C.scopes, s.cases.flatMap((c) => c.consequent));
-      C.jumpTargets.push({ kind: "switch", labels });
-      for (const c of s.cases) for (const stmt of c.consequent) checkStatement(C, stmt);
-      C.jumpTargets.pop();
-      C.scopes.pop();
-      return;
-    case "FunctionDeclaration":
-      if (s.generator) C.report("generatorFunction", s);
-      else C.report("functionDeclaration", s, { name: s.id?.name ?? "" });
-      return;
-    case "WithStatement":
-      C.report("withStatement", s);
-      return;
-    default:
-      C.report("unsupportedStatement", s, { statement: describeStatement(s) });
-  }
+  visitStatement(CHECK, C, s, labels);
+}
+
+/** A statement a workflow body may not contain. */
+function reportStatement(C: Checker, s: t.Statement): void {
+  if (s.type === "FunctionDeclaration") {
+    if (s.generator) C.report("generatorFunction", s);
+    else C.report("functionDeclaration", s, { name: s.id?.name ?? "" });
+  } else if (s.type === "WithStatement") C.report("withStatement", s);
+  else C.report("unsupportedStatement", s, { statement: describeStatement(s) });
 }
 
 function describeStatement(s: t.Statement): string {
@@ -147,15 +142,6 @@ function checkBreakContinue(C: Checker, s: t.BreakStatement | t.ContinueStatemen
   const target = jumpTargetOf(C.jumpTargets, s);
   if (!target) C.report("jumpOutsideLoop", s, { statement: C.text(s) });
   else if (s.type === "ContinueStatement" && target.kind !== "loop") C.report("continueNonLoop", s, { label: s.label?.name ?? "" });
-}
-
-function checkLabeled(C: Checker, s: t.LabeledStatement, labels: readonly string[]): void {
-  const body = s.body;
-  if (body.type === "LabeledStatement") return checkLabeled(C, body, [...labels, body.label.name]);
-  if (LOOPS.has(body.type) || body.type === "SwitchStatement") return checkStatement(C, body, labels);
-  C.jumpTargets.push({ kind: "label", labels });
-  checkStatement(C, body);
-  C.jumpTargets.pop();
 }
 
 /** try/catch without `finally`; the catch parameter is a plain identifier, bound for the catch body only. */

@@ -1,7 +1,8 @@
 import type * as t from "@babel/types";
 import type { Lowerer } from "./lowerer.ts";
 import type { BindingKind } from "../check/scopes.ts";
-import { hoistDeclarations as hoistIn, isPublish, patternNames } from "../check/forms.ts";
+import { isPublish } from "../check/forms.ts";
+import { visitBlock, visitStatement, visitStatements, type StatementVisitor } from "../check/statement-visitor.ts";
 import { unary, undef } from "./ir.ts";
 import { isStable, lowerExprs } from "./anf.ts";
 import { lowerExpr } from "./expressions.ts";
@@ -15,86 +16,48 @@ import { lowerThrow, lowerTry } from "./try.ts";
 import { lowerSwitch } from "./switch.ts";
 import { lowerLog } from "./logs.ts";
 
-export { patternNames };
-
-/** Declares a block's `let`/`const` bindings before lowering its statements (forms.ts). */
-export function hoistDeclarations(L: Lowerer, stmts: readonly t.Statement[]): void {
-  hoistIn(L.scopes, stmts);
-}
+/** What lowering does with each statement kind (the walk itself is check/statement-visitor.ts, shared with the check phase). */
+const LOWER: StatementVisitor<Lowerer> = {
+  ExpressionStatement: (L, s) => lowerExpressionStatement(L, s.expression),
+  VariableDeclaration: (L, s) => lowerDeclaration(L, s),
+  IfStatement: (L, s) => lowerIf(L, s),
+  ReturnStatement: (L, s) => {
+    const arg = s.argument;
+    const value = !arg ? undef() : arg.type === "AwaitExpression" ? lowerAwait(L, arg, "value", null) : lowerExpr(L, arg);
+    L.cfg.terminate({ kind: "return", loc: L.loc(s), value });
+  },
+  ForOfStatement: (L, s, labels) => lowerForOf(L, s, labels),
+  ForInStatement: (L, s, labels) => lowerForIn(L, s, labels),
+  ForStatement: (L, s, labels) => lowerFor(L, s, labels),
+  WhileStatement: (L, s, labels) => lowerWhile(L, s, labels),
+  DoWhileStatement: (L, s, labels) => lowerDoWhile(L, s, labels),
+  BreakStatement: (L, s) => lowerBreakContinue(L, s),
+  ContinueStatement: (L, s) => lowerBreakContinue(L, s),
+  labeled: (L, s, labels) => {
+    const exit = L.cfg.newBlock();
+    L.jumpTargets.push({ kind: "label", labels, breakTo: exit, continueTo: null });
+    lowerStatement(L, s.body);
+    L.jumpTargets.pop();
+    L.cfg.terminate({ kind: "jump", loc: L.loc(s), to: exit.id });
+    L.cfg.switchTo(exit);
+  },
+  TryStatement: (L, s) => lowerTry(L, s),
+  ThrowStatement: (L, s) => lowerThrow(L, s),
+  SwitchStatement: (L, s, labels) => lowerSwitch(L, s, labels),
+  // Every other statement was reported by the check phase.
+  other: () => {},
+};
 
 export function lowerStatements(L: Lowerer, stmts: readonly t.Statement[]): void {
-  hoistDeclarations(L, stmts);
-  for (const s of stmts) lowerStatement(L, s);
+  visitStatements(LOWER, L, stmts);
 }
 
 export function lowerBlock(L: Lowerer, node: t.Statement): void {
-  L.scopes.push();
-  if (node.type === "BlockStatement") lowerStatements(L, node.body);
-  else lowerStatements(L, [node]);
-  L.scopes.pop();
+  visitBlock(LOWER, L, node);
 }
 
 export function lowerStatement(L: Lowerer, s: t.Statement, labels: readonly string[] = []): void {
-  const loc = L.loc(s);
-  switch (s.type) {
-    case "BlockStatement":
-      return lowerBlock(L, s);
-    case "EmptyStatement":
-    case "TSTypeAliasDeclaration":
-    case "TSInterfaceDeclaration":
-    case "TSDeclareFunction":
-      return;
-    case "ExpressionStatement":
-      return lowerExpressionStatement(L, s.expression);
-    case "VariableDeclaration":
-      return lowerDeclaration(L, s);
-    case "IfStatement":
-      return lowerIf(L, s);
-    case "ReturnStatement": {
-      const arg = s.argument;
-      const value = !arg ? undef() : arg.type === "AwaitExpression" ? lowerAwait(L, arg, "value", null) : lowerExpr(L, arg);
-      L.cfg.terminate({ kind: "return", loc, value });
-      return;
-    }
-    case "ForOfStatement":
-      return lowerForOf(L, s, labels);
-    case "ForInStatement":
-      return lowerForIn(L, s, labels);
-    case "ForStatement":
-      return lowerFor(L, s, labels);
-    case "WhileStatement":
-      return lowerWhile(L, s, labels);
-    case "DoWhileStatement":
-      return lowerDoWhile(L, s, labels);
-    case "BreakStatement":
-    case "ContinueStatement":
-      return lowerBreakContinue(L, s);
-    case "LabeledStatement":
-      return lowerLabeled(L, s, [...labels, s.label.name]);
-    case "TryStatement":
-      return lowerTry(L, s);
-    case "ThrowStatement":
-      return lowerThrow(L, s);
-    case "SwitchStatement":
-      return lowerSwitch(L, s, labels);
-    default:
-      // Every other statement was reported by the check phase.
-      return;
-  }
-}
-
-function lowerLabeled(L: Lowerer, s: t.LabeledStatement, labels: readonly string[]): void {
-  const body = s.body;
-  if (body.type === "LabeledStatement") return lowerLabeled(L, body, [...labels, body.label.name]);
-  if (["ForOfStatement", "ForInStatement", "ForStatement", "WhileStatement", "DoWhileStatement", "SwitchStatement"].includes(body.type)) {
-    return lowerStatement(L, body, labels);
-  }
-  const exit = L.cfg.newBlock();
-  L.jumpTargets.push({ kind: "label", labels, breakTo: exit, continueTo: null });
-  lowerStatement(L, body);
-  L.jumpTargets.pop();
-  L.cfg.terminate({ kind: "jump", loc: L.loc(s), to: exit.id });
-  L.cfg.switchTo(exit);
+  visitStatement(LOWER, L, s, labels);
 }
 
 export function lowerExpressionStatement(L: Lowerer, e: t.Expression): void {

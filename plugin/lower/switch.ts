@@ -3,7 +3,8 @@ import type { Lowerer } from "./lowerer.ts";
 import { binary } from "./ir.ts";
 import { spill } from "./anf.ts";
 import { lowerExpr } from "./expressions.ts";
-import { hoistDeclarations, lowerStatement } from "./statements.ts";
+import { hoistDeclarations } from "../check/forms.ts";
+import { lowerStatement } from "./statements.ts";
 
 /**
  * switch: the discriminant is evaluated once; case tests are compared with `===`
@@ -29,7 +30,7 @@ export function lowerSwitch(L: Lowerer, s: t.SwitchStatement, labels: readonly s
   L.cfg.terminate({ kind: "jump", loc, to: (defaultIndex >= 0 ? bodies[defaultIndex] : exit).id });
 
   L.scopes.push();
-  hoistDeclarations(L, s.cases.flatMap((c) => c.consequent));
+  hoistDeclarations(L.scopes, s.cases.flatMap((c) => c.consequent));
   L.jumpTargets.push({ kind: "switch", labels, breakTo: exit, continueTo: null });
   s.cases.forEach((c, i) => {
     L.cfg.switchTo(bodies[i]);

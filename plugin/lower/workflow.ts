@@ -9,7 +9,8 @@ import { selfNameOf } from "../check/static-refs.ts";
 import { binary, undef } from "./ir.ts";
 import { lowerExpr } from "./expressions.ts";
 import { assignPattern } from "./patterns.ts";
-import { lowerStatements, patternNames } from "./statements.ts";
+import { patternNames } from "../check/forms.ts";
+import { lowerStatements } from "./statements.ts";
 
 export interface LoweredWorkflow {
   /** Null when the artifact failed validation (`invalid` says why). */
