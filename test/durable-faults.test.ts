@@ -155,8 +155,10 @@ describe("sizes", () => {
     const run = await env.client.start(artifact, { kind: 1 });
     const err = (await run.result().catch((e: unknown) => e)) as { name: string; message: string; error: Record<string, unknown> };
     expect(err.name).toBe("Error");
-    expect(err.message).toMatch(/^big… \[truncated: the error was 2000\d\d bytes of JSON, over the limit of 4096\]$/);
+    // The size counts the action's stack too (a few hundred bytes), which the truncated error keeps.
+    expect(err.message).toMatch(/^big… \[truncated: the error was 20\d\d\d\d bytes of JSON, over the limit of 4096\]$/);
     expect(err.error.blob).toBeUndefined();
+    expect(err.error["%stack"]).toMatch(/^at big \(.*fault_sizes\.ts:\d+:\d+\)/);
     const [row] = await env.db.query<{ n: number }>(`SELECT length(error::text) AS n FROM "${env.schema}".instances WHERE id = $1`, [run.id]);
     expect(row.n).toBeLessThanOrEqual(4096);
     await env.stopWorkers();

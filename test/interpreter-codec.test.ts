@@ -288,6 +288,19 @@ describe("errors the workflow holds", () => {
     expect(reload(back)).toEqual(back);
   });
 
+  it("an ErrorObject's hidden stack (errors.ts STACK_KEY) is written in its header only when it has one, and read back", () => {
+    const e = new ErrorObject("Error", ["Error"], "at boom (/src/a.ts:1:2)\nat lone \ud800");
+    const plain = newErrorObject("Error", "m");
+    const json = stateToJson(stateWith({ e, plain })) as { heap: Array<Record<string, unknown>> };
+    expect(json.heap.map((entry) => entry["%error"])).toEqual([
+      { name: "Error", ancestry: ["Error"], hidden: {}, stack: ["string", "at boom (/src/a.ts:1:2)\nat lone ", 55296] },
+      { name: "Error", ancestry: ["Error"], hidden: { message: "m" } },
+    ]);
+    const back = reload(stateWith({ e, plain }));
+    expect([(back.vars.e as ErrorObject).hiddenStack, (back.vars.plain as ErrorObject).hiddenStack]).toEqual([e.hiddenStack, undefined]);
+    expect(describeError(back.vars.e)).toEqual(describeError(e));
+  });
+
   it("a user object keyed %error is data", () => {
     const back = reload(stateWith({ o: { "%error": { name: "X", ancestry: [], hidden: {} } } }));
     expect(back.vars.o).toEqual({ "%error": { name: "X", ancestry: [], hidden: {} } });

@@ -78,7 +78,11 @@ describe("runLocal", () => {
     expect(e).toBeInstanceOf(Error);
     expect([e.name, e.message, e.ancestry]).toEqual(["NotFound", "no such user", ["NotFound", "HttpError", "Error"]]);
     // `%own`: the class field `name` was an own enumerable property of the thrown error.
-    expect(e.error).toEqual({ name: "NotFound", message: "no such user", ancestry: ["NotFound", "HttpError", "Error"], "%own": ["name"], status: 404 });
+    // `%stack`: the frames of the action's stack, first the action itself (error-stack.ts).
+    expect(e.error).toEqual({
+      name: "NotFound", message: "no such user", ancestry: ["NotFound", "HttpError", "Error"], "%own": ["name"], status: 404,
+      "%stack": expect.stringMatching(/^at get \(.*\/test\/run-local-basic\.test\.ts:\d+:\d+\)\n/),
+    });
   });
 
   it("`__proto__` in an action result is plain data", async () => {

@@ -1,7 +1,7 @@
 import { decodeWire } from "../payload.ts";
 import { copyValue } from "./copy.ts";
 import {
-  OWN_KEY, THROWN_KEY, errorFromThrown, escapeErrorKey, isErrorValue, makeError, storableError, unescapeErrorKey,
+  OWN_KEY, STACK_KEY, THROWN_KEY, errorFromThrown, errorStack, escapeErrorKey, isErrorValue, makeError, storableError, unescapeErrorKey,
   type ErrorValue,
 } from "./errors.ts";
 import { ErrorObject, errorProp, hasOwn, setOwn } from "./values.ts";
@@ -15,8 +15,9 @@ import { ErrorObject, errorProp, hasOwn, setOwn } from "./values.ts";
 /**
  * What a workflow catches for an error value: an ErrorObject whose own properties
  * are the thrown error's (`message` non-enumerable unless it was an own enumerable
- * property, `name` own only when the error had its own), or, for a thrown value
- * that was not an Error, that value itself (a fresh copy).
+ * property, `name` own only when the error had its own; its stack hidden, see
+ * ErrorObject), or, for a thrown value that was not an Error, that value itself
+ * (a fresh copy).
  */
 export function caughtValue(e: ErrorValue): unknown {
   if (hasOwn(e, THROWN_KEY)) return decodeWire(e[THROWN_KEY]);
@@ -25,11 +26,11 @@ export function caughtValue(e: ErrorValue): unknown {
   const own = Array.isArray(e[OWN_KEY]) ? (e[OWN_KEY] as unknown[]) : [];
   const ancestry = e.ancestry.includes(e.name) ? [...e.ancestry] : [e.name, ...e.ancestry];
   // With an own `name`, the inherited one is Error's (what a prototype gives is not recorded).
-  const error = new ErrorObject(own.includes("name") ? "Error" : e.name, ancestry);
+  const error = new ErrorObject(own.includes("name") ? "Error" : e.name, ancestry, errorStack(e));
   if (own.includes("name")) setOwn(error, "name", e.name);
   Object.defineProperty(error, "message", { value: e.message, writable: true, enumerable: own.includes("message"), configurable: true });
   for (const key of Object.keys(e)) {
-    if (key === "name" || key === "message" || key === "ancestry" || key === OWN_KEY) continue;
+    if (key === "name" || key === "message" || key === "ancestry" || key === OWN_KEY || key === STACK_KEY) continue;
     setOwn(error, unescapeErrorKey(key), copyValue(e[key]));
   }
   return error;
@@ -37,8 +38,9 @@ export function caughtValue(e: ErrorValue): unknown {
 
 /**
  * The error value for what escapes the workflow (or is logged): an ErrorObject
- * with its name and message as the workflow last set them, its class chain and its
- * own enumerable data; any other thrown value Error-like, carrying the value.
+ * with its name and message as the workflow last set them, its class chain, its
+ * own enumerable data and the stack it was caught with; any other thrown value
+ * Error-like, carrying the value.
  * Always storable (see storableError).
  */
 export function escapedError(thrown: unknown): ErrorValue {
@@ -54,6 +56,7 @@ export function escapedError(thrown: unknown): ErrorValue {
     // Copies: later mutations in the workflow must not reach what was sent.
     setOwn(out, escapeErrorKey(key), copyValue((thrown as unknown as Record<string, unknown>)[key]));
   }
+  if (thrown.hiddenStack !== undefined) out[STACK_KEY] = thrown.hiddenStack;
   return storableError(out);
 }
 

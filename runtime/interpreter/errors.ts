@@ -1,5 +1,6 @@
 import type { Json } from "../../ir-schema/index.ts";
 import { checkPayload, encodeWire } from "../payload.ts";
+import { boundedStack } from "./error-stack.ts";
 import { ErrorObject } from "./values.ts";
 
 /**
@@ -9,14 +10,17 @@ import { ErrorObject } from "./values.ts";
  * `instanceof` matches against, plus the error's own JSON-able data properties.
  * Inside the workflow it is an `ErrorObject` (values.ts, error-boundary.ts).
  *
- * Two keys starting with a single `%` carry what JavaScript would otherwise lose
+ * Keys starting with a single `%` carry what JavaScript would otherwise lose
  * (a user property starting with `%` is written with one more `%`, so none can
  * collide): `%own` lists which of `name` / `message` were own enumerable
  * properties of the error (a class field `name = "Boom"` is; `new Error(m)`'s
  * message is not), and `%thrown` holds a thrown value that was not an Error (a
  * string, a plain object) in the payload wire form; such an error has an empty
  * ancestry, name "Error" and `String(value)` as its message, and the workflow
- * catches the value itself.
+ * catches the value itself. `%stack` holds the frames of the thrown Error's
+ * stack, bounded (error-stack.ts), for people reading the instance: the workflow
+ * that catches the error never sees it (error-boundary.ts keeps it off the
+ * ErrorObject's properties), but rethrown it goes with the error.
  */
 export interface ErrorValue {
   name: string;
@@ -29,6 +33,15 @@ export interface ErrorValue {
 export const OWN_KEY = "%own";
 /** Key of an ErrorValue holding a thrown non-Error value (encodeWire form). */
 export const THROWN_KEY = "%thrown";
+/** Key of an ErrorValue holding the frames of the thrown Error's stack (see ErrorValue). */
+export const STACK_KEY = "%stack";
+
+/** The stack an error value carries, if any (the frames, one a line). */
+export function errorStack(e: unknown): string | undefined {
+  if (!isErrorValue(e) || !Object.prototype.hasOwnProperty.call(e, STACK_KEY)) return undefined;
+  const stack = e[STACK_KEY];
+  return typeof stack === "string" ? stack : undefined;
+}
 
 /** A user property key as an ErrorValue holds it, and back: `%` keys get one more `%`. */
 export const escapeErrorKey = (key: string): string => (key.startsWith("%") ? "%" + key : key);
@@ -57,10 +70,12 @@ export function matchesError(value: unknown, className: string): boolean {
 
 /**
  * Thrown inside the interpreter to raise a workflow-level (catchable) exception:
- * `thrown` is what the workflow's `catch` binds, an ErrorObject or, rethrown, any value.
+ * `thrown` is what the workflow's `catch` binds, an ErrorObject or, rethrown, any
+ * value. `created`: the interpreter made the error just now (a TypeError of the
+ * evaluator), so it has no stack yet and the machine gives it its location.
  */
 export class Raise {
-  constructor(readonly thrown: unknown) {}
+  constructor(readonly thrown: unknown, readonly created = false) {}
 }
 
 /**
@@ -73,7 +88,7 @@ export function newErrorObject(name: string, message: string, ancestry: readonly
   return error;
 }
 
-export const raise = (name: string, message: string): Raise => new Raise(newErrorObject(name, message));
+export const raise = (name: string, message: string): Raise => new Raise(newErrorObject(name, message), true);
 export const typeError = (message: string): Raise => raise("TypeError", message);
 
 /**
@@ -142,6 +157,10 @@ function convertThrown(thrown: unknown): ErrorValue {
     const json = jsonOrUndefined(safeGet(thrown, key));
     if (json !== undefined) Object.defineProperty(error, escapeErrorKey(key), { value: json, enumerable: true, writable: true, configurable: true });
   }
+  // Read last: formatting the stack runs Error.prepareStackTrace, user code that may throw.
+  const stack = safeGet(thrown, "stack");
+  const frames = typeof stack === "string" ? boundedStack(stack) : undefined;
+  if (frames !== undefined) error[STACK_KEY] = storable(frames);
   return error;
 }
 
@@ -165,18 +184,23 @@ export function errorClassName(error: ErrorValue): string {
 }
 
 /**
- * At most `maxBytes` of JSON: an error over the limit keeps its name, class chain
- * and the start of its message, marked as truncated; its other properties go (a
- * thrown non-Error value too: the workflow then catches its message, a string).
+ * At most `maxBytes` of JSON: an error over the limit keeps its name, class chain,
+ * the start of its message, marked as truncated, and its stack when that takes at
+ * most half the limit; its other properties go (a thrown non-Error value too: the
+ * workflow then catches its message, a string).
  */
 export function capError(error: ErrorValue, maxBytes = MAX_ERROR_BYTES): ErrorValue {
   const bytes = Buffer.byteLength(JSON.stringify(error));
   if (bytes <= maxBytes) return error;
   const ancestry = error.ancestry.slice(0, 50);
-  const room = Math.max(0, maxBytes - Buffer.byteLength(JSON.stringify({ ...makeError(error.name.slice(0, 1000), "", ancestry), truncated: bytes })) - 100);
+  const kept: ErrorValue = { ...makeError(error.name.slice(0, 1000), "", ancestry), truncated: bytes };
+  const stack = errorStack(error);
+  if (stack !== undefined && Buffer.byteLength(JSON.stringify(stack)) <= maxBytes / 2) kept[STACK_KEY] = stack;
+  const room = Math.max(0, maxBytes - Buffer.byteLength(JSON.stringify(kept)) - 100);
   // Cut by characters, then make sure a cut surrogate pair does not leave half of itself.
   const cut = storable(error.message.slice(0, Math.floor(room / 3)));
-  return { ...makeError(error.name.slice(0, 1000), `${cut}… [truncated: the error was ${bytes} bytes of JSON, over the limit of ${maxBytes}]`, ancestry), truncated: bytes };
+  kept.message = `${cut}… [truncated: the error was ${bytes} bytes of JSON, over the limit of ${maxBytes}]`;
+  return kept;
 }
 
 /** Strings Postgres can store: unpaired surrogates and NUL become U+FFFD. */

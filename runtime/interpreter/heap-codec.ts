@@ -37,8 +37,9 @@ import { ErrorObject, Handle, hasOwn, setOwn } from "./values.ts";
  *   { "%error": { "name": "TypeError", "ancestry": ["TypeError", "Error"],
  *                 "hidden": { "message": "x is not a function" } }, "code": 7 }
  *
- * `name` is the name its prototype chain gives, `ancestry` its class chain, and
- * `hidden` its own non-enumerable properties (a `message`), all as encoded values.
+ * `name` is the name its prototype chain gives, `ancestry` its class chain,
+ * `hidden` its own non-enumerable properties (a `message`), all as encoded values,
+ * and, only when it has one, `stack`: the stack it was caught with (a string).
  */
 
 const SPECIAL: Readonly<Record<string, unknown>> = { undefined, NaN, Infinity, "-Infinity": -Infinity, "-0": -0 };
@@ -162,7 +163,9 @@ export class HeapWriter {
     for (const key of Object.getOwnPropertyNames(error)) {
       if (!Object.prototype.propertyIsEnumerable.call(error, key)) setOwn(hidden, encodeKey(key), this.value((error as unknown as Record<string, unknown>)[key]));
     }
-    return { name: this.value(error.inheritedName), ancestry: error.ancestry.map((a) => this.value(a)), hidden };
+    const header: Record<string, Json> = { name: this.value(error.inheritedName), ancestry: error.ancestry.map((a) => this.value(a)), hidden };
+    if (error.hiddenStack !== undefined) header.stack = this.value(error.hiddenStack);
+    return header;
   }
 }
 
@@ -200,10 +203,10 @@ export class HeapReader {
 
   /** An ErrorObject from its `%error` header; its properties are filled with the others. */
   private errorObject(header: unknown): ErrorObject {
-    const h = header as { name?: unknown; ancestry?: unknown };
+    const h = header as { name?: unknown; ancestry?: unknown; stack?: unknown };
     const name = this.text(h.name);
     if (!Array.isArray(h.ancestry)) throw new InterpreterError(`state: bad error entry ${JSON.stringify(header)}`);
-    return new ErrorObject(name, h.ancestry.map((a) => this.text(a)));
+    return new ErrorObject(name, h.ancestry.map((a) => this.text(a)), h.stack === undefined ? undefined : this.text(h.stack));
   }
 
   private fillHidden(error: ErrorObject, header: unknown): void {

@@ -1,10 +1,10 @@
 import type { Artifact, Json } from "../../ir-schema/index.ts";
 import { checkPayload, PayloadError } from "../payload.ts";
-import { InterpreterError, Raise, errorFromThrown } from "./errors.ts";
+import { InterpreterError, Raise, STACK_KEY, errorFromThrown } from "./errors.ts";
 import { caughtValue, escapedError } from "./error-boundary.ts";
 import { execInstr, execTerm, setVar, type Ctx } from "./exec.ts";
 import type { AdvanceResult, CallRecord, Dispatch, Outcome, State } from "./state.ts";
-import { Handle, hasOwn, visitObjects } from "./values.ts";
+import { ErrorObject, Handle, hasOwn, visitObjects } from "./values.ts";
 import { copyValue } from "./copy.ts";
 
 /** The input does not fit the workflow's parameters (a caller error, not a workflow failure). */
@@ -105,14 +105,30 @@ export function advance(artifact: Artifact, state: State, now: number, options: 
         execTerm(block.term, ctx);
       }
     } catch (e) {
-      if (e instanceof Raise) throwInto(artifact, state, e.thrown);
-      else if (e instanceof InterpreterError || !(e instanceof Error)) throw e;
-      // A native operation the evaluator delegated to (JSON.parse, "x".repeat(-1), ...) threw.
-      else throwInto(artifact, state, caughtValue(errorFromThrown(e)));
+      if (e instanceof Raise) {
+        if (e.created && e.thrown instanceof ErrorObject) e.thrown.locate(frameAt(artifact, state));
+        throwInto(artifact, state, e.thrown);
+      } else if (e instanceof InterpreterError || !(e instanceof Error)) {
+        throw e;
+      } else {
+        // A native operation the evaluator delegated to (JSON.parse, "x".repeat(-1), ...) threw:
+        // its JavaScript stack is the interpreter's, the workflow's location says more.
+        throwInto(artifact, state, caughtValue({ ...errorFromThrown(e), [STACK_KEY]: frameAt(artifact, state) }));
+      }
     }
   }
   compactCalls(state);
   return { state, dispatch: ctx.dispatch, logs: ctx.logs, published: ctx.published };
+}
+
+/**
+ * The stack of an error the workflow raised itself (it has no JavaScript one): one
+ * frame, `at <workflow> (file.ts:12:5)`, the statement it is at.
+ */
+function frameAt(artifact: Artifact, state: State): string {
+  const block = artifact.program.blocks[state.pc.block];
+  const node = state.pc.instr < block.instrs.length ? block.instrs[state.pc.instr] : block.term;
+  return node.loc ? `at ${artifact.name} (${node.loc})` : `at ${artifact.name}`;
 }
 
 /**

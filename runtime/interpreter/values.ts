@@ -60,14 +60,27 @@ export class Handle {
  * they would see on the real error. What the error's prototype chain stood for is
  * kept in private fields no workflow can reach: the `name` its prototype would
  * give (read when there is no own `name`) and the class chain `instanceof`
- * matches (most derived first). The codec writes both (heap-codec.ts).
+ * matches (most derived first). So is the stack of the Error an action threw
+ * (errors.ts STACK_KEY): kept for the error value a rethrow makes, while `e.stack`
+ * in the workflow stays what it always was (undefined: reads see own data only).
+ * The codec writes all three (heap-codec.ts).
  */
 export class ErrorObject {
   readonly #name: string;
   readonly #ancestry: readonly string[];
-  constructor(inheritedName: string, ancestry: readonly string[]) {
+  #stack: string | undefined;
+  constructor(inheritedName: string, ancestry: readonly string[], stack?: string) {
     this.#name = inheritedName;
     this.#ancestry = ancestry;
+    this.#stack = stack;
+  }
+  /** The frames of the stack of the Error this one was caught as, if it had any. */
+  get hiddenStack(): string | undefined {
+    return this.#stack;
+  }
+  /** Gives an error the interpreter raised the workflow's location as its stack (machine.ts). */
+  locate(frame: string): void {
+    this.#stack ??= frame;
   }
   /** The `name` the prototype chain gives when the error has no own `name`. */
   get inheritedName(): string {
