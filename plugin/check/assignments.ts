@@ -3,7 +3,7 @@ import { unwrapTs } from "../analyze/classify.ts";
 import type { Checker } from "./checker.ts";
 import { describe, staticRef } from "./static-refs.ts";
 import { dispatchOf } from "./calls.ts";
-import { isArrayFnCall, LOGICAL_ASSIGN } from "./forms.ts";
+import { isArrayFnCall, LOGICAL_ASSIGN, memberChain, pushedArray, type Bind } from "./forms.ts";
 import { checkExpr, checkItems } from "./expressions.ts";
 import { checkDispatch, reportInvalidCall } from "./dispatch.ts";
 import { checkArrayFn, checkValue } from "./array-fns.ts";
@@ -38,22 +38,17 @@ export function assignableLocal(C: Checker, id: t.Identifier): string | null {
 
 /** `a.b[c].d` as a target: its root is a local variable; computed keys are checked as expressions. Null when it is not. */
 function memberPath(C: Checker, target: t.MemberExpression): t.Node[] | null {
-  const steps: t.Node[] = [];
-  let cur: t.Node = target;
-  while (cur.type === "MemberExpression") {
-    const m: t.MemberExpression = cur;
-    if (m.property.type === "PrivateName") return null;
-    if (m.computed) steps.unshift(m.property);
-    cur = unwrapTs(m.object);
-  }
-  if (cur.type !== "Identifier") {
-    C.report(cur.type === "ThisExpression" ? "assignToThis" : "assignTarget", target, { target: C.text(target) });
+  const chain = memberChain(target);
+  if (!chain) return null;
+  const { root, links } = chain;
+  if (root.type !== "Identifier") {
+    C.report(root.type === "ThisExpression" ? "assignToThis" : "assignTarget", target, { target: C.text(target) });
     return null;
   }
-  const root = assignableLocal(C, cur);
-  if (!root) return null;
-  C.valueUses.push({ irName: root, node: cur });
-  return steps;
+  const local = assignableLocal(C, root);
+  if (!local) return null;
+  C.valueUses.push({ irName: local, node: root });
+  return links.filter((m) => m.computed).map((m) => m.property);
 }
 
 /** `a.b[i] = value`. */
@@ -118,11 +113,8 @@ export function checkUpdate(C: Checker, node: t.UpdateExpression): void {
 
 /** `xs.push(a, b)` / `o.list.push(x)` on a local array, as a statement; false for any other call. */
 export function checkPush(C: Checker, call: t.CallExpression): boolean {
-  const callee = call.callee;
-  if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier" || callee.property.name !== "push") {
-    return false;
-  }
-  const object = unwrapTs(callee.object);
+  const object = pushedArray(call);
+  if (!object) return false;
   if (object.type === "Identifier") {
     const target = assignableLocal(C, object);
     if (!target) return true;
@@ -137,9 +129,6 @@ export function checkPush(C: Checker, call: t.CallExpression): boolean {
   checkItems(C, call.arguments);
   return true;
 }
-
-/** The IR variable an identifier in a pattern writes to (a declared or an existing local), or null after reporting. */
-export type Bind = (id: t.Identifier) => string | null;
 
 /** Destructuring: every target, default value and computed key. */
 export function checkPattern(C: Checker, pattern: t.Node, bind: Bind): void {

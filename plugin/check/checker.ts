@@ -8,7 +8,7 @@ import { Scopes } from "./scopes.ts";
 import { AwaitIndex } from "./await-index.ts";
 import { selfNameOf, type SelfName, type StaticRef } from "./static-refs.ts";
 import type { CallContext, Dispatch } from "./calls.ts";
-import { patternNames } from "./forms.ts";
+import { paramIdentifier, patternNames } from "./forms.ts";
 import { checkExpr } from "./expressions.ts";
 import { checkPattern } from "./assignments.ts";
 import { checkStatements } from "./statements.ts";
@@ -113,7 +113,7 @@ export function checkWorkflow(def: WorkflowDef, env: CheckEnv): CheckResult {
 function checkParams(C: Checker, fn: t.Function): void {
   const defaults: Array<{ name: string; param: t.AssignmentPattern }> = [];
   for (const p of fn.params) {
-    const id = p.type === "Identifier" ? p : p.type === "AssignmentPattern" && p.left.type === "Identifier" ? p.left : null;
+    const id = paramIdentifier(p);
     if (!id) {
       C.report("workflowParam", p, { param: C.text(p) });
       // Declared anyway, so uses in the body are not reported a second time.

@@ -1,6 +1,7 @@
 import type * as t from "@babel/types";
 import { BUILTIN_ERROR_CLASSES } from "../analyze/module-graph.ts";
 import { staticRef, type RefContext } from "./static-refs.ts";
+import { propertyKeyName } from "./forms.ts";
 import { CallOption, RetryOption, authoringRole } from "../../ir-schema/vocabulary.ts";
 
 /**
@@ -29,7 +30,7 @@ export function markNonRetryable(classNames: WeakSet<t.Node>, options: t.Node | 
   if (options?.type !== "ObjectExpression") return;
   for (const p of options.properties) {
     if (p.type !== "ObjectProperty" || p.computed) continue;
-    const key = p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : null;
+    const key = propertyKeyName(p.key);
     if (key === CallOption.retry) {
       const v = p.value;
       markNonRetryable(classNames, v.type === "NewExpression" ? v.arguments[0] : v);

@@ -179,3 +179,61 @@ export function jumpTargetOf<T extends { kind: "loop" | "switch" | "label"; labe
 }
 
 export const LOGICAL_ASSIGN: ReadonlySet<string> = new Set(["&&=", "||=", "??="]);
+
+/** The IR variable an identifier in a pattern writes to (a declared or an existing local), or null when it names none. */
+export type Bind = (id: t.Identifier) => string | null;
+
+/** Binds each identifier of a `let`/`const` (or rejected `var`) declaration as a fresh variable of the innermost scope. */
+export function declaring(scopes: Scopes, kind: t.VariableDeclaration["kind"]): (id: t.Identifier) => string {
+  const binding: BindingKind = kind === "const" ? "const" : "let";
+  return (id) => scopes.declare(id.name, binding).irName;
+}
+
+/**
+ * What a `for...of` / `for...in` writes each element to: a declaration's pattern,
+ * its names declared in the loop's scope, or existing targets, bound by `existing`.
+ */
+export function loopTarget(scopes: Scopes, left: t.ForXStatement["left"], existing: Bind): { pattern: t.Node; bind: Bind } {
+  if (left.type !== "VariableDeclaration") return { pattern: left, bind: existing };
+  const pattern = left.declarations[0].id;
+  const bind = declaring(scopes, left.kind);
+  for (const id of patternNames(pattern)) bind(id);
+  return { pattern, bind };
+}
+
+/** A workflow parameter's name: `x` or `x = default`; null for a pattern (rejected). */
+export function paramIdentifier(p: t.Function["params"][number]): t.Identifier | null {
+  return p.type === "Identifier" ? p : p.type === "AssignmentPattern" && p.left.type === "Identifier" ? p.left : null;
+}
+
+/** The array of `xs.push(a, b)` / `o.list.push(x)` (TypeScript wrappers taken off); null for any other call. */
+export function pushedArray(call: t.CallExpression): t.Expression | null {
+  const callee = call.callee;
+  if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier" || callee.property.name !== "push") {
+    return null;
+  }
+  return unwrapTs(callee.object);
+}
+
+/**
+ * `a.b[c].d` as an assignment target: its root (`a`, wrappers taken off) and its
+ * member links from the root outwards; null when a link is a private name.
+ */
+export function memberChain(target: t.MemberExpression): { root: t.Expression; links: t.MemberExpression[] } | null {
+  const links: t.MemberExpression[] = [];
+  let cur: t.Expression = target;
+  while (cur.type === "MemberExpression") {
+    if (cur.property.type === "PrivateName") return null;
+    links.unshift(cur);
+    cur = unwrapTs(cur.object);
+  }
+  return { root: cur, links };
+}
+
+/** The name of a non-computed property key (`a`, `"a"`, `1`); null for any other key. */
+export function propertyKeyName(key: t.Node): string | null {
+  if (key.type === "Identifier") return key.name;
+  if (key.type === "StringLiteral") return key.value;
+  if (key.type === "NumericLiteral") return String(key.value);
+  return null;
+}

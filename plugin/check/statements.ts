@@ -1,7 +1,6 @@
 import type * as t from "@babel/types";
 import type { Checker } from "./checker.ts";
-import type { BindingKind } from "./scopes.ts";
-import { hoistDeclarations, isExpressionArg, isPublish, iterMethodCall, jumpTargetOf, logLevel, patternNames } from "./forms.ts";
+import { declaring, hoistDeclarations, isExpressionArg, isPublish, iterMethodCall, jumpTargetOf, logLevel, loopTarget } from "./forms.ts";
 import { dispatchOf } from "./calls.ts";
 import { visitBlock, visitStatement, visitStatements, type StatementVisitor } from "./statement-visitor.ts";
 import { localBinding } from "./static-refs.ts";
@@ -123,16 +122,9 @@ function checkIteration(C: Checker, s: t.ForOfStatement | t.ForInStatement, labe
   if (s.type === "ForOfStatement" && s.await) C.report("forAwait", s);
   C.scopes.push();
   inLoop(C, labels, () => {
-    const left = s.left;
-    if (left.type === "VariableDeclaration") {
-      const d = left.declarations[0];
-      if (left.kind === "var") C.report("varDeclaration", left);
-      const kind = left.kind === "const" ? "const" : "let";
-      for (const id of patternNames(d.id)) C.scopes.declare(id.name, kind);
-      checkPattern(C, d.id, (id) => C.scopes.declare(id.name, kind).irName);
-    } else {
-      checkPattern(C, left, (id) => assignableLocal(C, id));
-    }
+    if (s.left.type === "VariableDeclaration" && s.left.kind === "var") C.report("varDeclaration", s.left);
+    const { pattern, bind } = loopTarget(C.scopes, s.left, (id) => assignableLocal(C, id));
+    checkPattern(C, pattern, bind);
     checkBlock(C, s.body);
   });
   C.scopes.pop();
@@ -217,9 +209,8 @@ function checkDeclaration(C: Checker, s: t.VariableDeclaration): void {
     return;
   }
   if (s.kind === "var") C.report("varDeclaration", s);
-  const kind: BindingKind = s.kind === "const" ? "const" : "let";
+  const bind = declaring(C.scopes, s.kind);
   for (const d of s.declarations) {
-    const bind = (id: t.Identifier): string => C.scopes.declare(id.name, kind).irName;
     if (d.id.type === "Identifier") {
       const target = bind(d.id);
       if (d.init) checkInto(C, target, d.id, d.init);

@@ -10,7 +10,7 @@ import { lowerAwait } from "./awaits.ts";
 import { dispatch, dispatchOf } from "./dispatch.ts";
 import { isArrayFnCall, lowerArrayFn, lowerValue } from "./array-fns.ts";
 import { assignPattern } from "./patterns.ts";
-import { LOGICAL_ASSIGN } from "../check/forms.ts";
+import { LOGICAL_ASSIGN, memberChain, pushedArray } from "../check/forms.ts";
 
 type BinaryOp = (typeof BinaryOps)[number];
 
@@ -48,18 +48,15 @@ interface MemberPath {
 
 /** `a.b[c].d` as root `a` and the path [b, c, d]; null when the root is not a local (reported by the check phase). */
 function memberPath(L: Lowerer, target: t.MemberExpression): MemberPath | null {
-  const steps: MemberPath["steps"] = [];
-  let cur: t.Node = target;
-  while (cur.type === "MemberExpression") {
-    const m: t.MemberExpression = cur;
+  const chain = memberChain(target);
+  if (chain?.root.type !== "Identifier") return null;
+  const root = assignableLocal(L, chain.root);
+  if (!root) return null;
+  const steps = chain.links.map((m): MemberPath["steps"][number] => {
     const p = m.property;
-    if (p.type === "PrivateName") return null;
-    steps.unshift(m.computed ? p : { node: null, lower: () => lit((p as t.Identifier).name) });
-    cur = unwrapTs(m.object);
-  }
-  if (cur.type !== "Identifier") return null;
-  const root = assignableLocal(L, cur);
-  return root ? { root, steps } : null;
+    return m.computed ? p : { node: null, lower: () => lit((p as t.Identifier).name) };
+  });
+  return { root, steps };
 }
 
 /** `a.b[i] = value` with the path evaluated before the value, as JavaScript does. */
@@ -146,12 +143,9 @@ export function lowerUpdate(L: Lowerer, node: t.UpdateExpression): void {
 
 /** `xs.push(a, b)` / `o.list.push(x)` on a local array, as a statement: the `push` instruction. */
 export function lowerPush(L: Lowerer, call: t.CallExpression): boolean {
-  const callee = call.callee;
-  if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier" || callee.property.name !== "push") {
-    return false;
-  }
+  const object = pushedArray(call);
+  if (!object) return false;
   const loc = L.loc(call);
-  const object = unwrapTs(callee.object);
   if (object.type === "Identifier") {
     const target = assignableLocal(L, object);
     if (!target) return true;

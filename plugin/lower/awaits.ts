@@ -8,9 +8,7 @@ import { isExpressionArg, isSleep, parallelMode } from "../check/forms.ts";
 import { lowerExpr } from "./expressions.ts";
 import { dispatch, dispatchOf } from "./dispatch.ts";
 import { lowerParallel } from "./parallel.ts";
-
-/** "value": the awaited result is used; "discard": `await x;` as a statement. */
-export type Use = "value" | "discard";
+import type { Use } from "../check/awaits.ts";
 
 /**
  * `await <action call>` = `call` + `await one`; `await Promise.all(...)` = calls +

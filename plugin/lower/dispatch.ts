@@ -6,6 +6,7 @@ import type { Lowerer } from "./lowerer.ts";
 import type { ActionCall, ChildCall, DispatchCall, ReceiveCall, SendCall } from "../check/calls.ts";
 import { markNonRetryable } from "../check/error-classes.ts";
 import { actionLocation } from "../check/actions.ts";
+import { propertyKeyName } from "../check/forms.ts";
 import { lowerExprs, type Operand } from "./anf.ts";
 import { array, lit, member } from "./ir.ts";
 import { lowerExpr, lowerItems } from "./expressions.ts";
@@ -80,7 +81,7 @@ function receiveTimeout(L: Lowerer, options: t.Expression | null): t.Node | Oper
   }
   for (const p of o.properties) {
     if (p.type !== "ObjectProperty" || p.computed) continue;
-    const key = p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : null;
+    const key = propertyKeyName(p.key);
     if (key === ReceiveOptionKeys[0]) return p.value;
   }
   return null;

@@ -11,6 +11,7 @@ import { lowerCall, lowerNew } from "./calls.ts";
 import { lowerAwait } from "./awaits.ts";
 import { lowerBranchingCond, lowerShortCircuit } from "./short-circuit.ts";
 import { lowerInstanceof } from "./instanceof.ts";
+import { propertyKeyName } from "../check/forms.ts";
 
 type BinaryOp = (typeof BinaryOps)[number];
 const BINARY: ReadonlySet<string> = new Set(BinaryOps);
@@ -139,7 +140,7 @@ function lowerObject(L: Lowerer, node: t.ObjectExpression): Expr {
       shape.push("spread");
     } else if (p.type !== "ObjectMethod") {
       const key = p.key;
-      operands.push(p.computed ? key : { node: null, lower: () => lit(keyName(key)) });
+      operands.push(p.computed ? key : { node: null, lower: () => lit(propertyKeyName(key) ?? "") });
       operands.push(p.value);
       shape.push("prop");
     }
@@ -157,17 +158,3 @@ function lowerObject(L: Lowerer, node: t.ObjectExpression): Expr {
   return { kind: "object", props };
 }
 
-function keyName(key: t.Node): string {
-  switch (key.type) {
-    case "Identifier":
-      return key.name;
-    case "StringLiteral":
-      return key.value;
-    case "NumericLiteral":
-      return String(key.value);
-    default:
-      return "";
-  }
-}
-
-export { isExpressionArg } from "../check/forms.ts";

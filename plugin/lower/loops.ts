@@ -5,7 +5,7 @@ import type { DraftBlock } from "./cfg-builder.ts";
 import { IterMethods } from "../../ir-schema/vocabulary.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 import { builtin, lit, plus1, prop, ref } from "./ir.ts";
-import { hoistDeclarations, iterMethodCall, jumpTargetOf, patternNames } from "../check/forms.ts";
+import { hoistDeclarations, iterMethodCall, jumpTargetOf, loopTarget } from "../check/forms.ts";
 import { lowerExpr } from "./expressions.ts";
 import { assignPattern } from "./patterns.ts";
 import { assignableLocal } from "./assignments.ts";
@@ -71,16 +71,8 @@ function lowerIteration(L: Lowerer, s: t.ForOfStatement | t.ForInStatement, sour
   L.cfg.terminate({ cond: prop(ref(step), "done"), else: loop.body.id, kind: "branch", loc, then: loop.exit.id });
   L.scopes.push();
   lowerLoopBody(L, loop, labels, loc, () => {
-    const current = prop(ref(step), "value");
-    const left = s.left;
-    if (left.type === "VariableDeclaration") {
-      const d = left.declarations[0];
-      const kind = left.kind === "const" ? "const" : "let";
-      for (const id of patternNames(d.id)) L.scopes.declare(id.name, kind);
-      assignPattern(L, d.id, current, (id) => L.scopes.declare(id.name, kind).irName);
-    } else {
-      assignPattern(L, left, current, (id) => assignableLocal(L, id));
-    }
+    const { pattern, bind } = loopTarget(L.scopes, s.left, (id) => assignableLocal(L, id));
+    assignPattern(L, pattern, prop(ref(step), "value"), bind);
     lowerBlock(L, s.body);
   });
   L.scopes.pop();

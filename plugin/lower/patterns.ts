@@ -5,9 +5,7 @@ import { containsAwait } from "./anf.ts";
 import { array, binary, builtin, cond, lit, member, method, ref, undef, unary } from "./ir.ts";
 import { lowerExpr } from "./expressions.ts";
 import { assignToMember } from "./assignments.ts";
-
-/** The IR variable an identifier in a pattern writes to (a declared or an existing local), or null after reporting. */
-export type Bind = (id: t.Identifier) => string | null;
+import { propertyKeyName, type Bind } from "../check/forms.ts";
 
 /** Keeps a value in a variable so a pattern can read it several times without re-evaluating it. */
 function inVar(L: Lowerer, value: Expr, loc: string): Expr {
@@ -67,7 +65,7 @@ export function assignPattern(L: Lowerer, pattern: t.Node, value: Expr, bind: Bi
           assignPattern(L, p.argument, objectRest(L, v, keys), bind);
           continue;
         }
-        const key = p.computed ? inVar(L, lowerExpr(L, p.key), L.loc(p.key)) : lit(keyName(p.key));
+        const key = p.computed ? inVar(L, lowerExpr(L, p.key), L.loc(p.key)) : lit(propertyKeyName(p.key) ?? "");
         keys.push(key);
         assignPattern(L, p.value, member(v, key), bind);
       }
@@ -77,13 +75,6 @@ export function assignPattern(L: Lowerer, pattern: t.Node, value: Expr, bind: Bi
       // Any other target was reported by the check phase.
       return;
   }
-}
-
-function keyName(key: t.Node): string {
-  if (key.type === "Identifier") return key.name;
-  if (key.type === "StringLiteral") return key.value;
-  if (key.type === "NumericLiteral") return String(key.value);
-  return "";
 }
 
 /** `{ a, ...rest } = v`: rest = Object.fromEntries(Object.entries(v).filter((p) => !["a"].includes(p[0]))). */

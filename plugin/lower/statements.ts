@@ -1,7 +1,6 @@
 import type * as t from "@babel/types";
 import type { Lowerer } from "./lowerer.ts";
-import type { BindingKind } from "../check/scopes.ts";
-import { isPublish } from "../check/forms.ts";
+import { declaring, isPublish } from "../check/forms.ts";
 import { visitBlock, visitStatement, visitStatements, type StatementVisitor } from "../check/statement-visitor.ts";
 import { unary, undef } from "./ir.ts";
 import { isStable, lowerExprs } from "./anf.ts";
@@ -99,9 +98,8 @@ const DISCARD = "%_";
 
 function lowerDeclaration(L: Lowerer, s: t.VariableDeclaration): void {
   if (s.kind === "using" || s.kind === "await using") return;
-  const kind: BindingKind = s.kind === "const" ? "const" : "let";
+  const bind = declaring(L.scopes, s.kind);
   for (const d of s.declarations) {
-    const bind = (id: t.Identifier): string => L.scopes.declare(id.name, kind).irName;
     if (d.id.type === "Identifier") {
       const target = bind(d.id);
       if (d.init) lowerInto(L, target, d.id, d.init);

@@ -9,7 +9,7 @@ import { selfNameOf } from "../check/static-refs.ts";
 import { binary, undef } from "./ir.ts";
 import { lowerExpr } from "./expressions.ts";
 import { assignPattern } from "./patterns.ts";
-import { patternNames } from "../check/forms.ts";
+import { paramIdentifier, patternNames } from "../check/forms.ts";
 import { lowerStatements } from "./statements.ts";
 
 export interface LoweredWorkflow {
@@ -35,7 +35,7 @@ function lowerParams(L: Lowerer, fn: t.Function): { params: string[]; optional: 
   const optional: string[] = [];
   const defaults: Array<{ name: string; param: t.AssignmentPattern }> = [];
   for (const p of fn.params) {
-    const id = p.type === "Identifier" ? p : p.type === "AssignmentPattern" && p.left.type === "Identifier" ? p.left : null;
+    const id = paramIdentifier(p);
     if (!id) {
       // Reported by the check phase; declared like there.
       for (const n of patternNames(p)) L.scopes.declare(n.name, "param");
