@@ -8,7 +8,7 @@ import { Scopes } from "./scopes.ts";
 import { AwaitIndex } from "./await-index.ts";
 import { selfNameOf, type SelfName, type StaticRef } from "./static-refs.ts";
 import type { CallContext, Dispatch } from "./calls.ts";
-import { paramIdentifier, patternNames } from "./forms.ts";
+import { declareParams } from "./forms.ts";
 import { checkExpr } from "./expressions.ts";
 import { checkPattern } from "./assignments.ts";
 import { checkStatements } from "./statements.ts";
@@ -112,16 +112,9 @@ export function checkWorkflow(def: WorkflowDef, env: CheckEnv): CheckResult {
 /** Parameters are plain identifiers, each with an optional default value. */
 function checkParams(C: Checker, fn: t.Function): void {
   const defaults: Array<{ name: string; param: t.AssignmentPattern }> = [];
-  for (const p of fn.params) {
-    const id = paramIdentifier(p);
-    if (!id) {
-      C.report("workflowParam", p, { param: C.text(p) });
-      // Declared anyway, so uses in the body are not reported a second time.
-      for (const n of patternNames(p)) C.scopes.declare(n.name, "param");
-      continue;
-    }
-    const name = C.scopes.declare(id.name, "param").irName;
-    if (p.type === "AssignmentPattern") defaults.push({ name, param: p });
+  for (const { param: p, name } of declareParams(C.scopes, fn)) {
+    if (name === null) C.report("workflowParam", p, { param: C.text(p) });
+    else if (p.type === "AssignmentPattern") defaults.push({ name, param: p });
   }
   for (const { name, param } of defaults) {
     checkExpr(C, param.right);

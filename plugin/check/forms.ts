@@ -201,9 +201,18 @@ export function loopTarget(scopes: Scopes, left: t.ForXStatement["left"], existi
   return { pattern, bind };
 }
 
-/** A workflow parameter's name: `x` or `x = default`; null for a pattern (rejected). */
-export function paramIdentifier(p: t.Function["params"][number]): t.Identifier | null {
-  return p.type === "Identifier" ? p : p.type === "AssignmentPattern" && p.left.type === "Identifier" ? p.left : null;
+/**
+ * Declares a workflow's parameters in the body's outermost scope, each with its IR
+ * name: null for anything but `x` or `x = default` (rejected, its names declared
+ * all the same so uses in the body are not reported a second time).
+ */
+export function declareParams(scopes: Scopes, fn: t.Function): Array<{ param: t.Function["params"][number]; name: string | null }> {
+  return fn.params.map((param) => {
+    const id = param.type === "Identifier" ? param : param.type === "AssignmentPattern" && param.left.type === "Identifier" ? param.left : null;
+    if (id) return { param, name: scopes.declare(id.name, "param").irName };
+    for (const n of patternNames(param)) scopes.declare(n.name, "param");
+    return { param, name: null };
+  });
 }
 
 /** The array of `xs.push(a, b)` / `o.list.push(x)` (TypeScript wrappers taken off); null for any other call. */

@@ -9,7 +9,7 @@ import { selfNameOf } from "../check/static-refs.ts";
 import { binary, undef } from "./ir.ts";
 import { lowerExpr } from "./expressions.ts";
 import { assignPattern } from "./patterns.ts";
-import { paramIdentifier, patternNames } from "../check/forms.ts";
+import { declareParams } from "../check/forms.ts";
 import { lowerStatements } from "./statements.ts";
 
 export interface LoweredWorkflow {
@@ -34,14 +34,9 @@ function lowerParams(L: Lowerer, fn: t.Function): { params: string[]; optional: 
   const params: string[] = [];
   const optional: string[] = [];
   const defaults: Array<{ name: string; param: t.AssignmentPattern }> = [];
-  for (const p of fn.params) {
-    const id = paramIdentifier(p);
-    if (!id) {
-      // Reported by the check phase; declared like there.
-      for (const n of patternNames(p)) L.scopes.declare(n.name, "param");
-      continue;
-    }
-    const name = L.scopes.declare(id.name, "param").irName;
+  for (const { param: p, name } of declareParams(L.scopes, fn)) {
+    // A pattern was reported by the check phase.
+    if (name === null) continue;
     params.push(name);
     if (p.type === "AssignmentPattern" || (p.type === "Identifier" && p.optional)) optional.push(name);
     if (p.type === "AssignmentPattern") defaults.push({ name, param: p });
