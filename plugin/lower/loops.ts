@@ -98,7 +98,6 @@ export function lowerForIn(L: Lowerer, s: t.ForInStatement, labels: readonly str
 }
 
 export function lowerFor(L: Lowerer, s: t.ForStatement, labels: readonly string[]): void {
-  const loc = L.loc(s);
   L.scopes.push();
   if (s.init?.type === "VariableDeclaration") {
     hoistDeclarations(L.scopes, [s.init]);
@@ -106,38 +105,35 @@ export function lowerFor(L: Lowerer, s: t.ForStatement, labels: readonly string[
   } else if (s.init) {
     lowerExpressionStatement(L, s.init);
   }
+  lowerTestedLoop(L, L.loc(s), s.test ?? null, s.update ?? null, s.body, labels);
+  L.scopes.pop();
+}
+
+/** `while (test) body` is `for (; test; ) body`. */
+export function lowerWhile(L: Lowerer, s: t.WhileStatement, labels: readonly string[]): void {
+  lowerTestedLoop(L, L.loc(s), s.test, null, s.body, labels);
+}
+
+/** The loop of a `for` and a `while`: the test at the header (none: always true), the update at the latch. */
+function lowerTestedLoop(
+  L: Lowerer, loc: string, test: t.Expression | null, update: t.Expression | null, body: t.Statement, labels: readonly string[],
+): void {
   const loop = startLoop(L, loc);
   L.cfg.terminate({ kind: "jump", loc, to: loop.header.id });
   L.cfg.switchTo(loop.header);
-  if (s.test) {
-    const test = lowerTest(L, loop, s.test);
-    L.cfg.terminate({ cond: test, else: loop.exit.id, kind: "branch", loc, then: loop.body.id });
+  if (test) {
+    const cond = lowerTest(L, loop, test);
+    L.cfg.terminate({ cond, else: loop.exit.id, kind: "branch", loc, then: loop.body.id });
   } else {
     L.cfg.terminate({ kind: "jump", loc, to: loop.body.id });
   }
-  lowerLoopBody(L, loop, labels, loc, () => lowerBlock(L, s.body));
+  lowerLoopBody(L, loop, labels, loc, () => lowerBlock(L, body));
   L.cfg.switchTo(loop.latch);
-  const update = s.update;
   if (update) {
     L.iter.push(loop.counter);
     lowerExpressionStatement(L, update);
     L.iter.pop();
   }
-  increment(L, loop, loc);
-  L.cfg.terminate({ kind: "jump", loc, to: loop.header.id });
-  L.scopes.pop();
-  L.cfg.switchTo(loop.exit);
-}
-
-export function lowerWhile(L: Lowerer, s: t.WhileStatement, labels: readonly string[]): void {
-  const loc = L.loc(s);
-  const loop = startLoop(L, loc);
-  L.cfg.terminate({ kind: "jump", loc, to: loop.header.id });
-  L.cfg.switchTo(loop.header);
-  const test = lowerTest(L, loop, s.test);
-  L.cfg.terminate({ cond: test, else: loop.exit.id, kind: "branch", loc, then: loop.body.id });
-  lowerLoopBody(L, loop, labels, loc, () => lowerBlock(L, s.body));
-  L.cfg.switchTo(loop.latch);
   increment(L, loop, loc);
   L.cfg.terminate({ kind: "jump", loc, to: loop.header.id });
   L.cfg.switchTo(loop.exit);
