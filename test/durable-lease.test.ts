@@ -61,9 +61,9 @@ test("a stale cached state is detected by the version check and the step redone 
   const [t1] = await q.claimTasks(db, "w", ["inc"], 10, 60_000);
   const row = (await q.instance(db, run.id))!;
   // The claim reads the instance along with the task, for the worker's cache.
-  expect(t1.instance).toEqual({ hash: row.hash, version: row.version, state: row.state });
+  expect(t1.instance).toEqual({ hash: row.hash, version: row.version, state: row.state, trace: null });
   // A cache entry from an older version, as if another worker had stepped the instance since.
-  const cache = new Map([[run.id, { hash: row.hash, version: row.version - 1, state: row.state }]]);
+  const cache = new Map([[run.id, { hash: row.hash, version: row.version - 1, state: row.state, trace: null }]]);
   const claim = { actions: new Set(["inc"]), max: 5, leaseMs: 60_000 };
   const r1 = await engine.completeMany("w", [{ task: t1, outcome: { ok: true, value: 2 } }], claim, cache);
   expect([...r1.applied]).toEqual([`${run.id}:c1`]);

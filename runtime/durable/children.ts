@@ -20,11 +20,14 @@ import type { Queryable } from "../store/db.ts";
 import type { Engine } from "./engine.ts";
 import { isTransient } from "./fault.ts";
 import { stepOutput, type StepOutput, type Writes } from "./step.ts";
+import { now as clock } from "../telemetry/telemetry.ts";
 
 /** The parent whose step is being written. */
 export interface Parent {
   id: string;
   artifact: Artifact;
+  /** Its stored trace context (see InstanceRow.trace), which its children share. */
+  trace: Json | null;
 }
 
 /** A child's id: a UUID made from its parent's id and call id (the same child whenever that step is computed). */
@@ -64,14 +67,18 @@ export async function startChildren(engine: Engine, q: Queryable, parent: Parent
       const clean = engine.checkInput(artifact, inputOf(artifact, decodeWire(args) as unknown[]));
       const state = initialState(artifact, clean);
       state.depth = depth;
+      const startedAt = clock();
       child = stepOutput(id, artifact, advance(artifact, state, now), undefined, engine.maxPayloadBytes);
-      await startChildren(engine, q, { id, artifact }, child, writes, now);
+      // A child's spans belong to its parent's trace (the code that started the root).
+      await startChildren(engine, q, { id, artifact, trace: parent.trace }, child, writes, now);
       const input = encodeWire(clean);
       writes.add(id, child, [{ instanceId: id, kind: "started", data: { workflow: artifact.name, hash: artifact.hash, input, parent: parent.id, call: task.callId } }]);
       writes.instances.push({
         id, workflow: artifact.name, hash: artifact.hash, status: child.status, input, state: stateToJson(child.state),
         result: child.result, error: child.error as unknown as Json, key: null, wakeAt: child.wakeAt, parentId: parent.id, parentCall: task.callId,
+        trace: parent.trace,
       });
+      writes.segment(id, artifact.name, parent.trace, startedAt, child);
     } catch (err) {
       if (isTransient(err)) throw err;
       answer({ status: "failed", result: null, error: errorFromThrown(err, engine.maxErrorBytes) as unknown as Json });

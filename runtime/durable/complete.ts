@@ -14,6 +14,7 @@ import { failedOutput, stepOutput, Writes, type Committed, type StepOutput } fro
 import { engineError, isTransient } from "./fault.ts";
 import { StaleStepError } from "./write-step.ts";
 import { startChildren, startsSleeper } from "./children.ts";
+import { now as clock } from "../telemetry/telemetry.ts";
 
 export interface Completion {
   task: TaskRow;
@@ -45,7 +46,7 @@ export interface CompletionResult {
  * worker's concurrency: an entry lives while its instance has an action running on
  * this worker.
  */
-export type StateCache = Map<string, { hash: string; version: number; state: Json }>;
+export type StateCache = Map<string, { hash: string; version: number; state: Json; trace: Json | null }>;
 
 /**
  * Applies a batch of outcomes. Fast path: every instance is in `cache`, so no lock
@@ -103,6 +104,7 @@ interface Base {
   state: Json;
   wakeAt: number | null;
   now: number;
+  trace: Json | null;
 }
 
 async function applyBatch(
@@ -111,7 +113,7 @@ async function applyBatch(
 ): Promise<CompletionResult> {
   const bases = new Map<string, Base>();
   if (rows) {
-    for (const r of rows) bases.set(r.id, { hash: r.hash, version: r.version, status: r.status, state: r.state, wakeAt: r.wake_at, now: r.now });
+    for (const r of rows) bases.set(r.id, { hash: r.hash, version: r.version, status: r.status, state: r.state, wakeAt: r.wake_at, now: r.now, trace: r.trace });
   } else {
     for (const c of items) {
       const id = c.task.instance_id;
@@ -138,8 +140,11 @@ async function applyBatch(
       continue;
     }
     let out: StepOutput;
+    const startedAt = clock();
+    let workflow = engine.knownWorkflowName(base.hash) ?? base.hash;
     try {
       const artifact = await engine.artifact(q, base.hash);
+      workflow = artifact.name;
       let state: State = stateFromJson(base.state);
       const waitingAt = { ...state.pc };
       for (const c of completions) state = resolve(state, c.task.call_id, c.outcome);
@@ -149,7 +154,7 @@ async function applyBatch(
         base.status === "sleeping"
           ? { status: "sleeping", state, wakeAt: base.wakeAt, tasks: [], events: [] }
           : stepOutput(id, artifact, advance(artifact, state, base.now), waitingAt, engine.maxPayloadBytes);
-      await startChildren(engine, q, { id, artifact }, out, writes, base.now);
+      await startChildren(engine, q, { id, artifact, trace: base.trace }, out, writes, base.now);
     } catch (err) {
       if (isTransient(err)) throw err;
       // The step cannot be run (a broken definition, an interpreter invariant): this
@@ -158,12 +163,14 @@ async function applyBatch(
       const failed = failedOutput(id, engineError(err, `cairn could not apply the outcome of call ${calls}`));
       writes.saveRaw(id, base.version, failed, base.state);
       writes.add(id, failed, resolved);
+      writes.segment(id, workflow, base.trace, startedAt, failed);
       continue;
     }
     // A sleep's deadline must come from the database's clock, not this worker's.
     if (!rows && out.status === "sleeping") throw new NeedsLock();
     writes.save(id, base.version, out);
     writes.add(id, out, resolved);
+    writes.segment(id, workflow, base.trace, startedAt, out);
   }
   // A child that sleeps in its first step needs the database's clock too.
   if (!rows && startsSleeper(writes)) throw new NeedsLock();
@@ -188,7 +195,7 @@ async function applyBatch(
 function remember(cache: StateCache, writes: Writes, bases: Map<string, Base>): void {
   for (const save of writes.saves) {
     const base = bases.get(save.id)!;
-    if (save.status === "running") cache.set(save.id, { hash: base.hash, version: save.version + 1, state: save.state });
+    if (save.status === "running") cache.set(save.id, { hash: base.hash, version: save.version + 1, state: save.state, trace: base.trace });
     else cache.delete(save.id);
   }
 }

@@ -23,6 +23,7 @@ import { completeBatch, type Completion, type CompletionResult, type LocalClaim,
 import { checkPayload, stringProblem } from "../payload.ts";
 import { wakeSleepers } from "./wake.ts";
 import { sendMessage, type SendOptions } from "./messages.ts";
+import { Telemetry } from "../telemetry/telemetry.ts";
 
 export interface EngineOptions {
   schema?: string;
@@ -67,6 +68,8 @@ export class Engine {
   private readonly onLog: (log: InstanceLog) => void;
   /** This process's clients and workers on the same database and schema (local-hub.ts). */
   readonly hub: LocalHub;
+  /** Spans and metrics through @opentelemetry/api (no-ops unless the application registered an SDK). */
+  readonly telemetry = new Telemetry();
   /** Validated artifacts by hash; an artifact never changes once stored. */
   private readonly artifacts = new Map<string, Artifact>();
   /** Artifact objects validated and stored (or being stored) by `register`. */
@@ -157,10 +160,13 @@ export class Engine {
       if (existing) return { id: existing.id, created: false };
     }
     const clean = this.checkInput(artifact, input);
+    const span = this.telemetry.startSpan(artifact.name);
     let outcome: StartOutcome;
     try {
-      [outcome] = await startInstances(this, artifact, [clean], idempotencyKey, this.hub.workerFor());
+      [outcome] = await startInstances(this, artifact, [{ input: clean, trace: span.carrier as Json | null }], idempotencyKey, this.hub.workerFor());
+      span.end("id" in outcome ? [outcome.id] : [], "error" in outcome ? outcome.error : undefined);
     } catch (err) {
+      span.end([], err instanceof DuplicateStartError ? undefined : err);
       if (!(err instanceof DuplicateStartError)) throw err;
       // Lost a race on the key: the winner's instance is the one.
       const existing = await this.q.instanceByKey(this.db, idempotencyKey!);
@@ -179,11 +185,16 @@ export class Engine {
    */
   async startMany(artifact: Artifact, inputs: unknown[], key?: string): Promise<string[]> {
     const idempotencyKey = key === undefined ? undefined : storedKey(key);
-    const initial = inputs.map((input) => this.checkInput(artifact, input));
+    const span = this.telemetry.startSpan(artifact.name, inputs.length);
+    const trace = span.carrier as Json | null;
     try {
+      const initial = inputs.map((input) => ({ input: this.checkInput(artifact, input), trace }));
       const outcomes = await startInstances(this, artifact, initial, idempotencyKey, this.hub.workerFor(), true);
-      return outcomes.map((o) => ("id" in o ? o.id : ""));
+      const ids = outcomes.map((o) => ("id" in o ? o.id : ""));
+      span.end(ids);
+      return ids;
     } catch (err) {
+      span.end([], err instanceof DuplicateStartError ? undefined : err);
       if (err instanceof DuplicateStartError) return [];
       throw err;
     }
@@ -225,7 +236,8 @@ export class Engine {
    * After a write committed: its logs go to the runner's logger (default: stderr),
    * and the instances it finished are announced to this process's clients.
    */
-  committed({ logs, finished, receives, published }: Committed): void {
+  committed({ logs, finished, receives, published, segments }: Committed): void {
+    this.telemetry.segments(segments);
     // A receive that began to wait may have its message already: match them now.
     if (receives.length > 0) void this.deliver(receives);
     for (const p of published) this.hub.published(p.instanceId, p.key, p.value);

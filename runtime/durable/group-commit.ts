@@ -35,7 +35,7 @@ export class GroupCommit {
   constructor(private readonly host: GroupCommitHost) {}
 
   /** Remembers a claimed task's instance state, unless a newer one is known. */
-  seed(instanceId: string, entry: { hash: string; version: number; state: Json }): void {
+  seed(instanceId: string, entry: { hash: string; version: number; state: Json; trace: Json | null }): void {
     const known = this.cache.get(instanceId);
     if (!known || known.version < entry.version) this.cache.set(instanceId, entry);
   }
@@ -43,6 +43,11 @@ export class GroupCommit {
   /** The definition hash of an instance with an action running here (for log lines: its workflow's name). */
   hashOf(instanceId: string): string | undefined {
     return this.cache.get(instanceId)?.hash;
+  }
+
+  /** The stored trace context of an instance with an action running here (runtime/telemetry). */
+  traceOf(instanceId: string): Json | null {
+    return this.cache.get(instanceId)?.trace ?? null;
   }
 
   /** The worker has no action of this instance running any more. */

@@ -17,6 +17,8 @@ export interface InstanceRow {
   /** A child's parent, and the parent's call it answers (null for a root instance). */
   parent_id: string | null;
   parent_call: string | null;
+  /** The trace context of the code that started it (runtime/telemetry/trace-context.ts), or null. */
+  trace: Json | null;
   wake_at: number | null;
   created_at: number;
   updated_at: number;
@@ -37,6 +39,8 @@ export interface TaskRow {
   lease_until: number | null;
   worker_id: string | null;
   last_error: Json | null;
+  /** How long it waited ready before this claim took it, by the database's clock (absent: claimed in the write that made it). */
+  queued_ms?: number;
 }
 
 /**
@@ -45,7 +49,7 @@ export interface TaskRow {
  * Null when the instance is not running (its result will only be recorded).
  */
 export interface ClaimedTask extends TaskRow {
-  instance: { hash: string; version: number; state: Json } | null;
+  instance: { hash: string; version: number; state: Json; trace: Json | null } | null;
 }
 
 export interface NewTask {
@@ -71,7 +75,7 @@ export interface HistoryEvent {
 }
 
 export const ms = (col: string, as = col) => `(extract(epoch from ${col}) * 1000)::float8 AS ${as}`;
-export const INSTANCE_COLS = `id, workflow, hash, status, input, state, version, result, error, idempotency_key, parent_id, parent_call,
+export const INSTANCE_COLS = `id, workflow, hash, status, input, state, version, result, error, idempotency_key, parent_id, parent_call, trace,
   ${ms("wake_at")}, ${ms("created_at")}, ${ms("updated_at")}, ${ms("finished_at")}, ${ms("clock_timestamp()", "now")}`;
 export const taskCols = (t = "") =>
   `${t}instance_id, ${t}call_id, ${t}action, ${t}args, ${t}options, ${t}status, ${t}attempt, ${ms(`${t}run_at`, "run_at")},
@@ -92,6 +96,8 @@ export interface NewInstance {
   /** A child's parent instance and the parent's call it answers. */
   parentId?: string;
   parentCall?: string;
+  /** See InstanceRow.trace. */
+  trace: Json | null;
 }
 
 export const json = (v: unknown): string => JSON.stringify(v ?? null);

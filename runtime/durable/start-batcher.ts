@@ -15,6 +15,8 @@ const MAX_BATCH = 500;
 
 interface Pending {
   input: Record<string, Json>;
+  /** The span of this start call (runtime/telemetry): made in the caller's context, ended when its batch is written. */
+  span: ReturnType<Engine["telemetry"]["startSpan"]>;
   resolve: (started: { id: string; status: InstanceStatus }) => void;
   reject: (error: unknown) => void;
 }
@@ -27,10 +29,16 @@ export class StartBatcher {
 
   /** Starts one instance of `artifact` with a checked input (see Engine.checkInput), batched with the others of this turn. */
   start(artifact: Artifact, input: Record<string, Json>): Promise<{ id: string; status: InstanceStatus }> {
+    // Now, not at the flush: the flush runs outside the caller's context (its active span).
+    const span = this.engine.telemetry.startSpan(artifact.name);
     return new Promise((resolve, reject) => {
       let queue = this.queues.get(artifact.hash);
       if (!queue) this.queues.set(artifact.hash, (queue = { artifact, items: [] }));
-      queue.items.push({ input, resolve, reject });
+      queue.items.push({
+        input, span,
+        resolve: (started) => (span.end([started.id]), resolve(started)),
+        reject: (error) => (span.end([], error), reject(error)),
+      });
       if (!this.scheduled) {
         this.scheduled = true;
         void nextTurn().then(() => this.flush());
@@ -49,7 +57,8 @@ export class StartBatcher {
     for (let at = 0; at < items.length; at += MAX_BATCH) {
       const batch = items.slice(at, at + MAX_BATCH);
       try {
-        const outcomes = await startInstances(this.engine, artifact, batch.map((p) => p.input), undefined, this.engine.hub.workerFor());
+        const inputs = batch.map((p) => ({ input: p.input, trace: p.span.carrier as Json | null }));
+        const outcomes = await startInstances(this.engine, artifact, inputs, undefined, this.engine.hub.workerFor());
         outcomes.forEach((o, k) => ("error" in o ? batch[k].reject(o.error) : batch[k].resolve(o)));
       } catch (err) {
         for (const p of batch) p.reject(err);

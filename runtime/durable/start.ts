@@ -18,12 +18,19 @@ import { stepOutput, Writes } from "./step.ts";
 import { startChildren, startsSleeper } from "./children.ts";
 import { isTransient } from "./fault.ts";
 import type { Queryable } from "../store/db.ts";
+import { now as clock } from "../telemetry/telemetry.ts";
 
 /** A worker of this process that takes the first tasks, and what it may claim. */
 export interface LocalTarget {
   worker: LocalWorker;
   workerId: string;
   claim: LocalClaim;
+}
+
+/** One instance to start: its checked input, and the trace context it joins (runtime/telemetry; null: none). */
+export interface StartInput {
+  input: Record<string, Json>;
+  trace: Json | null;
 }
 
 /** One input's start: the new instance, or why this input could not start (the others still do). */
@@ -36,7 +43,7 @@ export type StartOutcome = { id: string; status: InstanceStatus } | { error: unk
  * taken idempotency key throws DuplicateStartError, having written nothing.
  */
 export async function startInstances(
-  engine: Engine, artifact: Artifact, inputs: ReadonlyArray<Record<string, Json>>, key: string | undefined, local: LocalTarget | null,
+  engine: Engine, artifact: Artifact, inputs: ReadonlyArray<StartInput>, key: string | undefined, local: LocalTarget | null,
   atomic = false,
 ): Promise<StartOutcome[]> {
   // This process's clock only matters to a first step that sleeps: its deadline
@@ -61,7 +68,7 @@ export async function startInstances(
   engine.committed(steps.writes.committed());
   if (local && claimed.length > 0) {
     const states: StateCache = new Map();
-    for (const i of steps.writes.instances) if (i.status === "running") states.set(i.id, { hash: i.hash, version: 0, state: i.state });
+    for (const i of steps.writes.instances) if (i.status === "running") states.set(i.id, { hash: i.hash, version: 0, state: i.state, trace: i.trace });
     const tasks: TaskRow[] = claimed.map((t) => ({
       instance_id: t.instanceId, call_id: t.callId, action: t.action, args: t.args, options: t.options,
       status: "running", attempt: 1, run_at: 0, lease_until: null, worker_id: local.workerId, last_error: null,
@@ -73,23 +80,25 @@ export async function startInstances(
 
 /** The rows that start these instances: each program run to its first suspension (and the children it starts, children.ts). */
 async function firstSteps(
-  engine: Engine, artifact: Artifact, inputs: ReadonlyArray<Record<string, Json>>, now: number, key: string | undefined, atomic: boolean,
+  engine: Engine, artifact: Artifact, inputs: ReadonlyArray<StartInput>, now: number, key: string | undefined, atomic: boolean,
   q: Queryable = engine.db,
 ): Promise<{ writes: Writes; outcomes: StartOutcome[] }> {
   const writes = new Writes();
   const outcomes: StartOutcome[] = [];
-  for (const clean of inputs) {
+  for (const { input: clean, trace } of inputs) {
     const id = randomUUID();
     try {
+      const startedAt = clock();
       const out = stepOutput(id, artifact, advance(artifact, initialState(artifact, clean), now), undefined, engine.maxPayloadBytes);
-      await startChildren(engine, q, { id, artifact }, out, writes, now);
+      await startChildren(engine, q, { id, artifact, trace }, out, writes, now);
       const input = encodeWire(clean);
       const state = stateToJson(out.state);
       writes.add(id, out, [{ instanceId: id, kind: "started", data: { workflow: artifact.name, hash: artifact.hash, input } }]);
       writes.instances.push({
         id, workflow: artifact.name, hash: artifact.hash, status: out.status, input, state,
-        result: out.result, error: out.error as unknown as Json, key: key ?? null, wakeAt: out.wakeAt,
+        result: out.result, error: out.error as unknown as Json, key: key ?? null, wakeAt: out.wakeAt, trace,
       });
+      writes.segment(id, artifact.name, trace, startedAt, out);
       outcomes.push({ id, status: out.status });
     } catch (error) {
       if (isTransient(error)) throw error;

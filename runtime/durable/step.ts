@@ -13,6 +13,7 @@ import { stateToJson } from "../interpreter/codec.ts";
 import type { Queryable } from "../store/db.ts";
 import { checkArgs, checkPayload, checkResultOf, encodeWire } from "../payload.ts";
 import type { Finished } from "./local-hub.ts";
+import type { Segment } from "../telemetry/telemetry.ts";
 
 /** See Writes.committed. */
 export interface Committed {
@@ -22,6 +23,8 @@ export interface Committed {
   receives: Array<[string, string]>;
   /** Values published (stored form): clients here waiting on one have it without a read. */
   published: Array<{ instanceId: string; key: string; value: Json }>;
+  /** The run segments written, for their spans and counts (runtime/telemetry). */
+  segments: Segment[];
 }
 
 /** A workflow's `console.*` call during a step, with the instance it came from. */
@@ -155,6 +158,7 @@ export class Writes {
   readonly finished: StepWrite["finished"] = [];
   readonly logs: InstanceLog[] = [];
   readonly published: Array<{ instanceId: string; key: string; value: Json }> = [];
+  private readonly segments: Segment[] = [];
   private readonly done: string[] = [];
   private earliestWake: number | null = null;
 
@@ -186,7 +190,17 @@ export class Writes {
     }
     const receives: Array<[string, string]> = [];
     for (const t of this.tasks) if (t.action === SystemActions.receive) receives.push([t.instanceId, t.args[0] as string]);
-    return { logs: this.logs, finished, receives, published: this.published };
+    return { logs: this.logs, finished, receives, published: this.published, segments: this.segments };
+  }
+
+  /**
+   * Records that `instanceId` ran from `startedAt` to the state `out` describes:
+   * reported (as a span and a count) only once these writes have committed.
+   */
+  segment(instanceId: string, workflow: string, trace: Json | null, startedAt: number, out: Pick<StepOutput, "status" | "error">): void {
+    const s: Segment = { instanceId, workflow, trace, startedAt, status: out.status };
+    if (out.error) s.error = out.error;
+    this.segments.push(s);
   }
 
   /** Like save, but keeps the stored state as it was (the engine could not produce a new one). */

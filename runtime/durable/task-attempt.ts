@@ -3,6 +3,7 @@
  * exception, whatever the action does (throws anything, hangs past its timeout,
  * returns what cannot be stored).
  */
+import { context as otelContext, type Context } from "@opentelemetry/api";
 import type { Json } from "../../ir-schema/index.ts";
 import { isNonRetryable, type ResolvedRetry } from "../api/retry.ts";
 import { errorFromThrown, isErrorValue, makeError, type ErrorValue } from "../interpreter/errors.ts";
@@ -17,7 +18,7 @@ export type AttemptOutcome = { ok: true; value: Json } | { ok: false; error: Err
 export async function runTaskAttempt(
   task: TaskRow,
   fn: ((...args: unknown[]) => unknown) | undefined,
-  options: { signal: AbortSignal; timeoutMs: number | undefined; policy: ResolvedRetry; engine: Engine },
+  options: { signal: AbortSignal; timeoutMs: number | undefined; policy: ResolvedRetry; engine: Engine; trace?: Context },
 ): Promise<AttemptOutcome> {
   const { instance_id: instanceId, call_id: callId, action, attempt } = task;
   const { engine } = options;
@@ -26,12 +27,14 @@ export async function runTaskAttempt(
     if (!fn) throw new Error(`this worker has no action '${action}'`);
     const args = decodeWire(task.args);
     if (!Array.isArray(args)) throw new Error(`the arguments of call '${callId}' are stored as something other than a list`);
-    value = await runAttempt(fn, args, {
+    const attemptOptions = {
       context: { workflowId: instanceId, actionId: callId, attempt, idempotencyKey: `${instanceId}:${callId}` },
       timeoutMs: options.timeoutMs,
       parent: options.signal,
       action,
-    });
+    };
+    // In the attempt's span: what the action traces (an HTTP call, a query) nests under it.
+    value = await (options.trace ? otelContext.with(options.trace, () => runAttempt(fn, args, attemptOptions)) : runAttempt(fn, args, attemptOptions));
   } catch (err) {
     // Only the converted error is inspected: even `instanceof` on what an action threw can throw.
     const error = errorFromThrown(err, engine.maxErrorBytes);

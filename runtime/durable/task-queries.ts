@@ -23,13 +23,13 @@ export function taskQueries(s: string) {
      * attempt in the history; each comes with its instance's state as of the claim.
      */
     async claimTasks(q: Queryable, workerId: string, actions: string[], limit: number, leaseMs: number): Promise<ClaimedTask[]> {
-      const rows = await q.query<TaskRow & { i_hash: string; i_version: number; i_status: string; i_state: Json }>(
+      const rows = await q.query<TaskRow & { i_hash: string; i_version: number; i_status: string; i_state: Json; i_trace: Json | null }>(
         `SELECT * FROM ${s}.claim_tasks($1, $2::text[], $3, $4)`,
         [workerId, actions, limit, leaseMs],
       );
-      return rows.map(({ i_hash, i_version, i_status, i_state, ...task }) => ({
+      return rows.map(({ i_hash, i_version, i_status, i_state, i_trace, ...task }) => ({
         ...task,
-        instance: i_status === "running" ? { hash: i_hash, version: i_version, state: i_state } : null,
+        instance: i_status === "running" ? { hash: i_hash, version: i_version, state: i_state, trace: i_trace } : null,
       }));
     },
 

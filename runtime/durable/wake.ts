@@ -10,6 +10,7 @@ import type { HistoryEvent } from "./queries.ts";
 import { failedOutput, stepOutput, Writes, type StepOutput } from "./step.ts";
 import { engineError, isTransient } from "./fault.ts";
 import { startChildren } from "./children.ts";
+import { now as clock } from "../telemetry/telemetry.ts";
 
 /**
  * Wakes up to `limit` instances whose sleep is over; returns how many it handled.
@@ -44,20 +45,23 @@ async function wakeBatch(engine: Engine, limit: number, id?: string): Promise<nu
       const lateMs = row.wake_at === null ? 0 : row.now - row.wake_at;
       const woke: HistoryEvent = { instanceId: row.id, kind: "woke", data: { lateMs } };
       let out: StepOutput;
+      const startedAt = clock();
       try {
         const artifact = await engine.artifact(tx, row.hash);
         out = stepOutput(row.id, artifact, advance(artifact, stateFromJson(row.state), row.now), undefined, engine.maxPayloadBytes);
-        await startChildren(engine, tx, { id: row.id, artifact }, out, writes, row.now);
+        await startChildren(engine, tx, { id: row.id, artifact, trace: row.trace }, out, writes, row.now);
       } catch (err) {
         if (isTransient(err)) throw err;
         // A broken definition or state fails this instance, in this same batch.
         const failed = failedOutput(row.id, engineError(err, "cairn could not wake this instance"));
         writes.saveRaw(row.id, row.version, failed, row.state);
         writes.add(row.id, failed, [woke]);
+        writes.segment(row.id, row.workflow, row.trace, startedAt, failed);
         continue;
       }
       writes.save(row.id, row.version, out);
       writes.add(row.id, out, [woke]);
+      writes.segment(row.id, row.workflow, row.trace, startedAt, out);
     }
     await writes.flush(tx, engine.q);
     return rows.length;

@@ -196,8 +196,8 @@ export class Worker implements LocalWorker {
         if (free > 0) {
           const sent = Date.now();
           const tasks = await this.engine.q.claimTasks(this.db, this.id, [...this.actionNames], free, this.opts.leaseMs);
-          // Definitions not seen yet: read now, for the log lines' workflow names (the step reads them anyway).
-          if (this.opts.onEvent) await this.loadDefinitions(tasks.map((t) => t.instance?.hash));
+          // Definitions not seen yet: read now, for the workflow names of log lines and spans (the step reads them anyway).
+          await this.loadDefinitions(tasks.map((t) => t.instance?.hash));
           for (const task of tasks) {
             if (task.instance) this.commits.seed(task.instance_id, task.instance);
             this.launch(task, sent);
@@ -358,17 +358,23 @@ export class Worker implements LocalWorker {
     // The attempt itself is already in the history: written by the claim that handed it to us.
     const options = (task.options ?? {}) as { retry?: Partial<ResolvedRetry>; timeout?: number };
     const policy = resolveRetry(options.retry, this.retryDefault);
-    const outcome = isSystemAction(action)
-      ? await runSystemTask(task, this.engine)
-      : attempt > policy.attempts
-        ? exhaustedOutcome(task, policy)
-        : await runTaskAttempt(task, this.actions.get(action), {
-            signal: abort.signal,
-            // The call's own timeout, else the worker's default (0: none).
-            timeoutMs: options.timeout ?? (this.opts.actionTimeoutMs > 0 ? this.opts.actionTimeoutMs : undefined),
-            policy,
-            engine: this.engine,
-          });
+    let outcome: AttemptOutcome;
+    if (isSystemAction(action)) outcome = await runSystemTask(task, this.engine);
+    else if (attempt > policy.attempts) outcome = exhaustedOutcome(task, policy);
+    else {
+      const span = this.engine.telemetry.attempt({
+        action, workflow, instanceId, callId, attempt, workerId: this.id, trace: this.commits.traceOf(instanceId), queuedMs: task.queued_ms ?? 0,
+      });
+      outcome = await runTaskAttempt(task, this.actions.get(action), {
+        signal: abort.signal,
+        // The call's own timeout, else the worker's default (0: none).
+        timeoutMs: options.timeout ?? (this.opts.actionTimeoutMs > 0 ? this.opts.actionTimeoutMs : undefined),
+        policy,
+        engine: this.engine,
+        trace: span.context,
+      });
+      span.end(outcome.ok ? outcome : { ok: false, error: outcome.error, retrying: !outcome.final && attempt < policy.attempts });
+    }
     if (abort.signal.aborted && !this.running) return; // released at shutdown; another worker re-runs it
     if (abort.signal.aborted && abort.signal.reason instanceof Error && abort.signal.reason.message === "lease lost") return;
     await this.settle(task, outcome, policy);

@@ -61,12 +61,12 @@ export async function writeStep(q: Queryable, s: string, workerId: string | null
     rows = await q.query<StepWriteResult>(
     `WITH ins AS (
        INSERT INTO ${s}.instances (id, workflow, hash, status, input, state, result, error, idempotency_key, wake_at, finished_at,
-              parent_id, parent_call)
+              parent_id, parent_call, trace)
        SELECT r.id, r.workflow, r.hash, r.status, r.input, r.state, r.result, r.error, r.key,
               to_timestamp(r.wake_at / 1000), CASE WHEN r.status IN ('completed', 'failed') THEN clock_timestamp() END,
-              r.parent_id, r.parent_call
+              r.parent_id, r.parent_call, r.trace
          FROM json_to_recordset($13::text::json) AS r(id uuid, workflow text, hash text, status text, input json, state json,
-              result json, error json, key text, wake_at float8, parent_id uuid, parent_call text)
+              result json, error json, key text, wake_at float8, parent_id uuid, parent_call text, trace json)
        ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1),
      saved AS (
        UPDATE ${s}.instances i SET status = u.status, state = u.state, result = u.result, error = u.error,
@@ -145,7 +145,7 @@ export async function writeStep(q: Queryable, s: string, workerId: string | null
       json(w.instances.map((i) => ({
         id: i.id, workflow: i.workflow, hash: i.hash, status: i.status, input: i.input, state: i.state,
         result: i.result ?? null, error: i.error ?? null, key: i.key, wake_at: i.wakeAt,
-        parent_id: i.parentId ?? null, parent_call: i.parentCall ?? null,
+        parent_id: i.parentId ?? null, parent_call: i.parentCall ?? null, trace: i.trace,
       }))),
       w.instances.length,
       json(w.published.map((p) => ({ i: p.instanceId, k: p.key, v: p.value }))),

@@ -1,11 +1,14 @@
 /**
  * A worker in a process of its own, for tests that kill it with SIGKILL.
  * Env: CAIRN_TEST_DB (url), CAIRN_TEST_SCHEMA, CAIRN_TEST_MODULE (actions module),
- * CAIRN_TEST_LEASE_MS, CAIRN_TEST_CONCURRENCY, CAIRN_TEST_ATTEMPTS. Prints "ready" once claiming.
+ * CAIRN_TEST_LEASE_MS, CAIRN_TEST_CONCURRENCY, CAIRN_TEST_ATTEMPTS, CAIRN_TEST_TRACE_FILE (spans go
+ * there: otel-file-sdk.ts). Prints "ready" once claiming.
  */
 import { connectDb } from "../../runtime/store/db.ts";
 import { Worker } from "../../runtime/durable/worker.ts";
 
+// Registered before the worker exists, as an application does.
+if (process.env.CAIRN_TEST_TRACE_FILE) await import("./otel-file-sdk.ts");
 const db = await connectDb(process.env.CAIRN_TEST_DB!, { onError: () => {} });
 const actions = (await import(process.env.CAIRN_TEST_MODULE!)) as Record<string, unknown>;
 const worker = new Worker(db, {

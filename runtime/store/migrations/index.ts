@@ -10,6 +10,7 @@ import retention from "./0003_retention.ts";
 import messagesChildren from "./0004_messages_children.ts";
 import schedules from "./0005_schedules.ts";
 import instanceList from "./0006_instance_list.ts";
+import traceContext from "./0007_trace.ts";
 
 export interface Migration {
   id: number;
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 4, name: "messages_children", sql: messagesChildren },
   { id: 5, name: "schedules", sql: schedules },
   { id: 6, name: "instance_list", sql: instanceList },
+  { id: 7, name: "trace", sql: traceContext },
 ];
