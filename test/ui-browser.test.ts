@@ -1,6 +1,6 @@
 /**
  * The web UI (cairn ui) in a real headless Chromium: find a failed instance by
- * filter and read its error, failing call and graph position; cancel a running
+ * filter and read its error, its stack, failing call and graph position; cancel a running
  * instance; send a message to a waiting one and watch it finish without a reload.
  * Screenshots of each page go to test/tmp/ui-screenshots/.
  */
@@ -63,6 +63,19 @@ test("a failed instance: found by filter, its error, failing call and place in t
   await expect.poll(() => failing.count()).toBeGreaterThan(0);
   expect(await failing.first().textContent()).toContain("failed: Error: card declined");
   expect(await failing.first().locator("td").nth(3).locator("div").count()).toBe(3);
+  // The action's stack under the error, as text: its first frame the action in its file,
+  // its last the frame the action added holding markup (helpers/ui-workflows.ts).
+  const stack = (await page.locator(".error pre.stack").textContent())!.split("\n");
+  expect(stack[0]).toMatch(/^at chargeCard \(.*\/test\/tmp\/uib_failing\.ts:\d+:\d+\)$/);
+  expect(stack.at(-1)).toBe(`at ${HOSTILE} (hostile.ts:1:1)`);
+  // Each failed attempt's stack in the timeline, collapsed until opened.
+  const attemptStacks = failing.first().locator("details.attempt-stack");
+  expect(await attemptStacks.count()).toBe(3);
+  const firstStack = attemptStacks.first().locator("pre.stack");
+  expect(await firstStack.isVisible()).toBe(false);
+  await attemptStacks.first().locator("summary").click();
+  expect(await firstStack.isVisible()).toBe(true);
+  expect((await firstStack.textContent())!.split("\n")).toEqual(stack);
   // The graph: where it failed is highlighted, the blocks before it marked as visited.
   const current = page.locator("svg.graph g.node.current.failed");
   expect(await current.count()).toBe(1);

@@ -113,7 +113,12 @@ describe("on a loopback bind without a token", () => {
     expect((await post(`${base}/schedules/nope/pause`, { _csrf: csrf }, { cookie, origin: base })).status).toBe(404);
   });
 
-  test("markup in inputs, messages and errors is shown as text on every page", async () => {
+  test("markup in inputs, messages, errors and stacks is shown as text on every page", async () => {
+    // Its error's message and last stack frame hold the markup (helpers/ui-workflows.ts).
+    await env.startWorker({ actions: flows.failing.actions });
+    const failed = await env.client.start(flows.failing.artifact, { name: HOSTILE });
+    await expect(failed.result()).rejects.toThrow(/card declined/);
+    await env.stopWorkers();
     const run = await env.client.start(flows.waiting.artifact, { who: HOSTILE });
     const page = `/instances/${run.id}`;
     const { cookie, csrf } = await session(base, page);
@@ -127,6 +132,7 @@ describe("on a loopback bind without a token", () => {
       (await get(`${base}/instances?id=${encodeURIComponent(HOSTILE)}&workflow=${encodeURIComponent(HOSTILE)}`)).body,
       (await get(`${base}/workflows`)).body,
       (await get(`${base}/nope${encodeURIComponent(HOSTILE)}`)).body,
+      (await get(`${base}/instances/${failed.id}`)).body,
     ];
     for (const body of pages) {
       expect(body).not.toContain("<script>window");
@@ -135,6 +141,10 @@ describe("on a loopback bind without a token", () => {
     expect(pages[0]).toContain("&lt;script&gt;window.__pwned = 1&lt;/script&gt;");
     expect(pages[0]).toContain("&lt;img src=x onerror=");
     expect(pages[2]).toContain("value=\"&lt;script&gt;window.__pwned");
+    // The stack under the error and in each failed attempt's <details>, the markup escaped.
+    const escapedFrame = "at &lt;script&gt;window.__pwned = 1&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=&quot;window.__pwned = 2&quot;&gt; (hostile.ts:1:1)";
+    expect(pages[5]).toMatch(/<pre class="stack">at chargeCard \(/);
+    expect(pages[5]!.split(escapedFrame).length - 1).toBe(4);
   });
 });
 

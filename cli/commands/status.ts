@@ -5,7 +5,9 @@ import { openDatabase } from "../database.ts";
 import { ExitCode, UsageError } from "../exit-codes.ts";
 import { instanceId } from "../instance-id.ts";
 import type { Output } from "../output.ts";
+import type { Json } from "../../ir-schema/index.ts";
 import { isSystemAction } from "../../ir-schema/vocabulary.ts";
+import { STACK_KEY, errorStack } from "../../runtime/interpreter/errors.ts";
 
 /**
  * `cairn status [<id>] [--json] [--limit n]`: without an id, the most recent
@@ -44,12 +46,20 @@ export async function status(id: string | undefined, options: { json?: boolean; 
   }
 }
 
+/** The error as stored, then its stack (an action's frames) one frame a line under it, not inside the JSON. */
+function errorLines(error: Json): string[] {
+  const stack = errorStack(error);
+  if (stack === undefined) return [`  error ${JSON.stringify(error)}`];
+  const rest = Object.fromEntries(Object.entries(error as Record<string, Json>).filter(([key]) => key !== STACK_KEY));
+  return [`  error ${JSON.stringify(rest)}`, ...stack.split("\n").map((frame) => `    ${frame}`)];
+}
+
 function render(r: InstanceStatusReport): string {
   const lines = [`${r.id}  ${r.workflow}  ${r.status}`, `  definition ${r.hash}`];
   if (r.at && (r.status === "running" || r.status === "sleeping")) lines.push(`  at ${r.at}`);
   if (r.wakeAt) lines.push(`  wakes at ${r.wakeAt}`);
   if (r.status === "completed") lines.push(`  result ${JSON.stringify(r.result)}`);
-  if (r.error) lines.push(`  error ${JSON.stringify(r.error)}`);
+  if (r.error) lines.push(...errorLines(r.error));
   if (r.parent) lines.push(`  parent ${r.parent.id} (call ${r.parent.callId})`);
   if (r.children.length) {
     lines.push("  children:");

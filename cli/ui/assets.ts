@@ -52,12 +52,16 @@ svg.graph .edge text { fill:#667085; font-size:11px; }
 svg.graph marker path { fill:#98a2b3; }
 tr.bad td { background:#fff7f7; }
 table.timeline td:first-child { white-space:nowrap; }
+pre.stack { font-size:11.5px; color:#4a5568; margin-top:4px; }
+details.attempt-stack summary { cursor:pointer; color:var(--muted); font-size:12px; }
 `;
 
 /**
  * Live updates: one EventSource on /events; on each "change" the page's main
  * element is fetched again and swapped in (not while a form in it is being
- * edited). `data-live-updates` on <body> counts the swaps (tests read it).
+ * edited). `data-live-updates` on <body> counts the swaps (tests read it). A
+ * `<details>` the reader opened (a stack, the stored error) stays open across a
+ * swap: the new page's details at the same positions are opened first.
  */
 export const JS = `
 (() => {
@@ -73,6 +77,8 @@ export const JS = `
       if (res.ok) {
         const doc = new DOMParser().parseFromString(await res.text(), "text/html");
         const next = doc.querySelector("main"), cur = document.querySelector("main");
+        const opened = cur ? [...cur.querySelectorAll("details")].map((d) => d.open) : [];
+        if (next) next.querySelectorAll("details").forEach((d, i) => { if (opened[i]) d.open = true; });
         if (next && cur && next.innerHTML !== cur.innerHTML) { cur.replaceWith(next); document.body.dataset.liveUpdates = String(++swaps); }
       }
     } catch (e) { /* the next change tries again */ }

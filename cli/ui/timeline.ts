@@ -5,6 +5,7 @@
  */
 import type { Json } from "../../ir-schema/index.ts";
 import type { InstanceStatusReport } from "../../runtime/durable/status.ts";
+import { errorStack } from "../../runtime/interpreter/errors.ts";
 import { duration, html, iso, type Html } from "./html.ts";
 
 interface Attempt {
@@ -12,6 +13,8 @@ interface Attempt {
   start: number;
   end: number | null;
   error: string | null;
+  /** The failed attempt's error value, for its stack. */
+  failure: Json | null;
   note: string | null;
 }
 
@@ -35,6 +38,18 @@ export function errorLine(error: Json | undefined): string {
     return typeof error.message === "string" && error.message ? `${name}: ${error.message}` : name;
   }
   return JSON.stringify(error ?? null);
+}
+
+/**
+ * The stack a stored error value kept (errors.ts STACK_KEY), as text in a `<pre>`
+ * (escaped like every value): open on the instance's error, a collapsed `<details>`
+ * under an attempt, where the timeline has many.
+ */
+export function stackText(error: Json | undefined, how: "stack" | "collapsed"): Html {
+  const stack = errorStack(error);
+  if (stack === undefined) return html``;
+  if (how === "stack") return html`<pre class="stack">${stack}</pre>`;
+  return html`<details class="attempt-stack"><summary>stack</summary><pre class="stack">${stack}</pre></details>`;
 }
 
 function whatOf(d: Data): string {
@@ -69,11 +84,11 @@ export function timelineRows(report: InstanceStatusReport): Row[] {
           row.what = whatOf(d);
           break;
         case "attempt":
-          row.attempts.push({ n: Number(d?.attempt ?? row.attempts.length + 1), start: at, end: null, error: null, note: null });
+          row.attempts.push({ n: Number(d?.attempt ?? row.attempts.length + 1), start: at, end: null, error: null, failure: null, note: null });
           row.outcome = "running";
           break;
         case "retry":
-          if (last) Object.assign(last, { end: at, error: errorLine(d?.error), note: `retry in ${duration(Number(d?.delayMs))}` });
+          if (last) Object.assign(last, { end: at, error: errorLine(d?.error), failure: d?.error ?? null, note: `retry in ${duration(Number(d?.delayMs))}` });
           row.outcome = "retrying";
           break;
         case "lease-expired":
@@ -82,7 +97,7 @@ export function timelineRows(report: InstanceStatusReport): Row[] {
           break;
         case "resolved": {
           const ok = d?.ok !== false;
-          if (last && last.end === null) Object.assign(last, { end: at, error: ok ? null : errorLine(d?.error) });
+          if (last && last.end === null) Object.assign(last, { end: at, error: ok ? null : errorLine(d?.error), failure: ok ? null : d?.error ?? null });
           row.end = at;
           row.outcome = ok ? "ok" : `failed: ${errorLine(d?.error)}`;
           row.bad = !ok;
@@ -116,7 +131,7 @@ export function timeline(report: InstanceStatusReport): Html {
   return html`<table class="timeline"><thead><tr><th>at</th><th>call</th><th>step</th><th>attempts</th><th>took</th><th>outcome</th></tr></thead><tbody>
 ${rows.map((r) => html`<tr class="${r.bad ? "bad" : ""}" data-call="${r.call ?? ""}"><td class="mono" title="${iso(r.at)}">+${duration(r.at - start) || "0 ms"}</td>
 <td class="mono">${r.call ?? ""}</td><td class="mono">${r.what}${r.child ? html` → <a href="/instances/${r.child}">${r.child.slice(0, 8)}</a>` : ""}</td>
-<td>${r.attempts.map((a) => html`<div>#${a.n}${a.end !== null ? ` ${duration(a.end - a.start)}` : " running"}${a.error ? html` <span class="error-name">${a.error}</span>` : ""}${a.note ? html` <span class="muted">${a.note}</span>` : ""}</div>`)}</td>
+<td>${r.attempts.map((a) => html`<div>#${a.n}${a.end !== null ? ` ${duration(a.end - a.start)}` : " running"}${a.error ? html` <span class="error-name">${a.error}</span>` : ""}${a.note ? html` <span class="muted">${a.note}</span>` : ""}${stackText(a.failure ?? undefined, "collapsed")}</div>`)}</td>
 <td>${r.end !== null ? duration(r.end - r.at) : ""}</td><td class="${r.bad ? "error-name" : ""}">${r.outcome}</td></tr>`)}
 </tbody></table>`;
 }

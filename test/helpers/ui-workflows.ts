@@ -1,4 +1,7 @@
-/** Workflows the UI tests run: one failing on its second call (with markup in its input and error), one waiting for a message. */
+/**
+ * Workflows the UI tests run: one failing on its second call (with markup in its
+ * input, its error and its stack), one waiting for a message.
+ */
 import { inlineWorkflow } from "./inline.ts";
 
 /** Markup that must always appear as text: it would set window.__pwned if it ran. */
@@ -9,7 +12,10 @@ export async function uiWorkflows(prefix: string) {
     import { action, workflow } from "cairnjs";
     export const fetchUser = action(async function fetchUser(name: string) { return { name }; });
     export const chargeCard = action(async function chargeCard(user: { name: string }) {
-      throw new Error("card declined for " + user.name);
+      const e = new Error("card declined for " + user.name);
+      // A last frame naming the user: markup in a stack must show as text too.
+      e.stack += "\\n    at " + user.name + " (hostile.ts:1:1)";
+      throw e;
     });
     export const ${prefix}Checkout = workflow(async function ${prefix}Checkout(name: string) {
       const user = await fetchUser(name);

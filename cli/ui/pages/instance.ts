@@ -10,7 +10,7 @@ import { NotFound, type Ctx, type PageResult } from "../context.ts";
 import { graphSvg } from "../graph-svg.ts";
 import { duration, html, iso, jsonText, type Html } from "../html.ts";
 import { csrfField, page, statusBadge } from "../layout.ts";
-import { errorLine, timeline } from "../timeline.ts";
+import { errorLine, stackText, timeline } from "../timeline.ts";
 
 const FINISHED = new Set(["completed", "failed", "cancelled"]);
 
@@ -52,11 +52,9 @@ ${running ? html`<form method="post" action="/instances/${r.id}/cancel" class="c
 function outcome(r: InstanceStatusReport): Html {
   if (r.status === "completed") return html`<h2>Result</h2><pre class="result">${jsonText(r.result)}</pre>`;
   if (!r.error) return html``;
-  const e = r.error as Record<string, Json>;
-  const stack = typeof e.stack === "string" ? e.stack : null;
-  // Actions' stacks stay in the worker's log (the stored error keeps name, message and properties);
-  // where the workflow was when it failed is the position the state holds.
-  return html`<h2>Error</h2><div class="error"><p class="error-name">${errorLine(r.error)}</p>${stack ? html`<pre class="stack">${stack}</pre>` : ""}
+  // The stack the error kept (an action's, or the workflow's own location); where the
+  // workflow was when it failed is the position the state holds.
+  return html`<h2>Error</h2><div class="error"><p class="error-name">${errorLine(r.error)}</p>${stackText(r.error, "stack")}
 ${r.at ? html`<p class="muted">in the workflow at <span class="mono failed-at">${r.at}</span></p>` : ""}
 <details><summary>as stored</summary><pre>${jsonText(r.error)}</pre></details></div>`;
 }
