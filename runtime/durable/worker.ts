@@ -6,6 +6,7 @@
  * Every loop survives database outages: errors are reported and retried with backoff.
  */
 import { randomUUID } from "node:crypto";
+import { context as otelContext, ROOT_CONTEXT } from "@opentelemetry/api";
 import { hostname } from "node:os";
 import type { Artifact, Json } from "../../ir-schema/index.ts";
 import { backoffDelay, DEFAULT_RETRY, resolveRetry, type ResolvedRetry } from "../api/retry.ts";
@@ -128,7 +129,9 @@ export class Worker implements LocalWorker {
       }),
       await this.db.listen(q.channels.cancel, (id) => this.abortInstance(id)),
     ];
-    this.loops = [this.claimLoop(), this.maintenanceLoop(), scheduler.loop(this.stopping.signal)];
+    // Outside whatever span is active where start() was called: the instances a schedule
+    // starts begin traces of their own, they are not part of the code that started the worker.
+    this.loops = otelContext.with(ROOT_CONTEXT, () => [this.claimLoop(), this.maintenanceLoop(), scheduler.loop(this.stopping.signal)]);
     this.engine.hub.addWorker(this);
   }
 
