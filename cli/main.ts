@@ -202,8 +202,18 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     return exitCode;
   } catch (error) {
     return exitCodeFor(error, out);
+  } finally {
+    // The process exits next: spans an SDK registered with --import still holds go out
+    // first. The API's global registry exists only once something registered with it,
+    // so without an SDK not even @opentelemetry/api is loaded (cairn --version stays fast).
+    if ((globalThis as Record<symbol, unknown>)[OTEL_API_GLOBAL] !== undefined) {
+      await (await import("../runtime/telemetry/flush.ts")).flushTelemetry(2000);
+    }
   }
 }
+
+/** Where @opentelemetry/api (major version 1) keeps its registered providers. */
+const OTEL_API_GLOBAL = Symbol.for("opentelemetry.js.api.1");
 
 function exitCodeFor(error: unknown, out: Output): number {
   if (error instanceof CommanderError) {
