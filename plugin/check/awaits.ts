@@ -17,7 +17,14 @@ export function checkAwait(C: Checker, node: t.AwaitExpression, use: Use): void 
     C.report("awaitInCallback", node);
     return;
   }
-  const arg = unwrapTs(node.argument);
+  checkAwaited(C, node, unwrapTs(node.argument), use);
+}
+
+/**
+ * `arg` awaited, reported at `node`: the argument of an `await`, or the value of a
+ * `return` that returns a pending call (returns.ts), which JavaScript awaits too.
+ */
+export function checkAwaited(C: Checker, node: t.Node, arg: t.Expression, use: Use): void {
   const ac = dispatchOf(C, arg);
   if (ac === "invalid") return reportInvalidCall(C, arg as t.CallExpression);
   if (ac) {

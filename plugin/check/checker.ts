@@ -12,6 +12,7 @@ import { declareParams } from "./forms.ts";
 import { checkExpr } from "./expressions.ts";
 import { checkPattern } from "./assignments.ts";
 import { checkStatements } from "./statements.ts";
+import { checkReturnValue, checkReturnedLocals } from "./returns.ts";
 
 export interface CheckEnv {
   /** Absolute path of the compiled file. */
@@ -33,6 +34,8 @@ export interface CheckedBody {
   refs: Map<t.Node, StaticRef | null>;
   calls: Map<t.Node, Dispatch>;
   awaits: AwaitIndex;
+  /** Values a `return` gives back still pending (`return load(id)`), which it awaits as JavaScript does (returns.ts). */
+  awaitedReturns: ReadonlySet<t.Node>;
 }
 
 /** The result of checking a workflow: the side table, and whether it may be lowered (no errors). */
@@ -66,6 +69,15 @@ export class Checker implements CallContext {
   /** Reads of local variables as values, and plain assignments; checked against `handles` at the end. */
   readonly valueUses: Array<{ irName: string; node: t.Node; published?: boolean }> = [];
   readonly plainAssigns: Array<{ irName: string; node: t.Node }> = [];
+  /** Local variables a `return` gives back: awaited if they hold a pending call, known only at the end (checkHandles). */
+  readonly returnedLocals: Array<{ irName: string; node: t.Identifier; inTry: boolean }> = [];
+  /** The side table's `awaitedReturns`. */
+  readonly awaitedReturns = new Set<t.Node>();
+  /**
+   * > 0 inside a `try` block (or a `catch` body whose `try` has a `finally`): there
+   * a returned pending call would escape the `catch`/`finally` in JavaScript.
+   */
+  tryDepth = 0;
   /** The actions called so far, by name: two call sites of one name must be one action. */
   readonly actions = new Map<string, ActionLocation>();
   /** > 0 inside a `.map`/`.filter` callback body, which must stay a pure expression. */
@@ -104,9 +116,10 @@ export function checkWorkflow(def: WorkflowDef, env: CheckEnv): CheckResult {
   if (fn.generator) C.report("generatorBody", fn);
   checkParams(C, fn);
   if (fn.body.type === "BlockStatement") checkStatements(C, fn.body.body);
-  else checkExpr(C, fn.body);
+  else checkReturnValue(C, fn.body);
   checkHandles(C);
-  return { table: { refs: C.refs, calls: C.calls, awaits: C.awaits }, ok: env.reporter.errorCount === before };
+  checkReturnedLocals(C);
+  return { table: { refs: C.refs, calls: C.calls, awaits: C.awaits, awaitedReturns: C.awaitedReturns }, ok: env.reporter.errorCount === before };
 }
 
 /** Parameters are plain identifiers, each with an optional default value. */

@@ -6,6 +6,7 @@ import { visitBlock, visitStatement, visitStatements, type StatementVisitor } fr
 import { localBinding } from "./static-refs.ts";
 import { checkExpr, checkItems } from "./expressions.ts";
 import { checkAwait } from "./awaits.ts";
+import { checkReturnValue } from "./returns.ts";
 import { reportInvalidCall } from "./dispatch.ts";
 import { checkValue } from "./array-fns.ts";
 import { assignableLocal, checkAssignment, checkInto, checkPattern, checkPush, checkUpdate } from "./assignments.ts";
@@ -21,7 +22,7 @@ const CHECK: StatementVisitor<Checker> = {
     if (s.alternate) checkBlock(C, s.alternate);
   },
   ReturnStatement: (C, s) => {
-    if (s.argument) checkExpr(C, s.argument);
+    if (s.argument) checkReturnValue(C, s.argument);
   },
   ForOfStatement: (C, s, labels) => {
     const method = iterMethodCall(C, unwrapTs(s.right));
@@ -140,16 +141,24 @@ function checkBreakContinue(C: Checker, s: t.BreakStatement | t.ContinueStatemen
 function checkTry(C: Checker, s: t.TryStatement): void {
   if (s.finalizer) C.report("finallyBlock", s.finalizer);
   const clause = s.handler;
-  if (!clause) return checkBlock(C, s.block);
+  if (!clause) return inTry(C, Boolean(s.finalizer), () => checkBlock(C, s.block));
   C.scopes.push();
   const param = clause.param;
   if (param?.type === "Identifier") C.scopes.declare(param.name, "catch");
   else if (param) C.report("catchPattern", param);
   const catchFrame = C.scopes.pop();
-  checkBlock(C, s.block);
+  inTry(C, true, () => checkBlock(C, s.block));
   C.scopes.push(catchFrame);
-  checkStatements(C, clause.body.body);
+  // A `finally` (reported above) would also run before a call returned from the catch body settles.
+  inTry(C, Boolean(s.finalizer), () => checkStatements(C, clause.body.body));
   C.scopes.pop();
+}
+
+/** Counts the `try` blocks a returned pending call would escape (returns.ts). */
+function inTry(C: Checker, guarded: boolean, body: () => void): void {
+  if (guarded) C.tryDepth++;
+  body();
+  if (guarded) C.tryDepth--;
 }
 
 /** A call that dispatches a step, written as a statement of its own without `await`. */

@@ -121,6 +121,12 @@ const Situations1xx = {
   ),
   assignNonLocal: situation("moduleBinding", "`{name}` is not a local variable of the workflow", MODULE_BINDING_HINT, ["name"]),
   handleAsValue: situation("handleAsValue", "the un-awaited action call `{name}` is used as a value", HANDLE_HINT, ["name"]),
+  returnPendingInTry: situation(
+    "handleAsValue",
+    "returning the un-awaited call `{call}` from inside `try` would skip this `catch`/`finally` in JavaScript: the call's failure is not caught there, and `finally` runs before it settles",
+    "write `return await {call}`",
+    ["call"],
+  ),
   handleVarAsValue: situation(
     "handleAsValue",
     "`{name}` holds the un-awaited action call `{callee}(...)` and is used as a value",

@@ -17,9 +17,13 @@ import type { Use } from "../check/awaits.ts";
  * result goes to (saving a temporary); otherwise a fresh `%t` is used.
  */
 export function lowerAwait(L: Lowerer, node: t.AwaitExpression, use: Use, target: string | null): Expr {
-  const loc = L.loc(node);
   if (L.pureDepth > 0) return lit(null);
-  const arg = unwrapTs(node.argument);
+  return lowerAwaited(L, node, unwrapTs(node.argument), use, target);
+}
+
+/** `arg` awaited, located at `node`: an `await`'s argument, or a pending call a `return` returns (returns.ts). */
+export function lowerAwaited(L: Lowerer, node: t.Node, arg: t.Expression, use: Use, target: string | null): Expr {
+  const loc = L.loc(node);
   const into = (): string | null => target ?? (use === "value" ? L.temp("t") : null);
   const result = (name: string | null): Expr => (name ? ref(name) : undef());
 
@@ -49,7 +53,7 @@ export function lowerAwait(L: Lowerer, node: t.AwaitExpression, use: Use, target
   return lowerExpr(L, arg);
 }
 
-function lowerSleep(L: Lowerer, node: t.AwaitExpression, call: t.CallExpression): Expr {
+function lowerSleep(L: Lowerer, node: t.Node, call: t.CallExpression): Expr {
   const loc = L.loc(node);
   const [duration, ...rest] = call.arguments;
   if (!isExpressionArg(duration)) return lit(null);

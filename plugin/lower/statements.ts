@@ -14,17 +14,14 @@ import { lowerBreakContinue, lowerDoWhile, lowerFor, lowerForIn, lowerForOf, low
 import { lowerThrow, lowerTry } from "./try.ts";
 import { lowerSwitch } from "./switch.ts";
 import { lowerLog } from "./logs.ts";
+import { lowerReturn } from "./returns.ts";
 
 /** What lowering does with each statement kind (the walk itself is check/statement-visitor.ts, shared with the check phase). */
 const LOWER: StatementVisitor<Lowerer> = {
   ExpressionStatement: (L, s) => lowerExpressionStatement(L, s.expression),
   VariableDeclaration: (L, s) => lowerDeclaration(L, s),
   IfStatement: (L, s) => lowerIf(L, s),
-  ReturnStatement: (L, s) => {
-    const arg = s.argument;
-    const value = !arg ? undef() : arg.type === "AwaitExpression" ? lowerAwait(L, arg, "value", null) : lowerExpr(L, arg);
-    L.cfg.terminate({ kind: "return", loc: L.loc(s), value });
-  },
+  ReturnStatement: (L, s) => lowerReturn(L, s, s.argument),
   ForOfStatement: (L, s, labels) => lowerForOf(L, s, labels),
   ForInStatement: (L, s, labels) => lowerForIn(L, s, labels),
   ForStatement: (L, s, labels) => lowerFor(L, s, labels),

@@ -11,6 +11,7 @@ import { lowerExpr } from "./expressions.ts";
 import { assignPattern } from "./patterns.ts";
 import { declareParams } from "../check/forms.ts";
 import { lowerStatements } from "./statements.ts";
+import { lowerReturn } from "./returns.ts";
 
 export interface LoweredWorkflow {
   /** Null when the artifact failed validation (`invalid` says why). */
@@ -64,7 +65,7 @@ export function lowerWorkflow(def: WorkflowDef, env: LowerEnv): LoweredWorkflow 
   const { params, optional } = lowerParams(L, fn);
   const endLoc = fn.loc ? `${env.relFile}:${fn.loc.end.line}:${fn.loc.end.column + 1}` : L.loc(fn);
   if (fn.body.type === "BlockStatement") lowerStatements(L, fn.body.body);
-  else L.cfg.terminate({ kind: "return", loc: L.loc(fn.body), value: lowerExpr(L, fn.body) });
+  else lowerReturn(L, fn.body, fn.body);
   const program = L.cfg.finish(() => ({ kind: "return", loc: endLoc, value: undef() }));
   const actions = [...L.actions.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const errorRefs = L.errorRefs;
