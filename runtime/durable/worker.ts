@@ -29,18 +29,12 @@ import { runSystemTask, SYSTEM_ACTIONS } from "./system-tasks.ts";
 
 import { DEFAULT_ACTION_TIMEOUT_MS, DEFAULT_CONCURRENCY, DEFAULT_RETENTION_MS, type WorkerEvent, type WorkerOptions } from "./worker-options.ts";
 import { delay } from "./abortable-delay.ts";
+import { Doorbell } from "./doorbell.ts";
+import { WakeClock } from "./wake-clock.ts";
+import { InFlightSet, taskKey, type InFlight } from "./in-flight.ts";
+import { maintenanceRound, type MaintenanceHost } from "./maintenance.ts";
 
 export { DEFAULT_CONCURRENCY, DEFAULT_RETENTION_MS, DEFAULT_ACTION_TIMEOUT_MS, type WorkerOptions, type WorkerEvent } from "./worker-options.ts";
-
-interface InFlight {
-  task: TaskRow;
-  abort: AbortController;
-  done: Promise<void>;
-  /** When the lease ends by this process's clock: taken no earlier than the claim was sent, moved on by each renewal. */
-  leaseUntil: number;
-  /** The instance's workflow, for the events about this call (undefined: not known here). */
-  workflow: string | undefined;
-}
 
 export class Worker implements LocalWorker {
   readonly id: string;
@@ -49,35 +43,24 @@ export class Worker implements LocalWorker {
   private readonly opts: Required<Pick<WorkerOptions, "concurrency" | "pollMs" | "leaseMs" | "actionTimeoutMs" | "retentionMs">> & WorkerOptions;
   private readonly pruner: Pruner;
   private readonly retryDefault: ResolvedRetry;
-  private readonly inFlight = new Map<string, InFlight>();
-  /**
-   * Keys of in-flight actions that have finished running and wait for their outcome
-   * to commit: their slots go to the successors the commit claims locally.
-   */
-  private readonly settling = new Set<string>();
-  /** In-flight actions per instance: its cached state (see StateCache) is kept while any runs. */
-  private readonly perInstance = new Map<string, number>();
+  private readonly inFlight = new InFlightSet();
   private readonly actionNames: ReadonlySet<string>;
   private readonly commits: GroupCommit;
   private unlisten: Array<() => Promise<void>> = [];
   private running = false;
   /** Aborted by stop(): ends every wait of every loop at once. */
   private stopping = new AbortController();
-  /** Set by a notification; the claim loop checks it before it goes idle, so no kick is lost. */
-  private kicked = false;
-  /** Earliest known wake-up (this process's clock; null: nobody sleeps), and whether it must be re-read. */
-  private nextWake: number | null = null;
-  private timersChanged = true;
+  /** Rung by notifications of new work; the claim loop waits on it. */
+  private readonly doorbell = new Doorbell();
+  private readonly wakeClock: WakeClock;
   /** Earliest retry this worker scheduled (this process's clock): claimed on time, not at the next poll. */
   private nextRetry: number | null = null;
-  private wakeReadAt = 0;
   /**
    * The last claim may have left ready tasks behind (it was full, or there was no
    * free slot): a finishing action then makes the claim loop look again. Otherwise
    * new work announces itself by notification and finishing actions stay quiet.
    */
   private backlog = false;
-  private wake: (() => void) | null = null;
   private loops: Promise<void>[] = [];
 
   constructor(readonly db: Db, options: WorkerOptions) {
@@ -96,7 +79,7 @@ export class Worker implements LocalWorker {
       // Slots free once every action whose outcome is known has left, for the batch's successors.
       localClaim: () => ({
         actions: this.actionNames,
-        max: this.running ? this.opts.concurrency - (this.inFlight.size - this.settling.size) : 0,
+        max: this.running ? this.opts.concurrency - this.inFlight.busy : 0,
         leaseMs: this.opts.leaseMs,
       }),
       launch: (task, leaseFrom) => this.launch(task, leaseFrom),
@@ -105,6 +88,7 @@ export class Worker implements LocalWorker {
     });
     this.retryDefault = resolveRetry(options.defaultRetry, DEFAULT_RETRY);
     this.pruner = new Pruner(db, this.engine.schema, this.opts.retentionMs);
+    this.wakeClock = new WakeClock(this.engine, this.opts.pollMs);
   }
 
   async start(): Promise<void> {
@@ -124,7 +108,7 @@ export class Worker implements LocalWorker {
         if (payload.split(",").some((a) => this.actionNames.has(a))) kick();
       }),
       await this.db.listen(q.channels.timers, () => {
-        this.timersChanged = true;
+        this.wakeClock.invalidate();
         kick();
       }),
       await this.db.listen(q.channels.cancel, (id) => this.abortInstance(id)),
@@ -138,13 +122,13 @@ export class Worker implements LocalWorker {
   /** See LocalWorker: room for the first tasks of an instance a client of this process starts. */
   claimForStart(): LocalClaim | null {
     if (!this.running) return null;
-    const max = this.opts.concurrency - (this.inFlight.size - this.settling.size);
+    const max = this.opts.concurrency - this.inFlight.busy;
     return max > 0 ? { actions: this.actionNames, max, leaseMs: this.opts.leaseMs } : null;
   }
 
   /** See LocalWorker. */
   holds(instanceId: string): boolean {
-    return this.perInstance.has(instanceId);
+    return this.inFlight.holds(instanceId);
   }
 
   /** See LocalWorker: runs tasks a start wrote already claimed by this worker. */
@@ -165,14 +149,14 @@ export class Worker implements LocalWorker {
     this.running = false;
     this.engine.hub.removeWorker(this);
     this.stopping.abort();
-    this.wake?.();
-    const all = [...this.inFlight.values()];
+    this.doorbell.ring();
+    const all = this.inFlight.all();
     const settled = Promise.all(all.map((f) => f.done));
     const grace = new AbortController();
     const timedOut = await Promise.race([settled.then(() => false), delay(graceMs, grace.signal).then(() => true)]);
     grace.abort();
     if (timedOut) {
-      const left = [...this.inFlight.values()];
+      const left = this.inFlight.all();
       for (const f of left) f.abort.abort(new Error("worker shutting down"));
       const interrupted = makeError("WorkerStoppedError", `the worker ${this.id} stopped during this attempt`);
       await this.engine.q
@@ -208,16 +192,13 @@ export class Worker implements LocalWorker {
           claimed = tasks.length;
           this.backlog = claimed === free;
         } else this.backlog = true;
-        // Re-read at least once per poll interval: a notification sent while the
-        // listening connection was down is lost.
-        if (this.timersChanged || Date.now() - this.wakeReadAt >= this.opts.pollMs) await this.readNextWake();
-        // Waking sleepers is a transaction, so it only runs when one is due.
+        await this.wakeClock.refresh();
         let woke = 0;
-        if (this.nextWake !== null && Date.now() >= this.nextWake) {
+        if (this.wakeClock.due()) {
           woke = await this.engine.wakeSleepers(50);
           // Receives whose timeout passed: ready with no message (claimed by the next round).
           woke += await this.engine.q.expireReceives(this.db, 100);
-          this.timersChanged = true; // more may be due; or another worker woke them
+          this.wakeClock.invalidate(); // more may be due; or another worker woke them
         }
         if (woke) this.emit({ type: "woke", count: woke });
         backoff = 100;
@@ -230,57 +211,31 @@ export class Worker implements LocalWorker {
           this.nextRetry = null;
           continue; // a retry is due: claim it now
         }
-        const next = Math.min(this.nextWake ?? Infinity, this.nextRetry ?? Infinity);
+        const next = Math.min(this.wakeClock.earliest, this.nextRetry ?? Infinity);
         const until = next === Infinity ? this.opts.pollMs : next - Date.now() + 1;
-        await this.idle(Math.max(0, Math.min(this.opts.pollMs, until)));
+        await this.doorbell.wait(Math.max(0, Math.min(this.opts.pollMs, until)), !this.running);
       } catch (err) {
         this.report("claim", err as Error);
-        await this.idle(backoff);
+        await this.doorbell.wait(backoff, !this.running);
         backoff = Math.min(backoff * 2, 5000);
       }
     }
   }
 
-  /**
-   * When the earliest sleeper is due, by the database's clock, as a time on this
-   * process's clock (only a duration crosses between the two, so skew is harmless).
-   */
-  private async readNextWake(): Promise<void> {
-    this.timersChanged = false;
-    this.wakeReadAt = Date.now();
-    const sleeper = await this.engine.q.untilNextWake(this.db);
-    const timeout = await this.engine.q.untilNextTimeout(this.db);
-    const ms = sleeper === null ? timeout : timeout === null ? sleeper : Math.min(sleeper, timeout);
-    this.nextWake = ms === null ? null : Date.now() + ms;
-  }
-
   private async maintenanceLoop(): Promise<void> {
     const every = Math.max(50, Math.floor(this.opts.leaseMs / 3));
+    const host: MaintenanceHost = {
+      engine: this.engine, id: this.id, leaseMs: this.opts.leaseMs, pruner: this.pruner, inFlight: this.inFlight,
+      isRunning: () => this.running,
+      emit: (e) => this.emit(e),
+      announce: (actions) => this.announce(actions),
+      kick: () => this.kick(),
+    };
     while (this.running) {
       await delay(every, this.stopping.signal);
       if (!this.running) break;
       try {
-        const held = [...this.inFlight.entries()].filter(([key]) => !this.settling.has(key));
-        const sent = Date.now();
-        const renewed = await this.engine.q.renewLeases(this.db, this.id, held.map(([, f]): [string, string] => [f.task.instance_id, f.task.call_id]), this.opts.leaseMs);
-        for (const [key, f] of held) {
-          if (renewed.has(key)) f.leaseUntil = sent + this.opts.leaseMs;
-          else if (this.inFlight.get(key) === f && !this.settling.has(key)) {
-            // Another worker holds it now (this one stalled past its lease): stop this attempt.
-            f.abort.abort(new Error("lease lost"));
-            this.emit({ type: "lease-lost", instanceId: f.task.instance_id, callId: f.task.call_id });
-          }
-        }
-        await this.engine.q.heartbeatWorker(this.db, this.id);
-        // Messages a lost deliver() left beside a waiting receive (a crash right after a commit).
-        await this.engine.deliver(await this.engine.q.strandedReceives(this.db, 100));
-        await this.pruner.pruneIfDue(() => this.running);
-        const freed = await this.engine.q.releaseExpired(this.db);
-        if (freed.length) {
-          // releaseExpired recorded each in the history, in the same statement.
-          await this.announce(freed.map((f) => f.action));
-          this.kick();
-        }
+        await maintenanceRound(host);
       } catch (err) {
         this.report("maintenance", err as Error);
       }
@@ -298,55 +253,23 @@ export class Worker implements LocalWorker {
 
   /** See LocalWorker. */
   kick(): void {
-    this.kicked = true;
-    this.wake?.();
-  }
-
-  private async idle(ms: number): Promise<void> {
-    if (this.kicked || !this.running) {
-      this.kicked = false;
-      return;
-    }
-    // A plain timer and callback: this runs after nearly every batch, and abort
-    // signals cost a DOMException each.
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      // Woken on the next turn of the event loop: every action finishing in this one
-      // has then freed its slot, and one claim takes work for all of them.
-      this.wake = () => {
-        clearTimeout(timer);
-        setImmediate(resolve);
-      };
-    });
-    this.wake = null;
-    this.kicked = false;
+    this.doorbell.ring();
   }
 
   private launch(task: TaskRow, leaseFrom: number): void {
-    const key = `${task.instance_id}:${task.call_id}`;
     const abort = new AbortController();
     const hash = this.commits.hashOf(task.instance_id);
     const workflow = hash === undefined ? undefined : this.engine.knownWorkflowName(hash);
     const entry: InFlight = { task, abort, done: Promise.resolve(), leaseUntil: leaseFrom + this.opts.leaseMs, workflow };
-    const id = task.instance_id;
     entry.done = this.execute(entry).finally(() => {
-      this.inFlight.delete(key);
-      this.settling.delete(key);
-      const left = this.perInstance.get(id)! - 1;
-      if (left > 0) this.perInstance.set(id, left);
-      else {
-        this.perInstance.delete(id);
-        this.commits.forget(id);
-        this.engine.hub.released(id);
+      if (this.inFlight.remove(task)) {
+        // Its cached state is kept only while an attempt of it runs here.
+        this.commits.forget(task.instance_id);
+        this.engine.hub.released(task.instance_id);
       }
       if (this.backlog) this.kick();
     });
-    this.inFlight.set(key, entry);
-    this.perInstance.set(id, (this.perInstance.get(id) ?? 0) + 1);
+    this.inFlight.add(entry);
   }
 
   private async execute(entry: InFlight): Promise<void> {
@@ -390,7 +313,7 @@ export class Worker implements LocalWorker {
       if (await this.retrying(() => this.scheduleRetry(task, outcome.error, delayMs))) return;
       // Writing the retry failed for good: the call fails now instead.
     }
-    this.settling.add(`${instanceId}:${callId}`);
+    this.inFlight.settle(task);
     const applied = await this.commits.submit({ task, outcome: outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error } });
     if (applied) this.emit({ type: "completed", instanceId, callId, action, attempt, ok: outcome.ok });
     else if (applied === false) this.emit({ type: "lease-lost", instanceId, callId });
@@ -428,7 +351,7 @@ export class Worker implements LocalWorker {
   }
 
   private abortInstance(instanceId: string): void {
-    for (const f of this.inFlight.values()) {
+    for (const f of this.inFlight.all()) {
       if (f.task.instance_id === instanceId) f.abort.abort(new Error("workflow cancelled"));
     }
   }
@@ -441,7 +364,7 @@ export class Worker implements LocalWorker {
       return;
     }
     if ("instanceId" in event && "callId" in event && event.workflow === undefined) {
-      const workflow = this.inFlight.get(`${event.instanceId}:${event.callId}`)?.workflow;
+      const workflow = this.inFlight.get(taskKey({ instance_id: event.instanceId, call_id: event.callId }))?.workflow;
       if (workflow !== undefined) return onEvent({ ...event, workflow });
     }
     onEvent(event);
