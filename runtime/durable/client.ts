@@ -21,6 +21,7 @@ import { isNameKeyedOnly, startArguments, type StartOptions } from "./start-args
 import type { TypedWorkflow, WorkflowArgs, WorkflowResult } from "./workflow-signature.ts";
 import { waitResults, type InstanceOutcome } from "./batch-results.ts";
 import { WorkflowFailedError } from "./workflow-failed.ts";
+import { DoneSweep } from "./done-sweep.ts";
 
 export { WorkflowFailedError } from "./workflow-failed.ts";
 export { connect, resolveDatabaseUrl, type ConnectOptions } from "./connect.ts";
@@ -31,6 +32,8 @@ export type WorkflowRef = WorkflowLike | string;
 
 /** Most instances remembered as "started here, still running" (see Client.track). */
 const MAX_TRACKED = 10_000;
+/** The longest a Node timer waits (a longer or infinite delay would fire at once). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 export class Client {
   readonly engine: Engine;
@@ -45,11 +48,13 @@ export class Client {
    * `result()` need not read the row before waiting.
    */
   private readonly startedRunning = new Map<string, boolean>();
+  private readonly sweep: DoneSweep;
 
   constructor(readonly db: Db, options: { schema?: string; maxPayloadBytes?: number }, private readonly owned: boolean) {
     this.engine = new Engine(db, options);
     this.starts = new StartBatcher(this.engine);
     this.publishedValues = new PublishedValues(this.engine, db);
+    this.sweep = new DoneSweep(this.engine, db, this.waiters);
   }
 
   /**
@@ -183,6 +188,7 @@ export class Client {
     let set = this.waiters.get(id);
     if (!set) this.waiters.set(id, (set = new Set()));
     set.add(waiter);
+    this.sweep.start();
     // Started here and not announced finished since: nothing to read yet.
     let read = this.startedRunning.get(id) !== false;
     this.startedRunning.delete(id);
@@ -202,7 +208,8 @@ export class Client {
         if (finished) return this.settle(id, finished);
         if (Date.now() >= deadline) throw new Error(`timed out waiting for workflow instance ${id}`);
         if (notified) continue;
-        await wakeableWait(Math.min(1000, deadline - Date.now()), (w) => (wake = w));
+        // No poll of its own: a lost notification is caught by the client's sweep (done-sweep.ts).
+        await wakeableWait(Math.min(MAX_TIMER_MS, deadline - Date.now()), (w) => (wake = w));
       }
     } finally {
       offHub();
@@ -278,6 +285,7 @@ export class Client {
   }
 
   async close(): Promise<void> {
+    this.sweep.stop();
     await this.unlisten?.();
     await this.publishedValues.close();
     if (this.owned) await this.db.close();
