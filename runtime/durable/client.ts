@@ -22,6 +22,7 @@ import type { TypedWorkflow, WorkflowArgs, WorkflowResult } from "./workflow-sig
 import { waitResults, type InstanceOutcome } from "./batch-results.ts";
 import { WorkflowFailedError } from "./workflow-failed.ts";
 import { DoneSweep } from "./done-sweep.ts";
+import { isInstanceId } from "./instance-queries.ts";
 
 export { WorkflowFailedError } from "./workflow-failed.ts";
 export { connect, resolveDatabaseUrl, type ConnectOptions } from "./connect.ts";
@@ -250,7 +251,8 @@ export class Client {
 
   /** The result if the instance has finished, null while it runs; throws its error if it failed. */
   async peek(id: string): Promise<{ value: Json } | null> {
-    const row = await this.engine.q.instance(this.db, id);
+    // Status, result and error only: the state and input are most of a row.
+    const [row] = isInstanceId(id) ? await this.engine.q.outcomes(this.db, [id]) : [];
     if (!row) throw new UnknownWorkflowError(`no workflow instance ${id}`);
     if (row.status === "completed") return { value: decodeWire(row.result) as Json };
     if (row.status === "failed" || row.status === "cancelled") {
