@@ -73,6 +73,10 @@ export function formatWorkerEvent(event: WorkerEvent): string | null {
       return `cairn: woke ${event.count} sleeping instance(s)`;
     case "log":
       return formatLog(`${event.workflow} ${event.instanceId.slice(0, 8)} ${event.entry.callPosition}`, event.entry).trimEnd();
+    case "scheduled":
+      return `cairn: schedule ${event.schedule}: tick ${new Date(event.tick).toISOString()} started ${event.instanceId}`;
+    case "schedule-skipped":
+      return `cairn: schedule ${event.schedule}: the tick ${new Date(event.tick).toISOString()} started nothing: ${event.error.message}`;
     case "error":
       return `cairn: ${event.where}: ${event.error.message} (retrying)`;
   }

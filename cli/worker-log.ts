@@ -73,6 +73,10 @@ export class WorkerLog {
         return this.write("debug", `woke ${e.count} sleeping instance(s)`);
       case "log":
         return this.write(logLevelOf(e.entry), logText(e.entry).trimEnd(), { instance: e.instanceId, workflow: e.workflow, call: e.entry.callPosition });
+      case "scheduled":
+        return this.write("info", `schedule ${e.schedule}: tick ${new Date(e.tick).toISOString()} started`, { instance: e.instanceId, workflow: e.workflow });
+      case "schedule-skipped":
+        return this.write("error", `schedule ${e.schedule}: the tick ${new Date(e.tick).toISOString()} started nothing: ${e.error.message}`);
       case "error":
         return this.write("error", `${e.where}: ${e.error.message} (retrying)`);
     }

@@ -8,7 +8,7 @@ import type { Artifact, ScheduleEntry } from "../ir-schema/index.ts";
 import { migrate } from "../runtime/store/migrate.ts";
 import type { Db } from "../runtime/store/db.ts";
 import { Client } from "../runtime/durable/client.ts";
-import { Worker, type WorkerOptions } from "../runtime/durable/worker.ts";
+import { Worker, type WorkerEvent, type WorkerOptions } from "../runtime/durable/worker.ts";
 import { UnknownScheduleError } from "../runtime/durable/schedule-queries.ts";
 import { compiledWorkflow, schedule } from "../runtime/index.ts";
 import { compileFile } from "./helpers/compiled.ts";
@@ -98,12 +98,16 @@ describe("schedules", () => {
   });
 
   it("three workers for ten seconds start exactly one instance per tick: no duplicate, no gap", async () => {
+    const said: number[] = [];
+    const onEvent = (e: WorkerEvent) => void (e.type === "scheduled" && e.schedule === "count" && said.push(e.tick));
     // One after another: a Db's LISTEN connection takes one subscription at a time.
-    for (let i = 0; i < 3; i++) await startWorker(["count"]);
+    for (let i = 0; i < 3; i++) await startWorker(["count"], ["stamp"], { onEvent });
     await sleep(10_000);
     await stopAll();
     const started = await ticksOf("count");
     const ticks = started.map((s) => s.tick);
+    // Each tick's start is said once, by the worker whose round started it.
+    expect(said.sort((a, b) => a - b)).toEqual(ticks);
     expect(ticks.length).toBeGreaterThanOrEqual(9);
     expect(new Set(ticks).size).toBe(ticks.length);
     expect(gaps(ticks).every((g) => g === 1000)).toBe(true);

@@ -68,6 +68,8 @@ describe("WorkerLog", () => {
     log.event({ type: "retry", ...call, delayMs: 2000, error });
     log.event({ type: "log", instanceId: call.instanceId, workflow: "checkout", entry: { level: "log", args: ["total %d", 7, { a: 1 }], loc: "wf.ts:3:3", callPosition: "l1" } });
     log.event({ type: "error", where: "claim", error: new Error("connection refused") });
+    log.event({ type: "scheduled", schedule: "nightly", tick: Date.UTC(2026, 11, 7, 3), instanceId: call.instanceId, workflow: "report" });
+    log.event({ type: "schedule-skipped", schedule: "nightly", tick: Date.UTC(2026, 11, 8, 3), error: new Error("input is missing userId") });
     log.lifecycle("worker stopped");
     const ctx = " instance=6f0c2d9e-1111-4abc-8def-0123456789ab workflow=checkout call=c2@1 action=charge attempt=2\n";
     expect(lines).toEqual([
@@ -75,6 +77,8 @@ describe("WorkerLog", () => {
       `2026-12-07T03:00:00.000Z warn  cairn: charge failed (Declined: no funds); retrying in 2000ms${ctx}`,
       "2026-12-07T03:00:00.000Z info  cairn: total 7 { a: 1 } instance=6f0c2d9e-1111-4abc-8def-0123456789ab workflow=checkout call=l1\n",
       "2026-12-07T03:00:00.000Z error cairn: claim: connection refused (retrying)\n",
+      "2026-12-07T03:00:00.000Z info  cairn: schedule nightly: tick 2026-12-07T03:00:00.000Z started instance=6f0c2d9e-1111-4abc-8def-0123456789ab workflow=report\n",
+      "2026-12-07T03:00:00.000Z error cairn: schedule nightly: the tick 2026-12-08T03:00:00.000Z started nothing: input is missing userId\n",
       "2026-12-07T03:00:00.000Z info  cairn: worker stopped\n",
     ]);
   });

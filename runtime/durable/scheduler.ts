@@ -13,6 +13,7 @@
  * string) when it has a parameter of that name; every other parameter comes from
  * the schedule's `input`.
  */
+import type { WorkerEvent } from "./worker-options.ts";
 import type { Artifact, Json } from "../../ir-schema/index.ts";
 import { ticksOf } from "../../ir-schema/schedule-spec.ts";
 import type { Engine } from "./engine.ts";
@@ -38,6 +39,8 @@ export interface SchedulerOptions {
   /** Longest wait between rounds (a resumed or newly registered schedule is seen within it). */
   pollMs: number;
   report: (error: Error) => void;
+  /** A tick started its instance, or was skipped for good. */
+  onEvent: (event: Extract<WorkerEvent, { type: "scheduled" | "schedule-skipped" }>) => void;
 }
 
 export class Scheduler {
@@ -140,13 +143,15 @@ export class Scheduler {
     const artifact = await this.engine.artifact(this.engine.db, row.hash);
     for (const tick of chosen) {
       try {
-        const { id } = await this.engine.start(artifact, inputFor(artifact, row.input, tick), `schedule:${row.name}:${new Date(tick).toISOString()}`);
+        const { id, created } = await this.engine.start(artifact, inputFor(artifact, row.input, tick), `schedule:${row.name}:${new Date(tick).toISOString()}`);
         started = { tick, instance: id };
+        // Not created: a round that rolled back had started it, and said so then.
+        if (created) this.options.onEvent({ type: "scheduled", schedule: row.name, tick, instanceId: id, workflow: artifact.name });
       } catch (error) {
         // The database away: the round rolls back and is redone. Anything else would
         // fail at every try (the input no longer fits): the tick is skipped, said.
         if (isTransient(error)) throw error;
-        this.options.report(new Error(`schedule ${row.name}: the tick ${new Date(tick).toISOString()} started nothing: ${(error as Error).message}`));
+        this.options.onEvent({ type: "schedule-skipped", schedule: row.name, tick, error: error as Error });
       }
     }
     return { nextAt, started };

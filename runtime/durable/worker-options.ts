@@ -73,5 +73,9 @@ export type WorkerEvent =
   | { type: "retry"; instanceId: string; workflow?: string; callId: string; action: string; attempt: number; delayMs: number; error: ErrorValue }
   | { type: "lease-lost"; instanceId: string; workflow?: string; callId: string }
   | { type: "woke"; count: number }
+  /** A schedule's tick started an instance (scheduler.ts). */
+  | { type: "scheduled"; schedule: string; tick: number; instanceId: string; workflow: string }
+  /** A schedule's tick could start nothing for a reason no retry fixes (the input no longer fits): skipped. */
+  | { type: "schedule-skipped"; schedule: string; tick: number; error: Error }
   | ({ type: "log" } & InstanceLog)
   | { type: "error"; where: string; error: Error };

@@ -96,7 +96,7 @@ export class Worker implements LocalWorker {
     if (this.opts.migrate !== false) await migrate(this.db, this.engine.schema);
     for (const wf of this.opts.workflows ?? []) await this.engine.register(artifactOf(wf));
     // Its own loop, not the maintenance loop's: that one paces by the lease (10 s), a schedule's ticks by its spec.
-    const scheduler = new Scheduler(this.engine, { pollMs: this.opts.pollMs, report: (e) => this.report("schedule", e) });
+    const scheduler = new Scheduler(this.engine, { pollMs: this.opts.pollMs, report: (e) => this.report("schedule", e), onEvent: (e) => this.emit(e) });
     await scheduler.register(this.opts.schedules, (this.opts.workflows ?? []).map(artifactOf));
     const q = this.engine.q;
     await q.registerWorker(this.db, this.id, [...this.actionNames], (this.opts.workflows ?? []).map((w) => artifactOf(w).name));
