@@ -11,6 +11,10 @@
  * `ob0`, `ob1`) and slots that can be made to share one object, so programs mutate shared
  * objects through either name and compare identities, across awaits and retries.
  *
+ * Early returns give back the state as a value or as a call returned without
+ * `await` (an action, runAction, Promise.all, a ternary's branch), written
+ * `return await` inside a `try`, where JavaScript's meaning differs.
+ *
  * Also: optional chains over `ch`, whose links statements set to null (so a chain
  * short-circuits or throws as JavaScript decides); expression statements that throw;
  * an action throwing strings, numbers, plain objects and a class that sets no name,
@@ -69,6 +73,7 @@ export type Stmt =
   | { k: "settled"; a: Num; b: Num }
   | { k: "destructure"; i: number; j: number; a: Num; b: Num; swap: boolean }
   | { k: "return"; c: Bool }
+  | { k: "returnCall"; c: Bool; form: 0 | 1 | 2 | 3; e: Num }
   | { k: "sign"; e: Num }
   | { k: "rpush"; r: number; e: Num }
   | { k: "repoint"; what: "r" | "o"; i: number; to: number }
@@ -188,6 +193,7 @@ export function programArbitrary(maxDepth = 2): fc.Arbitrary<Stmt[]> {
         [1, fc.record({ k: fc.constant("destructure"), i: varIndex, j: varIndex, a: e, b: e, swap: fc.boolean() })],
         [1, fc.record({ k: fc.constant("jump"), kind: fc.constantFrom("break", "continue"), c })],
         [1, fc.record({ k: fc.constant("return"), c })],
+        [1, fc.record({ k: fc.constant("returnCall"), c, form: fc.constantFrom(0, 1, 2, 3), e })],
         [1, fc.record({ k: fc.constant("sign"), e })],
         [2, fc.record({ k: fc.constant("rpush"), r: ref, e })],
         [2, fc.record({ k: fc.constant("repoint"), what: fc.constantFrom("r", "o"), i: ref, to: ref })],

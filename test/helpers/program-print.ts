@@ -41,12 +41,19 @@ export const odd = action(async function odd(x: number): Promise<number> {
   if (m === 3) throw new Plain(\`plain \${x}\`);
   return x + 1;
 });
+
+/** Gives back what it is passed: an early return hands the workflow's state through it. */
+export const snap = action(async function snap(state: unknown): Promise<unknown> {
+  return state;
+});
 `;
 
 interface Scope {
   /** The innermost loop variable, readable by `loopVar` expressions. */
   loopVar: string | null;
   inLoop: boolean;
+  /** Inside a `try` block, where a returned call must be awaited (an un-awaited one is rejected there). */
+  inTry: boolean;
   indent: string;
 }
 
@@ -99,7 +106,9 @@ export function printProgram(body: Stmt[], name = "generated"): string {
       case "svar": return "s0";
       case "tmpl": return `\`\${${str(e.s, s)}}<\${${num(e.n, s)}}>\``;
       case "concat": return `(${str(e.s, s)} + ${JSON.stringify(e.lit)})`;
-      case "slice": return `(${str(e.s, s)}).slice(0, 8)`;
+      // By code point: a UTF-16 slice can split "🚀", and a lone surrogate may not leave the workflow (a PayloadError
+      // in the result or an action's argument, where plain JavaScript has none).
+      case "slice": return `[...(${str(e.s, s)})].slice(0, 8).join("")`;
       case "cat": return `(await cat(${str(e.s, s)}, ${num(e.n, s)}))`;
       case "string": return `String(${num(e.n, s)})`;
     }
@@ -110,7 +119,7 @@ export function printProgram(body: Stmt[], name = "generated"): string {
   const block = (stmts: Stmt[], s: Scope): string[] => stmts.flatMap((st) => stmt(st, s));
 
   const loop = (head: string, body: Stmt[], s: Scope, loopVar: string, prelude: string[] = []): string[] => {
-    const inner: Scope = { loopVar, inLoop: true, indent: s.indent + "  " };
+    const inner: Scope = { loopVar, inLoop: true, inTry: s.inTry, indent: s.indent + "  " };
     return [`${s.indent}${head} {`, ...prelude.map((l) => inner.indent + l), ...block(body, inner), `${s.indent}}`];
   };
 
@@ -144,7 +153,7 @@ export function printProgram(body: Stmt[], name = "generated"): string {
       case "try": {
         const inner = { ...s, indent: s.indent + "    " };
         return [
-          at("try {"), ...block(st.body, { ...s, indent: s.indent + "  " }),
+          at("try {"), ...block(st.body, { ...s, inTry: true, indent: s.indent + "  " }),
           at("} catch (err) {"), at("  if (err instanceof Boom) {"), at("    log.push(err.message);"),
           ...block(st.handler, inner),
           at("  } else {"), at("    throw err;"), at("  }"), at("}"),
@@ -182,6 +191,7 @@ export function printProgram(body: Stmt[], name = "generated"): string {
         return [at(`const [${d}a, ${d}b = 5] = [${num(st.a, s)}];`), at(`const { q: ${d}c, ...${d}r } = { p: 1, q: ${num(st.b, s)} };`), at(`v${st.i} = ${d}a + ${d}b + ${d}c + ${d}r.p;`)];
       }
       case "return": return [at(`if (${bool(st.c, s)}) {`), at(`  return { early: true, ${STATE} };`), at("}")];
+      case "returnCall": return [at(`if (${bool(st.c, s)}) {`), at(`  return ${returnedCall(st, s)};`), at("}")];
       // -0 prints as "0"; its reciprocal shows the sign.
       case "sign": return [at(`log.push(String(1 / ${num(st.e, s)}));`)];
       // Arrays stay short: a push past 4 elements is skipped.
@@ -196,7 +206,7 @@ export function printProgram(body: Stmt[], name = "generated"): string {
       case "tryAny": {
         const inner = { ...s, indent: s.indent + "  " };
         const shown = "[typeof err, err instanceof Error, err instanceof TypeError, err instanceof Boom, err?.name, String(err), JSON.stringify(err), Object.keys(err)]";
-        return [at("try {"), ...block(st.body, inner), at("} catch (err: any) {"), at(`  log.push(${shown});`), ...block(st.handler, inner), at("}")];
+        return [at("try {"), ...block(st.body, { ...inner, inTry: true }), at("} catch (err: any) {"), at(`  log.push(${shown});`), ...block(st.handler, inner), at("}")];
       }
       case "oddThrow": return [at(`v${st.i} = await runAction(odd(${num(st.e, s)}), { retry: { attempts: 1 } });`)];
       case "worklist": {
@@ -204,7 +214,7 @@ export function printProgram(body: Stmt[], name = "generated"): string {
         const q = fresh("q");
         const x = fresh("x");
         const push = `if (${q}.length < ${st.bound} && ${bool(st.c, s)}) ${q}.push(${num(st.push, s)});`;
-        const inner: Scope = { loopVar: x, inLoop: true, indent: s.indent + "  " };
+        const inner: Scope = { loopVar: x, inLoop: true, inTry: s.inTry, indent: s.indent + "  " };
         return [
           at(`const ${q}: number[] = [${st.seed.join(", ")}];`), at(`for (const ${x} of ${q}) {`), ...block(st.body, inner), inner.indent + push, at("}"),
           at(`log.push(${q});`),
@@ -212,6 +222,23 @@ export function printProgram(body: Stmt[], name = "generated"): string {
       }
       case "deep": return deep(st, s);
     }
+  };
+
+  /**
+   * A call giving back the state, returned without `await` as JavaScript lets an
+   * async function return a promise; inside a `try`, where that means something
+   * else (and is rejected), each call is awaited.
+   */
+  const returnedCall = (st: Extract<Stmt, { k: "returnCall" }>, s: Scope): string => {
+    const aw = s.inTry ? "await " : "";
+    const snap = (how: string) => `snap({ early: "${how}", ${STATE} })`;
+    const n = num(st.e, s);
+    return [
+      `${aw}${snap("call")}`,
+      `${aw}runAction(${snap("runAction")}, { retry: { attempts: 1 } })`,
+      `${aw}Promise.all([${snap("all")}, inc(${n})])`,
+      `(${n} % 2 === 0 ? ${aw}${snap("then")} : ${aw}inc(${n}))`,
+    ][st.form];
   };
 
   /** A linked list or nested arrays `n` levels deep, optionally held across an action call, then walked. */
@@ -231,7 +258,7 @@ export function printProgram(body: Stmt[], name = "generated"): string {
     ];
   };
 
-  const top: Scope = { loopVar: null, inLoop: false, indent: "  " };
+  const top: Scope = { loopVar: null, inLoop: false, inTry: false, indent: "  " };
   return [
     HEADER,
     `export const ${name} = workflow(async function ${name}(a: number, b: number, s: string) {`,
