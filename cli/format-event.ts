@@ -1,6 +1,6 @@
 import type { WorkerEvent } from "../runtime/durable/worker.ts";
 import { errorClassName } from "../runtime/interpreter/errors.ts";
-import { formatLog } from "../runtime/local/log-output.ts";
+import { formatLog } from "../runtime/runner/log-output.ts";
 import type { LocalEvent } from "../runtime/index.ts";
 import { isSystemAction, SystemActions } from "../ir-schema/vocabulary.ts";
 

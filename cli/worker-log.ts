@@ -2,7 +2,7 @@ import type { WorkerEvent } from "../runtime/durable/worker.ts";
 import { errorClassName } from "../runtime/interpreter/errors.ts";
 import { isSystemAction } from "../ir-schema/vocabulary.ts";
 import type { LogEntry } from "../runtime/interpreter/state.ts";
-import { logText } from "../runtime/local/log-output.ts";
+import { logText } from "../runtime/runner/log-output.ts";
 import type { Output } from "./output.ts";
 import { LOG_LEVELS, type LogFormat, type LogLevel } from "./worker-settings.ts";
 

@@ -3,7 +3,7 @@ export * from "./api/index.ts";
 export { runLocal, startLocal, realClock, virtualClock, collectActions, type RunLocalOptions, type LocalHandle, type Clock, type VirtualClock, type ActionSource, type LocalEvent } from "./local/index.ts";
 export { WorkflowError } from "./workflow-error.ts";
 export { runWithActionContext } from "./api/context.ts";
-export { runAttempt, type AttemptOptions } from "./local/attempt.ts";
+export { runAttempt, type AttemptOptions } from "./runner/attempt.ts";
 export { normalizeCallOptions, type NormalizedCallOptions } from "./api/options.ts";
 export { normalizeRetry, resolveRetry, backoffDelay } from "./api/retry.ts";
 export * as interpreter from "./interpreter/index.ts";

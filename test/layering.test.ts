@@ -106,3 +106,15 @@ test("the interpreter imports only the IR, the payload rules and itself", () => 
   const bad = edges.filter((e) => unitOf(e.from) === "runtime/interpreter" && !allowed(e.to));
   expect(bad.map(show)).toEqual([]);
 });
+
+/**
+ * The two runners (runtime/local: in memory; runtime/durable: on Postgres) share
+ * what runs an action (runtime/runner: the action registry, one attempt, clocks,
+ * workflow log output) and never import each other: a worker carries no local
+ * runner, and the local runner no database code.
+ */
+test("the local and durable runners do not import each other", () => {
+  const runners = ["runtime/local", "runtime/durable"];
+  const bad = edges.filter((e) => runners.includes(unitOf(e.from)) && runners.includes(unitOf(e.to)) && unitOf(e.from) !== unitOf(e.to));
+  expect(bad.map(show)).toEqual([]);
+});

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { startLocal, runLocal } from "../runtime/local/run-local.ts";
-import { virtualClock } from "../runtime/local/clock.ts";
+import { virtualClock } from "../runtime/runner/clock.ts";
 import { MessageRejectedError } from "../runtime/api/errors.ts";
 import { awaitOne, block, lit, mem, obj, prop, ret, send, v, workflow } from "./helpers/ir-builders.ts";
 import { approval, charge, collector, depthError, fanOut, pause, pay, rec, shop } from "./helpers/wait-workflows.ts";

@@ -1,4 +1,4 @@
-import { collectActions } from "../../runtime/local/actions.ts";
+import { collectActions } from "../../runtime/runner/actions.ts";
 import { Worker } from "../../runtime/durable/worker.ts";
 import type { Db } from "../../runtime/store/db.ts";
 import { openDatabase } from "../database.ts";

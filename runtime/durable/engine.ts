@@ -17,7 +17,7 @@ import { queries, type HistoryEvent, type InstanceStatus, type Queries, type Tas
 import type { Committed, InstanceLog } from "./step.ts";
 import { startInstances, type StartOutcome } from "./start.ts";
 import { hubFor, type LocalHub } from "./local-hub.ts";
-import { formatLog } from "../local/log-output.ts";
+import { formatLog } from "../runner/log-output.ts";
 import { DuplicateStartError } from "./write-step.ts";
 import { completeBatch, type Completion, type CompletionResult, type LocalClaim, type StateCache } from "./complete.ts";
 import { checkPayload, stringProblem } from "../payload.ts";

@@ -7,7 +7,7 @@ import { context as otelContext, type Context } from "@opentelemetry/api";
 import type { Json } from "../../ir-schema/index.ts";
 import { isNonRetryable, type ResolvedRetry } from "../api/retry.ts";
 import { errorFromThrown, isErrorValue, makeError, type ErrorValue } from "../interpreter/errors.ts";
-import { runAttempt } from "../local/attempt.ts";
+import { runAttempt } from "../runner/attempt.ts";
 import { decodeWire } from "../payload.ts";
 import type { Engine } from "./engine.ts";
 import type { TaskRow } from "./queries.ts";

@@ -1,7 +1,7 @@
 /** What a Worker is configured with and what it reports (the Worker itself is worker.ts). */
 import type { ErrorValue } from "../interpreter/errors.ts";
 import type { ResolvedRetry } from "../../ir-schema/call-options.ts";
-import type { ActionSource } from "../local/actions.ts";
+import type { ActionSource } from "../runner/actions.ts";
 import type { WorkflowLike } from "../api/compiled.ts";
 import type { InstanceLog } from "./step.ts";
 import type { ScheduleSource } from "./schedule-source.ts";

@@ -13,7 +13,7 @@ import { backoffDelay, DEFAULT_RETRY, resolveRetry, type ResolvedRetry } from ".
 import { makeError, type ErrorValue } from "../interpreter/errors.ts";
 import type { Db } from "../store/db.ts";
 import { migrate } from "../store/migrate.ts";
-import { collectActions } from "../local/actions.ts";
+import { collectActions } from "../runner/actions.ts";
 import { artifactOf } from "../api/compiled.ts";
 import { Engine } from "./engine.ts";
 import { GroupCommit } from "./group-commit.ts";

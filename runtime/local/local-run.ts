@@ -17,10 +17,10 @@ import { stateFromJson, stateToJson } from "../interpreter/codec.ts";
 import { WorkflowError } from "../workflow-error.ts";
 import { checkArgs, checkPayload, checkResultOf, PayloadError } from "../payload.ts";
 import { runCall } from "./call-runner.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../runner/clock.ts";
 import type { LocalEvent } from "./events.ts";
 import { Inbox } from "./inbox.ts";
-import { writeLog } from "./log-output.ts";
+import { writeLog } from "../runner/log-output.ts";
 import { Mailbox } from "./mailbox.ts";
 
 export interface LocalWorld {

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { assertArtifact, type Artifact, type Json } from "../../ir-schema/index.ts";
 import { artifactOf, isCompiledWorkflow, type WorkflowLike } from "../api/compiled.ts";
 import { DEFAULT_RETRY, normalizeRetry, resolveRetry, type RetryOptions } from "../api/retry.ts";
-import { actionsCalled, collectActions, type ActionSource } from "./actions.ts";
-import { realClock, type Clock } from "./clock.ts";
+import { actionsCalled, collectActions, type ActionSource } from "../runner/actions.ts";
+import { realClock, type Clock } from "../runner/clock.ts";
 import type { LocalEvent } from "./events.ts";
 import { LocalRun, type LocalWorld } from "./local-run.ts";
 
