@@ -13,7 +13,7 @@
  * every ratio compares figures of this run.
  */
 import { join } from "node:path";
-import { BENCH_DIR, dist, freshDatabase, spawnTs, type BenchContext, type Child } from "./common.ts";
+import { BENCH_DIR, dbNameOf, dist, freshDatabase, spawnTs, type BenchContext, type Child } from "./common.ts";
 import { dbosInProcess, dbosLatency } from "./dbos.ts";
 import { graphileLatency, graphileThroughput } from "./graphile.ts";
 import type { LatencySample } from "./cairn-latency.ts";
@@ -21,6 +21,7 @@ import { connectDb } from "../runtime/store/db.ts";
 import { migrate } from "../runtime/store/migrate.ts";
 import { DEFAULT_CONCURRENCY } from "../runtime/durable/worker.ts";
 import { commitFloor } from "./commit-floor.ts";
+import { backendPids, cpuMeter } from "./usage.ts";
 
 export interface UserPathCounts {
   instances: number;
@@ -32,6 +33,9 @@ export interface UserPathCounts {
 interface Row {
   system: string;
   config: string;
+  /** CPU ms per step in the throughput runs: Cairn's processes, the Postgres backends (Cairn rows only). */
+  cpuCairn: number[];
+  cpuPostgres: number[];
   stepsPerSec: number[];
   p50: number[];
   p99: number[];
@@ -63,8 +67,14 @@ async function cairn(ctx: BenchContext, url: string, mode: "throughput" | "laten
       ...env, BENCH_MODE: mode, BENCH_INSTANCES: String(n), BENCH_WARMUP: String(warmup), BENCH_LOCAL_WORKER: workerProcesses > 0 ? "0" : "1",
     });
     await client.ready;
+    // CPU of the Cairn processes and of the database's backends while the measured part runs.
+    const database = dbNameOf(url);
+    const pids = [client.pid, ...workers.map((w) => w.pid)];
+    const meter = cpuMeter(() => pids, () => backendPids(ctx.serverUrl, database), database);
     client.child.kill("SIGUSR2");
-    return await client.message(mode, 600_000);
+    const message = await client.message(mode, 600_000);
+    const cpu = await meter.stop();
+    return Object.assign(message, { cpu });
   } finally {
     await client?.stop();
     await Promise.all(workers.map((w) => w.stop()));
@@ -82,12 +92,12 @@ function latencyOf(samples: LatencySample[]): { p50: number; p99: number; next: 
 export async function userPath(ctx: BenchContext, counts: UserPathCounts, peers: boolean): Promise<string> {
   const url = await freshDatabase(ctx.serverUrl, "cairn_user_bench");
   const rows: Row[] = [
-    { system: "Cairn", config: "`connect()` + in-process `new Worker(client.db, { actions })`, defaults (concurrency 50, pool 10)", stepsPerSec: [], p50: [], p99: [], next: [] },
-    { system: "Cairn", config: "client process + 2 `cairn worker`-like processes, defaults (concurrency 50 each)", stepsPerSec: [], p50: [], p99: [], next: [] },
+    { system: "Cairn", config: "`connect()` + in-process `new Worker(client.db, { actions })`, defaults (concurrency 50, pool 10)", cpuCairn: [], cpuPostgres: [], stepsPerSec: [], p50: [], p99: [], next: [] },
+    { system: "Cairn", config: "client process + 2 `cairn worker`-like processes, defaults (concurrency 50 each)", cpuCairn: [], cpuPostgres: [], stepsPerSec: [], p50: [], p99: [], next: [] },
   ];
   if (peers) {
-    rows.push({ system: "DBOS Transact", config: "in-process `DBOS.startWorkflow(wf)(i)` + `handle.getResult()`, default config", stepsPerSec: [], p50: [], p99: [], next: [] });
-    rows.push({ system: "graphile-worker", config: `\`addJob\` chain of 3 jobs, 1 runner, concurrency ${ctx.concurrency}, pollInterval default, LISTEN/NOTIFY`, stepsPerSec: [], p50: [], p99: [], next: [] });
+    rows.push({ system: "DBOS Transact", config: "in-process `DBOS.startWorkflow(wf)(i)` + `handle.getResult()`, default config", cpuCairn: [], cpuPostgres: [], stepsPerSec: [], p50: [], p99: [], next: [] });
+    rows.push({ system: "graphile-worker", config: `\`addJob\` chain of 3 jobs, 1 runner, concurrency ${ctx.concurrency}, pollInterval default, LISTEN/NOTIFY`, cpuCairn: [], cpuPostgres: [], stepsPerSec: [], p50: [], p99: [], next: [] });
   }
   const N = counts.instances;
   const floor: number[] = [];
@@ -96,6 +106,8 @@ export async function userPath(ctx: BenchContext, counts: UserPathCounts, peers:
     for (const [i, workerProcesses] of [0, 2].entries()) {
       const t = await cairn(ctx, url, "throughput", N, 0, workerProcesses);
       rows[i]!.stepsPerSec.push((3 * N) / (((t.t1 as number) - (t.t0 as number)) / 1000));
+      rows[i]!.cpuCairn.push(t.cpu.processMs / (3 * N));
+      rows[i]!.cpuPostgres.push(t.cpu.postgresMs / (3 * N));
       const l = latencyOf((await cairn(ctx, url, "latency", counts.latency, counts.warmup, workerProcesses)).samples as LatencySample[]);
       rows[i]!.p50.push(l.p50), rows[i]!.p99.push(l.p99), rows[i]!.next.push(l.next);
     }
@@ -146,6 +158,10 @@ function render(rows: Row[], counts: UserPathCounts, peers: boolean, floor: numb
       `- start → result p50 <= 0.5x DBOS: ${f(p50)}x, ${check(p50 <= 0.5)}; p99 <= 1x DBOS: ${f(p99)}x, ${check(p99 <= 1)}`,
       `- action → next action p50 <= 1 ms: ${f(next)} ms, ${check(next <= 1)}`,
     );
+  }
+  out.push("", "CPU per step in the throughput runs (median; /proc, 10 ms ticks):", "");
+  for (const r of rows.filter((x) => x.cpuCairn.length > 0)) {
+    out.push(`- ${r.system}, ${r.config.split(",")[0]}: Cairn processes ${f(median(r.cpuCairn), 3)} ms, Postgres ${f(median(r.cpuPostgres), 3)} ms`);
   }
   out.push(
     "",
