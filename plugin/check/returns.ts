@@ -29,7 +29,10 @@ export function checkReturnValue(C: Checker, value: t.Expression): void {
   if (e.type === "Identifier") {
     const local = localBinding(C, e);
     // Whether it holds a pending call is known once the whole body is seen (checkReturnedLocals).
-    if (local) return void C.returnedLocals.push({ irName: local.irName, node: e, inTry: C.tryDepth > 0 });
+    if (local) {
+      C.returnedLocals.push({ irName: local.irName, node: e, inTry: C.tryDepth > 0 });
+      return;
+    }
   }
   if (!isPending(C, e)) return checkExpr(C, e);
   if (C.tryDepth > 0) C.report("returnPendingInTry", e, { call: C.text(e) });

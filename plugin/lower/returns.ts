@@ -1,4 +1,5 @@
 import type * as t from "@babel/types";
+import type { Expr } from "../../ir-schema/index.ts";
 import { unwrapTs } from "../analyze/classify.ts";
 import type { Lowerer } from "./lowerer.ts";
 import { undef } from "./ir.ts";
@@ -28,7 +29,7 @@ export function lowerReturn(L: Lowerer, at: t.Node, value: t.Expression | null |
   L.cfg.terminate({ kind: "return", loc: L.loc(at), value: lowerReturnValue(L, value, e) });
 }
 
-function lowerReturnValue(L: Lowerer, value: t.Expression | null | undefined, e: t.Expression | null) {
+function lowerReturnValue(L: Lowerer, value: t.Expression | null | undefined, e: t.Expression | null): Expr {
   if (!value || !e) return undef();
   if (L.env.table.awaitedReturns.has(e)) return lowerAwaited(L, e, e, "value", null);
   return value.type === "AwaitExpression" ? lowerAwait(L, value, "value", null) : lowerExpr(L, value);
