@@ -2,17 +2,18 @@
  * `npm run bench:otel`: what the OpenTelemetry instrumentation costs on the user
  * path (start() + result() per workflow, in-process Worker, defaults), as steps/s
  * in the same run, systems interleaved, each run in a fresh process:
- *   - baseline: the runtime of a commit before the instrumentation (--baseline,
- *     default the parent of the commit that added runtime/telemetry), checked out
- *     in a temporary worktree;
- *   - this tree, no SDK registered (the target: >= 0.97x the baseline);
- *   - this tree, the SDK registered (spans batched to a dropping exporter,
+ *   - baseline: this commit without the instrumentation: a temporary worktree of
+ *     HEAD whose runtime/telemetry/telemetry.ts is bench/otel-baseline-telemetry.ts
+ *     (the same exports, doing nothing, never calling the API), so the two differ
+ *     by the API calls alone (uncommitted changes are not in the worktree: commit first);
+ *   - HEAD as it is, no SDK registered (the target: >= 0.97x the baseline);
+ *   - HEAD as it is, the SDK registered (spans batched to a dropping exporter,
  *     metrics in memory): for information, that cost is the SDK's.
- * Options: --rounds <n> (default 5), --instances <n> (default 2000), --baseline <ref>.
+ * Options: --rounds <n> (default 5), --instances <n> (default 2000).
  * Database: BENCH_DATABASE_URL, else DATABASE_URL.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -20,24 +21,30 @@ import { BENCH_DIR, REPO_ROOT, spawnTs } from "./common.ts";
 import { compileWorkload } from "./cairn.ts";
 
 const { values } = parseArgs({
-  options: { rounds: { type: "string", default: "5" }, instances: { type: "string", default: "2000" }, baseline: { type: "string" } },
+  options: { rounds: { type: "string", default: "5" }, instances: { type: "string", default: "2000" } },
 });
 const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const git = (...args: string[]) => execFileSync("git", args, { cwd: REPO_ROOT, encoding: "utf8" }).trim();
-const baseline = values.baseline ?? `${git("log", "--diff-filter=A", "--format=%H", "-1", "--", "runtime/telemetry/telemetry.ts")}^`;
-const baselineSha = git("rev-parse", "--short", baseline);
+const head = git("rev-parse", "--short", "HEAD");
 
 const scratch = mkdtempSync(join(tmpdir(), "cairn-bench-otel-"));
-const tree = join(scratch, "baseline");
-git("worktree", "add", "--detach", tree, baseline);
-symlinkSync(join(REPO_ROOT, "node_modules"), join(tree, "node_modules"));
+/** A worktree of HEAD (both variants built alike: uncommitted changes are in neither). */
+function worktree(name: string): string {
+  const dir = join(scratch, name);
+  git("worktree", "add", "--detach", dir, "HEAD");
+  symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"));
+  return dir;
+}
+const instrumented = worktree("instrumented");
+const plain = worktree("baseline");
+copyFileSync(join(BENCH_DIR, "otel-baseline-telemetry.ts"), join(plain, "runtime/telemetry/telemetry.ts"));
 const artifactFile = join(scratch, "sequence.json");
 writeFileSync(artifactFile, JSON.stringify(compileWorkload("sequence").artifact));
 
 const variants = [
-  { name: `baseline (${baselineSha}, no instrumentation)`, runtime: join(tree, "runtime/index.ts"), sdk: "0" },
-  { name: "this tree, no SDK registered", runtime: join(REPO_ROOT, "runtime/index.ts"), sdk: "0" },
-  { name: "this tree, SDK registered (batched spans dropped, metrics in memory)", runtime: join(REPO_ROOT, "runtime/index.ts"), sdk: "1" },
+  { name: `${head} without the instrumentation (baseline)`, runtime: join(plain, "runtime/index.ts"), sdk: "0" },
+  { name: `${head}, no SDK registered`, runtime: join(instrumented, "runtime/index.ts"), sdk: "0" },
+  { name: `${head}, SDK registered (batched spans dropped, metrics in memory)`, runtime: join(instrumented, "runtime/index.ts"), sdk: "1" },
 ];
 const samples = variants.map(() => [] as number[]);
 try {
@@ -54,7 +61,7 @@ try {
     }
   }
 } finally {
-  git("worktree", "remove", "--force", tree);
+  for (const dir of [instrumented, plain]) git("worktree", "remove", "--force", dir);
   rmSync(scratch, { recursive: true, force: true });
 }
 
