@@ -6,6 +6,7 @@ import type { WorkerCommandOptions } from "./commands/worker.ts";
 import { ExitCode, UsageError } from "./exit-codes.ts";
 import { processOutput, type Output } from "./output.ts";
 import { missingOptionalPackage } from "../runtime/missing-package.ts";
+import { otelRegistered } from "../runtime/telemetry/registered.ts";
 
 /**
  * Runs the CLI with `argv` (without node and script) and returns the exit code.
@@ -206,14 +207,11 @@ export async function main(argv: readonly string[], out: Output = processOutput,
     // The process exits next: spans an SDK registered with --import still holds go out
     // first. The API's global registry exists only once something registered with it,
     // so without an SDK not even @opentelemetry/api is loaded (cairn --version stays fast).
-    if ((globalThis as Record<symbol, unknown>)[OTEL_API_GLOBAL] !== undefined) {
+    if (otelRegistered()) {
       await (await import("../runtime/telemetry/flush.ts")).flushTelemetry(2000);
     }
   }
 }
-
-/** Where @opentelemetry/api (major version 1) keeps its registered providers. */
-const OTEL_API_GLOBAL = Symbol.for("opentelemetry.js.api.1");
 
 function exitCodeFor(error: unknown, out: Output): number {
   if (error instanceof CommanderError) {

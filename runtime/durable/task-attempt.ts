@@ -18,7 +18,7 @@ export type AttemptOutcome = { ok: true; value: Json } | { ok: false; error: Err
 export async function runTaskAttempt(
   task: TaskRow,
   fn: ((...args: unknown[]) => unknown) | undefined,
-  options: { signal: AbortSignal; timeoutMs: number | undefined; policy: ResolvedRetry; engine: Engine; trace?: Context },
+  options: { signal: AbortSignal; timeoutMs: number | undefined; policy: ResolvedRetry; engine: Engine; trace: Context | undefined },
 ): Promise<AttemptOutcome> {
   const { instance_id: instanceId, call_id: callId, action, attempt } = task;
   const { engine } = options;

@@ -19,6 +19,7 @@ import {
   type Attributes, type Context, type Counter, type Histogram, type MeterProvider, type Span, type Tracer,
 } from "@opentelemetry/api";
 import { carrierOf, contextOf, type TraceCarrier } from "./trace-context.ts";
+import { otelRegistered } from "./registered.ts";
 
 const SCOPE = "cairnjs";
 
@@ -66,6 +67,10 @@ interface Instruments {
   queueDelay: Histogram;
 }
 
+const NO_START = { carrier: null, end(): void {} };
+/** No context: the worker then runs the action without entering one (task-attempt.ts). */
+const NO_ATTEMPT: AttemptSpan = { context: undefined as unknown as Context, end(): void {} };
+
 /** Epoch milliseconds with sub-millisecond precision (spans are often shorter than 1 ms). */
 export const now = (): number => performance.timeOrigin + performance.now();
 
@@ -78,6 +83,8 @@ export class Telemetry {
    * active where start() was called; `carrier` is what the instances store.
    */
   startSpan(workflow: string, count = 1): { carrier: TraceCarrier | null; end(ids: readonly string[], error?: unknown): void } {
+    // Nothing registered: no SDK to record a span, no context manager to hold an active one.
+    if (!otelRegistered()) return NO_START;
     const attributes: Attributes = { "cairn.workflow": workflow };
     if (count !== 1) attributes["cairn.instances"] = count;
     const span = this.tracer.startSpan(`cairn.start ${workflow}`, { kind: SpanKind.PRODUCER, attributes });
@@ -95,7 +102,7 @@ export class Telemetry {
 
   /** Spans and counts for segments whose write has committed. */
   segments(list: readonly Segment[]): void {
-    if (list.length === 0) return;
+    if (list.length === 0 || !otelRegistered()) return;
     const { steps } = this.meter();
     const end = now();
     for (const s of list) {
@@ -112,6 +119,7 @@ export class Telemetry {
 
   /** Starts the span of one action attempt; `end` records it and its metrics. */
   attempt(a: AttemptInfo): AttemptSpan {
+    if (!otelRegistered()) return NO_ATTEMPT;
     const m = this.meter();
     const labels: Attributes = { "cairn.action": a.action };
     m.queueDelay.record(Math.max(0, a.queuedMs), labels);
