@@ -160,8 +160,10 @@ function render(rows: Row[], counts: UserPathCounts, peers: boolean, floor: numb
     );
   }
   out.push("", "CPU per step in the throughput runs (median; /proc, 10 ms ticks):", "");
-  for (const r of rows.filter((x) => x.cpuCairn.length > 0)) {
-    out.push(`- ${r.system}, ${r.config.split(",")[0]}: Cairn processes ${f(median(r.cpuCairn), 3)} ms, Postgres ${f(median(r.cpuPostgres), 3)} ms`);
+  for (const [i, r] of rows.entries()) {
+    if (r.cpuCairn.length === 0) continue;
+    const setup = i === 0 ? "in-process worker" : "client process + 2 worker processes";
+    out.push(`- Cairn, ${setup}: Cairn processes ${f(median(r.cpuCairn), 3)} ms, Postgres ${f(median(r.cpuPostgres), 3)} ms`);
   }
   out.push(
     "",
