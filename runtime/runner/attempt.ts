@@ -14,8 +14,6 @@ export interface AttemptOptions {
   clock?: Clock;
 }
 
-const ATTEMPT_OVER = "attempt over";
-
 /**
  * One attempt of one action: runs `fn(...args)` under its action context with a
  * fresh copy of the arguments, and resolves with the raw result or rejects with
@@ -25,32 +23,40 @@ const ATTEMPT_OVER = "attempt over";
  */
 export async function runAttempt(fn: AnyFunction, args: readonly unknown[], options: AttemptOptions): Promise<unknown> {
   const { parent, timeoutMs } = options;
-  // Without a timeout the attempt's signal is its parent's: nothing else aborts it.
-  const controller = timeoutMs === undefined && parent ? null : new AbortController();
-  const onParentAbort = () => controller?.abort(parent?.reason);
-  if (controller && parent) {
-    if (parent.aborted) onParentAbort();
-    else parent.addEventListener("abort", onParentAbort);
-  }
-  const ctx: ActionContext = { ...options.context, signal: controller?.signal ?? parent! };
+  let controller: AbortController | undefined;
+  let timedOut: ActionTimeoutError | undefined;
+  const onParentAbort = () => controller!.abort(parent!.reason);
+  // The attempt's signal is made when the action first asks for it: most never do,
+  // and a controller with its listener on the parent cost more than the rest of an
+  // attempt's bookkeeping. Without a timeout it is the parent's own signal.
+  const signal = (): AbortSignal => {
+    if (timeoutMs === undefined && parent) return parent;
+    if (!controller) {
+      controller = new AbortController();
+      if (timedOut) controller.abort(timedOut);
+      else if (parent?.aborted) controller.abort(parent.reason);
+      else parent?.addEventListener("abort", onParentAbort);
+    }
+    return controller.signal;
+  };
+  const ctx = Object.defineProperty({ ...options.context }, "signal", { get: signal, enumerable: true }) as ActionContext;
   // Each attempt gets its own copy: an action mutating its arguments must not affect a retry.
   const copy = structuredClone(args) as unknown[];
-  let timerStop: AbortController | undefined;
   const running = new Promise<unknown>((resolve) => resolve(runWithActionContext(ctx, () => fn(...copy))));
+  let cancelTimer: (() => void) | undefined;
   try {
     if (timeoutMs === undefined) return await running;
-    timerStop = new AbortController();
     const clock = options.clock ?? realClock();
-    const timedOut = clock.sleepUntil(clock.now() + timeoutMs, timerStop.signal).then(() => {
-      if (timerStop!.signal.aborted) return;
-      const error = new ActionTimeoutError(`action '${options.action}' timed out after ${timeoutMs}ms`, { action: options.action, timeoutMs });
-      controller!.abort(error);
-      throw error;
+    const timer = new Promise<never>((_, reject) => {
+      cancelTimer = clock.after(clock.now() + timeoutMs, () => {
+        timedOut = new ActionTimeoutError(`action '${options.action}' timed out after ${timeoutMs}ms`, { action: options.action, timeoutMs });
+        controller?.abort(timedOut);
+        reject(timedOut);
+      });
     });
-    return await Promise.race([running, timedOut]);
+    return await Promise.race([running, timer]);
   } finally {
-    // A reason, so that no DOMException (and its stack trace) is made per attempt.
-    timerStop?.abort(ATTEMPT_OVER);
-    parent?.removeEventListener("abort", onParentAbort);
+    cancelTimer?.();
+    if (controller) parent?.removeEventListener("abort", onParentAbort);
   }
 }

@@ -3,6 +3,12 @@ export interface Clock {
   now(): number;
   /** Resolves once `now() >= deadline` — never earlier — or as soon as `signal` aborts. */
   sleepUntil(deadline: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Calls `fn` once `now() >= deadline` (never earlier, never synchronously); the
+   * returned function cancels it. A plain callback where sleepUntil's promise and
+   * abort signal would cost more than the wait itself (one per action attempt).
+   */
+  after(deadline: number, fn: () => void): () => void;
 }
 
 /** setTimeout cannot wait longer than this; longer waits are chained. */
@@ -12,6 +18,17 @@ const MAX_TIMEOUT = 2 ** 31 - 1;
 export function realClock(): Clock {
   return {
     now: () => Date.now(),
+    after: (deadline, fn) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      // Timers may fire a millisecond early by Date.now(); re-arm until the deadline really passed.
+      const arm = () => {
+        const remaining = deadline - Date.now();
+        timer = remaining <= 0 ? undefined : setTimeout(arm, Math.min(remaining, MAX_TIMEOUT));
+        if (timer === undefined) fn();
+      };
+      timer = setTimeout(arm, Math.min(Math.max(0, deadline - Date.now()), MAX_TIMEOUT));
+      return () => clearTimeout(timer);
+    },
     sleepUntil: (deadline, signal) =>
       new Promise<void>((resolve) => {
         let timer: ReturnType<typeof setTimeout> | undefined;
@@ -78,6 +95,15 @@ export function virtualClock(options: { start?: number; settleMs?: number } = {}
   return {
     now: () => now,
     pending: () => timers.length,
+    after: (deadline, fn) => {
+      const timer: Timer = { deadline, seq: seq++, fire: fn };
+      timers.push(timer);
+      schedule();
+      return () => {
+        const i = timers.indexOf(timer);
+        if (i >= 0) timers.splice(i, 1);
+      };
+    },
     sleepUntil: (deadline, signal) =>
       new Promise<void>((resolve) => {
         if (deadline <= now || signal?.aborted) return resolve();
