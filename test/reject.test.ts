@@ -32,6 +32,7 @@ const CODES: Record<string, string[]> = {
   "child-workflow-call": ["CAIRN120"],
   "message-misuse": ["CAIRN121"],
   "step-as-value": ["CAIRN110"],
+  "return-in-try": ["CAIRN110"],
   "step-dropped": ["CAIRN114"],
   "workflow-not-visible": ["CAIRN101"],
   "multiple-errors": ["CAIRN100", "CAIRN103", "CAIRN104", "CAIRN106", "CAIRN110"],
