@@ -1,6 +1,7 @@
 import type { AnyFunction } from "../api/action.ts";
 import { runWithActionContext, type ActionContext } from "../api/context.ts";
 import { ActionTimeoutError } from "../api/errors.ts";
+import { fileURLToPath } from "node:url";
 import { realClock, type Clock } from "./clock.ts";
 
 export interface AttemptOptions {
@@ -42,7 +43,10 @@ export async function runAttempt(fn: AnyFunction, args: readonly unknown[], opti
   const ctx = Object.defineProperty({ ...options.context }, "signal", { get: signal, enumerable: true }) as ActionContext;
   // Each attempt gets its own copy: an action mutating its arguments must not affect a retry.
   const copy = structuredClone(args) as unknown[];
-  const running = new Promise<unknown>((resolve) => resolve(runWithActionContext(ctx, () => fn(...copy))));
+  const running = new Promise<unknown>((resolve) => resolve(runWithActionContext(ctx, () => fn(...copy)))).catch((err: unknown) => {
+    withoutRuntimeFrames(err);
+    throw err;
+  });
   let cancelTimer: (() => void) | undefined;
   try {
     if (timeoutMs === undefined) return await running;
@@ -58,5 +62,40 @@ export async function runAttempt(fn: AnyFunction, args: readonly unknown[], opti
   } finally {
     cancelTimer?.();
     if (controller) parent?.removeEventListener("abort", onParentAbort);
+  }
+}
+
+/**
+ * Where cairn's own code lives: this file's folder's parent (runtime/ in the
+ * sources, dist/ in the package), as a path and as the file URL ES modules'
+ * frames show.
+ */
+const OWN_CODE = new URL("..", import.meta.url);
+const OWN_PATHS = [fileURLToPath(OWN_CODE), OWN_CODE.href];
+const FRAME = /^\s*at\s/;
+
+/**
+ * Cuts a thrown Error's stack where, below the action's own frames, cairn's begin
+ * (the action wrapper, this attempt, async hooks, the worker): they tell whoever
+ * reads the stored stack nothing, and there were more of them than of the
+ * action's. An error thrown by cairn's code that the action called keeps its top
+ * frames: the cut is at the first of cairn's frames after one of the action's.
+ */
+function withoutRuntimeFrames(err: unknown): void {
+  try {
+    if (!(err instanceof Error) || typeof err.stack !== "string") return;
+    const lines = err.stack.split("\n");
+    let seenOwn = false;
+    for (const [i, line] of lines.entries()) {
+      if (!FRAME.test(line)) continue;
+      const cairn = OWN_PATHS.some((p) => line.includes(p));
+      if (!cairn) seenOwn = true;
+      else if (seenOwn) {
+        err.stack = lines.slice(0, i).join("\n");
+        return;
+      }
+    }
+  } catch {
+    // A stack that cannot be read or written (a getter that throws, a frozen error) stays as it is.
   }
 }

@@ -13,8 +13,10 @@ export async function uiWorkflows(prefix: string) {
     export const fetchUser = action(async function fetchUser(name: string) { return { name }; });
     export const chargeCard = action(async function chargeCard(user: { name: string }) {
       const e = new Error("card declined for " + user.name);
-      // A last frame naming the user: markup in a stack must show as text too.
-      e.stack += "\\n    at " + user.name + " (hostile.ts:1:1)";
+      // A caller's frame naming the user, under the action's own: markup in a stack must
+      // show as text too. (cairn's frames further down are cut from the stored stack.)
+      const [head, own, ...rest] = e.stack!.split("\\n");
+      e.stack = [head, own, "    at " + user.name + " (hostile.ts:1:1)", ...rest].join("\\n");
       throw e;
     });
     export const ${prefix}Checkout = workflow(async function ${prefix}Checkout(name: string) {
