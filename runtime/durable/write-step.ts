@@ -17,6 +17,7 @@
 import type { Json } from "../../ir-schema/index.ts";
 import type { Queryable } from "../store/db.ts";
 import { json, type HistoryEvent, type InstanceStatus, type NewInstance, type NewTask } from "./sql.ts";
+import { isNextStep, writeNextStep } from "./write-next-step.ts";
 
 export interface StepWrite {
   /** New instances (a start); a taken idempotency key fails the statement with DuplicateStartError. */
@@ -56,6 +57,15 @@ export class DuplicateStartError extends Error {
 const DUPLICATE = "cairn: duplicate start";
 
 export async function writeStep(q: Queryable, s: string, workerId: string | null, leaseMs: number, w: StepWrite): Promise<StepWriteResult> {
+  // The step between one action and the next: a narrower statement (write-next-step.ts).
+  if (isNextStep(w)) {
+    try {
+      return await writeNextStep(q, s, STALE, workerId, leaseMs, w);
+    } catch (err) {
+      if ((err as Error).message?.includes(STALE)) throw new StaleStepError((err as Error).message);
+      throw err;
+    }
+  }
   let rows: StepWriteResult[];
   try {
     rows = await q.query<StepWriteResult>(
