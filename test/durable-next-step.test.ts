@@ -24,12 +24,17 @@ const step = (over: Partial<StepWrite> = {}): StepWrite => ({
   ...over,
 });
 
-test("only a running instance's one outcome, with at most one next action run here, takes the narrow write", () => {
+test("one outcome of one instance that stays running (one next action at most, run here) or ends takes the narrow write", () => {
   expect(isNextStep(step())).toBe(true);
   expect(isNextStep(step({ claimed: [] }))).toBe(true);
+  const ended = { saves: [{ id: ID, version: 3, status: "completed" as const, state: {}, result: 1, wakeAt: null }], claimed: [], notifications: [{ channel: "d", payload: ID }] };
+  expect(isNextStep(step(ended))).toBe(true);
   const other = "7f0c2d9e-1111-4abc-8def-0123456789ab";
   const no: Array<Partial<StepWrite>> = [
     { saves: [{ id: ID, version: 3, status: "completed", state: {}, result: 1, wakeAt: null }] },
+    { ...ended, notifications: [] },
+    { ...ended, claimed: [{ instanceId: ID, callId: "c2", action: "inc", args: [], options: {} }] },
+    { saves: [{ id: ID, version: 3, status: "cancelled", state: {}, wakeAt: null }], claimed: [], notifications: [{ channel: "d", payload: ID }] },
     { saves: [{ id: ID, version: 3, status: "sleeping", state: {}, wakeAt: 1 }] },
     { queued: [{ instanceId: ID, callId: "c3", action: "inc", args: [], options: {} }] },
     { claimed: [{ instanceId: ID, callId: "c2", action: "inc", args: [], options: {} }, { instanceId: ID, callId: "c3", action: "inc", args: [], options: {} }] },

@@ -1,12 +1,14 @@
 /**
- * The narrow form of a step's write (write-step.ts) for the step almost every
- * instance takes most often: one running instance applied one action's outcome
- * and stays running, with at most one next action, which this worker runs itself.
- * Four data-modifying CTEs on plain parameters instead of the general statement's
- * nine over JSON record sets: 0.30 ms of execution against 0.48-0.58 ms
- * (bench/README.md), on the path between one action and the next. Same rows, same
- * checks (the version, the lease), same all-or-nothing failure.
+ * The narrow form of a step's write (write-step.ts) for the steps almost every
+ * instance takes: one instance applied one action's outcome and either stays
+ * running, with at most one next action that this worker runs itself, or ends
+ * (completed or failed: its parent's call answered, if it has one, and its end
+ * announced). Five data-modifying CTEs on plain parameters instead of the general
+ * statement's nine over JSON record sets: the write between one action and the
+ * next went from 0.48-0.58 ms of execution to ~0.3 (bench/README.md). Same rows,
+ * same checks (the version, the lease), same all-or-nothing failure.
  */
+import type { Json } from "../../ir-schema/index.ts";
 import type { Queryable } from "../store/db.ts";
 import { json } from "./sql.ts";
 import type { StepWrite } from "./write-step.ts";
@@ -14,14 +16,20 @@ import type { StepWrite } from "./write-step.ts";
 /** Whether `w` is such a step (anything else takes the general statement). */
 export function isNextStep(w: StepWrite): boolean {
   if (w.instances.length !== 0 || w.saves.length !== 1 || w.finished.length !== 1) return false;
-  if (w.queued.length !== 0 || w.claimed.length > 1 || w.published.length !== 0 || w.notifications.length !== 0) return false;
+  if (w.queued.length !== 0 || w.claimed.length > 1 || w.published.length !== 0) return false;
   const save = w.saves[0]!;
   const id = save.id;
-  return (
-    save.status === "running" && save.wakeAt === null && save.result === undefined && save.error === undefined &&
-    w.finished[0]!.instanceId === id && w.claimed.every((t) => t.instanceId === id) && w.events.every((e) => e.instanceId === id)
-  );
+  if (save.wakeAt !== null || w.finished[0]!.instanceId !== id || !w.events.every((e) => e.instanceId === id)) return false;
+  if (save.status === "running") {
+    return save.result === undefined && save.error === undefined && w.notifications.length === 0 && w.claimed.every((t) => t.instanceId === id);
+  }
+  // An end: nothing runs next, and the one notification says this instance is done.
+  const ends = save.status === "completed" || save.status === "failed";
+  return ends && w.claimed.length === 0 && w.notifications.length === 1 && w.notifications[0]!.payload === id;
 }
+
+/** SQL NULL for an absent value, as the general statement stores it (json_to_recordset turns JSON null into NULL). */
+const nullable = (v: Json | undefined): string | null => (v === undefined || v === null ? null : json(v));
 
 /** Writes a step `isNextStep` accepted; throws with `stale` in the message, having written nothing, when a check fails. */
 export async function writeNextStep(q: Queryable, s: string, stale: string, workerId: string | null, leaseMs: number, w: StepWrite): Promise<{ saved: number; finished: number }> {
@@ -30,9 +38,18 @@ export async function writeNextStep(q: Queryable, s: string, stale: string, work
   const next = w.claimed[0];
   const [row] = await q.query<{ saved: number; finished: number }>(
     `WITH saved AS (
-       UPDATE ${s}.instances SET status = 'running', state = $3::text::json, result = NULL, error = NULL, wake_at = NULL,
-              version = version + 1, updated_at = clock_timestamp(), finished_at = NULL
-        WHERE id = $1 AND version = $2
+       UPDATE ${s}.instances i SET status = $14, state = $3::text::json, result = $15::text::json, error = $16::text::json,
+              wake_at = NULL, version = i.version + 1, updated_at = clock_timestamp(),
+              finished_at = CASE WHEN $14 IN ('completed', 'failed') THEN clock_timestamp() END
+        WHERE i.id = $1 AND i.version = $2
+       RETURNING i.id, i.parent_id, i.parent_call, i.workflow, i.status, i.result, i.error),
+     -- A child that ends here answers its parent's call (as in the general statement).
+     answered AS (
+       UPDATE ${s}.tasks t SET status = 'ready', run_at = clock_timestamp(),
+              args = json_build_array(c.workflow, c.id, json_build_object('status', c.status, 'result', c.result, 'error', c.error))
+         FROM saved c
+        WHERE c.parent_id IS NOT NULL AND c.status IN ('completed', 'failed')
+          AND t.instance_id = c.parent_id AND t.call_id = c.parent_call AND t.status = 'waiting'
        RETURNING 1),
      fin AS (
        UPDATE ${s}.tasks SET status = CASE WHEN $6 THEN 'done' ELSE 'failed' END, lease_until = NULL
@@ -49,6 +66,8 @@ export async function writeNextStep(q: Queryable, s: string, stale: string, work
          FROM json_array_elements($13::text::json) WITH ORDINALITY AS e(v, n) ORDER BY e.n
        RETURNING 1)
      SELECT (SELECT count(*)::int FROM saved) AS saved, (SELECT count(*)::int FROM fin) AS finished,
+            (SELECT count(pg_notify($17, $1::text))::int FROM (SELECT 1 WHERE $17::text IS NOT NULL) n) AS notified,
+            (SELECT count(pg_notify($18, '%child'))::int FROM (SELECT 1 FROM answered LIMIT 1) a) AS answered,
             -- All or nothing, as in the general statement: a failed check fails the cast.
             CASE WHEN (SELECT count(*) FROM saved) = 1 AND (SELECT count(*) FROM fin) = 1 THEN 0
                  ELSE ('${stale}: saved ' || (SELECT count(*) FROM saved) || ' of 1, finished ' || (SELECT count(*) FROM fin) || ' of 1')::int END AS guard`,
@@ -56,6 +75,7 @@ export async function writeNextStep(q: Queryable, s: string, stale: string, work
       save.id, save.version, json(save.state), done.callId, done.attempt, done.ok, workerId,
       next?.callId ?? null, next?.action ?? null, next ? json(next.args) : null, next ? json(next.options) : null, leaseMs,
       json(w.events.map((e) => ({ kind: e.kind, call_id: e.callId ?? null, data: e.data ?? null }))),
+      save.status, nullable(save.result), nullable(save.error), w.notifications[0]?.channel ?? null, w.tasksChannel,
     ],
   );
   return { saved: row!.saved, finished: row!.finished };
