@@ -1,11 +1,12 @@
 /**
- * The narrow write for the step between one action and the next
- * (runtime/durable/write-next-step.ts): which steps take it, and that it checks
- * what the general statement checks, writing nothing when a check fails.
+ * The narrow writes of the path from start() to result() (runtime/durable/
+ * write-narrow.ts): which steps take them, and that they check what the general
+ * statement checks, writing nothing when a check fails.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { isNextStep } from "../runtime/durable/write-next-step.ts";
-import { StaleStepError, type StepWrite } from "../runtime/durable/write-step.ts";
+import { randomUUID } from "node:crypto";
+import { isNarrowStart, isNextStep } from "../runtime/durable/write-narrow.ts";
+import { DuplicateStartError, StaleStepError, type StepWrite } from "../runtime/durable/write-step.ts";
 import { durableEnv, type DurableEnv } from "./helpers/durable.ts";
 import { inlineWorkflow } from "./helpers/inline.ts";
 
@@ -79,4 +80,37 @@ test("a stale version or a task no longer held fails the narrow write, and nothi
   );
   expect(tasks).toEqual([{ call_id: "c1", status: "done", worker_id: "w" }, { call_id: "c2", status: "running", worker_id: "w" }]);
   expect(await counts()).toBe(before + 1);
+});
+
+test("a root start whose first action runs here takes the narrow write; a taken idempotency key fails it with nothing written", async () => {
+  // Instances reference their definition (the statement is what is tested here, not the IR).
+  const def = { hash: "narrow-start-hash", name: "wf" };
+  await env.client.engine.q.putDefinition(env.db, def.hash, def.name, {});
+  const start = (id: string, over: Partial<StepWrite["instances"][number]> = {}): StepWrite => ({
+    instances: [{ id, workflow: def!.name, hash: def!.hash, status: "running", input: { a: 1 }, state: { s: 1 }, key: "narrow-key", wakeAt: null, trace: null, ...over }],
+    saves: [], finished: [], queued: [],
+    claimed: [{ instanceId: id, callId: "c1", action: "inc", args: [1], options: {} }],
+    events: [{ instanceId: id, kind: "started", data: { workflow: "wf" } }], notifications: [], published: [], tasksChannel: "t",
+  });
+  expect(isNarrowStart(start(ID))).toBe(true);
+  expect(isNarrowStart({ ...start(ID), claimed: [] })).toBe(true);
+  for (const over of [{ parentId: ID, parentCall: "c1" }, { status: "sleeping" as const, wakeAt: 5 }, { status: "completed" as const, result: 1 }]) {
+    expect(isNarrowStart(start(ID, over)), JSON.stringify(over)).toBe(false);
+  }
+  expect(isNarrowStart({ ...start(ID), queued: [{ instanceId: ID, callId: "c2", action: "inc", args: [], options: {} }] })).toBe(false);
+
+  const { q } = env.client.engine;
+  const [a, b] = [randomUUID(), randomUUID()];
+  await q.writeStep(env.db, "w", 60_000, start(a));
+  await expect(q.writeStep(env.db, "w", 60_000, start(b))).rejects.toThrow(DuplicateStartError);
+  const rows = await env.db.query<{ id: string; status: string; input: unknown; state: unknown; result: unknown; trace: unknown }>(
+    `SELECT id, status, input, state, result, trace FROM "${env.schema}".instances WHERE idempotency_key = 'narrow-key'`,
+  );
+  expect(rows).toEqual([{ id: a, status: "running", input: { a: 1 }, state: { s: 1 }, result: null, trace: null }]);
+  const tasks = await env.db.query<{ instance_id: string; status: string; worker_id: string }>(
+    `SELECT instance_id, status, worker_id FROM "${env.schema}".tasks WHERE instance_id = ANY($1::uuid[])`, [[a, b]],
+  );
+  expect(tasks).toEqual([{ instance_id: a, status: "running", worker_id: "w" }]);
+  const history = await env.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${env.schema}".history WHERE instance_id = $1`, [b]);
+  expect(history[0]!.n).toBe(0);
 });

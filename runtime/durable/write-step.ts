@@ -17,7 +17,7 @@
 import type { Json } from "../../ir-schema/index.ts";
 import type { Queryable } from "../store/db.ts";
 import { json, type HistoryEvent, type InstanceStatus, type NewInstance, type NewTask } from "./sql.ts";
-import { isNextStep, writeNextStep } from "./write-next-step.ts";
+import { isNarrowStart, isNextStep, writeNarrowStart, writeNextStep } from "./write-narrow.ts";
 
 export interface StepWrite {
   /** New instances (a start); a taken idempotency key fails the statement with DuplicateStartError. */
@@ -57,13 +57,13 @@ export class DuplicateStartError extends Error {
 const DUPLICATE = "cairn: duplicate start";
 
 export async function writeStep(q: Queryable, s: string, workerId: string | null, leaseMs: number, w: StepWrite): Promise<StepWriteResult> {
-  // The step between one action and the next: a narrower statement (write-next-step.ts).
-  if (isNextStep(w)) {
+  // The steps of the path from start() to result(): narrower statements (write-narrow.ts).
+  const narrow = isNarrowStart(w) ? writeNarrowStart(q, s, DUPLICATE, workerId, leaseMs, w) : isNextStep(w) ? writeNextStep(q, s, STALE, workerId, leaseMs, w) : null;
+  if (narrow) {
     try {
-      return await writeNextStep(q, s, STALE, workerId, leaseMs, w);
+      return await narrow;
     } catch (err) {
-      if ((err as Error).message?.includes(STALE)) throw new StaleStepError((err as Error).message);
-      throw err;
+      throw stepError(err);
     }
   }
   let rows: StepWriteResult[];
@@ -163,11 +163,17 @@ export async function writeStep(q: Queryable, s: string, workerId: string | null
     ],
   );
   } catch (err) {
-    if ((err as Error).message?.includes(STALE)) throw new StaleStepError((err as Error).message);
-    if ((err as Error).message?.includes(DUPLICATE)) throw new DuplicateStartError((err as Error).message);
-    throw err;
+    throw stepError(err);
   }
   return { saved: rows[0].saved, finished: rows[0].finished };
+}
+
+/** What a failed write means: a check failed (nothing was written), or the database's own error. */
+function stepError(err: unknown): unknown {
+  const message = (err as Error).message;
+  if (message?.includes(STALE)) return new StaleStepError(message);
+  if (message?.includes(DUPLICATE)) return new DuplicateStartError(message);
+  return err;
 }
 
 function taskRecord(t: NewTask) {

@@ -1,6 +1,11 @@
 /**
- * The narrow form of a step's write (write-step.ts) for the steps almost every
- * instance takes: one instance applied one action's outcome and either stays
+ * Narrow forms of a step's write (write-step.ts) for the steps almost every
+ * instance takes, on the path from start() to result():
+ *
+ * A start of one root instance whose first action this worker runs itself
+ * (isNarrowStart): the instance, its first task already claimed, its history.
+ *
+ * A step where one instance applied one action's outcome and either stays
  * running, with at most one next action that this worker runs itself, or ends
  * (completed or failed: its parent's call answered, if it has one, and its end
  * announced). Five data-modifying CTEs on plain parameters instead of the general
@@ -79,4 +84,45 @@ export async function writeNextStep(q: Queryable, s: string, stale: string, work
     ],
   );
   return { saved: row!.saved, finished: row!.finished };
+}
+
+/** Whether `w` starts one root instance that runs on, its first action (if any) claimed here. */
+export function isNarrowStart(w: StepWrite): boolean {
+  if (w.instances.length !== 1 || w.saves.length !== 0 || w.finished.length !== 0 || w.queued.length !== 0) return false;
+  if (w.claimed.length > 1 || w.published.length !== 0 || w.notifications.length !== 0) return false;
+  const i = w.instances[0]!;
+  return (
+    i.status === "running" && i.wakeAt === null && i.result === undefined && i.error === undefined && i.parentId === undefined &&
+    w.claimed.every((t) => t.instanceId === i.id) && w.events.every((e) => e.instanceId === i.id)
+  );
+}
+
+/** Writes a start `isNarrowStart` accepted; throws with `duplicate` in the message, having written nothing, when its idempotency key is taken. */
+export async function writeNarrowStart(q: Queryable, s: string, duplicate: string, workerId: string | null, leaseMs: number, w: StepWrite): Promise<{ saved: number; finished: number }> {
+  const i = w.instances[0]!;
+  const first = w.claimed[0];
+  await q.query(
+    `WITH ins AS (
+       INSERT INTO ${s}.instances (id, workflow, hash, status, input, state, idempotency_key, trace)
+       VALUES ($1, $2, $3, 'running', $4::text::json, $5::text::json, $6, $7::text::json)
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1),
+     mine AS (
+       INSERT INTO ${s}.tasks (instance_id, call_id, action, args, options, status, attempt, worker_id, lease_until)
+       SELECT $1, $8::text, $9::text, $10::text::json, $11::text::json, 'running', 1, $12, clock_timestamp() + $13::float8 * interval '1 millisecond'
+        WHERE $8::text IS NOT NULL
+       RETURNING 1),
+     hist AS (
+       INSERT INTO ${s}.history (instance_id, kind, call_id, data)
+       SELECT $1, e.v->>'kind', e.v->>'call_id', e.v->'data'
+         FROM json_array_elements($14::text::json) WITH ORDINALITY AS e(v, n) ORDER BY e.n
+       RETURNING 1)
+     SELECT CASE WHEN (SELECT count(*) FROM ins) = 1 THEN 0
+                 ELSE ('${duplicate}: inserted ' || (SELECT count(*) FROM ins) || ' of 1')::int END AS started`,
+    [
+      i.id, i.workflow, i.hash, json(i.input), json(i.state), i.key, nullable(i.trace),
+      first?.callId ?? null, first?.action ?? null, first ? json(first.args) : null, first ? json(first.options) : null, workerId, leaseMs,
+      json(w.events.map((e) => ({ kind: e.kind, call_id: e.callId ?? null, data: e.data ?? null }))),
+    ],
+  );
+  return { saved: 0, finished: 0 };
 }
