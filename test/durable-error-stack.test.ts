@@ -39,6 +39,9 @@ test("an action's new Error('boom') keeps its stack in last_error, the history a
   const failed = (await run.result().catch((e: unknown) => e)) as { error: Record<string, unknown> };
   expect(failed.error).toEqual({ name: "Error", message: "boom", ancestry: ["Error"], "%stack": expect.any(String) });
   expect(stackOf(failed.error).split("\n")[0]).toMatch(FIRST_FRAME);
+  // result()'s error carries that stack as its cause, which Node prints under the caller's own.
+  const cause = (failed as unknown as Error).cause as Error;
+  expect(cause.stack!.split("\n")).toEqual(["Error: boom", ...stackOf(failed.error).split("\n").map((f) => `    ${f}`)]);
 
   // The first attempt's error, kept on the task for its retry.
   const [task] = await env.db.query<{ last_error: unknown }>(`SELECT last_error FROM "${env.schema}".tasks WHERE instance_id = $1`, [run.id]);

@@ -56,3 +56,17 @@ function cutToBytes(s: string, max: number): string {
   while (Buffer.byteLength(out) > max) out = out.slice(0, Math.floor(out.length * 0.9));
   return /[\ud800-\udbff]$/.test(out) ? out.slice(0, -1) : out;
 }
+
+/**
+ * The error a workflow failed with, as a local Error whose `stack` is the stored
+ * one (where the action threw, in whichever process ran it), for the `cause` of
+ * the error `result()` or `runLocal` throws: Node prints it under the caller's own
+ * stack. As Error's options (no `cause` at all when no stack was stored).
+ */
+export function remoteCause(name: string, message: string, frames: string | undefined): { cause: Error } | undefined {
+  if (frames === undefined) return undefined;
+  const cause = new Error(message);
+  Object.defineProperty(cause, "name", { value: name, enumerable: false, writable: true, configurable: true });
+  cause.stack = `${name}: ${message}\n${frames.split("\n").map((f) => `    ${f}`).join("\n")}`;
+  return { cause };
+}
