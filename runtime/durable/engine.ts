@@ -11,9 +11,9 @@ import { createHash } from "node:crypto";
 import { assertArtifact, type Artifact, type Json } from "../../ir-schema/index.ts";
 import { checkInput, InputError } from "../interpreter/index.ts";
 import type { Outcome } from "../interpreter/state.ts";
-import { MAX_ERROR_BYTES, makeError, type ErrorValue } from "../interpreter/errors.ts";
+import { MAX_ERROR_BYTES, type ErrorValue } from "../interpreter/errors.ts";
 import type { Db, Queryable } from "../store/db.ts";
-import { queries, type HistoryEvent, type InstanceStatus, type Queries, type TaskRow } from "./queries.ts";
+import { queries, type InstanceStatus, type Queries, type TaskRow } from "./queries.ts";
 import type { Committed, InstanceLog } from "./step.ts";
 import { startInstances, type StartOutcome } from "./start.ts";
 import { hubFor, type LocalHub } from "./local-hub.ts";
@@ -24,6 +24,7 @@ import { checkPayload, stringProblem } from "../payload.ts";
 import { wakeSleepers } from "./wake.ts";
 import { sendMessage, type SendOptions } from "./messages.ts";
 import { Telemetry } from "../telemetry/telemetry.ts";
+import { endInstance } from "./end-instance.ts";
 
 export interface EngineOptions {
   schema?: string;
@@ -273,7 +274,7 @@ export class Engine {
   /** Stops an instance: no further steps run, queued tasks are dropped, workers abort running attempts. */
   async cancel(id: string, reason = "cancelled"): Promise<boolean> {
     const error: ErrorValue = { name: "CancelledError", message: reason, ancestry: ["CancelledError", "Error"] };
-    const done = await this.end(id, "cancelled", error, { kind: "cancelled", data: { reason } });
+    const done = await endInstance(this, id, "cancelled", error, { kind: "cancelled", data: { reason } });
     if (done === null) throw new UnknownWorkflowError(`no workflow instance ${id}`);
     return done;
   }
@@ -283,35 +284,7 @@ export class Engine {
    * its own; false when it had already finished or does not exist.
    */
   async failInstance(id: string, error: ErrorValue): Promise<boolean> {
-    return (await this.end(id, "failed", error, { kind: "failed", data: { error: error as unknown as Json, engine: true } })) === true;
-  }
-
-  /** Ends a running instance with `status`; null when there is no such instance, false when it had already ended. */
-  private async end(id: string, status: "failed" | "cancelled", error: ErrorValue, event: Omit<HistoryEvent, "instanceId">): Promise<boolean | null> {
-    return this.db.transaction(async (tx) => {
-      const row = await this.q.instance(tx, id, true);
-      if (!row) return null;
-      if (row.status === "completed" || row.status === "failed" || row.status === "cancelled") return false;
-      await this.q.saveInstance(tx, { id, version: row.version, status, state: row.state, error: error as unknown as Json, wakeAt: null });
-      await this.q.cancelTasks(tx, id);
-      await this.q.appendHistory(tx, [{ instanceId: id, ...event }]);
-      await this.q.answerParent(tx, id);
-      // Its unfinished children (and theirs) end with it: nothing is left to take their results.
-      const reason = `its parent ${id} ended (${status})`;
-      const children = await this.q.cancelDescendants(tx, id, makeError("CancelledError", reason) as unknown as Json);
-      for (const ended of [id, ...children]) {
-        await this.q.notify(tx, "cancel", ended);
-        await this.q.notify(tx, "done", ended);
-      }
-      return [id, ...children];
-    }).then((ended) => {
-      if (ended === null || ended === false) return ended;
-      this.hub.finished(id, { status, error });
-      for (const child of ended.slice(1)) {
-        this.hub.finished(child, { status: "cancelled", error: makeError("CancelledError", `its parent ${id} ended (${status})`) });
-      }
-      return true;
-    });
+    return (await endInstance(this, id, "failed", error, { kind: "failed", data: { error: error as unknown as Json, engine: true } })) === true;
   }
 
   /** Checks an action's result before it enters workflow state. */
