@@ -43,10 +43,7 @@ export async function runAttempt(fn: AnyFunction, args: readonly unknown[], opti
   const ctx = Object.defineProperty({ ...options.context }, "signal", { get: signal, enumerable: true }) as ActionContext;
   // Each attempt gets its own copy: an action mutating its arguments must not affect a retry.
   const copy = structuredClone(args) as unknown[];
-  const running = new Promise<unknown>((resolve) => resolve(runWithActionContext(ctx, () => fn(...copy)))).catch((err: unknown) => {
-    withoutRuntimeFrames(err);
-    throw err;
-  });
+  const running = new Promise<unknown>((resolve) => resolve(runWithActionContext(ctx, () => fn(...copy))));
   let cancelTimer: (() => void) | undefined;
   try {
     if (timeoutMs === undefined) return await running;
@@ -59,6 +56,10 @@ export async function runAttempt(fn: AnyFunction, args: readonly unknown[], opti
       });
     });
     return await Promise.race([running, timer]);
+  } catch (err) {
+    // What the action threw (a timeout's own error has none of the action's frames to cut).
+    withoutRuntimeFrames(err);
+    throw err;
   } finally {
     cancelTimer?.();
     if (controller) parent?.removeEventListener("abort", onParentAbort);
