@@ -22,6 +22,7 @@ import type { TypedWorkflow, WorkflowArgs, WorkflowResult } from "./workflow-sig
 import { waitResults, type InstanceOutcome } from "./batch-results.ts";
 import { WorkflowFailedError } from "./workflow-failed.ts";
 import { DoneSweep } from "./done-sweep.ts";
+import { MAX_TIMEOUT } from "../runner/clock.ts";
 import { isInstanceId } from "./instance-queries.ts";
 
 export { WorkflowFailedError } from "./workflow-failed.ts";
@@ -33,8 +34,6 @@ export type WorkflowRef = WorkflowLike | string;
 
 /** Most instances remembered as "started here, still running" (see Client.track). */
 const MAX_TRACKED = 10_000;
-/** The longest a Node timer waits (a longer or infinite delay would fire at once). */
-const MAX_TIMER_MS = 2_147_483_647;
 
 export class Client {
   readonly engine: Engine;
@@ -210,7 +209,7 @@ export class Client {
         if (Date.now() >= deadline) throw new Error(`timed out waiting for workflow instance ${id}`);
         if (notified) continue;
         // No poll of its own: a lost notification is caught by the client's sweep (done-sweep.ts).
-        await wakeableWait(Math.min(MAX_TIMER_MS, deadline - Date.now()), (w) => (wake = w));
+        await wakeableWait(Math.min(MAX_TIMEOUT, deadline - Date.now()), (w) => (wake = w));
       }
     } finally {
       offHub();

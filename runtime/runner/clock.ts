@@ -12,7 +12,7 @@ export interface Clock {
 }
 
 /** setTimeout cannot wait longer than this; longer waits are chained. */
-const MAX_TIMEOUT = 2 ** 31 - 1;
+export const MAX_TIMEOUT = 2 ** 31 - 1;
 
 /** Wall-clock time. */
 export function realClock(): Clock {
